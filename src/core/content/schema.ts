@@ -1,0 +1,303 @@
+/**
+ * Schemas for the conversation's content: the question bank, the directory of organisations, the
+ * routing rules and the per-locale texts. Everything a care worker may want to change lives in files
+ * under `data/` and `locales/`; these schemas are the contract those files must keep, checked at start-up.
+ */
+import { z } from 'zod';
+
+/** Routing topics: shared by the routing rules and, later, by language understanding. */
+export const ROUTING_TOPICS = [
+  'elderly_care',
+  'disability_support',
+  'individual_family',
+  'carer_support',
+  'home_health',
+  'school_health',
+  'primary_care',
+  'mental_health',
+  'specialist_care',
+  'other',
+] as const;
+export type RoutingTopic = (typeof ROUTING_TOPICS)[number];
+export const routingTopicSchema = z.enum(ROUTING_TOPICS);
+
+/** IBIC life areas: ICF chapters d1–d9 plus IBIC's two own areas. */
+export const IBIC_AREAS = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'safety', 'carer'] as const;
+export type IbicArea = (typeof IBIC_AREAS)[number];
+export const ibicAreaSchema = z.enum(IBIC_AREAS);
+
+const idSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and _ (for example "good_day")');
+
+/**
+ * A condition on earlier answers, used by `askIf` in questions and by `when` in routing rules.
+ * Kept deliberately small so a reviewer can read it: compare one answer, or combine with all/any/not.
+ */
+export type Condition =
+  | { answer: string; equals: string | number | boolean }
+  | { answer: string; in: Array<string | number> }
+  | { answer: string; includesAny: string[] }
+  | { answer: string; atMost: number }
+  | { answer: string; atLeast: number }
+  | { answer: string; answered: boolean }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ answer: idSchema, equals: z.union([z.string(), z.number(), z.boolean()]) }),
+    z.strictObject({ answer: idSchema, in: z.array(z.union([z.string(), z.number()])).min(1) }),
+    z.strictObject({ answer: idSchema, includesAny: z.array(z.string()).min(1) }),
+    z.strictObject({ answer: idSchema, atMost: z.number() }),
+    z.strictObject({ answer: idSchema, atLeast: z.number() }),
+    z.strictObject({ answer: idSchema, answered: z.boolean() }),
+    z.strictObject({ all: z.array(conditionSchema).min(1) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1) }),
+    z.strictObject({ not: conditionSchema }),
+  ]),
+);
+
+export const QUESTION_KINDS = ['text', 'yesno', 'choice', 'multi', 'scale'] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
+
+const optionSchema = z.strictObject({
+  id: idSchema,
+  /** Routing topics this option points to when chosen. */
+  topics: z.array(routingTopicSchema).default([]),
+  /** IBIC areas this option concerns (added to the question's own in the summary). */
+  ibic: z.array(ibicAreaSchema).default([]),
+  /** An option that excludes the others in a multi-choice question (for example "none"). */
+  exclusive: z.boolean().default(false),
+});
+export type QuestionOption = z.infer<typeof optionSchema>;
+
+export const questionSchema = z
+  .strictObject({
+    id: idSchema,
+    group: idSchema,
+    kind: z.enum(QUESTION_KINDS),
+    /** Required questions cannot be skipped (routing and consent depend on them). */
+    required: z.boolean().default(false),
+    options: z.array(optionSchema).optional(),
+    /** Fill the options from the directory instead of listing them here. */
+    optionsFrom: z.literal('municipalities').optional(),
+    scale: z.strictObject({ min: z.number().int(), max: z.number().int() }).optional(),
+    ibic: z.array(ibicAreaSchema).default([]),
+    /** Routing topics the question as a whole points to when answered "yes" (yes/no questions). */
+    topicsIfYes: z.array(routingTopicSchema).default([]),
+    askIf: conditionSchema.optional(),
+    /** A text answer that must be a valid Swedish personnummer or phone number. */
+    format: z.enum(['personnummer', 'phone']).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.format && q.kind !== 'text') {
+      ctx.addIssue({ code: 'custom', path: ['format'], message: 'format only applies to text questions' });
+    }
+    const needsOptions = q.kind === 'choice' || q.kind === 'multi';
+    if (needsOptions && !q.options && !q.optionsFrom) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: `a ${q.kind} question needs options or optionsFrom` });
+    }
+    if (!needsOptions && (q.options || q.optionsFrom)) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: `a ${q.kind} question takes no options` });
+    }
+    if (q.kind === 'scale' && (!q.scale || q.scale.min >= q.scale.max)) {
+      ctx.addIssue({ code: 'custom', path: ['scale'], message: 'a scale question needs scale: { min, max } with min < max' });
+    }
+    if (q.options) {
+      const seen = new Set<string>();
+      q.options.forEach((o, i) => {
+        if (seen.has(o.id)) ctx.addIssue({ code: 'custom', path: ['options', i, 'id'], message: `duplicate option id "${o.id}"` });
+        seen.add(o.id);
+      });
+    }
+  });
+export type Question = z.infer<typeof questionSchema>;
+
+export const questionBankSchema = z.strictObject({
+  /** Group ids in the order they are asked; their titles are in the locale files. */
+  groups: z.array(idSchema).min(1),
+  /** Which questions the engine relies on for routing and for the summary header. */
+  roles: z.strictObject({
+    respondent: idSchema,
+    respondentOtherOption: idSchema,
+    municipality: idSchema,
+  }),
+  questions: z.array(questionSchema).min(1),
+});
+export type QuestionBank = z.infer<typeof questionBankSchema>;
+
+// ---- Directory -------------------------------------------------------------------------------
+
+export const CONTACT_TYPES = [
+  'bistand',
+  'lss',
+  'ifo',
+  'anhorigstod',
+  'hemsjukvard',
+  'kontaktcenter',
+  'elevhalsa',
+  'vardcentral',
+  'psykiatri',
+  'specialist',
+  'radgivning_1177',
+  'samordning',
+] as const;
+export type ContactType = (typeof CONTACT_TYPES)[number];
+export const contactTypeSchema = z.enum(CONTACT_TYPES);
+
+const deliverySchema = z.strictObject({
+  /** Where a case is delivered. Shipped values are examples and say so. */
+  email: z.email().optional(),
+  webhook: z.url().optional(),
+  example: z.boolean().default(false),
+});
+
+const contactPointSchema = z.strictObject({
+  type: contactTypeSchema,
+  name: z.string().min(1),
+  phone: z.string().min(1).optional(),
+  hours: z.string().min(1).optional(),
+  /** Expected time until the person is contacted, in working days. */
+  responseDays: z.number().int().min(0).max(60),
+  delivery: deliverySchema,
+});
+export type ContactPoint = z.infer<typeof contactPointSchema>;
+
+const organisationSchema = z.strictObject({
+  id: idSchema,
+  kind: z.enum(['municipality', 'region', 'fallback']),
+  name: z.string().min(1),
+  /** Name on buttons and in typed answers ("Karlstad" for "Karlstads kommun"). */
+  shortName: z.string().min(1).optional(),
+  /** SCB municipality code (four digits, Värmland is 17xx). */
+  scbCode: z.string().regex(/^\d{4}$/, 'a four-digit SCB code such as "1780"').optional(),
+  contacts: z.array(contactPointSchema).min(1),
+});
+export type Organisation = z.infer<typeof organisationSchema>;
+
+export const directorySchema = z
+  .strictObject({
+    /** Who runs the service and answers questions about personal data. */
+    service: z.strictObject({
+      operator: z.string().min(1),
+      privacyContact: z.string().min(1),
+    }),
+    organisations: z.array(organisationSchema).min(1),
+  })
+  .superRefine((d, ctx) => {
+    const ids = new Set<string>();
+    d.organisations.forEach((o, i) => {
+      if (ids.has(o.id)) ctx.addIssue({ code: 'custom', path: ['organisations', i, 'id'], message: `duplicate organisation id "${o.id}"` });
+      ids.add(o.id);
+      if (o.kind === 'municipality' && !o.scbCode) {
+        ctx.addIssue({ code: 'custom', path: ['organisations', i, 'scbCode'], message: 'a municipality needs its SCB code' });
+      }
+    });
+    const regions = d.organisations.filter((o) => o.kind === 'region').length;
+    const fallbacks = d.organisations.filter((o) => o.kind === 'fallback').length;
+    if (regions !== 1) ctx.addIssue({ code: 'custom', path: ['organisations'], message: `exactly one organisation of kind "region" is needed, found ${regions}` });
+    if (fallbacks !== 1) ctx.addIssue({ code: 'custom', path: ['organisations'], message: `exactly one organisation of kind "fallback" is needed, found ${fallbacks}` });
+  });
+export type Directory = z.infer<typeof directorySchema>;
+
+// ---- Routing rules ---------------------------------------------------------------------------
+
+export const routingSchema = z.strictObject({
+  /** Extra topics derived from answers, beyond the option-level topic hints in the question bank. */
+  rules: z
+    .array(
+      z.strictObject({
+        id: idSchema,
+        when: conditionSchema,
+        topics: z.array(routingTopicSchema).min(1),
+      }),
+    )
+    .default([]),
+  /** For each topic: which side is responsible and which contact point takes it. */
+  topics: z.record(
+    routingTopicSchema,
+    z.strictObject({
+      responsible: z.enum(['municipality', 'region']),
+      contact: contactTypeSchema,
+    }),
+  ),
+  /** Topic used when no answer points anywhere. */
+  defaultTopic: routingTopicSchema,
+});
+export type RoutingConfig = z.infer<typeof routingSchema>;
+
+export const emergencyNumbersSchema = z.strictObject({
+  numbers: z
+    .array(
+      z.strictObject({
+        id: idSchema,
+        number: z.string().min(3),
+      }),
+    )
+    .min(1),
+});
+export type EmergencyNumbers = z.infer<typeof emergencyNumbersSchema>;
+
+// ---- Locale files ----------------------------------------------------------------------------
+
+const optionTextSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ label: z.string().min(1), accept: z.array(z.string().min(1)).default([]) }),
+]);
+
+export const questionTextsSchema = z.record(
+  idSchema,
+  z.strictObject({
+    /** The question as asked when answering for yourself. */
+    text: z.string().min(1),
+    /** The question as asked when answering for someone else (optional). */
+    textOther: z.string().min(1).optional(),
+    /** A short label for the summary. */
+    label: z.string().min(1),
+    help: z.string().min(1).optional(),
+    options: z.record(idSchema, optionTextSchema).optional(),
+    /** Labels for the ends of a scale. */
+    scaleLow: z.string().min(1).optional(),
+    scaleHigh: z.string().min(1).optional(),
+  }),
+);
+export type QuestionTexts = z.infer<typeof questionTextsSchema>;
+
+/** Words and phrases recognised in typed Swedish (or another locale's) answers and commands. */
+export const phrasesSchema = z.strictObject({
+  yes: z.array(z.string().min(1)).min(1),
+  no: z.array(z.string().min(1)).min(1),
+  /** Number words, index 0 is "1". */
+  numbers: z.array(z.array(z.string().min(1))).min(5),
+  /** Typed answers that mean "another municipality / don't know". */
+  municipalityUnknown: z.array(z.string().min(1)).min(1),
+  /** Words that join several choices, like "och". */
+  listSeparators: z.array(z.string().min(1)).default([]),
+  commands: z.strictObject({
+    help: z.array(z.string().min(1)).min(1),
+    back: z.array(z.string().min(1)).min(1),
+    skip: z.array(z.string().min(1)).min(1),
+    cancel: z.array(z.string().min(1)).min(1),
+    restart: z.array(z.string().min(1)).min(1),
+  }),
+});
+export type Phrases = z.infer<typeof phrasesSchema>;
+
+export const RISK_CATEGORIES = ['suicide_self_harm', 'medical_emergency', 'violence'] as const;
+export type RiskCategory = (typeof RISK_CATEGORIES)[number];
+
+/**
+ * Acute-risk patterns: regular expressions (case-insensitive, Unicode) matched against normalised
+ * text, each inside word boundaries. `ignore` patterns are removed from the text first (idioms).
+ */
+export const riskPatternsSchema = z.strictObject({
+  ignore: z.array(z.string().min(1)).default([]),
+  patterns: z.record(z.enum(RISK_CATEGORIES), z.array(z.string().min(1)).min(1)),
+});
+export type RiskPatterns = z.infer<typeof riskPatternsSchema>;
+
+/** Free-form UI texts: nested keys, i18next interpolation (`{{name}}`). */
+export const textsSchema: z.ZodType<TextTree> = z.lazy(() => z.record(z.string(), z.union([z.string(), textsSchema])));
+export type TextTree = { [key: string]: string | TextTree };
