@@ -1,0 +1,58 @@
+/**
+ * Cases: what is stored when a person confirms the summary, and the store interface the storage
+ * backends implement. No Bot Framework types here.
+ */
+import type { RiskCategory, RoutingTopic } from './content/schema.js';
+import type { Answers } from './interview/answers.js';
+import type { Recipient } from './routing.js';
+import type { SummaryView } from './summary.js';
+
+export interface CaseRecipient extends Recipient {
+  /** The person agreed that the summary is sent to this recipient. */
+  consent: boolean;
+}
+
+export interface NewCase {
+  /** The same key twice returns the same case: a confirm that is retried creates no duplicate. */
+  idempotencyKey: string;
+  createdAt: string;
+  locale: string;
+  urgent: boolean;
+  riskCategories: RiskCategory[];
+  respondent: 'self' | 'other';
+  municipality: { id: string; name: string; scbCode?: string } | null;
+  topics: RoutingTopic[];
+  sipSuggested: boolean;
+  recipients: CaseRecipient[];
+  /** The answers as given; free text verbatim. */
+  answers: Answers;
+  /** The summary in Swedish (staff always read Swedish), structured and as plain text. */
+  summary: SummaryView;
+  summaryText: string;
+  /** Where the conversation took place, to read its transcript. */
+  conversation: { channelId: string; conversationId: string };
+}
+
+export type CaseStatus = 'new' | 'taken' | 'closed';
+
+export interface CaseRecord extends NewCase {
+  reference: string;
+  status: CaseStatus;
+}
+
+export interface CaseStore {
+  /** Stores a new case and gives it the next reference of the year. */
+  create(draft: NewCase): Promise<CaseRecord>;
+  get(reference: string): Promise<CaseRecord | undefined>;
+  /** All references, oldest first. */
+  references(): Promise<string[]>;
+  /** Throws if the store cannot be reached. */
+  ping(): Promise<void>;
+}
+
+/** "NV-2026-000123": readable on the phone, sorts by year and number. */
+export function formatReference(year: number, sequence: number): string {
+  return `NV-${year}-${String(sequence).padStart(6, '0')}`;
+}
+
+export const REFERENCE_PATTERN = /^NV-\d{4}-\d{6}$/u;

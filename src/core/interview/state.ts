@@ -1,0 +1,59 @@
+/**
+ * The interview's state: plain JSON, saved after every turn by whichever channel runs the engine.
+ * It holds everything needed to continue after a restart at exactly the same question.
+ */
+import type { RiskCategory } from '../content/schema.js';
+import type { Answers } from './answers.js';
+
+export type Phase =
+  /** Greeting shown, waiting for consent to continue. */
+  | 'consent'
+  /** Asking the question `current`. */
+  | 'asking'
+  /** Summary shown, waiting for confirm or a change. */
+  | 'summary'
+  /** Waiting for the number of the answer to change. */
+  | 'pickEdit'
+  /** Asking consent to share with recipient number `shareIndex`. */
+  | 'share'
+  /** A case was created. */
+  | 'done';
+
+export interface InterviewState {
+  v: 1;
+  phase: Phase;
+  locale: string;
+  current?: string;
+  answers: Answers;
+  /** Questions the person chose to skip. */
+  skipped: string[];
+  /** Questions handled, in order, for "tillbaka". */
+  history: string[];
+  /** A "avbryt" or "börja om" waiting for yes or no. */
+  pending?: 'cancel' | 'restart';
+  shareIndex: number;
+  /** Consent per recipient key ("karlstad:bistand"). */
+  consents: Record<string, boolean>;
+  urgent: boolean;
+  risk: RiskCategory[];
+  /** The last group whose title was shown, to introduce each new part once. */
+  lastGroup?: string;
+  caseReference?: string;
+  startedAt: string;
+}
+
+export function newState(locale: string, now: Date): InterviewState {
+  return {
+    v: 1,
+    phase: 'consent',
+    locale,
+    answers: {},
+    skipped: [],
+    history: [],
+    shareIndex: 0,
+    consents: {},
+    urgent: false,
+    risk: [],
+    startedAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The person-centred summary, built deterministically from the answers (no generated prose):
+ * grouped like the conversation, every item tagged with its IBIC life areas, with the routing
+ * topics, the proposed recipients and the SIP suggestion on top.
+ */
+import type { Content } from './content/load.js';
+import type { Texts } from './i18n.js';
+import type { Answers } from './interview/answers.js';
+import { displayAnswer, ibicFor, type QuestionView } from './interview/questions.js';
+import { isApplicable, type RoutingDecision } from './routing.js';
+
+export interface SummaryItem {
+  /** Number shown to the person, used to pick an answer to change. */
+  number: number;
+  questionId: string;
+  label: string;
+  answer: string;
+  skipped: boolean;
+  ibic: string[];
+}
+
+export interface SummaryView {
+  title: string;
+  forOther?: string;
+  urgent?: string;
+  topics: string;
+  recipients: string;
+  sip?: string;
+  sections: Array<{ title: string; items: SummaryItem[] }>;
+}
+
+export interface SummaryInput {
+  answers: Answers;
+  skipped: readonly string[];
+  urgent: boolean;
+  routing: RoutingDecision;
+}
+
+export function buildSummary(content: Content, views: Map<string, QuestionView>, texts: Texts, input: SummaryInput): SummaryView {
+  const { answers, skipped, routing } = input;
+  let number = 0;
+  const sections: SummaryView['sections'] = [];
+  for (const group of content.bank.groups) {
+    const items: SummaryItem[] = [];
+    for (const q of content.bank.questions) {
+      if (q.group !== group || !isApplicable(q, answers)) continue;
+      const answer = answers[q.id];
+      if (!answer && !skipped.includes(q.id)) continue;
+      const view = views.get(q.id)!;
+      items.push({
+        number: ++number,
+        questionId: q.id,
+        label: view.label,
+        answer: answer ? displayAnswer(view, answer, texts) : texts.t('summary.skipped'),
+        skipped: !answer,
+        ibic: ibicFor(view, answer).map((a) => texts.t(`ibic.${a}`)),
+      });
+    }
+    if (items.length) sections.push({ title: texts.t(`groups.${group}`), items });
+  }
+  const respondent = answers[content.bank.roles.respondent];
+  const relation = answers['relation'];
+  const forOther =
+    respondent?.kind === 'choice' && respondent.option === content.bank.roles.respondentOtherOption
+      ? texts.t('summary.forOther', { relation: relation ? displayAnswer(views.get('relation')!, relation, texts) : texts.t('summary.empty') })
+      : undefined;
+  return {
+    title: texts.t('summary.title'),
+    ...(forOther ? { forOther } : {}),
+    ...(input.urgent ? { urgent: texts.t('summary.urgent') } : {}),
+    topics: texts.t('summary.topics', { topics: routing.topics.map((t) => texts.t(`topics.${t}`)).join(', ') }),
+    recipients: texts.t('summary.recipients', { recipients: routing.recipients.map((r) => r.contactName).join('; ') }),
+    ...(routing.sipSuggested ? { sip: texts.t('summary.sip') } : {}),
+    sections,
+  };
+}
+
+/** The summary as plain text: the fallback for channels without cards, and for staff e-mail or records. */
+export function summaryToText(view: SummaryView, texts: Texts): string {
+  const lines = [view.title];
+  if (view.urgent) lines.push(view.urgent);
+  if (view.forOther) lines.push(view.forOther);
+  lines.push(view.topics, view.recipients);
+  if (view.sip) lines.push(view.sip);
+  for (const s of view.sections) {
+    lines.push('', s.title.toUpperCase());
+    for (const item of s.items) {
+      lines.push(texts.t('summary.item', { number: item.number, label: item.label, answer: item.answer }));
+      if (item.ibic.length) lines.push(`   ${texts.t('summary.ibicTitle', { areas: item.ibic.join(', ') })}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,70 @@
+/**
+ * Checks for answers with a known format: Swedish personnummer (and samordningsnummer) and Swedish
+ * phone numbers. Each returns the normalised value, or the reason it is not valid so the resident
+ * can be told exactly what to fix.
+ */
+
+export type PersonnummerResult =
+  | { ok: true; value: string; coordinationNumber: boolean }
+  | { ok: false; reason: 'length' | 'date' | 'checksum' };
+
+/** Luhn check digit over the nine digits before it (weights 2,1,2,...). */
+function luhnDigit(nine: string): number {
+  let sum = 0;
+  for (let i = 0; i < nine.length; i++) {
+    let d = Number(nine[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/**
+ * Accepts ÅÅMMDD-NNNK, ÅÅMMDD+NNNK (100 years or older), ÅÅÅÅMMDDNNNK and the same with spaces.
+ * Returns the 12-digit form ÅÅÅÅMMDD-NNNK. `today` decides the century of a 10-digit number.
+ */
+export function checkPersonnummer(input: string, today: Date = new Date()): PersonnummerResult {
+  const compact = input.replace(/\s/gu, '');
+  const m = /^(\d{2})?(\d{6})([-+]?)(\d{4})$/u.exec(compact);
+  if (!m) return { ok: false, reason: 'length' };
+  const [, century, yymmdd, separator, last4] = m as unknown as [string, string | undefined, string, string, string];
+  if (century && separator === '+') return { ok: false, reason: 'length' };
+  const yy = Number(yymmdd.slice(0, 2));
+  const month = Number(yymmdd.slice(2, 4));
+  let day = Number(yymmdd.slice(4, 6));
+  const coordinationNumber = day > 60;
+  if (coordinationNumber) day -= 60;
+
+  let year: number;
+  if (century) {
+    year = Number(century) * 100 + yy;
+  } else {
+    const thisYear = today.getFullYear();
+    year = Math.floor(thisYear / 100) * 100 + yy;
+    if (year > thisYear) year -= 100;
+    if (separator === '+') year -= 100;
+  }
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const validDate = month >= 1 && month <= 12 && day >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (!validDate || date.getTime() > today.getTime()) return { ok: false, reason: 'date' };
+  if (luhnDigit(yymmdd + last4.slice(0, 3)) !== Number(last4[3])) return { ok: false, reason: 'checksum' };
+  return { ok: true, value: `${String(year).padStart(4, '0')}${yymmdd.slice(2)}-${last4}`, coordinationNumber };
+}
+
+/**
+ * A Swedish phone number: 07x mobile or an area-code number, 8–10 digits national form, or +46.
+ * Returns it as typed, trimmed (people recognise their own way of writing it), or undefined.
+ */
+export function checkPhone(input: string): string | undefined {
+  const trimmed = input.trim();
+  if (!/^[+\d][\d\s\-()]*$/u.test(trimmed)) return undefined;
+  let digits = trimmed.replace(/\D/gu, '');
+  if (trimmed.startsWith('+')) {
+    if (!digits.startsWith('46')) return undefined;
+    digits = `0${digits.slice(2)}`;
+  } else if (digits.startsWith('0046')) {
+    digits = `0${digits.slice(4)}`;
+  }
+  if (!digits.startsWith('0') || digits.startsWith('00')) return undefined;
+  return digits.length >= 8 && digits.length <= 10 ? trimmed : undefined;
+}

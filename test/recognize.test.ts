@@ -1,0 +1,95 @@
+/** Typed Swedish answers: yes/no variants, options by number, text or a small slip, several at once. */
+import { expect } from 'chai';
+import { AnswerRecognizer, type OptionView } from '../src/core/interview/recognize.js';
+import { checkPersonnummer, checkPhone } from '../src/core/validation.js';
+import { RiskDetector } from '../src/core/risk.js';
+import { repoContent } from './helpers/content.js';
+
+describe('Swedish answer recognition', () => {
+  const sv = repoContent().locales['sv']!;
+  const r = new AnswerRecognizer(sv.phrases);
+  const options: OptionView[] = [
+    { id: 'fine', label: 'Det går bra', accept: ['bra'] },
+    { id: 'hard', label: 'Det går inte så bra', accept: ['inte så bra', 'dåligt'] },
+    { id: 'karlstad', label: 'Karlstad', accept: ['Karlstads kommun', '1780'] },
+  ];
+
+  it('knows yes and no in everyday forms', () => {
+    for (const y of ['ja', 'Ja!', 'japp', 'jo', 'javisst', 'ja tack', 'Absolut', 'jo, det gör jag ibland']) expect(r.yesNo(y), y).to.equal(true);
+    for (const n of ['nej', 'Nä', 'nää', 'nej tack', 'nix', 'inte alls', 'nej, det har jag inte']) expect(r.yesNo(n), n).to.equal(false);
+    for (const u of ['kanske', 'vet inte', '']) expect(r.yesNo(u), u).to.equal(undefined);
+  });
+
+  it('picks an option by number, number word, text, accepted word or a small slip', () => {
+    expect(r.choice('2', options)).to.deep.equal({ kind: 'match', id: 'hard' });
+    expect(r.choice('tre', options)).to.deep.equal({ kind: 'match', id: 'karlstad' });
+    expect(r.choice('det går bra', options)).to.deep.equal({ kind: 'match', id: 'fine' });
+    expect(r.choice('dåligt', options)).to.deep.equal({ kind: 'match', id: 'hard' });
+    expect(r.choice('karlstd', options)).to.deep.equal({ kind: 'match', id: 'karlstad' });
+    expect(r.choice('1780', options)).to.deep.equal({ kind: 'match', id: 'karlstad' });
+    expect(r.choice('jag bor i Karlstad', options)).to.deep.equal({ kind: 'match', id: 'karlstad' });
+    expect(r.choice('inte så bra faktiskt', options)).to.deep.equal({ kind: 'match', id: 'hard' });
+    expect(r.choice('9', options)).to.deep.equal({ kind: 'none' });
+    expect(r.choice('banan', options)).to.deep.equal({ kind: 'none' });
+  });
+
+  it('takes several options, and refuses the whole answer if a part is not understood', () => {
+    expect(r.multi('1, 3', options)).to.deep.equal(['fine', 'karlstad']);
+    expect(r.multi('1 3', options)).to.deep.equal(['fine', 'karlstad']);
+    expect(r.multi('dåligt och karlstad', options)).to.deep.equal(['hard', 'karlstad']);
+    expect(r.multi('1 och banan', options)).to.equal(undefined);
+  });
+
+  it('reads a scale value and rejects one outside the scale', () => {
+    expect(r.scale('4', 1, 5)).to.equal(4);
+    expect(r.scale('fem', 1, 5)).to.equal(5);
+    expect(r.scale('6', 1, 5)).to.equal(undefined);
+  });
+});
+
+describe('personnummer and phone numbers', () => {
+  const today = new Date('2026-11-22T12:00:00Z');
+
+  it('accepts Skatteverket\'s test number in 10 and 12 digits, with or without separator', () => {
+    for (const input of ['19811218-9876', '198112189876', '811218-9876', '8112189876', '811218 9876']) {
+      expect(checkPersonnummer(input, today), input).to.deep.equal({ ok: true, value: '19811218-9876', coordinationNumber: false });
+    }
+  });
+
+  it('says what is wrong: length, date or check digit', () => {
+    expect(checkPersonnummer('12345', today)).to.deep.equal({ ok: false, reason: 'length' });
+    expect(checkPersonnummer('811318-9876', today)).to.deep.equal({ ok: false, reason: 'date' });
+    expect(checkPersonnummer('811218-9875', today)).to.deep.equal({ ok: false, reason: 'checksum' });
+  });
+
+  it('reads "+" as 100 years or older, and samordningsnummer (day + 60)', () => {
+    const plus = checkPersonnummer('811218+9876', today);
+    expect(plus).to.deep.include({ ok: true, value: '18811218-9876' });
+    // Day 78 = 18 + 60; check digit computed for these nine digits.
+    const coordination = checkPersonnummer('811278-9873', today);
+    expect(coordination).to.deep.equal({ ok: true, value: '19811278-9873', coordinationNumber: true });
+  });
+
+  it('accepts Swedish phone numbers and rejects others', () => {
+    for (const p of ['070-123 45 67', '0701234567', '+46 70 123 45 67', '054-12 34 56']) expect(checkPhone(p), p).to.equal(p);
+    for (const p of ['12345', '+47 22 00 00 00', 'ring mig', '070-123 45 67 89 00']) expect(checkPhone(p), p).to.equal(undefined);
+  });
+});
+
+describe('acute-risk detection (first, pattern-based)', () => {
+  const detector = new RiskDetector(repoContent().locales['sv']!.risk);
+
+  it('recognises suicide thoughts, medical emergencies and violence', () => {
+    expect(detector.detect('Jag vill inte leva längre')).to.deep.equal(['suicide_self_harm']);
+    expect(detector.detect('jag tänker på självmord ibland')).to.deep.equal(['suicide_self_harm']);
+    expect(detector.detect('Pappa har ont i bröstet och kan inte andas')).to.deep.equal(['medical_emergency']);
+    expect(detector.detect('Mamma har ramlat och kommer inte upp')).to.deep.equal(['medical_emergency']);
+    expect(detector.detect('Min man slår mig när han dricker')).to.deep.equal(['violence']);
+  });
+
+  it('stays quiet for everyday idioms and ordinary worries', () => {
+    for (const t of ['Jag är dödstrött', 'jag dör av skratt', 'Vi skrattade ihjäl oss', 'Jag vill leva ett aktivt liv', 'Jag har ont i knät', 'Hon är rädd för mörkret']) {
+      expect(detector.detect(t), t).to.deep.equal([]);
+    }
+  });
+});
