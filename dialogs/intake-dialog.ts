@@ -1,0 +1,68 @@
+/**
+ * The intake as a botbuilder dialog: a thin adapter that hands each turn to the channel-neutral
+ * InterviewEngine (src/core) and keeps the engine's JSON state in the dialog's own state, which
+ * ConversationState saves after every turn. Everything the resident reads comes from locales/.
+ */
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { InterviewEngine, Input } from '../src/core/interview/engine.js';
+import type { TurnResult } from '../src/core/interview/replies.js';
+import type { InterviewState } from '../src/core/interview/state.js';
+import { renderReplies } from '../src/bot/render.js';
+
+export const INTAKE_DIALOG_ID = 'intake';
+
+/** Key in turnState: set when everything about the conversation must be erased after this turn. */
+export const ERASE_CONVERSATION = Symbol('eraseConversation');
+
+/** Key in turnState: the reference of a case created in this turn. */
+export const CASE_CREATED = Symbol('caseCreated');
+
+interface IntakeDialogState {
+  interview: InterviewState;
+}
+
+/** What the resident sent, in the engine's terms. */
+export function inputFrom(context: TurnContext): Input {
+  const activity = context.activity;
+  if (activity.value !== undefined && activity.value !== null && typeof activity.value === 'object' && !activity.text) {
+    return { kind: 'submit', data: activity.value };
+  }
+  const hasText = typeof activity.text === 'string' && activity.text.trim().length > 0;
+  if (!hasText && (activity.attachments?.length ?? 0) > 0) return { kind: 'unsupported' };
+  return { kind: 'text', text: typeof activity.text === 'string' ? activity.text : '' };
+}
+
+export class IntakeDialog extends Dialog<Record<string, never>> {
+  constructor(private readonly engine: InterviewEngine) {
+    super(INTAKE_DIALOG_ID);
+  }
+
+  /** Greets and asks for consent. */
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const result = this.engine.start(dc.context.activity.locale);
+    return this.apply(dc, result);
+  }
+
+  /** Hands the turn's message to the engine. */
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    const state = (dc.activeDialog!.state as IntakeDialogState).interview;
+    const { channelId, conversation } = dc.context.activity;
+    const result = await this.engine.handle(state, inputFrom(dc.context), { channelId, conversationId: conversation.id });
+    return this.apply(dc, result);
+  }
+
+  private async apply(dc: DialogContext, result: TurnResult): Promise<DialogTurnResult> {
+    const locale = result.state?.locale ?? dc.context.activity.locale;
+    const activities = renderReplies(result.replies, dc.context.activity.channelId, this.engine.texts(locale));
+    if (activities.length) await dc.context.sendActivities(activities);
+    if (result.effects.caseCreated) dc.context.turnState.set(CASE_CREATED, result.effects.caseCreated);
+    if (result.effects.erase || !result.state) {
+      dc.context.turnState.set(ERASE_CONVERSATION, true);
+      return dc.endDialog();
+    }
+    (dc.activeDialog!.state as IntakeDialogState).interview = result.state;
+    return Dialog.EndOfTurn;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The resident-facing bot: starts the intake when someone joins or writes, continues it on every
+ * message, and saves the conversation state at the end of each turn, or erases it when the person
+ * declined, cancelled, or chose not to share anything.
+ */
+import { ActivityHandler, ActivityTypes, type BotState, type TurnContext } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { ERASE_CONVERSATION, INTAKE_DIALOG_ID, type IntakeDialog } from '../../dialogs/intake-dialog.js';
+
+export class IntakeBot extends ActivityHandler {
+  private readonly dialogs: DialogSet;
+
+  constructor(
+    private readonly conversationState: BotState,
+    dialog: IntakeDialog,
+  ) {
+    super();
+    this.dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogState'));
+    this.dialogs.add(dialog);
+
+    this.onMessage(async (context, next) => {
+      await this.runIntake(context);
+      await next();
+    });
+
+    // Web Chat and the Emulator announce the person joining: greet them without waiting.
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const someoneJoined = (context.activity.membersAdded ?? []).some((m) => m.id !== botId);
+      if (someoneJoined) await this.runIntake(context);
+      await next();
+    });
+  }
+
+  /** Continues the intake, or starts it when none is under way. */
+  private async runIntake(context: TurnContext): Promise<void> {
+    const dc = await this.dialogs.createContext(context);
+    if (context.activity.type === ActivityTypes.Message) {
+      const result = await dc.continueDialog();
+      if (result.status !== DialogTurnStatus.empty) return;
+    } else if (dc.activeDialog) {
+      return;
+    }
+    await dc.beginDialog(INTAKE_DIALOG_ID);
+  }
+
+  /** Runs the turn, then saves the state, or deletes it if the conversation is to be forgotten. */
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    if (context.turnState.get(ERASE_CONVERSATION)) await this.conversationState.delete(context);
+    else await this.conversationState.saveChanges(context, false);
+  }
+}

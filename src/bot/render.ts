@@ -1,0 +1,144 @@
+/**
+ * Turns the engine's channel-neutral replies into Bot Framework activities: suggested actions for
+ * buttons, Adaptive Cards for the summary and multi-choice lists where the channel renders cards,
+ * and plain text (with numbered lists) everywhere else.
+ */
+import { ActionTypes, ActivityTypes, CardFactory, InputHints, type Activity, type Attachment, type CardAction } from 'botbuilder';
+import type { Reply } from '../core/interview/replies.js';
+import type { Texts } from '../core/i18n.js';
+
+/** Channels known to render Adaptive Cards. Others get plain text. */
+const CARD_CHANNELS = new Set(['msteams', 'webchat', 'directline', 'emulator']);
+
+export function supportsCards(channelId: string): boolean {
+  return CARD_CHANNELS.has(channelId);
+}
+
+const ADAPTIVE_CARD_VERSION = '1.4';
+
+function suggested(labels: string[]): Activity['suggestedActions'] | undefined {
+  if (labels.length === 0) return undefined;
+  const actions: CardAction[] = labels.map((label) => ({ type: ActionTypes.ImBack, title: label, value: label }));
+  return { actions, to: [] };
+}
+
+function message(text: string, extra: Partial<Activity> = {}): Partial<Activity> {
+  return { type: ActivityTypes.Message, text, textFormat: 'plain', ...extra };
+}
+
+function multiSelectCard(text: string, hints: string[], select: NonNullable<Extract<Reply, { type: 'prompt' }>['multiSelect']>, hint: string): Attachment {
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: ADAPTIVE_CARD_VERSION,
+    fallbackText: text,
+    speak: text,
+    body: [
+      { type: 'TextBlock', text, wrap: true, weight: 'Bolder' },
+      ...hints.map((h) => ({ type: 'TextBlock', text: h, wrap: true, isSubtle: true })),
+      { type: 'TextBlock', text: hint, wrap: true, isSubtle: true },
+      {
+        type: 'Input.ChoiceSet',
+        id: 'value',
+        label: text,
+        isMultiSelect: true,
+        style: 'expanded',
+        choices: select.options.map((o) => ({ title: o.label, value: o.id })),
+      },
+    ],
+    actions: [{ type: 'Action.Submit', title: select.submitLabel, data: { intake: 'answer', question: select.questionId } }],
+  });
+}
+
+function summaryCard(reply: Extract<Reply, { type: 'summary' }>): Attachment {
+  const { view } = reply;
+  const header = [view.urgent, view.forOther, view.topics, view.recipients, view.sip].filter((x): x is string => Boolean(x));
+  const items = view.sections.flatMap((s) => s.items);
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: ADAPTIVE_CARD_VERSION,
+    fallbackText: reply.plainText,
+    body: [
+      { type: 'TextBlock', text: view.title, size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' },
+      ...header.map((h, i) => ({ type: 'TextBlock', text: h, wrap: true, color: i === 0 && view.urgent ? 'Attention' : 'Default' })),
+      ...view.sections.flatMap((s) => [
+        { type: 'TextBlock', text: s.title, weight: 'Bolder', size: 'Medium', wrap: true, separator: true, spacing: 'Medium', style: 'heading' },
+        ...s.items.map((item) => ({
+          type: 'Container',
+          items: [
+            { type: 'TextBlock', text: `${item.number}. ${item.label}`, weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', text: item.answer, wrap: true, isSubtle: item.skipped, spacing: 'None' },
+            ...(item.ibic.length ? [{ type: 'TextBlock', text: item.ibic.join(' · '), wrap: true, isSubtle: true, size: 'Small', spacing: 'None' }] : []),
+          ],
+        })),
+      ]),
+    ],
+    actions: [
+      { type: 'Action.Submit', title: reply.confirmLabel, style: 'positive', data: { intake: 'confirm' } },
+      {
+        type: 'Action.ShowCard',
+        title: reply.editLabel,
+        card: {
+          type: 'AdaptiveCard',
+          body: [
+            {
+              type: 'Input.ChoiceSet',
+              id: 'question',
+              label: reply.editLabel,
+              style: 'compact',
+              value: items[0]?.questionId,
+              choices: items.map((i) => ({ title: `${i.number}. ${i.label}`, value: i.questionId })),
+            },
+          ],
+          actions: [{ type: 'Action.Submit', title: reply.editButtonLabel, data: { intake: 'edit' } }],
+        },
+      },
+    ],
+  });
+}
+
+/** The activities for a turn's replies on one channel. */
+export function renderReplies(replies: Reply[], channelId: string, texts: Texts): Array<Partial<Activity>> {
+  const cards = supportsCards(channelId);
+  const out: Array<Partial<Activity>> = [];
+  for (const reply of replies) {
+    switch (reply.type) {
+      case 'text':
+        out.push(message(reply.text));
+        break;
+      case 'emergency': {
+        const lines = reply.numbers.map((n) => texts.t('emergency.line', { number: n.number, label: n.label }));
+        out.push(message([reply.intro, '', reply.title, ...lines, '', reply.outro].join('\n'), { importance: 'urgent' }));
+        break;
+      }
+      case 'prompt': {
+        const buttons = reply.buttons.map((b) => b.label);
+        if (reply.multiSelect && cards) {
+          out.push(
+            message('', {
+              attachments: [multiSelectCard(reply.text, reply.hints, reply.multiSelect, texts.t('question.multiHint'))],
+              suggestedActions: suggested(buttons),
+              inputHint: InputHints.ExpectingInput,
+            }),
+          );
+          break;
+        }
+        const lines = [reply.text, ...reply.hints];
+        if (reply.multiSelect) {
+          lines.push(...reply.multiSelect.options.map((o, i) => `${i + 1}. ${o.label}`), texts.t('question.multiHintText'));
+        }
+        out.push(message(lines.join('\n'), { suggestedActions: suggested(buttons), inputHint: InputHints.ExpectingInput }));
+        break;
+      }
+      case 'summary': {
+        const buttons = suggested([reply.confirmLabel, reply.editLabel]);
+        out.push(message(reply.intro));
+        if (cards) out.push(message(reply.question, { attachments: [summaryCard(reply)], suggestedActions: buttons, inputHint: InputHints.ExpectingInput }));
+        else out.push(message(`${reply.plainText}\n\n${reply.question}`, { suggestedActions: buttons, inputHint: InputHints.ExpectingInput }));
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+/**
+ * botbuilder's TranscriptStore on the embedded store: one file per conversation
+ * (transcripts/<channel>/<conversation>.json). Writes for one conversation apply in call order, so
+ * a delete issued after a turn's logging runs after it. It fails loudly: every error reaches the
+ * `onError` callback (the app logs it) and rejects, because TranscriptLoggerMiddleware only prints
+ * rejections to the console. Activities without `from` (proactive sends) are stored as they are.
+ */
+import path from 'node:path';
+import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder';
+import { RecordFolder, fileNameFor } from '../../storage/record-folder.js';
+import { readdir } from 'node:fs/promises';
+
+interface TranscriptFile {
+  channelId: string;
+  conversationId: string;
+  created: string;
+  activities: Array<Record<string, unknown>>;
+}
+
+export type TranscriptErrorHandler = (err: Error, info: { channelId: string; operation: string }) => void;
+
+const PAGE_SIZE = 20;
+
+/** A JSON-safe copy with dates as ISO strings. */
+function clone(activity: Partial<Activity>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(activity)) as Record<string, unknown>;
+}
+
+function revive(stored: Record<string, unknown>): Activity {
+  const a = { ...stored } as unknown as Activity & { timestamp?: unknown; localTimestamp?: unknown };
+  if (typeof a.timestamp === 'string') a.timestamp = new Date(a.timestamp);
+  if (typeof a.localTimestamp === 'string') a.localTimestamp = new Date(a.localTimestamp);
+  return a;
+}
+
+function page<T>(items: T[], idOf: (item: T) => string | undefined, continuationToken?: string): PagedResult<T> {
+  let start = 0;
+  if (continuationToken) {
+    const i = items.findIndex((x) => idOf(x) === continuationToken);
+    start = i < 0 ? items.length : i + 1;
+  }
+  const slice = items.slice(start, start + PAGE_SIZE);
+  const result: PagedResult<T> = { items: slice, continuationToken: undefined as unknown as string };
+  if (slice.length === PAGE_SIZE && start + PAGE_SIZE < items.length) result.continuationToken = idOf(slice[slice.length - 1]!) ?? '';
+  return result;
+}
+
+export class LowdbTranscriptStore implements TranscriptStore {
+  private readonly folders = new Map<string, RecordFolder<TranscriptFile>>();
+
+  constructor(
+    private readonly root: string,
+    private readonly onError: TranscriptErrorHandler = () => undefined,
+  ) {}
+
+  private folder(channelId: string): RecordFolder<TranscriptFile> {
+    let f = this.folders.get(channelId);
+    if (!f) {
+      f = new RecordFolder(path.join(this.root, 'transcripts', fileNameFor(channelId).replace(/\.json$/u, '')));
+      this.folders.set(channelId, f);
+    }
+    return f;
+  }
+
+  private async loudly<R>(channelId: string, operation: string, op: () => Promise<R>): Promise<R> {
+    try {
+      return await op();
+    } catch (err) {
+      this.onError(err as Error, { channelId, operation });
+      throw err;
+    }
+  }
+
+  /** Appends an activity to its conversation's transcript. */
+  logActivity(activity: Activity): Promise<void> {
+    const channelId = activity.channelId ?? 'unknown';
+    const conversationId = activity.conversation?.id ?? 'unknown';
+    const stored = clone({ ...activity, timestamp: activity.timestamp ?? new Date() });
+    return this.loudly(channelId, 'logActivity', async () => {
+      await this.folder(channelId).update(conversationId, (current) => ({
+        channelId,
+        conversationId,
+        created: current?.created ?? new Date().toISOString(),
+        activities: [...(current?.activities ?? []), stored],
+      }));
+    });
+  }
+
+  /** A page of a conversation's activities (20 at a time), optionally from `startDate` on. */
+  getTranscriptActivities(channelId: string, conversationId: string, continuationToken?: string, startDate?: Date): Promise<PagedResult<Activity>> {
+    return this.loudly(channelId, 'getTranscriptActivities', async () => {
+      const file = await this.folder(channelId).read(conversationId);
+      const activities = (file?.activities ?? []).map(revive).filter((a) => !startDate || (a.timestamp instanceof Date && a.timestamp >= startDate));
+      return page(activities, (a) => a.id, continuationToken);
+    });
+  }
+
+  /** A page of the channel's conversations, oldest first. */
+  listTranscripts(channelId: string, continuationToken?: string): Promise<PagedResult<TranscriptInfo>> {
+    return this.loudly(channelId, 'listTranscripts', async () => {
+      const folder = this.folder(channelId);
+      const keys = await folder.keys();
+      const infos: TranscriptInfo[] = [];
+      for (const key of keys) {
+        const file = await folder.read(key);
+        if (file) infos.push({ channelId, id: file.conversationId, created: new Date(file.created) });
+      }
+      infos.sort((a, b) => a.created.getTime() - b.created.getTime());
+      return page(infos, (i) => i.id, continuationToken);
+    });
+  }
+
+  /** Removes a conversation's transcript, after any logging already under way for it. */
+  deleteTranscript(channelId: string, conversationId: string): Promise<void> {
+    return this.loudly(channelId, 'deleteTranscript', () => this.folder(channelId).delete(conversationId));
+  }
+
+  /** Resolves when every write started so far has landed (before shutdown, or in tests). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.folders.values()].map((f) => f.idle()));
+  }
+
+  /** How many conversations have a transcript (for diagnostics). */
+  async count(channelId: string): Promise<number> {
+    try {
+      return (await readdir(this.folder(channelId).dir)).filter((n) => n.endsWith('.json')).length;
+    } catch {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Configuration from the environment, checked with zod at start-up. A bad value stops the process
+ * with one line naming the variable and what is wrong; `.env.example` documents every variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ message: 'must be a whole number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const positiveInt = (max: number) =>
+  z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, `must be between 1 and ${max}`).max(max, `must be between 1 and ${max}`);
+
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const envSchema = z
+  .object({
+    PORT: port.default(3978),
+    HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    MicrosoftAppId: z.preprocess(emptyAsUndefined, z.uuid('must be the bot\'s app id, a UUID').optional()),
+    MicrosoftAppPassword: z.preprocess(emptyAsUndefined, z.string().optional()),
+    MicrosoftAppType: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
+    ),
+    MicrosoftAppTenantId: z.preprocess(emptyAsUndefined, z.string().optional()),
+    DATA_DIR: z.string().min(1, 'must not be empty').default('var/data'),
+    CONTENT_DIR: z.string().min(1, 'must not be empty').default('data'),
+    LOCALES_DIR: z.string().min(1, 'must not be empty').default('locales'),
+    DEFAULT_LOCALE: z.string().regex(/^[a-z]{2}(-[A-Za-z]+)*$/u, 'must be a locale tag such as sv-SE').default('sv-SE'),
+    MAX_MESSAGE_LENGTH: positiveInt(100_000).default(2000),
+    MAX_BODY_BYTES: positiveInt(10 * 1024 * 1024).default(256 * 1024),
+    RETENTION_DAYS: positiveInt(3650).default(90),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.MicrosoftAppId) return;
+    if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set (or set MicrosoftAppType=UserAssignedMSI)' });
+    }
+    if (env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}` });
+    }
+  });
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    tenantId?: string;
+  };
+  dataDir: string;
+  contentDir: string;
+  localesDir: string;
+  /** The locale folder to use by default ("sv" for "sv-SE"). */
+  defaultLocale: string;
+  maxMessageLength: number;
+  maxBodyBytes: number;
+  retentionDays: number;
+  logLevel: string;
+}
+
+/** A configuration problem, already phrased as the one line to print. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and checks the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'configuration');
+    const got = env[name];
+    const shown = got === undefined ? '' : ` (got "${got.length > 60 ? `${got.slice(0, 60)}…` : got}")`;
+    throw new ConfigError(`Configuration error: ${name} ${issue.message}${shown}. See .env.example.`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    bot: {
+      ...(e.MicrosoftAppId ? { appId: e.MicrosoftAppId } : {}),
+      ...(e.MicrosoftAppPassword ? { appPassword: e.MicrosoftAppPassword } : {}),
+      appType: e.MicrosoftAppType,
+      ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
+    },
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    contentDir: path.resolve(cwd, e.CONTENT_DIR),
+    localesDir: path.resolve(cwd, e.LOCALES_DIR),
+    defaultLocale: e.DEFAULT_LOCALE.split('-')[0]!.toLowerCase(),
+    maxMessageLength: e.MAX_MESSAGE_LENGTH,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    retentionDays: e.RETENTION_DAYS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The HTTP surface: POST /api/messages (Bot Framework, through CloudAdapter), GET /healthz (the
+ * process is up) and GET /readyz (the stores answer). Every error is a JSON body with a status
+ * code that says what happened; a malformed request never reaches the bot and never crashes it.
+ */
+import restify, { type Request, type Response } from 'restify';
+import { z } from 'zod';
+import type { CloudAdapter, ActivityHandler } from 'botbuilder';
+import type { Logger } from '../logger.js';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface ServerOptions {
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  logger: Logger;
+  maxBodyBytes: number;
+  readiness: ReadinessCheck[];
+}
+
+/** The least an activity needs before the adapter sees it. */
+const activityShape = z.object({
+  type: z.string({ message: 'activity.type is missing' }).min(1, 'activity.type is empty'),
+  conversation: z.object({ id: z.string({ message: 'activity.conversation.id is missing' }).min(1, 'activity.conversation.id is empty') }, { message: 'activity.conversation is missing' }),
+  serviceUrl: z.string({ message: 'activity.serviceUrl is missing' }).min(1, 'activity.serviceUrl is empty'),
+  channelId: z.string({ message: 'activity.channelId is missing' }).min(1, 'activity.channelId is empty'),
+  from: z.object({ id: z.string({ message: 'activity.from.id is missing' }) }, { message: 'activity.from is missing' }).optional(),
+  text: z.string({ message: 'activity.text must be a string' }).optional(),
+});
+
+function sendError(res: Response, status: number, code: string, message: string): void {
+  if (res.headersSent) return;
+  res.status(status);
+  res.json({ error: { code, message } });
+}
+
+export function createServer(options: ServerOptions): restify.Server {
+  const { adapter, bot, logger } = options;
+  const server = restify.createServer({ name: 'narvard-intake', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes, mapParams: false }));
+
+  // restify's own errors (bad JSON 400, body too large 413, unknown route 404) are JSON already;
+  // give them the same shape as ours.
+  server.on('restifyError', (req: Request, res: Response, err: { statusCode?: number; body?: { code?: string; message?: string }; message: string; toJSON?: () => unknown }, callback: () => void) => {
+    err.toJSON = () => ({ error: { code: err.body?.code ?? 'Error', message: err.body?.message ?? err.message } });
+    callback();
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    const body: unknown = req.body;
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+      sendError(res, 400, 'BadRequest', 'The body must be a JSON activity (Content-Type: application/json).');
+      return;
+    }
+    const shape = activityShape.safeParse(body);
+    if (!shape.success) {
+      sendError(res, 400, 'BadRequest', shape.error.issues[0]!.message);
+      return;
+    }
+    try {
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (err) {
+      logger.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'processing an activity failed');
+      sendError(res, 500, 'InternalError', 'The activity could not be processed. It was not stored; send it again.');
+    }
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.json({ status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const results = await Promise.all(
+      options.readiness.map(async (r) => {
+        try {
+          await r.check();
+          return { name: r.name, ok: true as const };
+        } catch (err) {
+          return { name: r.name, ok: false as const, error: (err as Error).message };
+        }
+      }),
+    );
+    const ready = results.every((r) => r.ok);
+    res.status(ready ? 200 : 503);
+    res.json({ status: ready ? 'ready' : 'not ready', checks: results });
+  });
+
+  return server;
+}

@@ -1,0 +1,53 @@
+/**
+ * The start-up check of the data folder: every JSON file is read and parsed once, so a corrupt
+ * file stops start-up with its name instead of failing some resident's turn later. Bad files are
+ * reported, never changed.
+ */
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CorruptDataError } from './errors.js';
+
+const CONCURRENCY = 32;
+const PROGRESS_EVERY = 1000;
+
+async function listJsonFiles(dir: string, out: string[]): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await listJsonFiles(full, out);
+    // lowdb's writer (steno) leaves ".<name>.tmp" files only while writing; they are not records.
+    else if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.startsWith('.')) out.push(full);
+  }
+}
+
+/** Creates the folder if needed and parses every data file; throws CorruptDataError on the first bad one. */
+export async function verifyDataFolder(root: string, onProgress?: (checked: number, total: number) => void): Promise<{ files: number }> {
+  try {
+    await mkdir(root, { recursive: true });
+  } catch (err) {
+    throw new CorruptDataError(root, `cannot be created as the data folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const files: string[] = [];
+  await listJsonFiles(root, files);
+  let next = 0;
+  let checked = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      let raw: string;
+      try {
+        raw = await readFile(file, 'utf8');
+      } catch (err) {
+        throw new CorruptDataError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+      try {
+        JSON.parse(raw);
+      } catch (err) {
+        throw new CorruptDataError(file, `is not valid JSON (${(err as Error).message})`);
+      }
+      checked += 1;
+      if (onProgress && checked % PROGRESS_EVERY === 0) onProgress(checked, files.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  return { files: files.length };
+}

@@ -1,0 +1,64 @@
+/**
+ * Cases on the embedded store: one file per case (cases/NV-2026-000123.json), a counter file per year
+ * and an index from idempotency key to reference, so a confirm that is retried returns the same case.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Mutex } from 'async-mutex';
+import { formatReference, type CaseRecord, type CaseStore, type NewCase } from '../core/cases.js';
+import { RecordFolder } from './record-folder.js';
+
+export class LowdbCaseStore implements CaseStore {
+  private readonly cases: RecordFolder<CaseRecord>;
+  private readonly counters: RecordFolder<{ last: number }>;
+  private readonly keys: RecordFolder<{ reference: string }>;
+  // Numbering and the key index must not interleave within this process.
+  private readonly numbering = new Mutex();
+
+  constructor(private readonly root: string) {
+    this.cases = new RecordFolder(path.join(root, 'cases'));
+    this.counters = new RecordFolder(path.join(root, 'counters'));
+    this.keys = new RecordFolder(path.join(root, 'case-keys'));
+  }
+
+  private keyOf(idempotencyKey: string): string {
+    return createHash('sha256').update(idempotencyKey).digest('hex');
+  }
+
+  /** Stores the case under the next reference of its year, or returns the one already stored for its key. */
+  create(draft: NewCase): Promise<CaseRecord> {
+    return this.numbering.runExclusive(async () => {
+      const key = this.keyOf(draft.idempotencyKey);
+      const existing = await this.keys.read(key);
+      if (existing) {
+        const record = await this.cases.read(existing.reference);
+        if (record) return record;
+      }
+      const year = new Date(draft.createdAt).getUTCFullYear();
+      const counter = await this.counters.update(String(year), (c) => ({ last: (c?.last ?? 0) + 1 }));
+      const record: CaseRecord = { ...draft, reference: formatReference(year, counter!.last), status: 'new' };
+      await this.cases.write(record.reference, record);
+      await this.keys.write(key, { reference: record.reference });
+      return record;
+    });
+  }
+
+  /** The case with this reference, if any. */
+  get(reference: string): Promise<CaseRecord | undefined> {
+    return this.cases.read(reference);
+  }
+
+  /** Every stored reference, oldest first. */
+  async references(): Promise<string[]> {
+    return (await this.cases.keys()).sort();
+  }
+
+  /** Writes and removes a probe file: proves the folder is there and writable. */
+  async ping(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    const probe = path.join(this.root, `.ready-${process.pid}`);
+    await writeFile(probe, 'ok');
+    await rm(probe, { force: true });
+  }
+}

@@ -1,0 +1,402 @@
+/**
+ * Whole Swedish conversations through the real bot (TestAdapter + lowdb in a temp folder): what a
+ * resident or relative sees, and what ends up on disk.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { CaseRecord } from '../src/core/cases.js';
+import { buttonsOf, startConversation, textOf, type Conversation } from './helpers/harness.js';
+
+/** Answers for a resident answering for herself, question by question, up to the summary. */
+const SELF_ANSWERS = [
+  'Ja, jag vill fortsätta',
+  'För mig själv',
+  'Karlstad',
+  'Jag bor ensam i en lägenhet på tredje våningen.\nHissen är ofta trasig.',
+  'Att kunna bo kvar hemma och träffa mina barnbarn.',
+  'Kaffe på balkongen och en promenad.',
+  'Handla själv.',
+  '1, 7',
+  'Hjälp med att handla.',
+  'Det går inte så bra',
+  'Det går med lite hjälp',
+  'Det går inte så bra',
+  'Ja',
+  '2',
+  'Ja',
+  'Ibland',
+  'Vårdcentral',
+  'Jag undrar över mina blodtryckstabletter.',
+  'Helst besök hemma, inte långa resor.',
+  'Nej',
+  'Ja',
+  'Ja, det vill jag',
+  'Svenska',
+  'Telefon',
+  'Testa Testsson',
+  '19811218-9876',
+  '070-123 45 67',
+];
+
+async function readCases(dataDir: string): Promise<CaseRecord[]> {
+  const dir = path.join(dataDir, 'cases');
+  if (!existsSync(dir)) return [];
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+  return Promise.all(
+    files.map(async (f) => {
+      const raw = JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { value?: CaseRecord } & CaseRecord;
+      return raw.value ?? raw;
+    }),
+  );
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('the resident intake conversation (Swedish)', function () {
+  this.timeout(30000);
+  let convo: Conversation;
+  afterEach(async () => convo?.close());
+
+  it('greets honestly: automated, not a person or doctor, not for emergencies, what happens with the answers', async () => {
+    convo = await startConversation();
+    const greeting = textOf(await convo.join());
+    expect(greeting).to.include('automatisk assistent');
+    expect(greeting).to.include('inte en människa');
+    expect(greeting).to.include('inte en läkare');
+    expect(greeting).to.include('112');
+    expect(greeting).to.include('1177');
+    expect(greeting).to.include('högst 90 dagar');
+    expect(greeting).to.include('personuppgiftsansvarig');
+    expect(greeting).to.include('Vill du fortsätta?');
+  });
+
+  it('for yourself: the whole interview ends in a confirmed, routed case with a reference', async () => {
+    convo = await startConversation();
+    await convo.join();
+    const summary = await convo.sayAll(SELF_ANSWERS);
+    const summaryText = textOf(summary);
+    expect(summaryText).to.include('Sammanfattning');
+    expect(summaryText).to.include('Att kunna bo kvar hemma och träffa mina barnbarn.');
+    expect(summaryText).to.include('Hemliv');
+    expect(summaryText).to.include('Förflyttning');
+    expect(summaryText).to.include('Äldreomsorg och hjälp hemma');
+    expect(summaryText).to.include('SIP');
+    expect(buttonsOf(summary)).to.deep.equal(['Det stämmer', 'Ändra ett svar']);
+
+    const ask1 = textOf(await convo.say('Det stämmer'));
+    expect(ask1).to.include('Får vi skicka sammanfattningen till Biståndshandläggning (äldreomsorg), Karlstads kommun?');
+    expect(ask1).to.include('inom 5 arbetsdagar');
+    const ask2 = textOf(await convo.say('Ja, skicka'));
+    expect(ask2).to.include('Hemsjukvård och rehabilitering, Karlstads kommun');
+    const ask3 = textOf(await convo.say('Ja, skicka'));
+    expect(ask3).to.include('Din vårdcentral (Hälsoval Värmland)');
+    const done = textOf(await convo.say('Nej, skicka inte'));
+    const year = new Date().getFullYear();
+    expect(done).to.match(new RegExp(`NV-${year}-000001`));
+    expect(done).to.include('Biståndshandläggning (äldreomsorg), Karlstads kommun: De hör vanligen av sig inom 5 arbetsdagar.');
+    expect(done).to.include('Till Din vårdcentral (Hälsoval Värmland) skickas ingenting');
+
+    const [stored] = await readCases(convo.dataDir);
+    expect(stored).to.exist;
+    expect(stored!.reference).to.equal(`NV-${year}-000001`);
+    expect(stored!.status).to.equal('new');
+    expect(stored!.respondent).to.equal('self');
+    expect(stored!.municipality).to.deep.include({ id: 'karlstad', scbCode: '1780' });
+    expect(stored!.topics).to.deep.equal(['elderly_care', 'home_health', 'primary_care', 'mental_health']);
+    expect(stored!.sipSuggested).to.equal(true);
+    expect(stored!.recipients.map((r) => [r.key, r.consent])).to.deep.equal([
+      ['karlstad:bistand', true],
+      ['karlstad:hemsjukvard', true],
+      ['region_varmland:vardcentral', false],
+    ]);
+    // Free text is kept verbatim, line breaks included.
+    expect(stored!.answers['daily_life_now']).to.deep.equal({ kind: 'text', text: 'Jag bor ensam i en lägenhet på tredje våningen.\nHissen är ofta trasig.' });
+    expect(stored!.answers['personnummer']).to.deep.equal({ kind: 'text', text: '19811218-9876' });
+    expect(stored!.summaryText).to.include('Testa Testsson');
+    expect(stored!.urgent).to.equal(false);
+
+    // A new message after the end starts a new conversation.
+    expect(textOf(await convo.say('hej igen'))).to.include('Vill du fortsätta?');
+  });
+
+  it('for a relative: asks the relation and agreement, speaks of "personen", and routes carer support', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.say('ja');
+    const relation = textOf(await convo.say('För någon annan'));
+    expect(relation).to.include('Vad har du för relation till personen?');
+    const agrees = textOf(await convo.say('Jag är personens barn'));
+    expect(agrees).to.include('Känner personen till att du kontaktar oss');
+    const municipality = textOf(await convo.say('Ja, hen vet och tycker att det är bra'));
+    expect(municipality).to.include('Vilken kommun bor personen i?');
+    const daily = textOf(await convo.say('Arvika'));
+    expect(daily).to.include('hur personens vardag ser ut');
+    const rest = [
+      'Mamma bor kvar i huset men glömmer att äta.',
+      'Hon vill vara hemma med katten.',
+      'hoppa över',
+      'hoppa över',
+      '1, 4',
+      'Att någon tittar till henne varje dag.',
+      'Det går inte utan hjälp',
+      'Det går inte så bra',
+      'Det går bra',
+      'nä',
+      'tre',
+      'jo',
+      'Ja',
+      'hemtjänst och vårdcentral',
+      'hoppa över',
+      'hoppa över',
+    ];
+    const needsSupport = textOf(await convo.sayAll(rest));
+    expect(needsSupport).to.include('Behöver du stöd för egen del, som närstående?');
+    const tail = await convo.sayAll(['ja', 'nej', 'Ja, det vill jag', 'Svenska', 'Telefon', 'Maja Testsson', 'Mikael Testsson', 'hoppa över', '054-12 34 56']);
+    const summary = textOf(tail);
+    expect(summary).to.include('Svaren är lämnade av en närstående: Jag är personens barn.');
+    expect(summary).to.include('Stöd till anhöriga');
+    expect(summary).to.include('Personnummer: (hoppade över)');
+    await convo.say('Det stämmer');
+    let replies = await convo.say('ja');
+    for (let i = 0; i < 5 && !textOf(replies).includes('ärendenummer'); i++) replies = await convo.say('ja');
+    const [stored] = await readCases(convo.dataDir);
+    expect(stored!.respondent).to.equal('other');
+    expect(stored!.municipality!.id).to.equal('arvika');
+    expect(stored!.recipients.map((r) => r.key)).to.include('arvika:anhorigstod');
+    expect(stored!.answers['contact_name']).to.deep.equal({ kind: 'text', text: 'Mikael Testsson' });
+  });
+
+  it('consent declined: ends kindly and keeps nothing on disk', async () => {
+    convo = await startConversation();
+    await convo.join();
+    const reply = textOf(await convo.say('Nej tack'));
+    expect(reply).to.include('inget av det du har skrivit sparas');
+    await convo.flush();
+    const files = await filesUnder(convo.dataDir);
+    expect(files.filter((f) => !f.includes(`${path.sep}counters${path.sep}`))).to.deep.equal([]);
+  });
+
+  it('"tillbaka" goes to the previous question and the new answer replaces the old', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['ja', 'För mig själv', 'Karlstad']);
+    const back = textOf(await convo.say('tillbaka'));
+    expect(back).to.include('Vilken kommun bor du i?');
+    expect(back).to.include('Ditt förra svar: Karlstad');
+    const next = textOf(await convo.say('Sunne'));
+    expect(next).to.include('Berätta med egna ord hur din vardag ser ut just nu.');
+    const summary = textOf(await convo.sayAll(SELF_ANSWERS.slice(3)));
+    expect(summary).to.include('Kommun: Sunne');
+    expect(summary).not.to.include('Kommun: Karlstad');
+  });
+
+  it('"hoppa över" skips an optional question but not one routing needs', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.say('ja');
+    const required = textOf(await convo.say('hoppa över'));
+    expect(required).to.include('Den här frågan behöver vi ett svar på');
+    expect(required).to.include('Svarar du för dig själv eller för någon annan?');
+    await convo.sayAll(['För mig själv', 'Karlstad']);
+    const skipped = textOf(await convo.say('skippa'));
+    expect(skipped).to.include('Okej, vi hoppar över den.');
+    expect(skipped).to.include('Vad är viktigast för dig just nu?');
+  });
+
+  it('"avbryt" asks first; yes erases everything, no continues at the same question', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['ja', 'För mig själv']);
+    const confirm = textOf(await convo.say('jag vill avbryta'));
+    expect(confirm).to.include('Vill du avbryta?');
+    const resumed = textOf(await convo.say('Nej, fortsätt'));
+    expect(resumed).to.include('Vilken kommun bor du i?');
+    await convo.say('avbryt');
+    const done = textOf(await convo.say('Ja, avbryt'));
+    expect(done).to.include('dina svar är raderade');
+    await convo.flush();
+    const files = await filesUnder(convo.dataDir);
+    expect(files.filter((f) => f.includes('state') || f.includes('transcripts'))).to.deep.equal([]);
+    // The next message starts over with the greeting.
+    expect(textOf(await convo.say('hej'))).to.include('automatisk assistent');
+  });
+
+  it('"börja om" starts from the first question with nothing kept', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['ja', 'För mig själv', 'Karlstad', 'Lugnt just nu.']);
+    expect(textOf(await convo.say('börja om'))).to.include('Vill du börja om från början?');
+    const restarted = textOf(await convo.say('ja'));
+    expect(restarted).to.include('vi börjar om');
+    expect(restarted).to.include('Svarar du för dig själv eller för någon annan?');
+    const summary = textOf(await convo.sayAll(SELF_ANSWERS.slice(1)));
+    expect(summary).not.to.include('Lugnt just nu.');
+  });
+
+  it('the crisis path: emergency numbers at once, the case marked urgent, the conversation goes on', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['ja', 'För mig själv', 'Karlstad']);
+    const replies = await convo.say('Allt känns tungt. Jag vill inte leva längre.');
+    const crisis = textOf(replies);
+    expect(replies[0]!.importance).to.equal('urgent');
+    expect(crisis).to.include('ring 112 nu');
+    expect(crisis).to.include('90101');
+    expect(crisis).to.include('1177');
+    expect(crisis).to.include('Vad är viktigast för dig just nu?');
+    await convo.sayAll(SELF_ANSWERS.slice(4));
+    const summary = textOf(await convo.say('hjälp'));
+    expect(summary).to.include('Markerat som brådskande.');
+    await convo.say('Det stämmer');
+    let replies2 = await convo.say('ja');
+    for (let i = 0; i < 5 && !textOf(replies2).includes('ärendenummer'); i++) replies2 = await convo.say('ja');
+    expect(textOf(replies2)).to.include('brådskande');
+    const [stored] = await readCases(convo.dataDir);
+    expect(stored!.urgent).to.equal(true);
+    expect(stored!.riskCategories).to.deep.equal(['suicide_self_harm']);
+  });
+
+  it('does not raise the alarm for everyday idioms', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['ja', 'För mig själv', 'Karlstad']);
+    for (const text of ['Jag är dödstrött på kvällarna.', 'Barnbarnen är så roliga, jag dör av skratt.']) {
+      const replies = await convo.say(text);
+      expect(textOf(replies)).not.to.include('112');
+      expect(replies.some((r) => r.importance === 'urgent')).to.equal(false);
+    }
+  });
+
+  it('the summary can be edited, is shown again, then confirmed', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(SELF_ANSWERS);
+    expect(textOf(await convo.say('Ändra ett svar'))).to.include('Vilket svar vill du ändra?');
+    const question = textOf(await convo.say('4'));
+    expect(question).to.include('Vad är viktigast för dig just nu?');
+    expect(question).to.include('Ditt förra svar: Att kunna bo kvar hemma och träffa mina barnbarn.');
+    const again = textOf(await convo.say('Att slippa vara ensam på kvällarna.'));
+    expect(again).to.include('Sammanfattning');
+    expect(again).to.include('Att slippa vara ensam på kvällarna.');
+    expect(again).not.to.include('träffa mina barnbarn');
+    await convo.say('Det stämmer');
+    await convo.sayAll(['ja', 'ja', 'ja']);
+    const [stored] = await readCases(convo.dataDir);
+    expect(stored!.answers['what_matters']).to.deep.equal({ kind: 'text', text: 'Att slippa vara ensam på kvällarna.' });
+  });
+
+  it('an edit that makes new questions relevant asks them before the summary', async () => {
+    convo = await startConversation();
+    await convo.join();
+    const answers = [...SELF_ANSWERS];
+    // Household fine: no follow-up questions on personal care, moving about and falls.
+    answers.splice(9, 4, 'Det går bra');
+    const summary = textOf(await convo.sayAll(answers));
+    expect(summary).not.to.include('Personlig omvårdnad');
+    await convo.say('Ändra ett svar');
+    await convo.say('9');
+    const followUp = textOf(await convo.say('Det går inte utan hjälp'));
+    expect(followUp).to.include('Hur går det med den personliga omvårdnaden');
+    const back = textOf(await convo.sayAll(['Det går inte utan hjälp', 'Det går bra', 'Nej']));
+    expect(back).to.include('Sammanfattning');
+    expect(back).to.include('Personlig omvårdnad: Det går inte utan hjälp');
+  });
+
+  it('resumes after a restart at the same question, with earlier answers intact', async () => {
+    const first = await startConversation({ conversationId: 'resume-1' });
+    await first.join();
+    await first.sayAll(SELF_ANSWERS.slice(0, 6));
+    await first.flush();
+    // A new process on the same data folder.
+    convo = await startConversation({ dataDir: first.dataDir, conversationId: 'resume-1' });
+    const resumed = textOf(await convo.say('hjälp'));
+    expect(resumed).to.include('Finns det något du vill kunna göra, eller fortsätta göra, som är svårt i dag?');
+    const summary = textOf(await convo.sayAll(SELF_ANSWERS.slice(6)));
+    expect(summary).to.include('Kaffe på balkongen och en promenad.');
+    expect(summary).to.include('Kommun: Karlstad');
+  });
+
+  it('two messages at once both land, in order', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.say('ja');
+    // A double click and a quick second message, processed concurrently.
+    await Promise.all([convo.say('För mig själv'), convo.say('Karlstad')]);
+    const next = textOf(await convo.say('hjälp'));
+    expect(next).to.include('Berätta med egna ord hur din vardag ser ut just nu.');
+    const summary = textOf(await convo.sayAll(SELF_ANSWERS.slice(3)));
+    expect(summary).to.include('Kommun: Karlstad');
+    expect(summary).to.include('Svarar för: För mig själv');
+  });
+
+  it('understands typed Swedish: variants, numbers, number words and small slips', async () => {
+    convo = await startConversation();
+    await convo.join();
+    expect(textOf(await convo.say('japp'))).to.include('Svarar du för dig själv');
+    expect(textOf(await convo.say('mig själv'))).to.include('Vilken kommun');
+    expect(textOf(await convo.say('kristinehman'))).to.include('vardag');
+    await convo.sayAll(['hoppa över', 'hoppa över', 'hoppa över', 'hoppa över']);
+    expect(textOf(await convo.say('hemtjänst och 7'))).to.include('enda sak');
+    await convo.say('hoppa över');
+    expect(textOf(await convo.say('2'))).to.include('två veckorna');
+    expect(textOf(await convo.say('fyra'))).to.include('trygg hemma');
+    const unclear = textOf(await convo.say('kanske'));
+    expect(unclear).to.include('Svara gärna ja eller nej.');
+    expect(textOf(await convo.say('nä'))).to.include('någon att prata med');
+  });
+
+  it('too long a message gets a polite answer and nothing is stored cut short', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['ja', 'För mig själv', 'Karlstad']);
+    const long = 'Jag vill berätta. '.repeat(200);
+    const reply = textOf(await convo.say(long));
+    expect(reply).to.include(`${long.length} tecken`);
+    expect(reply).to.include('högst 2000 tecken');
+    const again = textOf(await convo.say('Kort version.'));
+    expect(again).to.include('Vad är viktigast');
+    const summary = textOf(await convo.sayAll(SELF_ANSWERS.slice(4)));
+    expect(summary).to.include('Vardagen just nu: Kort version.');
+  });
+
+  it('files and images get an explanation; other activity types are ignored', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.say('ja');
+    const reply = textOf(await convo.send({ type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1:9/x.png' }] }));
+    expect(reply).to.include('kan tyvärr inte ta emot filer eller bilder');
+    expect(reply).to.include('Svarar du för dig själv');
+    expect(await convo.send({ type: 'typing' })).to.deep.equal([]);
+    expect(await convo.send({ type: 'messageReaction', reactionsAdded: [{ type: 'like' }] })).to.deep.equal([]);
+  });
+
+  it('on Web Chat: multi-choice and the summary are Adaptive Cards, and their submits work', async () => {
+    convo = await startConversation({ channelId: 'webchat' });
+    await convo.join();
+    const multi = await convo.sayAll(SELF_ANSWERS.slice(0, 7));
+    const card = multi.find((r) => r.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive');
+    expect(card, 'a card for the multi-choice question').to.exist;
+    const after = textOf(await convo.submit({ intake: 'answer', question: 'help_with', value: 'help_at_home,health' }));
+    expect(after).to.include('enda sak');
+    const summary = await convo.sayAll(SELF_ANSWERS.slice(8));
+    const summaryCard = summary.find((r) => r.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive');
+    expect(summaryCard, 'the summary card').to.exist;
+    const content = summaryCard!.attachments![0]!.content as { body: unknown[]; actions: Array<{ title: string }> };
+    expect(content.actions.map((a) => a.title)).to.deep.equal(['Det stämmer', 'Ändra ett svar']);
+    expect(JSON.stringify(content.body)).to.include('Hjälp hemma (hemtjänst, trygghetslarm, boende), Hälsa, sjukdom eller mediciner');
+    const edit = textOf(await convo.submit({ intake: 'edit', question: 'good_day' }));
+    expect(edit).to.include('Hur ser en riktigt bra dag ut för dig?');
+    await convo.say('En dag i trädgården.');
+    const confirm = textOf(await convo.submit({ intake: 'confirm' }));
+    expect(confirm).to.include('Får vi skicka sammanfattningen till');
+    // A card clicked again later is explained, not crashed on.
+    const stale = textOf(await convo.submit({ intake: 'edit', question: 'nonexistent' }));
+    expect(stale).to.include('Det svaret förstod jag inte');
+  });
+});
