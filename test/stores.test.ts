@@ -1,0 +1,210 @@
+/**
+ * The embedded (lowdb) stores as an operator sees them: one readable file per record, numbering that
+ * never repeats, corrupt files reported and left alone, transcripts in order and erasable.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Activity } from 'botbuilder';
+import type { NewCase } from '../src/core/cases.js';
+import { LowdbCaseStore } from '../src/storage/lowdb-case-store.js';
+import { LowdbBotStorage } from '../src/bot/storage/lowdb-bot-storage.js';
+import { LowdbTranscriptStore } from '../src/bot/storage/lowdb-transcript-store.js';
+import { RecordFolder } from '../src/storage/record-folder.js';
+import { verifyDataFolder } from '../src/storage/data-folder.js';
+import { ConcurrencyError, CorruptDataError } from '../src/storage/errors.js';
+import { removeDir, tempDir } from './helpers/harness.js';
+
+function draft(key: string, createdAt = '2026-11-22T10:00:00.000Z'): NewCase {
+  return {
+    idempotencyKey: key,
+    createdAt,
+    locale: 'sv',
+    urgent: false,
+    riskCategories: [],
+    respondent: 'self',
+    municipality: { id: 'karlstad', name: 'Karlstads kommun', scbCode: '1780' },
+    topics: ['elderly_care'],
+    sipSuggested: false,
+    recipients: [],
+    answers: { what_matters: { kind: 'text', text: 'Att bo kvar hemma.' } },
+    summary: { title: 'Sammanfattning', topics: '', recipients: '', sections: [] },
+    summaryText: 'Sammanfattning',
+    conversation: { channelId: 'test', conversationId: key },
+  };
+}
+
+function activity(conversationId: string, n: number, extra: Partial<Activity> = {}): Activity {
+  return {
+    type: 'message',
+    id: `a${n}`,
+    channelId: 'webchat',
+    conversation: { id: conversationId },
+    from: { id: 'resident', role: 'user' },
+    recipient: { id: 'bot' },
+    text: `meddelande ${n}`,
+    timestamp: new Date(Date.UTC(2026, 10, 22, 10, 0, n)),
+    ...extra,
+  } as Activity;
+}
+
+describe('embedded storage (lowdb, one file per record)', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await tempDir()));
+  afterEach(async () => removeDir(dir));
+
+  describe('cases', () => {
+    it('numbers 50 concurrent cases NV-<year>-000001..000050, each in its own readable file', async () => {
+      const store = new LowdbCaseStore(dir);
+      const records = await Promise.all(Array.from({ length: 50 }, (_, i) => store.create(draft(`k${i}`))));
+      const refs = records.map((r) => r.reference).sort();
+      expect(refs).to.deep.equal(Array.from({ length: 50 }, (_, i) => `NV-2026-${String(i + 1).padStart(6, '0')}`));
+      const files = (await readdir(path.join(dir, 'cases'))).sort();
+      expect(files).to.have.length(50);
+      const first = JSON.parse(await readFile(path.join(dir, 'cases', 'NV-2026-000001.json'), 'utf8'));
+      expect(first.value.reference).to.equal('NV-2026-000001');
+      expect(first.value.status).to.equal('new');
+    });
+
+    it('continues the numbering after a restart and starts again at 1 in a new year', async () => {
+      await new LowdbCaseStore(dir).create(draft('a'));
+      const again = new LowdbCaseStore(dir);
+      expect((await again.create(draft('b'))).reference).to.equal('NV-2026-000002');
+      expect((await again.create(draft('c', '2027-01-02T08:00:00.000Z'))).reference).to.equal('NV-2027-000001');
+      expect(await again.references()).to.deep.equal(['NV-2026-000001', 'NV-2026-000002', 'NV-2027-000001']);
+    });
+
+    it('returns the same case when a confirm is retried with the same key', async () => {
+      const store = new LowdbCaseStore(dir);
+      const [a, b] = await Promise.all([store.create(draft('same')), store.create(draft('same'))]);
+      expect(a.reference).to.equal(b.reference);
+      expect(await store.references()).to.have.length(1);
+    });
+
+    it('reports a corrupt case file by name and leaves its bytes unchanged', async () => {
+      const store = new LowdbCaseStore(dir);
+      await store.create(draft('x'));
+      const file = path.join(dir, 'cases', 'NV-2026-000001.json');
+      await writeFile(file, '{"not json');
+      let error: unknown;
+      try {
+        await store.get('NV-2026-000001');
+      } catch (err) {
+        error = err;
+      }
+      expect(error).to.be.instanceOf(CorruptDataError);
+      expect((error as Error).message).to.include('NV-2026-000001.json');
+      expect(await readFile(file, 'utf8')).to.equal('{"not json');
+    });
+
+    it('ping fails when the data folder cannot be written', async () => {
+      const blocked = path.join(dir, 'blocked');
+      await writeFile(blocked, 'a file where a folder should be');
+      let failed = false;
+      await new LowdbCaseStore(blocked).ping().catch(() => (failed = true));
+      expect(failed).to.equal(true);
+    });
+  });
+
+  describe('the start-up check', () => {
+    it('passes on good files and stops on the first corrupt one, naming it', async () => {
+      await mkdir(path.join(dir, 'state'), { recursive: true });
+      await writeFile(path.join(dir, 'state', 'ok.json'), '{"key":"a","value":{}}');
+      expect(await verifyDataFolder(dir)).to.deep.equal({ files: 1 });
+      await writeFile(path.join(dir, 'state', 'bad.json'), '{"key":');
+      let error: Error | undefined;
+      await verifyDataFolder(dir).catch((err: Error) => (error = err));
+      expect(error).to.be.instanceOf(CorruptDataError);
+      expect(error!.message).to.match(/state[/\\]bad\.json is not valid JSON/u);
+      expect(await readFile(path.join(dir, 'state', 'bad.json'), 'utf8')).to.equal('{"key":');
+    });
+
+    it('reports progress on large folders', async () => {
+      await mkdir(path.join(dir, 'cases'), { recursive: true });
+      await Promise.all(Array.from({ length: 2100 }, (_, i) => writeFile(path.join(dir, 'cases', `${i}.json`), '{}')));
+      const progress: number[] = [];
+      await verifyDataFolder(dir, (checked) => progress.push(checked));
+      expect(progress).to.deep.equal([1000, 2000]);
+    });
+  });
+
+  describe('bot state (botbuilder Storage)', () => {
+    it('keeps state per key across instances, with real eTags', async () => {
+      const storage = new LowdbBotStorage(dir);
+      await storage.write({ 'webchat/conversations/c1': { answers: 1, eTag: '*' } });
+      const read = await new LowdbBotStorage(dir).read(['webchat/conversations/c1', 'missing']);
+      expect(Object.keys(read)).to.deep.equal(['webchat/conversations/c1']);
+      const item = read['webchat/conversations/c1'];
+      expect(item.answers).to.equal(1);
+      expect(item.eTag).to.be.a('string').and.not.equal('*');
+      await storage.write({ 'webchat/conversations/c1': { answers: 2, eTag: item.eTag } });
+      let stale: unknown;
+      await storage.write({ 'webchat/conversations/c1': { answers: 3, eTag: item.eTag } }).catch((err) => (stale = err));
+      expect(stale).to.be.instanceOf(ConcurrencyError);
+      expect((await storage.read(['webchat/conversations/c1']))['webchat/conversations/c1'].answers).to.equal(2);
+      await storage.delete(['webchat/conversations/c1']);
+      expect(await storage.read(['webchat/conversations/c1'])).to.deep.equal({});
+    });
+
+    it('stores long Teams-style keys in a safe file name', async () => {
+      const key = `msteams/conversations/a:1${'x'.repeat(300)}@thread.tacv2;messageid=1`;
+      const storage = new LowdbBotStorage(dir);
+      await storage.write({ [key]: { ok: true } });
+      expect((await storage.read([key]))[key].ok).to.equal(true);
+      const [file] = await readdir(path.join(dir, 'state'));
+      expect(file).to.match(/^[0-9a-f]{64}\.json$/u);
+    });
+
+    it('applies 20 concurrent read-modify-writes of one record without losing one', async () => {
+      const folder = new RecordFolder<{ n: number }>(path.join(dir, 'counter'));
+      await Promise.all(Array.from({ length: 20 }, () => folder.update('c', (v) => ({ n: (v?.n ?? 0) + 1 }))));
+      expect(await folder.read('c')).to.deep.equal({ n: 20 });
+    });
+  });
+
+  describe('transcripts (botbuilder TranscriptStore)', () => {
+    it('keeps activities in order when the logger does not await, and pages them 20 at a time', async () => {
+      const store = new LowdbTranscriptStore(dir);
+      for (let i = 0; i < 45; i++) void store.logActivity(activity('c1', i));
+      await store.flush();
+      const p1 = await store.getTranscriptActivities('webchat', 'c1');
+      const p2 = await store.getTranscriptActivities('webchat', 'c1', p1.continuationToken);
+      const p3 = await store.getTranscriptActivities('webchat', 'c1', p2.continuationToken);
+      expect([p1.items.length, p2.items.length, p3.items.length]).to.deep.equal([20, 20, 5]);
+      expect(p3.continuationToken).to.equal(undefined);
+      expect([...p1.items, ...p2.items, ...p3.items].map((a) => a.text)).to.deep.equal(Array.from({ length: 45 }, (_, i) => `meddelande ${i}`));
+      expect(p1.items[0]!.timestamp).to.be.instanceOf(Date);
+      const since = await store.getTranscriptActivities('webchat', 'c1', undefined, new Date(Date.UTC(2026, 10, 22, 10, 0, 40)));
+      expect(since.items.map((a) => a.id)).to.deep.equal(['a40', 'a41', 'a42', 'a43', 'a44']);
+    });
+
+    it('stores proactive activities without `from`, lists and deletes transcripts', async () => {
+      const store = new LowdbTranscriptStore(dir);
+      await store.logActivity(activity('c1', 1, { from: undefined as unknown as Activity['from'], timestamp: undefined as unknown as Date }));
+      await store.logActivity(activity('c2', 2));
+      const list = await store.listTranscripts('webchat');
+      expect(list.items.map((t) => t.id)).to.deep.equal(['c1', 'c2']);
+      const [stored] = (await store.getTranscriptActivities('webchat', 'c1')).items;
+      expect(stored!.timestamp).to.be.instanceOf(Date);
+      // A delete issued right after unawaited logging runs after it: nothing is left behind.
+      for (let i = 0; i < 5; i++) void store.logActivity(activity('c2', 10 + i));
+      await store.deleteTranscript('webchat', 'c2');
+      await store.flush();
+      expect((await store.getTranscriptActivities('webchat', 'c2')).items).to.deep.equal([]);
+      expect((await store.listTranscripts('webchat')).items.map((t) => t.id)).to.deep.equal(['c1']);
+    });
+
+    it('fails loudly: a failed write rejects and reaches the error handler', async () => {
+      const root = path.join(dir, 'not-a-folder');
+      await writeFile(root, 'x');
+      const errors: string[] = [];
+      const store = new LowdbTranscriptStore(root, (_err, info) => errors.push(`${info.channelId}:${info.operation}`));
+      let rejected = false;
+      await store.logActivity(activity('c1', 1)).catch(() => (rejected = true));
+      expect(rejected).to.equal(true);
+      expect(errors).to.deep.equal(['webchat:logActivity']);
+      expect(existsSync(path.join(root, 'transcripts'))).to.equal(false);
+    });
+  });
+});
