@@ -265,22 +265,25 @@ export const questionTextsSchema = z.record(
 );
 export type QuestionTexts = z.infer<typeof questionTextsSchema>;
 
+/** A non-empty list of words or phrases. */
+const phraseList = z.array(z.string().min(1)).min(1);
+
 /** Words and phrases recognised in typed Swedish (or another locale's) answers and commands. */
 export const phrasesSchema = z.strictObject({
-  yes: z.array(z.string().min(1)).min(1),
-  no: z.array(z.string().min(1)).min(1),
+  yes: phraseList,
+  no: phraseList,
   /** Number words, index 0 is "1". */
   numbers: z.array(z.array(z.string().min(1))).min(5),
   /** Typed answers that mean "another municipality / don't know". */
-  municipalityUnknown: z.array(z.string().min(1)).min(1),
+  municipalityUnknown: phraseList,
   /** Words that join several choices, like "och". */
   listSeparators: z.array(z.string().min(1)).default([]),
   commands: z.strictObject({
-    help: z.array(z.string().min(1)).min(1),
-    back: z.array(z.string().min(1)).min(1),
-    skip: z.array(z.string().min(1)).min(1),
-    cancel: z.array(z.string().min(1)).min(1),
-    restart: z.array(z.string().min(1)).min(1),
+    help: phraseList,
+    back: phraseList,
+    skip: phraseList,
+    cancel: phraseList,
+    restart: phraseList,
   }),
 });
 export type Phrases = z.infer<typeof phrasesSchema>;
