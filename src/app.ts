@@ -112,6 +112,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     logger,
     maxBodyBytes: config.maxBodyBytes,
     readiness: [{ name: 'store', check: () => stack.cases.ping() }],
+    authenticationRequired: Boolean(config.bot.appId),
   });
 
   return {

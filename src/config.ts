@@ -8,8 +8,8 @@ import { z } from 'zod';
 const port = z.coerce
   .number({ message: 'must be a whole number' })
   .int('must be a whole number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+  .min(0, 'must be between 0 and 65535 (0 picks a free port)')
+  .max(65535, 'must be between 0 and 65535 (0 picks a free port)');
 
 const positiveInt = (max: number) =>
   z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, `must be between 1 and ${max}`).max(max, `must be between 1 and ${max}`);
@@ -78,7 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'configuration');
     const got = env[name];
-    const shown = got === undefined ? '' : ` (got "${got.length > 60 ? `${got.slice(0, 60)}…` : got}")`;
+    // Secrets are never echoed, not even a wrong one.
+    const secret = /password|secret|key/iu.test(name);
+    const shown = got === undefined || secret ? '' : ` (got "${got.length > 60 ? `${got.slice(0, 60)}…` : got}")`;
     throw new ConfigError(`Configuration error: ${name} ${issue.message}${shown}. See .env.example.`);
   }
   const e = parsed.data;

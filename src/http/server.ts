@@ -19,6 +19,8 @@ export interface ServerOptions {
   logger: Logger;
   maxBodyBytes: number;
   readiness: ReadinessCheck[];
+  /** True when an app id is configured: every activity must carry a Bot Connector token. */
+  authenticationRequired: boolean;
 }
 
 /** The least an activity needs before the adapter sees it. */
@@ -58,6 +60,12 @@ export function createServer(options: ServerOptions): restify.Server {
     const shape = activityShape.safeParse(body);
     if (!shape.success) {
       sendError(res, 400, 'BadRequest', shape.error.issues[0]!.message);
+      return;
+    }
+    // Refused here rather than in CloudAdapter, which would print a stack trace for every such request.
+    if (options.authenticationRequired && !req.headers.authorization) {
+      logger.warn({ channelId: shape.data.channelId }, 'activity without a Bot Connector token refused');
+      sendError(res, 401, 'Unauthorized', 'This bot requires a Bot Connector token (Authorization: Bearer …).');
       return;
     }
     try {

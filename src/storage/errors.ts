@@ -1,5 +1,5 @@
 /** Errors of the storage layer, phrased for the operator who has to act on them. */
-import path from 'node:path';
+import { displayPath } from '../core/display-path.js';
 
 /** A data file that cannot be read or parsed. It is never overwritten or removed by the service. */
 export class CorruptDataError extends Error {
@@ -9,7 +9,7 @@ export class CorruptDataError extends Error {
     readonly file: string,
     detail: string,
   ) {
-    const shown = path.relative(process.cwd(), file) || file;
+    const shown = displayPath(file);
     super(`Data file ${shown} ${detail}. It was not changed. Restore it from a backup or move it out of the data folder, then start again.`);
   }
 }

@@ -54,10 +54,11 @@ export class LowdbCaseStore implements CaseStore {
     return (await this.cases.keys()).sort();
   }
 
-  /** Writes and removes a probe file: proves the folder is there and writable. */
+  /** Writes and removes a probe file where cases go: proves that folder is there and writable. */
   async ping(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
-    const probe = path.join(this.root, `.ready-${process.pid}`);
+    const folder = path.join(this.root, 'cases');
+    await mkdir(folder, { recursive: true });
+    const probe = path.join(folder, `.ready-${process.pid}`);
     await writeFile(probe, 'ok');
     await rm(probe, { force: true });
   }

@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { displayPath } from '../display-path.js';
 import type { z } from 'zod';
 import {
   ROUTING_TOPICS,
@@ -70,12 +71,12 @@ function formatPath(p: ReadonlyArray<PropertyKey>): string {
 }
 
 function readYaml(file: string, rootDir: string): unknown {
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = displayPath(file);
   let raw: string;
   try {
     raw = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ContentError(shown, '', `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); check that ${path.relative(process.cwd(), rootDir) || rootDir} is complete`);
+    throw new ContentError(shown, '', `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); check that ${displayPath(rootDir)} is complete`);
   }
   try {
     return parseYaml(raw);
@@ -90,7 +91,7 @@ function parseFile<S extends z.ZodType>(schema: S, file: string, rootDir: string
   const result = schema.safeParse(readYaml(file, rootDir));
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new ContentError(path.relative(process.cwd(), file) || file, formatPath(issue.path), issue.message);
+    throw new ContentError(displayPath(file), formatPath(issue.path), issue.message);
   }
   return result.data;
 }
@@ -162,7 +163,7 @@ function checkRouting(routing: RoutingConfig, bank: QuestionBank, directory: Dir
 }
 
 function checkLocale(locale: string, content: LocaleContent, bank: QuestionBank, localeDir: string): void {
-  const file = path.relative(process.cwd(), path.join(localeDir, 'questions.yaml'));
+  const file = displayPath(path.join(localeDir, 'questions.yaml'));
   for (const q of bank.questions) {
     const t = content.questions[q.id];
     if (!t) throw new ContentError(file, q.id, `missing: every question in the bank needs its texts in locale "${locale}"`);
@@ -173,12 +174,12 @@ function checkLocale(locale: string, content: LocaleContent, bank: QuestionBank,
       throw new ContentError(file, `${q.id}`, 'a scale question needs scaleLow and scaleHigh');
     }
   }
-  const textsFile = path.relative(process.cwd(), path.join(localeDir, 'texts.yaml'));
+  const textsFile = displayPath(path.join(localeDir, 'texts.yaml'));
   const groups = content.texts['groups'];
   for (const g of bank.groups) {
     if (typeof groups !== 'object' || typeof groups[g] !== 'string') throw new ContentError(textsFile, `groups.${g}`, 'missing group title');
   }
-  const riskFile = path.relative(process.cwd(), path.join(localeDir, 'risk.yaml'));
+  const riskFile = displayPath(path.join(localeDir, 'risk.yaml'));
   for (const [category, patterns] of Object.entries(content.risk.patterns)) {
     patterns.forEach((p, i) => {
       try {
@@ -197,8 +198,8 @@ export function loadContent(paths: ContentPaths): Content {
   const directory = parseFile(directorySchema, dataFile('directory.yaml'), paths.dataDir);
   const routing = parseFile(routingSchema, dataFile('routing.yaml'), paths.dataDir);
   const emergency = parseFile(emergencyNumbersSchema, dataFile('emergency-numbers.yaml'), paths.dataDir);
-  checkBank(bank, directory, path.relative(process.cwd(), dataFile('questions.yaml')));
-  checkRouting(routing, bank, directory, path.relative(process.cwd(), dataFile('routing.yaml')));
+  checkBank(bank, directory, displayPath(dataFile('questions.yaml')));
+  checkRouting(routing, bank, directory, displayPath(dataFile('routing.yaml')));
 
   let localeNames: string[];
   try {

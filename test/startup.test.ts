@@ -1,0 +1,183 @@
+/**
+ * Start-up as the person who installs it meets it: a bad setting, a broken content file or a
+ * damaged data file stops `npm start` with one line that names what is wrong, and good settings
+ * give a ready service. The process tests run the real entry point (src/main.ts) in a child process.
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { ContentError, loadContent } from '../src/core/content/load.js';
+import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  /** stderr without Node's deprecation warnings from dependencies. */
+  stderr: string;
+}
+
+/** Runs src/main.ts with only these variables (plus PATH); stops it once `untilStdout` appears. */
+function runMain(env: Record<string, string>, untilStdout?: RegExp): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/main.ts'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (untilStdout?.test(stdout)) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const cleaned = stderr
+        .split('\n')
+        .filter((l) => l.trim() && !/DeprecationWarning|--trace-deprecation/u.test(l))
+        .join('\n');
+      resolve({ code, stdout, stderr: cleaned });
+    });
+  });
+}
+
+/** A copy of the shipped content (data/ and locales/) to break on purpose. */
+async function contentCopy(): Promise<{ dir: string; dataDir: string; localesDir: string }> {
+  const dir = await tempDir('intake-content-');
+  await cp(path.join(REPO_ROOT, 'data'), path.join(dir, 'data'), { recursive: true });
+  await cp(path.join(REPO_ROOT, 'locales'), path.join(dir, 'locales'), { recursive: true });
+  return { dir, dataDir: path.join(dir, 'data'), localesDir: path.join(dir, 'locales') };
+}
+
+async function edit(file: string, from: string | RegExp, to: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  const changed = text.replace(from, to);
+  if (changed === text) throw new Error(`the test could not find ${String(from)} in ${file}`);
+  await writeFile(file, changed);
+}
+
+function configErrorFor(env: Record<string, string>): string {
+  try {
+    loadConfig(env, REPO_ROOT);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('start-up', function () {
+  this.timeout(60000);
+
+  describe('configuration', () => {
+    it('has working defaults: no Azure keys, local address, embedded store under var/data', () => {
+      const config = loadConfig({}, REPO_ROOT);
+      expect(config.port).to.equal(3978);
+      expect(config.host).to.equal('127.0.0.1');
+      expect(config.bot.appId).to.equal(undefined);
+      expect(config.dataDir).to.equal(path.join(REPO_ROOT, 'var', 'data'));
+      expect(config.defaultLocale).to.equal('sv');
+    });
+
+    it('names the variable and what is wrong, in one line', () => {
+      const port = configErrorFor({ PORT: 'abc' });
+      expect(port).to.match(/^Configuration error: PORT must be a whole number \(got "abc"\)\. See \.env\.example\.$/u);
+      expect(configErrorFor({ PORT: '70000' })).to.include('PORT must be between 0 and 65535');
+      expect(configErrorFor({ MicrosoftAppId: 'my-bot' })).to.include("MicrosoftAppId must be the bot's app id, a UUID");
+      expect(configErrorFor({ LOG_LEVEL: 'loud' })).to.include('LOG_LEVEL must be one of');
+      expect(configErrorFor({ RETENTION_DAYS: '0' })).to.include('RETENTION_DAYS must be between 1 and 3650');
+      for (const message of [port, configErrorFor({ LOG_LEVEL: 'loud' })]) expect(message).not.to.include('\n');
+    });
+
+    it('asks for the password once an app id is set, and never prints a secret', () => {
+      const missing = configErrorFor({ MicrosoftAppId: '00000000-0000-4000-8000-000000000001' });
+      expect(missing).to.include('MicrosoftAppPassword is required when MicrosoftAppId is set');
+      const tenant = configErrorFor({
+        MicrosoftAppId: '00000000-0000-4000-8000-000000000001',
+        MicrosoftAppPassword: 'hemligt-lösenord',
+        MicrosoftAppType: 'SingleTenant',
+      });
+      expect(tenant).to.include('MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant');
+      expect(tenant).not.to.include('hemligt-lösenord');
+    });
+  });
+
+  describe('content files', () => {
+    let copy: Awaited<ReturnType<typeof contentCopy>>;
+    beforeEach(async () => (copy = await contentCopy()));
+    afterEach(() => removeDir(copy.dir));
+
+    const load = () => loadContent({ dataDir: copy.dataDir, localesDir: copy.localesDir, defaultLocale: 'sv' });
+
+    it('loads the shipped content', () => {
+      const content = load();
+      expect(content).to.have.property('bank');
+    });
+
+    it('names the file and the field when a directory entry is wrong', async () => {
+      await edit(path.join(copy.dataDir, 'directory.yaml'), 'responseDays: 3', 'responseDays: tre');
+      expect(load).to.throw(ContentError, /directory\.yaml: organisations\[0\]\.contacts\[0\]\.responseDays/u);
+    });
+
+    it('names the question whose Swedish text is missing', async () => {
+      await edit(path.join(copy.localesDir, 'sv', 'questions.yaml'), '  text: Svarar du för dig själv eller för någon annan?\n', '');
+      expect(load).to.throw(ContentError, /questions\.yaml.*respondent/u);
+    });
+
+    it('names the line of a YAML syntax error', async () => {
+      await writeFile(path.join(copy.dataDir, 'routing.yaml'), 'topics:\n  elderly_care: [oops\n');
+      expect(load).to.throw(ContentError, /routing\.yaml.*line \d+/u);
+    });
+  });
+
+  describe('the process (npm start)', () => {
+    let dir: string | undefined;
+    afterEach(async () => {
+      if (dir) await removeDir(dir);
+      dir = undefined;
+    });
+
+    it('stops with exit code 1 and one line naming a bad variable', async () => {
+      const exit = await runMain({ PORT: 'abc' });
+      expect(exit.code).to.equal(1);
+      expect(exit.stderr).to.equal('Configuration error: PORT must be a whole number (got "abc"). See .env.example.');
+      expect(exit.stdout).to.equal('');
+    });
+
+    it('stops with one line naming the content file and field', async () => {
+      const copy = await contentCopy();
+      dir = copy.dir;
+      await edit(path.join(copy.dataDir, 'directory.yaml'), 'responseDays: 3', 'responseDays: tre');
+      const exit = await runMain({ CONTENT_DIR: copy.dataDir, LOCALES_DIR: copy.localesDir, DATA_DIR: path.join(copy.dir, 'var'), PORT: '0' });
+      expect(exit.code).to.equal(1);
+      expect(exit.stderr.split('\n')).to.have.length(1);
+      expect(exit.stderr).to.match(/^Content error: .*directory\.yaml: organisations\[0\]\.contacts\[0\]\.responseDays: .*Fix the file and start again\.$/u);
+    });
+
+    it('stops on a damaged data file, names it and leaves it as it was', async () => {
+      dir = await tempDir('intake-corrupt-');
+      const stateDir = path.join(dir, 'state');
+      await mkdir(stateDir, { recursive: true });
+      const damaged = path.join(stateDir, 'half-written.json');
+      const bytes = '{"value": {"interview": {"phase": "ask';
+      await writeFile(damaged, bytes);
+      const exit = await runMain({ DATA_DIR: dir, PORT: '0' });
+      expect(exit.code).to.equal(1);
+      expect(exit.stderr.split('\n')).to.have.length(1);
+      expect(exit.stderr).to.include('half-written.json');
+      expect(exit.stderr).to.include('It was not changed');
+      expect(await readFile(damaged, 'utf8')).to.equal(bytes);
+    });
+
+    it('starts with the defaults and says where it listens', async () => {
+      dir = await tempDir('intake-start-');
+      const exit = await runMain({ DATA_DIR: dir, PORT: '0' }, /ready/u);
+      expect(exit.stdout).to.match(/Intake assistant ready: http:\/\/127\.0\.0\.1:\d+\/api\/messages/u);
+      expect(exit.stderr).to.equal('');
+    });
+  });
+});
