@@ -5,7 +5,7 @@
  */
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { InterviewEngine, Input } from '../src/core/interview/engine.js';
+import type { InterviewEngine, Input, StartPreset } from '../src/core/interview/engine.js';
 import type { TurnResult } from '../src/core/interview/replies.js';
 import type { InterviewState } from '../src/core/interview/state.js';
 import { renderReplies } from '../src/bot/render.js';
@@ -33,14 +33,26 @@ export function inputFrom(context: TurnContext): Input {
   return { kind: 'text', text: typeof activity.text === 'string' ? activity.text : '' };
 }
 
+/** What the channel knows before the interview starts (the municipality's page preselects itself). */
+export type PresetLookup = (context: TurnContext) => Promise<StartPreset>;
+
+/** The preset a page sent along with the conversation start, in channelData.intake. */
+export const presetFromChannelData: PresetLookup = async (context) => {
+  const intake = (context.activity.channelData as { intake?: { municipality?: unknown } } | undefined)?.intake;
+  return typeof intake?.municipality === 'string' ? { municipality: intake.municipality } : {};
+};
+
 export class IntakeDialog extends Dialog<Record<string, never>> {
-  constructor(private readonly engine: InterviewEngine) {
+  constructor(
+    private readonly engine: InterviewEngine,
+    private readonly presetFor: PresetLookup = presetFromChannelData,
+  ) {
     super(INTAKE_DIALOG_ID);
   }
 
   /** Greets and asks for consent. */
   override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    const result = this.engine.start(dc.context.activity.locale);
+    const result = this.engine.start(dc.context.activity.locale, await this.presetFor(dc.context));
     return this.apply(dc, result);
   }
 

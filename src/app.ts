@@ -17,6 +17,17 @@ import { LowdbCaseStore } from './storage/lowdb-case-store.js';
 import { verifyDataFolder } from './storage/data-folder.js';
 import { scheduleRetention } from './storage/retention.js';
 import { createServer } from './http/server.js';
+import { addWebRoutes } from './http/web.js';
+import { DirectLineAdapter, DIRECT_LINE_CHANNEL_ID } from './directline/adapter.js';
+import { LowdbDirectLineStore } from './directline/lowdb-store.js';
+import type { DirectLineStore } from './directline/store.js';
+import { DIRECT_LINE_PATH, addDirectLineRoutes } from './directline/routes.js';
+import { addAzureTokenRoute } from './directline/azure-tokens.js';
+import { TokenIssuer, tokenSecret } from './directline/tokens.js';
+import { presetFromChannelData, type PresetLookup } from '../dialogs/intake-dialog.js';
+import corsMiddleware from 'restify-cors-middleware2';
+import path from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 import { conversationTag, type Logger } from './logger.js';
 
 /** The bot and everything it needs, without any HTTP: what tests drive with a TestAdapter. */
@@ -28,12 +39,16 @@ export interface IntakeStack {
   cases: CaseStore;
   transcripts: LowdbTranscriptStore;
   conversationState: ConversationState;
+  /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
+  directLineStore: DirectLineStore;
   /** Adds the middleware and error handler to an adapter (CloudAdapter or TestAdapter). */
   attach(adapter: BotAdapter): void;
 }
 
 export interface App extends IntakeStack {
   adapter: CloudAdapter;
+  /** The adapter behind our own Direct Line endpoint (DIRECTLINE_MODE=embedded). */
+  directLineAdapter?: DirectLineAdapter;
   server: restify.Server;
   /** Starts listening; resolves with the address. */
   listen(): Promise<{ url: string; port: number }>;
@@ -64,7 +79,16 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       return record;
     },
   });
-  const bot = new IntakeBot(conversationState, new IntakeDialog(engine));
+  const directLineStore = new LowdbDirectLineStore(config.dataDir);
+  // The municipality a page preselected: sent along by our Direct Line, or kept from the token
+  // request when Azure's Direct Line starts the conversation.
+  const presetFor: PresetLookup = async (context) => {
+    const fromChannel = await presetFromChannelData(context);
+    if (fromChannel.municipality || !['directline', 'webchat'].includes(context.activity.channelId)) return fromChannel;
+    const known = await directLineStore.get(context.activity.conversation.id);
+    return known?.municipality ? { municipality: known.municipality } : {};
+  };
+  const bot = new IntakeBot(conversationState, new IntakeDialog(engine, presetFor));
 
   const attach = (adapter: BotAdapter) => {
     // Outermost first: one turn per conversation at a time, then erase (after the logger), then the logger.
@@ -84,7 +108,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       }
     };
   };
-  return { config, content, engine, bot, cases, transcripts, conversationState, attach };
+  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -115,9 +139,43 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     authenticationRequired: Boolean(config.bot.appId),
   });
 
+  addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale });
+
+  const dl = config.directLine;
+  const knownMunicipality = (code: string) => stack.engine.findMunicipality(code) !== undefined;
+  let directLineAdapter: DirectLineAdapter | undefined;
+  if (dl.allowedOrigins.length) {
+    // Pages of these origins may call the Direct Line endpoints (Web Chat sends both headers).
+    const cors = corsMiddleware({ origins: dl.allowedOrigins, allowHeaders: ['authorization', 'x-ms-bot-agent', 'content-type'], exposeHeaders: ['retry-after'], preflightMaxAge: 600 });
+    server.pre(cors.preflight);
+    server.use(cors.actual);
+  }
+  if (dl.mode === 'embedded') {
+    const issuer = new TokenIssuer(await tokenSecret(dl.tokenSecret, config.dataDir), dl.tokenMinutes * 60);
+    directLineAdapter = new DirectLineAdapter(
+      stack.directLineStore,
+      { account: { id: 'narvard-intake', name: '', role: 'bot' }, logic: (context) => stack.bot.run(context) },
+      `${config.publicUrl ?? 'http://localhost'}${DIRECT_LINE_PATH}`,
+    );
+    stack.attach(directLineAdapter);
+    addDirectLineRoutes(server, {
+      config: dl,
+      store: stack.directLineStore,
+      issuer,
+      logger,
+      adapter: directLineAdapter,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      knownMunicipality,
+    });
+  } else if (dl.mode === 'azure') {
+    addAzureTokenRoute(server, { config: dl, store: stack.directLineStore, logger, knownMunicipality });
+  }
+  logger.info({ directLine: dl.mode, channel: DIRECT_LINE_CHANNEL_ID, allowedOrigins: dl.allowedOrigins }, 'web chat channel set up');
+
   return {
     ...stack,
     adapter,
+    ...(directLineAdapter ? { directLineAdapter } : {}),
     server,
     listen: () =>
       new Promise((resolve, reject) => {

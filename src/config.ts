@@ -34,9 +34,34 @@ const envSchema = z
     MAX_MESSAGE_LENGTH: positiveInt(100_000).default(2000),
     MAX_BODY_BYTES: positiveInt(10 * 1024 * 1024).default(256 * 1024),
     RETENTION_DAYS: positiveInt(3650).default(90),
+    DIRECTLINE_MODE: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['embedded', 'azure', 'off'], { message: 'must be embedded, azure or off' }).default('embedded'),
+    ),
+    DIRECTLINE_TOKEN_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+    DIRECTLINE_TOKEN_MINUTES: positiveInt(24 * 60).default(30),
+    DIRECTLINE_ALLOWED_ORIGINS: z.preprocess(
+      (v) => (typeof v === 'string' ? v.split(',').map((o) => o.trim()).filter(Boolean) : v),
+      z
+        .array(
+          z.string().refine((o) => o === '*' || /^https?:\/\/[^/\s]+$/u.test(o), 'must be a comma-separated list of origins such as https://www.karlstad.se (no path), or *'),
+        )
+        .default([]),
+    ),
+    DIRECTLINE_REQUESTS_PER_MINUTE: positiveInt(1_000_000).default(300),
+    DIRECTLINE_NEW_CONVERSATIONS_PER_MINUTE: positiveInt(1_000_000).default(30),
+    DIRECTLINE_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+    DIRECTLINE_AZURE_ENDPOINT: z.preprocess(
+      emptyAsUndefined,
+      z.url({ message: 'must be a URL such as https://europe.directline.botframework.com/v3/directline' }).default('https://directline.botframework.com/v3/directline'),
+    ),
+    PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ message: 'must be the public address, such as https://intag.example.se' }).optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   })
   .superRefine((env, ctx) => {
+    if (env.DIRECTLINE_MODE === 'azure' && !env.DIRECTLINE_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['DIRECTLINE_SECRET'], message: 'is required when DIRECTLINE_MODE is azure (the Direct Line secret from the Azure portal)' });
+    }
     if (!env.MicrosoftAppId) return;
     if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set (or set MicrosoftAppType=UserAssignedMSI)' });
@@ -64,6 +89,23 @@ export interface AppConfig {
   maxBodyBytes: number;
   retentionDays: number;
   logLevel: string;
+  directLine: DirectLineConfig;
+  /** The address residents' browsers use, when it differs from the request's own (behind a proxy). */
+  publicUrl?: string;
+}
+
+export interface DirectLineConfig {
+  /** embedded: our own Direct Line endpoint; azure: tokens from Azure Bot Service; off: no web chat. */
+  mode: 'embedded' | 'azure' | 'off';
+  /** Signs conversation tokens; when unset, one is generated and kept in the data folder. */
+  tokenSecret?: string;
+  tokenMinutes: number;
+  /** Origins allowed to call the Direct Line endpoints from a browser (CORS); the service's own is always allowed. */
+  allowedOrigins: string[];
+  requestsPerMinute: number;
+  newConversationsPerMinute: number;
+  azureSecret?: string;
+  azureEndpoint: string;
 }
 
 /** A configuration problem, already phrased as the one line to print. */
@@ -101,5 +143,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     maxBodyBytes: e.MAX_BODY_BYTES,
     retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    directLine: {
+      mode: e.DIRECTLINE_MODE,
+      ...(e.DIRECTLINE_TOKEN_SECRET ? { tokenSecret: e.DIRECTLINE_TOKEN_SECRET } : {}),
+      tokenMinutes: e.DIRECTLINE_TOKEN_MINUTES,
+      allowedOrigins: e.DIRECTLINE_ALLOWED_ORIGINS,
+      requestsPerMinute: e.DIRECTLINE_REQUESTS_PER_MINUTE,
+      newConversationsPerMinute: e.DIRECTLINE_NEW_CONVERSATIONS_PER_MINUTE,
+      ...(e.DIRECTLINE_SECRET ? { azureSecret: e.DIRECTLINE_SECRET } : {}),
+      azureEndpoint: e.DIRECTLINE_AZURE_ENDPOINT.replace(/\/+$/u, ''),
+    },
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/u, '') } : {}),
   };
 }

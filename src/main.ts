@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     const app = await createApp(config, logger);
     const { url } = await app.listen();
     console.log(`Intake assistant ready: ${url}/api/messages (health ${url}/healthz, data in ${config.dataDir})`);
+    if (config.directLine.mode !== 'off') console.log(`Web chat demo page with the widget: ${url}/`);
     console.log(`Talk to it: npm run chat (in another terminal), or point the Bot Framework Emulator at ${url}/api/messages`);
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');

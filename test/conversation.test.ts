@@ -7,38 +7,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { CaseRecord } from '../src/core/cases.js';
+import { SELF_ANSWERS } from './helpers/answers.js';
 import { buttonsOf, startConversation, textOf, type Conversation } from './helpers/harness.js';
 
-/** Answers for a resident answering for herself, question by question, up to the summary. */
-const SELF_ANSWERS = [
-  'Ja, jag vill fortsätta',
-  'För mig själv',
-  'Karlstad',
-  'Jag bor ensam i en lägenhet på tredje våningen.\nHissen är ofta trasig.',
-  'Att kunna bo kvar hemma och träffa mina barnbarn.',
-  'Kaffe på balkongen och en promenad.',
-  'Handla själv.',
-  '1, 7',
-  'Hjälp med att handla.',
-  'Det går inte så bra',
-  'Det går med lite hjälp',
-  'Det går inte så bra',
-  'Ja',
-  '2',
-  'Ja',
-  'Ibland',
-  'Vårdcentral',
-  'Jag undrar över mina blodtryckstabletter.',
-  'Helst besök hemma, inte långa resor.',
-  'Nej',
-  'Ja',
-  'Ja, det vill jag',
-  'Svenska',
-  'Telefon',
-  'Testa Testsson',
-  '19811218-9876',
-  '070-123 45 67',
-];
 
 async function readCases(dataDir: string): Promise<CaseRecord[]> {
   const dir = path.join(dataDir, 'cases');

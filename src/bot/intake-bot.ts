@@ -23,6 +23,15 @@ export class IntakeBot extends ActivityHandler {
       await next();
     });
 
+    // The page's "Avsluta": an interview that did not end in a case is forgotten at once; the
+    // conversation of a confirmed case stays for the staff who handle it.
+    this.onEndOfConversation(async (context, next) => {
+      const dc = await this.dialogs.createContext(context);
+      const interview = (dc.activeDialog?.state as { interview?: { phase?: string } } | undefined)?.interview;
+      if (interview?.phase !== 'done') context.turnState.set(ERASE_CONVERSATION, true);
+      await next();
+    });
+
     // Web Chat and the Emulator announce the person joining: greet them without waiting.
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;

@@ -41,6 +41,12 @@ export interface EngineOptions {
   now?: () => Date;
 }
 
+/** What the channel knows before the conversation starts. */
+export interface StartPreset {
+  /** SCB code (such as "1780") or directory id of the person's municipality. */
+  municipality?: string;
+}
+
 type Command = 'help' | 'back' | 'skip' | 'cancel' | 'restart';
 
 /** Everything the engine needs for one locale, built once. */
@@ -97,9 +103,18 @@ export class InterviewEngine {
     return this.kit(this.resolveLocale(localeTag)).texts;
   }
 
-  /** Greets and asks for consent to continue. */
-  start(localeTag: string | undefined): TurnResult {
+  /**
+   * Greets and asks for consent to continue. `preset.municipality` (an SCB code or organisation id,
+   * from the municipality's own web page) answers the municipality question in advance; the person
+   * sees it in the summary and can change it there. An unknown code is ignored.
+   */
+  start(localeTag: string | undefined, preset: StartPreset = {}): TurnResult {
     const state = newState(this.resolveLocale(localeTag), this.now());
+    const municipality = this.findMunicipality(preset.municipality);
+    if (municipality) {
+      state.preset = { [this.options.content.bank.roles.municipality]: { kind: 'choice', option: municipality } };
+      state.answers = { ...state.preset };
+    }
     const kit = this.kit(state.locale);
     const { texts } = kit;
     const { directory } = this.options.content;
@@ -119,13 +134,23 @@ export class InterviewEngine {
     return { state, replies, effects: {} };
   }
 
+  /** The directory id of a municipality named by SCB code or id, if it is one. */
+  findMunicipality(code: string | undefined): string | undefined {
+    if (!code) return undefined;
+    const wanted = code.trim().toLowerCase();
+    return this.options.content.directory.organisations.find((o) => o.kind === 'municipality' && (o.scbCode === wanted || o.id === wanted))?.id;
+  }
+
   /** Handles one message from the person. */
   async handle(saved: InterviewState, input: Input, conversation: ConversationInfo): Promise<TurnResult> {
     const state: InterviewState = structuredClone(saved);
     const turn: Turn = { state, kit: this.kit(state.locale), replies: [], erase: false, conversation };
     const { texts } = turn.kit;
 
-    if (state.phase === 'done') return this.start(state.locale);
+    if (state.phase === 'done') {
+      const preset = state.preset?.[this.options.content.bank.roles.municipality];
+      return this.start(state.locale, preset?.kind === 'choice' ? { municipality: preset.option } : {});
+    }
 
     if (input.kind === 'unsupported') {
       turn.replies.push({ type: 'text', text: texts.t('reprompt.attachment') });
@@ -354,7 +379,7 @@ export class InterviewEngine {
       return;
     }
     // Restart: answers go, consent to talk and any risk flag stay (a cry for help is not undone).
-    Object.assign(state, { answers: {}, skipped: [], history: [], consents: {}, shareIndex: 0, phase: 'asking' });
+    Object.assign(state, { answers: { ...state.preset }, skipped: [], history: [], consents: {}, shareIndex: 0, phase: 'asking' });
     delete state.current;
     delete state.lastGroup;
     turn.replies.push({ type: 'text', text: kit.texts.t('restart.done') });

@@ -40,6 +40,8 @@ export interface InterviewState {
   lastGroup?: string;
   caseReference?: string;
   startedAt: string;
+  /** Answers given by the page the person came from (the municipality's own widget); kept on "börja om". */
+  preset?: Answers;
 }
 
 export function newState(locale: string, now: Date): InterviewState {

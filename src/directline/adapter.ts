@@ -1,0 +1,143 @@
+/**
+ * The bot adapter behind our own Direct Line endpoint. An activity from the browser is stored
+ * (echoed back to the page with a server id and timestamp, as Web Chat expects) and runs through the
+ * same bot and middleware in-process; the bot's replies are stored for the page to poll, each
+ * threaded to the activity it answers. No Bot Connector, no HTTP round trip.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ChannelAccount,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
+import { ERASE_CONVERSATION } from '../../dialogs/intake-dialog.js';
+import type { DirectLineConversation, DirectLineStore } from './store.js';
+
+export const DIRECT_LINE_CHANNEL_ID = 'directline';
+
+/** Activity types that only steer the channel and are never shown or stored. */
+const NOT_STORED = new Set<string>(['delay', ActivityTypes.InvokeResponse, ActivityTypes.Trace]);
+
+export interface DirectLineBot {
+  /** The bot's identity as the page sees it. */
+  account: ChannelAccount;
+  logic: (context: TurnContext) => Promise<void>;
+}
+
+export class DirectLineAdapter extends BotAdapter {
+  /** Last timestamp per conversation: Web Chat orders by timestamp, so each must be later than the last. */
+  private readonly clock = new Map<string, number>();
+
+  constructor(
+    private readonly store: DirectLineStore,
+    private readonly bot: DirectLineBot,
+    private readonly serviceUrl: string,
+  ) {
+    super();
+  }
+
+  private timestamp(conversationId: string): string {
+    const now = Math.max(Date.now(), (this.clock.get(conversationId) ?? 0) + 1);
+    this.clock.set(conversationId, now);
+    return new Date(now).toISOString();
+  }
+
+  private prepare(conversationId: string) {
+    return (activity: Partial<Activity>, watermark: number): Partial<Activity> => ({
+      ...activity,
+      id: `${conversationId}|${String(watermark).padStart(7, '0')}`,
+      timestamp: this.timestamp(conversationId) as unknown as Date,
+      channelId: DIRECT_LINE_CHANNEL_ID,
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+    });
+  }
+
+  /**
+   * Stores the person's activity and runs it through the bot. Resolves with the stored activity
+   * once the bot has finished the turn (its replies are stored by then).
+   */
+  async receive(conversation: DirectLineConversation, incoming: Partial<Activity>): Promise<Partial<Activity>> {
+    const user: ChannelAccount = { id: conversation.userId, name: incoming.from?.name ?? '', role: 'user' };
+    const [stored] = await this.store.append(
+      conversation.id,
+      [{ ...incoming, from: user, recipient: this.bot.account, serviceUrl: this.serviceUrl, locale: incoming.locale ?? conversation.locale }],
+      this.prepare(conversation.id),
+    );
+    await this.run(stored!);
+    return stored!;
+  }
+
+  /**
+   * Starts the conversation: the bot sees the person and itself join, as on every channel, and
+   * greets. The page's preselections ride along in channelData.
+   */
+  async start(conversation: DirectLineConversation): Promise<void> {
+    const user: ChannelAccount = { id: conversation.userId, name: '', role: 'user' };
+    await this.run({
+      type: ActivityTypes.ConversationUpdate,
+      id: randomUUID(),
+      timestamp: new Date(),
+      channelId: DIRECT_LINE_CHANNEL_ID,
+      serviceUrl: this.serviceUrl,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      from: user,
+      recipient: this.bot.account,
+      membersAdded: [this.bot.account, user],
+      ...(conversation.locale ? { locale: conversation.locale } : {}),
+      channelData: { intake: { municipality: conversation.municipality } },
+    });
+  }
+
+  private async run(activity: Partial<Activity>): Promise<void> {
+    const context = new TurnContext(this, activity);
+    await this.runMiddleware(context, this.bot.logic);
+    // "Keep nothing" (declined consent, Avsluta): the page keeps only this turn's exchange.
+    if (context.turnState.get(ERASE_CONVERSATION) && activity.conversation) {
+      // After Avsluta the page stops listening: nothing at all is kept.
+      const watermark = activity.type === ActivityTypes.EndOfConversation ? undefined : watermarkOf(activity.id);
+      await this.store.forgetBefore(activity.conversation.id, watermark ?? Number.MAX_SAFE_INTEGER);
+    }
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const conversationId = context.activity.conversation.id;
+    const replies = activities
+      .filter((a) => !NOT_STORED.has(a.type ?? ''))
+      .map((a) => ({
+        ...a,
+        from: this.bot.account,
+        recipient: context.activity.from,
+        replyToId: a.replyToId ?? context.activity.id,
+        serviceUrl: this.serviceUrl,
+      }));
+    const stored = replies.length ? await this.store.append(conversationId, replies, this.prepare(conversationId)) : [];
+    // Every activity gets a response, also those not stored (botbuilder expects one per activity).
+    let next = 0;
+    return activities.map((a) => (NOT_STORED.has(a.type ?? '') ? { id: '' } : { id: stored[next++]?.id ?? '' }));
+  }
+
+  override async updateActivity(): Promise<void> {
+    throw new Error('Updating a sent activity is not supported on this Direct Line channel.');
+  }
+
+  override async deleteActivity(): Promise<void> {
+    throw new Error('Deleting a sent activity is not supported on this Direct Line channel.');
+  }
+
+  /** Runs proactive logic for a stored conversation; what it sends is queued for the page. */
+  override async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'ContinueConversation' }, reference, true);
+    const context = new TurnContext(this, activity);
+    await this.runMiddleware(context, logic);
+  }
+}
+
+/** The watermark in one of our activity ids ("<conversation>|0000012"). */
+function watermarkOf(id: string | undefined): number | undefined {
+  const match = /\|(\d+)$/u.exec(id ?? '');
+  return match ? Number(match[1]) : undefined;
+}
