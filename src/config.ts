@@ -108,6 +108,9 @@ export interface DirectLineConfig {
   azureEndpoint: string;
 }
 
+/** Every environment variable the service reads (all are documented in .env.example). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** A configuration problem, already phrased as the one line to print. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

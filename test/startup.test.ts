@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
 import { ContentError, loadContent } from '../src/core/content/load.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
@@ -83,6 +83,16 @@ describe('start-up', function () {
       expect(config.defaultLocale).to.equal('sv');
     });
 
+    it('.env.example documents every variable, each with a comment', async () => {
+      const example = await readFile(path.join(REPO_ROOT, '.env.example'), 'utf8');
+      const lines = example.split('\n');
+      for (const name of CONFIG_VARIABLES) {
+        const at = lines.findIndex((l) => l.startsWith(`${name}=`));
+        expect(at, `${name} in .env.example`).to.be.greaterThan(0);
+        expect(lines.slice(0, at).some((l) => l.startsWith('#')), `a comment before ${name}`).to.equal(true);
+      }
+    });
+
     it('names the variable and what is wrong, in one line', () => {
       const port = configErrorFor({ PORT: 'abc' });
       expect(port).to.match(/^Configuration error: PORT must be a whole number \(got "abc"\)\. See \.env\.example\.$/u);
@@ -91,6 +101,16 @@ describe('start-up', function () {
       expect(configErrorFor({ LOG_LEVEL: 'loud' })).to.include('LOG_LEVEL must be one of');
       expect(configErrorFor({ RETENTION_DAYS: '0' })).to.include('RETENTION_DAYS must be between 1 and 3650');
       for (const message of [port, configErrorFor({ LOG_LEVEL: 'loud' })]) expect(message).not.to.include('\n');
+    });
+
+    it('checks the web chat settings', () => {
+      expect(configErrorFor({ DIRECTLINE_MODE: 'cloud' })).to.include('DIRECTLINE_MODE must be embedded, azure or off');
+      expect(configErrorFor({ DIRECTLINE_MODE: 'azure' })).to.include('DIRECTLINE_SECRET is required when DIRECTLINE_MODE is azure');
+      expect(configErrorFor({ DIRECTLINE_ALLOWED_ORIGINS: 'https://www.karlstad.se/kontakt' })).to.include('DIRECTLINE_ALLOWED_ORIGINS must be a comma-separated list of origins');
+      expect(configErrorFor({ DIRECTLINE_TOKEN_SECRET: 'short' })).to.include('DIRECTLINE_TOKEN_SECRET must be at least 32 characters');
+      expect(configErrorFor({ DIRECTLINE_TOKEN_SECRET: 'short' })).not.to.include('short"');
+      const ok = loadConfig({ DIRECTLINE_ALLOWED_ORIGINS: 'https://www.karlstad.se, http://localhost:8080' }, REPO_ROOT);
+      expect(ok.directLine.allowedOrigins).to.deep.equal(['https://www.karlstad.se', 'http://localhost:8080']);
     });
 
     it('asks for the password once an app id is set, and never prints a secret', () => {
