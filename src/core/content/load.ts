@@ -4,7 +4,7 @@
  * name real questions, every routing topic has a rule). Any problem stops start-up with the file and
  * the field, so a care worker who edited a question sees exactly what to fix.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { displayPath } from '../display-path.js';
@@ -203,7 +203,11 @@ export function loadContent(paths: ContentPaths): Content {
 
   let localeNames: string[];
   try {
-    localeNames = readdirSync(paths.localesDir).filter((n) => statSync(path.join(paths.localesDir, n)).isDirectory());
+    // A locale is a folder with texts.yaml; a folder without it (say, training data for a language
+    // not translated yet) is not a locale. A locale missing any other file stops start-up below.
+    localeNames = readdirSync(paths.localesDir).filter(
+      (n) => statSync(path.join(paths.localesDir, n)).isDirectory() && existsSync(path.join(paths.localesDir, n, 'texts.yaml')),
+    );
   } catch (err) {
     throw new ContentError(paths.localesDir, '', `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
