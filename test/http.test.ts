@@ -4,6 +4,7 @@
  * errors a channel or an installer sees when something is wrong.
  */
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -192,5 +193,51 @@ describe('the HTTP service', function () {
     expect(body.status).to.equal('not ready');
     expect(body.checks.find((c) => c.name === 'store')).to.include({ ok: false });
     expect((await fetch(`${running.url}/healthz`)).status).to.equal(200);
+  });
+  it('serves the demo page, the widget and Web Chat from the installed package, gzipped', async () => {
+    running = await start();
+    const page = await fetch(`${running.url}/`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.include('text/html');
+    expect(await page.text()).to.include('/widget.js');
+
+    const widget = await fetch(`${running.url}/widget.js`);
+    expect(widget.status).to.equal(200);
+    expect(widget.headers.get('content-type')).to.include('javascript');
+
+    // fetch() unpacks gzip itself; ask node:http for the raw bytes to see the compression.
+    const raw = await new Promise<{ encoding?: string; bytes: number }>((resolve, reject) => {
+      http
+        .get(`${running!.url}/webchat/webchat.js`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+          let bytes = 0;
+          res.on('data', (d: Buffer) => (bytes += d.length));
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], bytes }));
+        })
+        .on('error', reject);
+    });
+    expect(raw.encoding).to.equal('gzip');
+    expect(raw.bytes).to.be.within(100_000, 1_500_000);
+  });
+
+  it('serves the widget texts from locales/, falling back to Swedish for an unknown language', async () => {
+    running = await start();
+    const sv = (await (await fetch(`${running.url}/widget/strings?lang=sv`)).json()) as { lang: string; strings: Record<string, unknown> };
+    expect(sv.lang).to.equal('sv');
+    expect(Object.keys(sv.strings).length).to.be.greaterThan(3);
+    const unknown = (await (await fetch(`${running.url}/widget/strings?lang=xx`)).json()) as { lang: string };
+    expect(unknown.lang).to.equal('sv');
+  });
+
+  it('renders the privacy and accessibility pages from markdown in locales/', async () => {
+    running = await start();
+    for (const route of ['/integritet', '/tillganglighet']) {
+      const res = await fetch(`${running.url}${route}`);
+      expect(res.status, route).to.equal(200);
+      const html = await res.text();
+      expect(html).to.match(/<html[^>]+lang="sv"/u);
+      expect(html).to.match(/<title>[^<{]+<\/title>/u);
+      expect(html).to.include('<h1');
+      expect(html).not.to.include('{{');
+    }
   });
 });
