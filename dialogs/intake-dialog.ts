@@ -3,7 +3,7 @@
  * InterviewEngine (src/core) and keeps the engine's JSON state in the dialog's own state, which
  * ConversationState saves after every turn. Everything the resident reads comes from locales/.
  */
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, EventFactory, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { InterviewEngine, Input, StartPreset } from '../src/core/interview/engine.js';
 import type { TurnResult } from '../src/core/interview/replies.js';
@@ -69,6 +69,10 @@ export class IntakeDialog extends Dialog<Record<string, never>> {
     const locale = result.state?.locale ?? dc.context.activity.locale;
     const activities = renderReplies(result.replies, dc.context.activity.channelId, this.engine.texts(locale));
     if (activities.length) await dc.context.sendActivities(activities);
+    // Asked for a person: channels with live-agent handoff (such as Omnichannel) act on this event.
+    if (result.effects.handoff) {
+      await dc.context.sendActivity(EventFactory.createHandoffInitiation(dc.context, { contactName: result.effects.handoff.contactName }));
+    }
     if (result.effects.caseCreated) dc.context.turnState.set(CASE_CREATED, result.effects.caseCreated);
     if (result.effects.erase || !result.state) {
       dc.context.turnState.set(ERASE_CONVERSATION, true);

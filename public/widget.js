@@ -255,7 +255,9 @@
   }
 
   function generateSession() {
-    var body = { locale: t('webchatLocale') || config.lang };
+    // The bot's language is the locale folder itself ("sv-lattlast" is not a browser locale);
+    // Web Chat's own texts use webchatLocale.
+    var body = { locale: config.lang || t('webchatLocale') };
     if (config.municipality) body.municipality = config.municipality;
     return fetch(base + '/v3/directline/tokens/generate', {
       method: 'POST',

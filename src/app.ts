@@ -8,6 +8,7 @@ import type { AppConfig } from './config.js';
 import { loadContent, type Content } from './core/content/load.js';
 import type { CaseStore } from './core/cases.js';
 import { InterviewEngine } from './core/interview/engine.js';
+import { createRecognizer } from './nlu/create.js';
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
 import { EraseTranscript, SafeTranscriptLogger, SerializeTurns } from './bot/middleware.js';
@@ -69,7 +70,11 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   );
   const conversationState = new ConversationState(new LowdbBotStorage(config.dataDir));
 
+  const { recognizer, trainingMs } = await createRecognizer(config.nlu, config.localesDir, content, logger);
+  logger.info({ recognizer: config.nlu.recognizer, trainingMs }, 'language understanding ready');
+
   const engine = new InterviewEngine({
+    recognizer,
     content,
     maxMessageLength: config.maxMessageLength,
     retentionDays: config.retentionDays,

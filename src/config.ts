@@ -56,9 +56,27 @@ const envSchema = z
       z.url({ message: 'must be a URL such as https://europe.directline.botframework.com/v3/directline' }).default('https://directline.botframework.com/v3/directline'),
     ),
     PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ message: 'must be the public address, such as https://intag.example.se' }).optional()),
+    NLU_RECOGNIZER: z.preprocess(emptyAsUndefined, z.enum(['embedded', 'luis', 'clu'], { message: 'must be embedded, luis or clu' }).default('embedded')),
+    NLU_TIMEOUT_MS: positiveInt(60_000).default(1500),
+    LUIS_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ message: 'must be a URL such as https://westeurope.api.cognitive.microsoft.com' }).optional()),
+    LUIS_APP_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+    LUIS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+    LUIS_SLOT: z.preprocess(emptyAsUndefined, z.enum(['production', 'staging'], { message: 'must be production or staging' }).default('production')),
+    CLU_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ message: 'must be a URL such as https://my-language.cognitiveservices.azure.com' }).optional()),
+    CLU_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+    CLU_PROJECT: z.preprocess(emptyAsUndefined, z.string().optional()),
+    CLU_DEPLOYMENT: z.preprocess(emptyAsUndefined, z.string().optional()),
+    CLU_API_VERSION: z.preprocess(emptyAsUndefined, z.string().default('2023-04-01')),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   })
   .superRefine((env, ctx) => {
+    const required: Record<string, Array<keyof typeof env>> = {
+      luis: ['LUIS_ENDPOINT', 'LUIS_APP_ID', 'LUIS_KEY'],
+      clu: ['CLU_ENDPOINT', 'CLU_KEY', 'CLU_PROJECT', 'CLU_DEPLOYMENT'],
+    };
+    for (const name of required[env.NLU_RECOGNIZER] ?? []) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required when NLU_RECOGNIZER is ${env.NLU_RECOGNIZER}` });
+    }
     if (env.DIRECTLINE_MODE === 'azure' && !env.DIRECTLINE_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['DIRECTLINE_SECRET'], message: 'is required when DIRECTLINE_MODE is azure (the Direct Line secret from the Azure portal)' });
     }
@@ -90,8 +108,17 @@ export interface AppConfig {
   retentionDays: number;
   logLevel: string;
   directLine: DirectLineConfig;
+  nlu: NluConfig;
   /** The address residents' browsers use, when it differs from the request's own (behind a proxy). */
   publicUrl?: string;
+}
+
+export interface NluConfig {
+  /** Which model understands free text; cloud ones fall back to the embedded one per turn. */
+  recognizer: 'embedded' | 'luis' | 'clu';
+  timeoutMs: number;
+  luis?: { endpoint: string; appId: string; key: string; slot: string };
+  clu?: { endpoint: string; key: string; project: string; deployment: string; apiVersion: string };
 }
 
 export interface DirectLineConfig {
@@ -155,6 +182,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       newConversationsPerMinute: e.DIRECTLINE_NEW_CONVERSATIONS_PER_MINUTE,
       ...(e.DIRECTLINE_SECRET ? { azureSecret: e.DIRECTLINE_SECRET } : {}),
       azureEndpoint: e.DIRECTLINE_AZURE_ENDPOINT.replace(/\/+$/u, ''),
+    },
+    nlu: {
+      recognizer: e.NLU_RECOGNIZER,
+      timeoutMs: e.NLU_TIMEOUT_MS,
+      ...(e.LUIS_ENDPOINT && e.LUIS_APP_ID && e.LUIS_KEY ? { luis: { endpoint: e.LUIS_ENDPOINT, appId: e.LUIS_APP_ID, key: e.LUIS_KEY, slot: e.LUIS_SLOT } } : {}),
+      ...(e.CLU_ENDPOINT && e.CLU_KEY && e.CLU_PROJECT && e.CLU_DEPLOYMENT
+        ? { clu: { endpoint: e.CLU_ENDPOINT, key: e.CLU_KEY, project: e.CLU_PROJECT, deployment: e.CLU_DEPLOYMENT, apiVersion: e.CLU_API_VERSION } }
+        : {}),
     },
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/u, '') } : {}),
   };

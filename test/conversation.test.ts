@@ -8,20 +8,9 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { CaseRecord } from '../src/core/cases.js';
 import { SELF_ANSWERS } from './helpers/answers.js';
+import { readCases } from './helpers/stored.js';
 import { buttonsOf, startConversation, textOf, type Conversation } from './helpers/harness.js';
 
-
-async function readCases(dataDir: string): Promise<CaseRecord[]> {
-  const dir = path.join(dataDir, 'cases');
-  if (!existsSync(dir)) return [];
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
-  return Promise.all(
-    files.map(async (f) => {
-      const raw = JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { value?: CaseRecord } & CaseRecord;
-      return raw.value ?? raw;
-    }),
-  );
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
@@ -361,6 +350,20 @@ describe('the resident intake conversation (Swedish)', function () {
     const content = summaryCard!.attachments![0]!.content as { body: unknown[]; actions: Array<{ title: string }> };
     expect(content.actions.map((a) => a.title)).to.deep.equal(['Det stämmer', 'Ändra ett svar']);
     expect(JSON.stringify(content.body)).to.include('Hjälp hemma (hemtjänst, trygghetslarm, boende), Hälsa, sjukdom eller mediciner');
+    // Answer numbers stand alone, so markdown cannot renumber them "1., 1., 1."; a resident's
+    // line that looks like a list is shown as written.
+    const texts: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        const o = node as Record<string, unknown>;
+        if (o['type'] === 'TextBlock') texts.push(String(o['text']));
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(content.body);
+    expect(texts.filter((t) => /^\d+\. /u.test(t))).to.deep.equal([]);
+    expect(texts).to.include('12');
     const edit = textOf(await convo.submit({ intake: 'edit', question: 'good_day' }));
     expect(edit).to.include('Hur ser en riktigt bra dag ut för dig?');
     await convo.say('En dag i trädgården.');

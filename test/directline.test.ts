@@ -94,6 +94,16 @@ describe('our Direct Line channel (botframework-directlinejs in polling mode)', 
     expect(new Set(dl.received.map((a) => a.id)).size).to.equal(dl.received.length);
   });
 
+  it('greets in the language the page asked for (lättläst svenska, English)', async () => {
+    running = await start(dataDir);
+    const easy = client(await generateToken(running.url, { locale: 'sv-lattlast' }));
+    await easy.waitUntil((r) => r.length >= 3, 'the greeting');
+    expect(textsOf(easy.received)).to.include('Jag är inte en människa och inte en läkare.');
+    const english = client(await generateToken(running.url, { locale: 'en' }));
+    await english.waitUntil((r) => r.length >= 3, 'the greeting');
+    expect(textsOf(english.received)).to.include('not a person');
+  });
+
   it('resumes with a watermark (only what is new) and from the start (the history on screen)', async () => {
     running = await start(dataDir);
     const token = await generateToken(running.url);

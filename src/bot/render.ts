@@ -52,7 +52,7 @@ function multiSelectCard(text: string, hints: string[], select: NonNullable<Extr
 
 function summaryCard(reply: Extract<Reply, { type: 'summary' }>): Attachment {
   const { view } = reply;
-  const header = [view.urgent, view.forOther, view.topics, view.recipients, view.sip].filter((x): x is string => Boolean(x));
+  const header = [view.urgent, view.forOther, view.topics, view.recipients, view.sip, view.suggested].filter((x): x is string => Boolean(x));
   const items = view.sections.flatMap((s) => s.items);
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
@@ -64,12 +64,21 @@ function summaryCard(reply: Extract<Reply, { type: 'summary' }>): Attachment {
       ...header.map((h, i) => ({ type: 'TextBlock', text: h, wrap: true, color: i === 0 && view.urgent ? 'Attention' : 'Default' })),
       ...view.sections.flatMap((s) => [
         { type: 'TextBlock', text: s.title, weight: 'Bolder', size: 'Medium', wrap: true, separator: true, spacing: 'Medium', style: 'heading' },
+        // The number sits in its own column: "12. Namn" in a TextBlock would be read as a markdown
+        // list and shown renumbered from 1, but the person picks an answer to change by its number.
         ...s.items.map((item) => ({
-          type: 'Container',
-          items: [
-            { type: 'TextBlock', text: `${item.number}. ${item.label}`, weight: 'Bolder', wrap: true },
-            { type: 'TextBlock', text: item.answer, wrap: true, isSubtle: item.skipped, spacing: 'None' },
-            ...(item.ibic.length ? [{ type: 'TextBlock', text: item.ibic.join(' · '), wrap: true, isSubtle: true, size: 'Small', spacing: 'None' }] : []),
+          type: 'ColumnSet',
+          columns: [
+            { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: String(item.number), weight: 'Bolder', wrap: false }] },
+            {
+              type: 'Column',
+              width: 'stretch',
+              items: [
+                { type: 'TextBlock', text: asPlainText(item.label), weight: 'Bolder', wrap: true },
+                { type: 'TextBlock', text: asPlainText(item.answer), wrap: true, isSubtle: item.skipped, spacing: 'None' },
+                ...(item.ibic.length ? [{ type: 'TextBlock', text: item.ibic.join(' · '), wrap: true, isSubtle: true, size: 'Small', spacing: 'None' }] : []),
+              ],
+            },
           ],
         })),
       ]),
@@ -141,4 +150,12 @@ export function renderReplies(replies: Reply[], channelId: string, texts: Texts)
     }
   }
   return out;
+}
+
+/**
+ * The resident's own words in a card TextBlock, which renders markdown: a line starting like a
+ * list ("1. …", "- …") is escaped so it is shown as written, not renumbered or turned into bullets.
+ */
+export function asPlainText(text: string): string {
+  return text.replace(/^(\s*\d+)\.(\s)/gmu, '$1\\.$2').replace(/^(\s*)([-*+])(\s)/gmu, '$1\\$2$3');
 }

@@ -23,6 +23,8 @@ export interface NewCase {
   municipality: { id: string; name: string; scbCode?: string } | null;
   topics: RoutingTopic[];
   sipSuggested: boolean;
+  /** Topics the recognizer suggested from free text that the routing did not already cover (for staff). */
+  suggestedTopics?: RoutingTopic[];
   recipients: CaseRecipient[];
   /** The answers as given; free text verbatim. */
   answers: Answers;

@@ -11,10 +11,12 @@ const wrap = (source: string) => `(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{
 
 export class RiskDetector {
   private readonly ignore: RegExp[];
+  private readonly resolved: RegExp[];
   private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
 
   constructor(config: RiskPatterns) {
     this.ignore = config.ignore.map((p) => new RegExp(wrap(p), 'giu'));
+    this.resolved = config.resolved.map((p) => new RegExp(wrap(p), 'iu'));
     this.patterns = Object.entries(config.patterns).flatMap(([category, list]) =>
       list.map((p) => ({ category: category as RiskCategory, regex: new RegExp(wrap(p), 'iu') })),
     );
@@ -25,7 +27,12 @@ export class RiskDetector {
     let t = normalize(text);
     for (const re of this.ignore) t = t.replace(re, ' ');
     const found = new Set<RiskCategory>();
-    for (const { category, regex } of this.patterns) if (regex.test(t)) found.add(category);
+    // Words that place a story in the past count only within their own clause, so "vi skildes,
+    // men han hotar att döda mig" still raises the alarm.
+    for (const clause of t.split(/[.!?;,:\n]|(?<![\p{L}\p{N}])men(?![\p{L}\p{N}])/u)) {
+      if (this.resolved.some((re) => re.test(clause))) continue;
+      for (const { category, regex } of this.patterns) if (regex.test(clause)) found.add(category);
+    }
     return [...found];
   }
 }

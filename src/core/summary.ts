@@ -3,6 +3,7 @@
  * grouped like the conversation, every item tagged with its IBIC life areas, with the routing
  * topics, the proposed recipients and the SIP suggestion on top.
  */
+import type { RoutingTopic } from './content/schema.js';
 import type { Content } from './content/load.js';
 import type { Texts } from './i18n.js';
 import type { Answers } from './interview/answers.js';
@@ -26,6 +27,8 @@ export interface SummaryView {
   topics: string;
   recipients: string;
   sip?: string;
+  /** Topics the recognizer suggested from free text: shown to the person and to staff, never routed on. */
+  suggested?: string;
   sections: Array<{ title: string; items: SummaryItem[] }>;
 }
 
@@ -34,10 +37,14 @@ export interface SummaryInput {
   skipped: readonly string[];
   urgent: boolean;
   routing: RoutingDecision;
+  /** Topics the recognizer suggested, per free-text answer. */
+  suggestedTopics?: Record<string, readonly RoutingTopic[]>;
 }
 
 export function buildSummary(content: Content, views: Map<string, QuestionView>, texts: Texts, input: SummaryInput): SummaryView {
   const { answers, skipped, routing } = input;
+  // Suggestions already covered by the routing say nothing new.
+  const suggested = [...new Set(Object.values(input.suggestedTopics ?? {}).flat())].filter((t) => !routing.topics.includes(t));
   let number = 0;
   const sections: SummaryView['sections'] = [];
   for (const group of content.bank.groups) {
@@ -71,6 +78,7 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
     topics: texts.t('summary.topics', { topics: routing.topics.map((t) => texts.t(`topics.${t}`)).join(', ') }),
     recipients: texts.t('summary.recipients', { recipients: routing.recipients.map((r) => r.contactName).join('; ') }),
     ...(routing.sipSuggested ? { sip: texts.t('summary.sip') } : {}),
+    ...(suggested.length ? { suggested: texts.t('summary.suggested', { topics: suggested.map((t) => texts.t(`topics.${t}`)).join(', ') }) } : {}),
     sections,
   };
 }
@@ -82,6 +90,7 @@ export function summaryToText(view: SummaryView, texts: Texts): string {
   if (view.forOther) lines.push(view.forOther);
   lines.push(view.topics, view.recipients);
   if (view.sip) lines.push(view.sip);
+  if (view.suggested) lines.push(view.suggested);
   for (const s of view.sections) {
     lines.push('', s.title.toUpperCase());
     for (const item of s.items) {

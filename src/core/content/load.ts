@@ -180,12 +180,17 @@ function checkLocale(locale: string, content: LocaleContent, bank: QuestionBank,
     if (typeof groups !== 'object' || typeof groups[g] !== 'string') throw new ContentError(textsFile, `groups.${g}`, 'missing group title');
   }
   const riskFile = displayPath(path.join(localeDir, 'risk.yaml'));
-  for (const [category, patterns] of Object.entries(content.risk.patterns)) {
+  const lists: Array<[string, string[]]> = [
+    ['ignore', content.risk.ignore],
+    ['resolved', content.risk.resolved],
+    ...Object.entries(content.risk.patterns).map(([category, patterns]): [string, string[]] => [`patterns.${category}`, patterns]),
+  ];
+  for (const [name, patterns] of lists) {
     patterns.forEach((p, i) => {
       try {
         new RegExp(p, 'iu');
       } catch (err) {
-        throw new ContentError(riskFile, `patterns.${category}[${i}]`, `not a valid regular expression: ${(err as Error).message}`);
+        throw new ContentError(riskFile, `${name}[${i}]`, `not a valid regular expression: ${(err as Error).message}`);
       }
     });
   }

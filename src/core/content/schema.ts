@@ -278,6 +278,8 @@ export const phrasesSchema = z.strictObject({
   municipalityUnknown: phraseList,
   /** Words that join several choices, like "och". */
   listSeparators: z.array(z.string().min(1)).default([]),
+  /** Ways of naming this locale's language when choosing one ("svenska", "swedish"). */
+  languageNames: z.array(z.string().min(1)).default([]),
   commands: z.strictObject({
     help: phraseList,
     back: phraseList,
@@ -297,6 +299,11 @@ export type RiskCategory = (typeof RISK_CATEGORIES)[number];
  */
 export const riskPatternsSchema = z.strictObject({
   ignore: z.array(z.string().min(1)).default([]),
+  /**
+   * Words that place what is told well in the past ("för tio år sedan", "när jag var ung"): a pattern
+   * hit in such a text raises no alarm on its own (the trained recognizer still may).
+   */
+  resolved: z.array(z.string().min(1)).default([]),
   patterns: z.record(z.enum(RISK_CATEGORIES), z.array(z.string().min(1)).min(1)),
 });
 export type RiskPatterns = z.infer<typeof riskPatternsSchema>;

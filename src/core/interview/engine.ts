@@ -10,6 +10,7 @@ import type { RiskCategory } from '../content/schema.js';
 import { TextCatalog, type Texts } from '../i18n.js';
 import type { CaseRecord, NewCase } from '../cases.js';
 import { RiskDetector } from '../risk.js';
+import type { Intent, Recognition, Recognizer } from '../nlu/recognizer.js';
 import { isApplicable, route, type Recipient } from '../routing.js';
 import { buildSummary, summaryToText } from '../summary.js';
 import { checkPersonnummer, checkPhone } from '../validation.js';
@@ -38,8 +39,15 @@ export interface EngineOptions {
   maxMessageLength: number;
   retentionDays: number;
   createCase(draft: NewCase): Promise<CaseRecord>;
+  /** Understands free text (intents, topics, risk); without one only exact phrases and patterns count. */
+  recognizer?: Recognizer;
   now?: () => Date;
 }
+
+/** A recognised intent is acted on from this score up (choice questions, summary, consent). */
+export const INTENT_THRESHOLD = 0.8;
+/** In a free-text answer a story must never be taken for a command: a higher bar. */
+export const FREE_TEXT_INTENT_THRESHOLD = 0.9;
 
 /** What the channel knows before the conversation starts. */
 export interface StartPreset {
@@ -65,6 +73,7 @@ interface Turn {
   replies: Reply[];
   erase: boolean;
   caseCreated?: string;
+  handoff?: { contactName: string };
   conversation: ConversationInfo;
 }
 
@@ -167,7 +176,10 @@ export class InterviewEngine {
       turn.replies.push({ type: 'text', text: texts.t('reprompt.tooLong', { length: text.length, max: this.options.maxMessageLength }) });
       return this.result(turn);
     }
-    this.checkRisk(turn, text);
+    const understood = await this.understand(state.locale, text);
+    // The trained model judges free text; a clicked button or a recognised option ("Nej, skicka
+    // inte") is not. The patterns in risk.yaml look at everything.
+    this.checkRisk(turn, text, understood?.risk === 'acute' && !this.isStructuredAnswer(turn, text));
 
     if (state.pending) {
       this.onPendingConfirmation(turn, text);
@@ -177,6 +189,18 @@ export class InterviewEngine {
     if (command) {
       this.onCommand(turn, command);
       return this.result(turn);
+    }
+    // After an alarm, a message like "I want to end it all" is not taken as "cancel the interview".
+    const acuteNow = turn.replies.some((r) => r.type === 'emergency');
+    const intent = acuteNow ? undefined : this.intentToActOn(turn, text, understood);
+    if (intent) {
+      if (this.inFreeTextQuestion(turn)) this.checkIntent(turn, intent, text);
+      else this.onIntent(turn, intent);
+      return this.result(turn);
+    }
+    // Topics read from a free-text answer replace what an earlier answer to the same question gave.
+    if (understood && state.phase === 'asking' && state.current && turn.kit.views.get(state.current)?.kind === 'text') {
+      state.suggestedTopics = { ...state.suggestedTopics, [state.current]: understood.topics.map((t) => t.topic) };
     }
     switch (state.phase) {
       case 'consent':
@@ -325,6 +349,180 @@ export class InterviewEngine {
     return undefined;
   }
 
+  /** What the recognizer makes of the text; a failing recognizer never breaks the turn. */
+  private async understand(locale: string, text: string): Promise<Recognition | undefined> {
+    if (!this.options.recognizer || !text.trim()) return undefined;
+    try {
+      return await this.options.recognizer.recognize(text, locale);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The intent to act on, if any. An answer that fits the question ("nej" to a yes/no question,
+   * an option, a number) is always an answer; a free-text answer needs a very sure intent.
+   */
+  private intentToActOn(turn: Turn, text: string, understood: Recognition | undefined): Intent | undefined {
+    if (!understood || understood.intent === 'none') return undefined;
+    const { state, kit } = turn;
+    const view = state.phase === 'asking' && state.current ? kit.views.get(state.current) : undefined;
+    if (view && view.kind !== 'text' && this.fitsAnswer(kit, view, text)) return undefined;
+    if (state.phase !== 'asking' && this.phaseUnderstands(kit, state, text)) return undefined;
+    const threshold = view?.kind === 'text' ? FREE_TEXT_INTENT_THRESHOLD : INTENT_THRESHOLD;
+    return understood.intentScore >= threshold ? understood.intent : undefined;
+  }
+
+  /** Whether the text is a button, an option or a yes/no where one is expected, rather than free text. */
+  private isStructuredAnswer(turn: Turn, text: string): boolean {
+    const { state, kit } = turn;
+    if (state.pending) return kit.recognizer.yesNo(text) !== undefined || kit.recognizer.number(text) !== undefined;
+    if (state.phase === 'asking') {
+      const view = state.current ? kit.views.get(state.current) : undefined;
+      return view !== undefined && view.kind !== 'text' && this.fitsAnswer(kit, view, text);
+    }
+    return this.phaseUnderstands(kit, state, text);
+  }
+
+  /** Whether the summary, edit, share or consent step takes the text as its own answer or button. */
+  private phaseUnderstands(kit: LocaleKit, state: InterviewState, text: string): boolean {
+    const { recognizer, texts } = kit;
+    if (recognizer.yesNo(text) !== undefined || recognizer.number(text) !== undefined) return true;
+    const buttons: Partial<Record<InterviewState['phase'], string[]>> = {
+      summary: [texts.t('summary.confirm'), texts.t('summary.edit'), texts.t('edit.pickButton')],
+      pickEdit: [texts.t('edit.back')],
+      consent: [texts.t('greeting.consentYes'), texts.t('greeting.consentNo')],
+    };
+    const own = buttons[state.phase];
+    return own !== undefined && new PhraseMatcher(own).matches(text);
+  }
+
+  private fitsAnswer(kit: LocaleKit, view: QuestionView, text: string): boolean {
+    const r = kit.recognizer;
+    switch (view.kind) {
+      case 'yesno':
+        return r.yesNo(text) !== undefined;
+      case 'scale':
+        return r.scale(text, view.scale!.min, view.scale!.max) !== undefined;
+      case 'choice':
+        return r.choice(text, view.options).kind !== 'none';
+      case 'multi':
+        return r.multi(text, view.options) !== undefined;
+      default:
+        return true;
+    }
+  }
+
+  private inFreeTextQuestion(turn: Turn): boolean {
+    const { state, kit } = turn;
+    return state.phase === 'asking' && state.current !== undefined && kit.views.get(state.current)?.kind === 'text';
+  }
+
+  /**
+   * A free-text answer that reads like a request: ask before acting, and keep the text so that a
+   * "no" stores it as the answer. Cancel, restart and forget have their own confirmation.
+   */
+  private checkIntent(turn: Turn, intent: Intent, text: string): void {
+    const { state } = turn;
+    state.heldAnswer = text;
+    if (intent === 'cancel' || intent === 'restart' || intent === 'forget_me') {
+      this.onIntent(turn, intent);
+      return;
+    }
+    if (intent === 'none') return;
+    state.pending = 'intent';
+    state.pendingIntent = intent;
+    this.askPending(turn);
+  }
+
+  /** The person said a held free-text answer was an answer after all: store it and go on. */
+  private takeHeldAnswer(turn: Turn): boolean {
+    const { state } = turn;
+    const held = state.heldAnswer;
+    delete state.heldAnswer;
+    if (held === undefined || state.phase !== 'asking' || !state.current) return false;
+    this.onAnswer(turn, held);
+    return true;
+  }
+
+  private onIntent(turn: Turn, intent: Intent): void {
+    const { state } = turn;
+    switch (intent) {
+      case 'human':
+        this.offerHuman(turn);
+        return;
+      case 'forget_me':
+        state.pending = 'forget';
+        this.askPending(turn);
+        return;
+      case 'language':
+        state.pending = 'language';
+        this.askPending(turn);
+        return;
+      case 'none':
+        return;
+      default:
+        this.onCommand(turn, intent);
+    }
+  }
+
+  /** "Can I talk to a person?": who to call and when, a handoff where the channel has one, then on. */
+  private offerHuman(turn: Turn): void {
+    const { state, kit } = turn;
+    const { directory } = this.options.content;
+    const municipalityAnswer = state.answers[this.options.content.bank.roles.municipality];
+    const municipality =
+      municipalityAnswer?.kind === 'choice' ? directory.organisations.find((o) => o.kind === 'municipality' && o.id === municipalityAnswer.option) : undefined;
+    // The municipality's contact centre, else its first contact point with a phone, else the shared
+    // guidance service.
+    const contact =
+      municipality?.contacts.find((c) => c.type === 'kontaktcenter') ??
+      municipality?.contacts.find((c) => c.phone) ??
+      directory.organisations.find((o) => o.kind === 'fallback')!.contacts.find((c) => c.type === 'samordning')!;
+    const name = municipality && !contact.name.includes(municipality.name) ? `${contact.name}, ${municipality.name}` : contact.name;
+    turn.replies.push({
+      type: 'text',
+      text: contact.phone
+        ? kit.texts.t('human.offer', { name, phone: contact.phone, hours: contact.hours ?? kit.texts.t('human.hoursUnknown') })
+        : kit.texts.t('human.offerNoPhone', { name }),
+    });
+    turn.handoff = { contactName: name };
+    turn.replies.push({ type: 'text', text: kit.texts.t('human.continue') });
+    this.repeat(turn);
+  }
+
+  /** The languages to choose from, each named in its own language. */
+  private languageChoices(): Array<{ locale: string; label: string; matcher: PhraseMatcher }> {
+    return Object.keys(this.options.content.locales).map((locale) => {
+      const kit = this.kit(locale);
+      const label = kit.texts.t('language.name');
+      return { locale, label, matcher: new PhraseMatcher([label, ...this.options.content.locales[locale]!.phrases.languageNames]) };
+    });
+  }
+
+  private onLanguageChoice(turn: Turn, text: string): void {
+    const { state } = turn;
+    const choices = this.languageChoices();
+    const n = turn.kit.recognizer.number(text);
+    const chosen = (n !== undefined ? choices[n - 1] : undefined) ?? choices.find((c) => c.matcher.matches(text));
+    if (!chosen) {
+      if (turn.kit.recognizer.yesNo(text) === false || this.command(turn.kit, text, state) === 'cancel') {
+        delete state.pending;
+        turn.replies.push({ type: 'text', text: turn.kit.texts.t('language.kept') });
+        this.repeat(turn);
+        return;
+      }
+      turn.replies.push({ type: 'text', text: turn.kit.texts.t('reprompt.choice') });
+      this.askPending(turn);
+      return;
+    }
+    delete state.pending;
+    state.locale = chosen.locale;
+    turn.kit = this.kit(chosen.locale);
+    turn.replies.push({ type: 'text', text: turn.kit.texts.t('language.switched') });
+    this.repeat(turn);
+  }
+
   private onCommand(turn: Turn, command: Command): void {
     const { state, kit } = turn;
     const { texts } = kit;
@@ -360,6 +558,10 @@ export class InterviewEngine {
 
   private onPendingConfirmation(turn: Turn, text: string): void {
     const { state, kit } = turn;
+    if (state.pending === 'language') {
+      this.onLanguageChoice(turn, text);
+      return;
+    }
     const yes = kit.recognizer.yesNo(text);
     if (yes === undefined) {
       turn.replies.push({ type: 'text', text: kit.texts.t('reprompt.yesno') });
@@ -367,19 +569,27 @@ export class InterviewEngine {
       return;
     }
     const pending = state.pending!;
+    const pendingIntent = state.pendingIntent;
     delete state.pending;
+    delete state.pendingIntent;
     if (!yes) {
+      if (this.takeHeldAnswer(turn)) return;
       turn.replies.push({ type: 'text', text: kit.texts.t('cancel.resumed') });
       this.repeat(turn);
       return;
     }
-    if (pending === 'cancel') {
-      turn.replies.push({ type: 'text', text: kit.texts.t('cancel.done') });
+    delete state.heldAnswer;
+    if (pending === 'intent') {
+      if (pendingIntent) this.onIntent(turn, pendingIntent);
+      return;
+    }
+    if (pending === 'cancel' || pending === 'forget') {
+      turn.replies.push({ type: 'text', text: kit.texts.t(`${pending}.done`) });
       turn.erase = true;
       return;
     }
     // Restart: answers go, consent to talk and any risk flag stay (a cry for help is not undone).
-    Object.assign(state, { answers: { ...state.preset }, skipped: [], history: [], consents: {}, shareIndex: 0, phase: 'asking' });
+    Object.assign(state, { answers: { ...state.preset }, skipped: [], history: [], consents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
     delete state.current;
     delete state.lastGroup;
     turn.replies.push({ type: 'text', text: kit.texts.t('restart.done') });
@@ -388,7 +598,21 @@ export class InterviewEngine {
 
   private askPending(turn: Turn): void {
     const { texts } = turn.kit;
-    const key = turn.state.pending === 'cancel' ? 'cancel' : 'restart';
+    if (turn.state.pending === 'language') {
+      const choices = this.languageChoices();
+      turn.replies.push({ type: 'prompt', text: texts.t('language.question'), hints: [], buttons: choices.map((c) => ({ label: c.label })) });
+      return;
+    }
+    if (turn.state.pending === 'intent') {
+      turn.replies.push({
+        type: 'prompt',
+        text: texts.t(`intentCheck.${turn.state.pendingIntent ?? 'help'}`),
+        hints: [],
+        buttons: [{ label: texts.t('intentCheck.yes') }, { label: texts.t('intentCheck.no') }],
+      });
+      return;
+    }
+    const key = turn.state.pending ?? 'restart';
     turn.replies.push({
       type: 'prompt',
       text: texts.t(`${key}.confirm`),
@@ -614,6 +838,7 @@ export class InterviewEngine {
       skipped: state.skipped,
       urgent: state.urgent,
       routing: this.routing(turn),
+      ...(state.suggestedTopics ? { suggestedTopics: state.suggestedTopics } : {}),
     });
   }
 
@@ -694,7 +919,7 @@ export class InterviewEngine {
     lines.push(texts.t('done.closing'));
     turn.replies.push({ type: 'text', text: lines.join('\n\n') });
     // The answers now live in the case; the conversation state keeps only the reference.
-    Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, caseReference: record.reference });
+    Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, suggestedTopics: {}, caseReference: record.reference });
     delete state.current;
   }
 
@@ -721,6 +946,7 @@ export class InterviewEngine {
       municipality: org ? { id: org.id, name: org.name, ...(org.scbCode ? { scbCode: org.scbCode } : {}) } : null,
       topics: routing.topics,
       sipSuggested: routing.sipSuggested,
+      suggestedTopics: [...new Set(Object.values(state.suggestedTopics ?? {}).flat())].filter((t) => !routing.topics.includes(t)),
       recipients: recipients.map((r) => ({ ...r, consent: state.consents[r.key] === true })),
       answers: structuredClone(state.answers),
       summary,
@@ -731,9 +957,10 @@ export class InterviewEngine {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private checkRisk(turn: Turn, text: string): void {
+  /** Patterns (data) and the recognizer's risk signal: either is enough to show the emergency numbers. */
+  private checkRisk(turn: Turn, text: string, recognizedAcute = false): void {
     const categories = turn.kit.risk.detect(text);
-    if (categories.length === 0) return;
+    if (categories.length === 0 && !recognizedAcute) return;
     const { state, kit } = turn;
     state.urgent = true;
     state.risk = [...new Set<RiskCategory>([...state.risk, ...categories])];
@@ -763,7 +990,11 @@ export class InterviewEngine {
     return {
       state: turn.erase ? undefined : turn.state,
       replies: turn.replies,
-      effects: { ...(turn.erase ? { erase: true } : {}), ...(turn.caseCreated ? { caseCreated: turn.caseCreated } : {}) },
+      effects: {
+        ...(turn.erase ? { erase: true } : {}),
+        ...(turn.caseCreated ? { caseCreated: turn.caseCreated } : {}),
+        ...(turn.handoff ? { handoff: turn.handoff } : {}),
+      },
     };
   }
 

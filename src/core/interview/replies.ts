@@ -39,6 +39,8 @@ export interface Effects {
   erase?: boolean;
   /** A case was created with this reference. */
   caseCreated?: string;
+  /** The person asked for a human: the channel may start a live-agent handoff. */
+  handoff?: { contactName: string };
 }
 
 export interface TurnResult {

@@ -2,7 +2,7 @@
  * The interview's state: plain JSON, saved after every turn by whichever channel runs the engine.
  * It holds everything needed to continue after a restart at exactly the same question.
  */
-import type { RiskCategory } from '../content/schema.js';
+import type { RiskCategory, RoutingTopic } from '../content/schema.js';
 import type { Answers } from './answers.js';
 
 export type Phase =
@@ -30,7 +30,15 @@ export interface InterviewState {
   /** Questions handled, in order, for "tillbaka". */
   history: string[];
   /** A "avbryt" or "börja om" waiting for yes or no. */
-  pending?: 'cancel' | 'restart';
+  /** A question about the conversation itself, waiting for its answer. */
+  pending?: 'cancel' | 'restart' | 'forget' | 'language' | 'intent';
+  /** With pending "intent": what the recognizer thought the person wanted. */
+  pendingIntent?: 'help' | 'back' | 'skip' | 'human' | 'language';
+  /**
+   * A free-text answer that looked like a request (skip, cancel, …): kept while we ask, and stored
+   * as the answer if the person says that was not what they meant, so nothing they wrote is lost.
+   */
+  heldAnswer?: string;
   shareIndex: number;
   /** Consent per recipient key ("karlstad:bistand"). */
   consents: Record<string, boolean>;
@@ -40,6 +48,8 @@ export interface InterviewState {
   lastGroup?: string;
   caseReference?: string;
   startedAt: string;
+  /** Routing topics the recognizer suggested from free-text answers, per question (shown, never routed on). */
+  suggestedTopics?: Record<string, RoutingTopic[]>;
   /** Answers given by the page the person came from (the municipality's own widget); kept on "börja om". */
   preset?: Answers;
 }

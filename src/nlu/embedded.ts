@@ -1,0 +1,216 @@
+/**
+ * The default recognizer: offline, no cloud account. For each language with training data it
+ * trains three Naive Bayes text classifiers (wink-naive-bayes-text-classifier): intents, routing
+ * topics and risk. The text is prepared with nlp.js's language tools (normalising, tokenising and
+ * stemming for Swedish and English) into stems, pairs of stems ("inte_orka") and letter groups of
+ * each word, so dialect and spelling slips ("int", "hjalp") still share features with the examples.
+ * Risk is also checked with the patterns in locales/<lang>/risk.yaml, and either one raising an
+ * alarm is enough: missing a cry for help is worse than a false alarm.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { containerBootstrap } from '@nlpjs/core';
+import { LangSv } from '@nlpjs/lang-sv';
+import { LangEn } from '@nlpjs/lang-en';
+import naiveBayes from 'wink-naive-bayes-text-classifier';
+import type { RiskPatterns, RoutingTopic } from '../core/content/schema.js';
+import { INTENTS, type Intent, type Recognition, type Recognizer } from '../core/nlu/recognizer.js';
+import { RiskDetector } from '../core/risk.js';
+import { loadTrainingData, trainedLanguages, type TrainingData } from './training-data.js';
+
+/** nlp.js language plugins by language; a language without one cannot be trained. */
+const LANGUAGE_PLUGINS: Record<string, unknown> = { sv: LangSv, en: LangEn };
+
+/** A topic is suggested from this probability up. */
+export const TOPIC_THRESHOLD = 0.5;
+/** At most this many topics are suggested for one text. */
+const MAX_TOPICS = 2;
+/** The risk classifier's probability for "acute" from which it raises an alarm on its own. */
+export const RISK_THRESHOLD = 0.5;
+/** The risk model judges texts of at least this many words. */
+const MIN_WORDS_FOR_RISK_MODEL = 3;
+
+/** The features each classifier looks at (chosen by cross-validation on the training data). */
+const FEATURES = {
+  intents: { pairs: true, letters: [] },
+  topics: { pairs: true, letters: [3, 4] },
+  risk: { pairs: true, letters: [3, 4, 5] },
+} as const;
+
+interface FeatureSettings {
+  pairs: boolean;
+  letters: readonly number[];
+}
+
+interface TextTools {
+  normalize(text: string): string;
+  tokenize(text: string, normalize: boolean): string[];
+  stem(tokens: string[]): string[];
+}
+
+/** nlp.js's normaliser, tokeniser and stemmer for a language. */
+async function textTools(language: string): Promise<TextTools> {
+  const container = await containerBootstrap();
+  container.use(LANGUAGE_PLUGINS[language]);
+  const normalizer = container.get(`normalizer-${language}`) as { normalize(t: string): string };
+  const tokenizer = container.get(`tokenizer-${language}`) as { tokenize(t: string, n: boolean): string[] };
+  const stemmer = container.get(`stemmer-${language}`) as { stem(t: string[]): string[] };
+  return { normalize: (t) => normalizer.normalize(t), tokenize: (t, n) => tokenizer.tokenize(t, n), stem: (t) => stemmer.stem(t) };
+}
+
+/** Stems, neighbouring stem pairs and letter groups of each word (marked with < and > at its ends). */
+export function features(tools: TextTools, text: string, settings: FeatureSettings): string[] {
+  const tokens = tools.tokenize(tools.normalize(text), true).filter((t) => t.length > 0);
+  const stems = tools.stem(tokens);
+  const out = [...stems];
+  if (settings.pairs) for (let i = 0; i + 1 < stems.length; i++) out.push(`${stems[i]}_${stems[i + 1]}`);
+  for (const n of settings.letters) {
+    for (const token of tokens) {
+      const word = `<${token}>`;
+      for (let i = 0; i + n <= word.length; i++) out.push(`#${word.slice(i, i + n)}`);
+    }
+  }
+  return out;
+}
+
+/** A trained classifier answering a probability per label (one label against all the others). */
+class Classifier {
+  private readonly model = naiveBayes();
+
+  constructor(tools: TextTools, settings: FeatureSettings, examples: Record<string, string[]>, smoothingFactor = 0.5) {
+    this.model.definePrepTasks([(text: string) => features(tools, text, settings)]);
+    this.model.defineConfig({ considerOnlyPresence: true, smoothingFactor });
+    for (const [label, lines] of Object.entries(examples)) for (const line of lines) this.model.learn(line, label);
+    this.model.consolidate();
+  }
+
+  /** Labels with probabilities, best first; empty when no word of the text was ever seen. */
+  scores(text: string): Array<{ label: string; score: number }> {
+    const odds = this.model.computeOdds(text);
+    if (odds.length === 1 && odds[0]![0] === 'unknown') return [];
+    // log2 odds of a label against the rest, as a probability.
+    return odds.map(([label, log2Odds]) => ({ label, score: 1 / (1 + 2 ** -log2Odds) }));
+  }
+}
+
+interface LanguageModel {
+  language: string;
+  intents: Classifier;
+  topics: Classifier;
+  risk: Classifier;
+}
+
+export interface EmbeddedOptions {
+  localesDir: string;
+  /** Risk patterns per locale folder (from the content's risk.yaml files). */
+  riskPatterns: Record<string, RiskPatterns>;
+  /** The language used for a locale with neither its own nor its base language's training data. */
+  defaultLanguage: string;
+}
+
+export class EmbeddedRecognizer implements Recognizer {
+  private readonly detectors = new Map<string, RiskDetector>();
+
+  private constructor(
+    private readonly models: Map<string, LanguageModel>,
+    riskPatterns: Record<string, RiskPatterns>,
+    private readonly defaultLanguage: string,
+  ) {
+    for (const [locale, patterns] of Object.entries(riskPatterns)) this.detectors.set(locale, new RiskDetector(patterns));
+  }
+
+  /** Trains a model per language with training data; resolves when all are ready. */
+  static async train(options: EmbeddedOptions): Promise<EmbeddedRecognizer> {
+    // Only languages the assistant speaks (a locale folder, or the base of one such as sv for sv-lattlast).
+    const spoken = new Set(Object.keys(options.riskPatterns).flatMap((locale) => [locale, locale.split('-')[0]!]));
+    const languages = trainedLanguages(options.localesDir).filter((l) => LANGUAGE_PLUGINS[l] && spoken.has(l));
+    const models = new Map<string, LanguageModel>();
+    await Promise.all(
+      languages.map(async (language) => {
+        const data: TrainingData = loadTrainingData(options.localesDir, language);
+        const tools = await textTools(language);
+        const intents = new Classifier(tools, FEATURES.intents, data.intents);
+        const topics = new Classifier(tools, FEATURES.topics, data.topics);
+        const risk = new Classifier(tools, FEATURES.risk, riskExamples(data));
+        models.set(language, { language, intents, topics, risk });
+      }),
+    );
+    if (!models.has(options.defaultLanguage)) {
+      throw new Error(`The embedded recognizer has no training data for the default language "${options.defaultLanguage}" (locales/${options.defaultLanguage}/nlu/).`);
+    }
+    return new EmbeddedRecognizer(models, options.riskPatterns, options.defaultLanguage);
+  }
+
+  /** Languages with a trained model. */
+  get languages(): string[] {
+    return [...this.models.keys()];
+  }
+
+  private modelFor(locale: string): LanguageModel {
+    return this.models.get(locale) ?? this.models.get(locale.split('-')[0]!) ?? this.models.get(this.defaultLanguage)!;
+  }
+
+  async recognize(text: string, locale: string): Promise<Recognition> {
+    const model = this.modelFor(locale);
+    const intentScores = model.intents.scores(text);
+    const top = intentScores[0];
+    const intent = top && (INTENTS as readonly string[]).includes(top.label) ? (top.label as Intent) : 'none';
+    const intentScore = top ? top.score : 1;
+    const topics = model.topics
+      .scores(text)
+      .filter((t) => t.score >= TOPIC_THRESHOLD)
+      .slice(0, MAX_TOPICS)
+      .map((t) => ({ topic: t.label as RoutingTopic, score: round(t.score) }));
+
+    // One or two words (a name, "Svenska", "ibland") give a statistical model nothing to judge by;
+    // short explicit cries ("vill dö") are caught by the patterns.
+    const words = text.split(/\s+/u).filter((w) => /\p{L}/u.test(w)).length;
+    const acuteScore = words >= MIN_WORDS_FOR_RISK_MODEL ? (model.risk.scores(text).find((r) => r.label === 'acute')?.score ?? 0) : 0;
+    const detector = this.detectors.get(locale) ?? this.detectors.get(model.language);
+    const patternAlarm = (detector?.detect(text).length ?? 0) > 0;
+    const risk = acuteScore >= RISK_THRESHOLD || patternAlarm ? 'acute' : 'none';
+
+    return { intent, intentScore: round(intentScore), topics, risk, source: 'embedded' };
+  }
+}
+
+/**
+ * Risk examples: the acute and calm ones, plus every intent and topic example as calm (they are
+ * ordinary messages), except mental-health topics, which may speak of self-harm.
+ */
+function riskExamples(data: TrainingData): Record<string, string[]> {
+  const calm = new Set([
+    ...(data.risk['none'] ?? []),
+    ...Object.values(data.intents).flat(),
+    ...Object.entries(data.topics)
+      .filter(([topic]) => topic !== 'mental_health')
+      .flatMap(([, lines]) => lines),
+  ]);
+  for (const line of data.risk['acute'] ?? []) calm.delete(line);
+  return { acute: data.risk['acute'] ?? [], none: [...calm] };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** A fingerprint of the training data, for caching a trained recognizer within one process. */
+export function trainingFingerprint(localesDir: string): string {
+  const hash = createHash('sha256');
+  for (const language of trainedLanguages(localesDir)) {
+    for (const kind of ['intents', 'topics', 'risk']) {
+      const dir = path.join(localesDir, language, 'nlu', kind);
+      if (!existsSync(dir)) continue;
+      for (const name of readdirSync(dir).sort()) hash.update(`${language}/${kind}/${name}\n`).update(readFileSync(path.join(dir, name)));
+    }
+  }
+  return hash.digest('hex');
+}
+
+/** For cross-validation scripts: trains only the risk classifier of `data`, answering P(acute). */
+export async function trainFold(data: TrainingData, settings: FeatureSettings = FEATURES.risk, smoothing = 0.5): Promise<(text: string) => number> {
+  const tools = await textTools(data.language);
+  const risk = new Classifier(tools, settings, riskExamples(data), smoothing);
+  return (text) => risk.scores(text).find((r) => r.label === 'acute')?.score ?? 0;
+}

@@ -1,0 +1,54 @@
+/**
+ * Every language speaks the whole conversation: each locale has every text, with the same
+ * placeholders, as the default (Swedish) one. A missing text would otherwise stop a resident's
+ * conversation in the middle, in a language we claimed to support.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { loadContent } from '../src/core/content/load.js';
+import { REPO_ROOT } from './helpers/harness.js';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+const placeholders = (text: string) => [...new Set([...text.matchAll(/\{\{\s*(\w+)\s*\}\}/gu)].map((m) => m[1]))].sort();
+const localesDir = path.join(REPO_ROOT, 'locales');
+
+describe('the locales', () => {
+  const content = loadContent({ dataDir: path.join(REPO_ROOT, 'data'), localesDir, defaultLocale: 'sv' });
+
+  it('are Swedish, English and lättläst svenska', () => {
+    expect(Object.keys(content.locales).sort()).to.deep.equal(['en', 'sv', 'sv-lattlast']);
+  });
+
+  for (const file of ['texts.yaml', 'widget.yaml']) {
+    it(`have every text of sv/${file}, with the same placeholders`, () => {
+      const sv = flatten(parse(readFileSync(path.join(localesDir, 'sv', file), 'utf8')) as Tree);
+      for (const locale of Object.keys(content.locales).filter((l) => l !== 'sv')) {
+        const other = flatten(parse(readFileSync(path.join(localesDir, locale, file), 'utf8')) as Tree);
+        const missing = [...sv.keys()].filter((k) => !other.has(k));
+        expect(missing, `${locale}/${file} lacks`).to.deep.equal([]);
+        const extra = [...other.keys()].filter((k) => !sv.has(k));
+        expect(extra, `${locale}/${file} has keys sv does not`).to.deep.equal([]);
+        for (const [key, text] of sv) expect(placeholders(other.get(key)!), `${locale}/${file} ${key}`).to.deep.equal(placeholders(text));
+      }
+    });
+  }
+
+  it('have the privacy and accessibility pages', () => {
+    for (const locale of Object.keys(content.locales)) {
+      expect(readdirSync(path.join(localesDir, locale, 'pages')).sort(), locale).to.deep.equal(['integritet.md', 'tillganglighet.md']);
+    }
+  });
+});

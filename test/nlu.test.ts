@@ -1,0 +1,228 @@
+/**
+ * Understanding free text: the embedded recognizer on phrasings a resident would write, the
+ * `npm run classify` and `npm run nlu:eval` commands, the LUIS and CLU adapters against loopback
+ * stand-ins that answer in the services' real response shapes, and the fallback when they fail.
+ */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cp, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import { loadContent, ContentError } from '../src/core/content/load.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { createRecognizer, embeddedRecognizer } from '../src/nlu/create.js';
+import { loadTrainingData } from '../src/nlu/training-data.js';
+import type { Recognizer } from '../src/core/nlu/recognizer.js';
+import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+
+const content = () => loadContent({ dataDir: path.join(REPO_ROOT, 'data'), localesDir: path.join(REPO_ROOT, 'locales'), defaultLocale: 'sv' });
+
+/** Runs a package script's entry with tsx, feeding `input` on stdin. */
+function runScript(script: string, args: string[], input: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+interface Stub {
+  url: string;
+  requests: Array<{ path: string; headers: http.IncomingHttpHeaders; body: unknown }>;
+  close(): Promise<void>;
+}
+
+/** A loopback HTTP server answering every request with `answer` (status, body, delay). */
+async function stub(answer: (body: unknown) => { status: number; body: unknown; delayMs?: number }): Promise<Stub> {
+  const requests: Stub['requests'] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (d: Buffer) => (raw += d.toString()));
+    req.on('end', () => {
+      const body: unknown = raw ? JSON.parse(raw) : undefined;
+      requests.push({ path: req.url ?? '', headers: req.headers, body });
+      const a = answer(body);
+      setTimeout(() => {
+        res.writeHead(a.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(a.body));
+      }, a.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** LUIS v3 prediction, as the service answers it. */
+function luisAnswer(query: string, topIntent: string, score: number) {
+  return { query, prediction: { topIntent, intents: { [topIntent]: { score }, None: { score: 1 - score } }, entities: {} } };
+}
+
+/** CLU analyze-conversations, as the service answers it. */
+function cluAnswer(query: string, topIntent: string, score: number) {
+  return {
+    kind: 'ConversationResult',
+    result: {
+      query,
+      prediction: {
+        topIntent,
+        projectKind: 'Conversation',
+        intents: [
+          { category: topIntent, confidenceScore: score },
+          { category: 'None', confidenceScore: 1 - score },
+        ],
+        entities: [],
+      },
+    },
+  };
+}
+
+describe('understanding what people write', function () {
+  this.timeout(60000);
+  let embedded: Recognizer;
+
+  before(async () => {
+    embedded = await embeddedRecognizer(path.join(REPO_ROOT, 'locales'), content());
+  });
+
+  describe('the embedded recognizer (offline)', () => {
+    it('follows the person: a human, help, going back, erasure, another language', async () => {
+      expect((await embedded.recognize('kan jag prata med någon på riktigt?', 'sv')).intent).to.equal('human');
+      expect((await embedded.recognize('jag fattar inte vad jag ska svara här', 'sv')).intent).to.equal('help');
+      expect((await embedded.recognize('kan vi ta det på engelska istället', 'sv')).intent).to.equal('language');
+      expect((await embedded.recognize('jag vill att ni raderar allt jag skrivit', 'sv')).intent).to.equal('forget_me');
+    });
+
+    it('takes ordinary answers as answers, also when they mention help or going back', async () => {
+      for (const text of ['nä du, det går inte så bra med trapporna längre', 'min dotter hjälper mig med handlingen', 'jag vill kunna gå tillbaka till mitt gamla jobb']) {
+        const r = await embedded.recognize(text, 'sv');
+        expect(r.intent, text).to.equal('none');
+        expect(r.risk, text).to.equal('none');
+      }
+    });
+
+    it('raises an alarm on acute risk, not on idioms or a story from long ago', async () => {
+      for (const text of ['jag vill inte leva längre', 'pappa har ramlat och kommer inte upp, han svarar inte', 'han slår mig och jag är rädd att han kommer hem ikväll']) {
+        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('acute');
+      }
+      for (const text of ['jag är dödstrött efter jobbet', 'jag dör av skratt när barnbarnen busar', 'för tjugo år sedan ville jag inte leva, nu mår jag bra']) {
+        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('none');
+      }
+    });
+
+    it('suggests routing topics from a free-text answer', async () => {
+      const r = await embedded.recognize('hemtjänsten kommer bara en gång om dagen och jag klarar inte att laga mat själv längre', 'sv');
+      expect(r.topics.map((t) => t.topic)).to.include('elderly_care');
+    });
+  });
+
+  describe('training data as files', () => {
+    it('stops start-up with the file name when a file is not a known label', async () => {
+      const dir = await tempDir('intake-nlu-');
+      try {
+        await cp(path.join(REPO_ROOT, 'locales', 'sv', 'nlu'), path.join(dir, 'sv', 'nlu'), { recursive: true });
+        await writeFile(path.join(dir, 'sv', 'nlu', 'intents', 'smalltalk.txt'), 'hej hej\n');
+        expect(() => loadTrainingData(dir, 'sv')).to.throw(ContentError, /smalltalk\.txt.*not one of the intents labels/u);
+      } finally {
+        await removeDir(dir);
+      }
+    });
+  });
+
+  describe('npm run classify', () => {
+    it('reads one utterance per line and writes one JSON object per line', async () => {
+      const out = await runScript('scripts/classify.ts', [], 'kan jag prata med någon på riktigt?\n\njag vill inte leva längre\n');
+      expect(out.code, out.stderr).to.equal(0);
+      const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).to.have.length(2);
+      expect(Object.keys(lines[0]!)).to.deep.equal(['text', 'intent', 'intentScore', 'topics', 'risk']);
+      expect(lines[0]).to.include({ text: 'kan jag prata med någon på riktigt?', intent: 'human' });
+      expect(lines[1]).to.include({ risk: 'acute' });
+    });
+  });
+
+  describe('npm run nlu:eval', () => {
+    it('scores the held-out files and prints per-label figures, a confusion table and risk recall', async () => {
+      const out = await runScript('scripts/nlu-eval.ts', ['--dir', 'test/nlu/dev'], '');
+      expect(out.stdout).to.include('## Intents: accuracy');
+      expect(out.stdout).to.include('confusion (rows: expected, columns: predicted)');
+      expect(out.stdout).to.match(/acute recall +\d+\.\d %/u);
+      expect(out.stdout).to.match(/intent accuracy +\d+\.\d %  target ≥ 90\.0 %/u);
+    });
+  });
+
+  describe('cloud recognizers (loopback stand-ins in the real response shapes)', () => {
+    const logger = createLogger('silent');
+
+    it('LUIS: the runtime client asks the v3 slot prediction endpoint and its intent is used', async () => {
+      const luis = await stub((body) => ({ status: 200, body: luisAnswer((body as { query: string }).query, 'skip', 0.93) }));
+      try {
+        const config = loadConfig({ NLU_RECOGNIZER: 'luis', LUIS_ENDPOINT: luis.url, LUIS_APP_ID: '00000000-0000-4000-8000-0000000000aa', LUIS_KEY: 'test-key' }, REPO_ROOT);
+        const { recognizer } = await createRecognizer(config.nlu, path.join(REPO_ROOT, 'locales'), content(), logger);
+        const r = await recognizer.recognize('den frågan vill jag inte svara på', 'sv');
+        expect(r).to.include({ intent: 'skip', intentScore: 0.93, source: 'luis' });
+        expect(luis.requests[0]!.path).to.match(/^\/luis\/prediction\/v3\.0\/apps\/00000000-0000-4000-8000-0000000000aa\/slots\/production\/predict/u);
+        expect(luis.requests[0]!.headers['ocp-apim-subscription-key']).to.equal('test-key');
+        expect(luis.requests[0]!.body).to.deep.include({ query: 'den frågan vill jag inte svara på' });
+        // Risk never depends on the cloud: the embedded recognizer still decides it.
+        expect((await recognizer.recognize('jag vill inte leva längre', 'sv')).risk).to.equal('acute');
+      } finally {
+        await luis.close();
+      }
+    });
+
+    it('CLU: analyze-conversations with the project and deployment; "None" means none', async () => {
+      const clu = await stub(() => ({ status: 200, body: cluAnswer('x', 'None', 0.88) }));
+      try {
+        const config = loadConfig(
+          { NLU_RECOGNIZER: 'clu', CLU_ENDPOINT: clu.url, CLU_KEY: 'clu-key', CLU_PROJECT: 'narvard', CLU_DEPLOYMENT: 'prod' },
+          REPO_ROOT,
+        );
+        const { recognizer } = await createRecognizer(config.nlu, path.join(REPO_ROOT, 'locales'), content(), logger);
+        const r = await recognizer.recognize('min dotter hjälper mig', 'sv');
+        expect(r).to.include({ intent: 'none', intentScore: 0.88, source: 'clu' });
+        const request = clu.requests[0]!;
+        expect(request.path).to.equal('/language/:analyze-conversations?api-version=2023-04-01');
+        expect(request.headers['ocp-apim-subscription-key']).to.equal('clu-key');
+        expect(request.body).to.deep.equal({
+          kind: 'Conversation',
+          analysisInput: { conversationItem: { id: '1', participantId: 'resident', text: 'min dotter hjälper mig', language: 'sv' } },
+          parameters: { projectName: 'narvard', deploymentName: 'prod', stringIndexType: 'TextElement_V8' },
+        });
+      } finally {
+        await clu.close();
+      }
+    });
+
+    it('falls back to the embedded recognizer for the turn when the cloud times out or fails', async () => {
+      const slow = await stub((body) => ({ status: 200, body: luisAnswer((body as { query: string }).query, 'cancel', 0.99), delayMs: 2000 }));
+      const broken = await stub(() => ({ status: 500, body: { error: { code: 'InternalServerError' } } }));
+      try {
+        const slowConfig = loadConfig({ NLU_RECOGNIZER: 'luis', NLU_TIMEOUT_MS: '200', LUIS_ENDPOINT: slow.url, LUIS_APP_ID: 'app', LUIS_KEY: 'k' }, REPO_ROOT);
+        const viaSlow = await createRecognizer(slowConfig.nlu, path.join(REPO_ROOT, 'locales'), content(), logger);
+        const started = Date.now();
+        const r1 = await viaSlow.recognizer.recognize('kan jag prata med någon på riktigt?', 'sv');
+        expect(Date.now() - started).to.be.below(1500);
+        expect(r1).to.include({ intent: 'human', source: 'embedded (fallback)' });
+
+        const brokenConfig = loadConfig({ NLU_RECOGNIZER: 'clu', CLU_ENDPOINT: broken.url, CLU_KEY: 'k', CLU_PROJECT: 'p', CLU_DEPLOYMENT: 'd' }, REPO_ROOT);
+        const viaBroken = await createRecognizer(brokenConfig.nlu, path.join(REPO_ROOT, 'locales'), content(), logger);
+        const r2 = await viaBroken.recognizer.recognize('kan jag prata med någon på riktigt?', 'sv');
+        expect(r2).to.include({ intent: 'human', source: 'embedded (fallback)' });
+      } finally {
+        await slow.close();
+        await broken.close();
+      }
+    });
+  });
+});
