@@ -3,10 +3,9 @@
  * resident or relative sees, and what ends up on disk.
  */
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { CaseRecord } from '../src/core/cases.js';
 import { SELF_ANSWERS } from './helpers/answers.js';
 import { readCases } from './helpers/stored.js';
 import { buttonsOf, startConversation, textOf, type Conversation } from './helpers/harness.js';
