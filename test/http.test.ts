@@ -230,7 +230,7 @@ describe('the HTTP service', function () {
 
   it('renders the privacy and accessibility pages from markdown in locales/', async () => {
     running = await start();
-    for (const route of ['/integritet', '/tillganglighet']) {
+    for (const route of ['/integritet', '/tillganglighet', '/villkor']) {
       const res = await fetch(`${running.url}${route}`);
       expect(res.status, route).to.equal(200);
       const html = await res.text();

@@ -48,7 +48,7 @@ describe('the locales', () => {
 
   it('have the privacy and accessibility pages', () => {
     for (const locale of Object.keys(content.locales)) {
-      expect(readdirSync(path.join(localesDir, locale, 'pages')).sort(), locale).to.deep.equal(['integritet.md', 'tillganglighet.md']);
+      expect(readdirSync(path.join(localesDir, locale, 'pages')).sort(), locale).to.deep.equal(['integritet.md', 'tillganglighet.md', 'villkor.md']);
     }
   });
 });

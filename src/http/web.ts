@@ -21,7 +21,7 @@ export interface WebOptions {
 }
 
 /** The text pages, by URL path: the markdown file under locales/<lang>/pages/. */
-const PAGES: Record<string, string> = { '/integritet': 'integritet.md', '/tillganglighet': 'tillganglighet.md' };
+const PAGES: Record<string, string> = { '/integritet': 'integritet.md', '/tillganglighet': 'tillganglighet.md', '/villkor': 'villkor.md' };
 
 interface CachedFile {
   body: Buffer;
