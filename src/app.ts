@@ -9,6 +9,16 @@ import { loadContent, type Content } from './core/content/load.js';
 import type { CaseStore } from './core/cases.js';
 import { InterviewEngine } from './core/interview/engine.js';
 import { createRecognizer } from './nlu/create.js';
+import type { AuditLog } from './core/audit.js';
+import { DEFAULT_BACKOFF, type OutboxStore } from './core/delivery.js';
+import { LowdbAuditLog } from './storage/lowdb-audit-log.js';
+import { LowdbOutbox } from './storage/lowdb-outbox.js';
+import { DeliveryWorker } from './delivery/worker.js';
+import { EmailSender, UnavailableSender, WebhookSender } from './delivery/senders.js';
+import { loadStaffTexts } from './delivery/staff-texts.js';
+import { StaffAccounts } from './staff/accounts.js';
+import { addStaffRoutes } from './staff/routes.js';
+import { persistentSecret } from './directline/tokens.js';
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
 import { EraseTranscript, SafeTranscriptLogger, SerializeTurns } from './bot/middleware.js';
@@ -40,6 +50,12 @@ export interface IntakeStack {
   cases: CaseStore;
   transcripts: LowdbTranscriptStore;
   conversationState: ConversationState;
+  /** Deliveries of new cases to the contact points, and the worker that sends them. */
+  outbox: OutboxStore;
+  delivery: DeliveryWorker;
+  /** Every staff read and change of a case, chained. */
+  audit: AuditLog;
+  accounts: StaffAccounts;
   /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
   directLineStore: DirectLineStore;
   /** Adds the middleware and error handler to an adapter (CloudAdapter or TestAdapter). */
@@ -70,6 +86,26 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   );
   const conversationState = new ConversationState(new LowdbBotStorage(config.dataDir));
 
+  const outbox = new LowdbOutbox(config.dataDir);
+  const audit = new LowdbAuditLog(config.dataDir);
+  const accounts = new StaffAccounts(config.dataDir);
+  const staffTexts = loadStaffTexts(config.localesDir);
+  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const delivery = new DeliveryWorker({
+    outbox,
+    cases,
+    directory: content.directory,
+    senders: {
+      email: new EmailSender(config.delivery.smtpUrl, config.delivery.mailFrom, publicUrl, staffTexts),
+      webhook: new WebhookSender(process.env),
+      teams: new UnavailableSender('Teams delivery needs the staff Teams app in the team; until then this waits'),
+    },
+    logger,
+    intervalMs: config.delivery.intervalMs,
+    urgentReminderMinutes: config.delivery.urgentReminderMinutes,
+    backoff: { ...DEFAULT_BACKOFF, baseMs: config.delivery.retryBaseMs },
+  });
+
   const { recognizer, trainingMs } = await createRecognizer(config.nlu, config.localesDir, content, logger);
   logger.info({ recognizer: config.nlu.recognizer, trainingMs }, 'language understanding ready');
 
@@ -80,6 +116,8 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     retentionDays: config.retentionDays,
     createCase: async (draft) => {
       const record = await cases.create(draft);
+      // Into the outbox before the person is told it is sent: a crash after this still delivers it.
+      await delivery.caseCreated(record.reference);
       logger.info({ reference: record.reference, urgent: record.urgent, topics: record.topics, sip: record.sipSuggested }, 'case created');
       return record;
     },
@@ -113,7 +151,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       }
     };
   };
-  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, attach };
+  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -143,6 +181,18 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     readiness: [{ name: 'store', check: () => stack.cases.ping() }],
     authenticationRequired: Boolean(config.bot.appId),
   });
+
+  addStaffRoutes(server, {
+    cases: stack.cases,
+    transcripts: stack.transcripts,
+    outbox: stack.outbox,
+    audit: stack.audit,
+    accounts: stack.accounts,
+    sessionSecret: await persistentSecret(config.staff.sessionSecret, path.join(config.dataDir, 'staff', 'session-secret')),
+    sessionHours: config.staff.sessionHours,
+    logger,
+  });
+  stack.delivery.start();
 
   addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale });
 
@@ -193,6 +243,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
       }),
     close: async () => {
       stopRetention();
+      await stack.delivery.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stack.transcripts.flush();
     },

@@ -67,6 +67,13 @@ const envSchema = z
     CLU_PROJECT: z.preprocess(emptyAsUndefined, z.string().optional()),
     CLU_DEPLOYMENT: z.preprocess(emptyAsUndefined, z.string().optional()),
     CLU_API_VERSION: z.preprocess(emptyAsUndefined, z.string().default('2023-04-01')),
+    SMTP_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^smtps?:\/\/\S+$/u, 'must be an SMTP address such as smtp://user:password@mail.example.se:587').optional()),
+    MAIL_FROM: z.string().min(3, 'must be a sender address').default('Intagsassistenten <noreply@narvard.example>'),
+    OUTBOX_INTERVAL_MS: positiveInt(3_600_000).default(5000),
+    OUTBOX_RETRY_BASE_MS: positiveInt(3_600_000).default(5000),
+    URGENT_REMINDER_MINUTES: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(10_080, 'must be at most 10080 (a week)').default(60),
+    STAFF_SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+    STAFF_SESSION_HOURS: positiveInt(24).default(8),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -109,6 +116,8 @@ export interface AppConfig {
   logLevel: string;
   directLine: DirectLineConfig;
   nlu: NluConfig;
+  delivery: { smtpUrl?: string; mailFrom: string; intervalMs: number; retryBaseMs: number; urgentReminderMinutes: number };
+  staff: { sessionSecret?: string; sessionHours: number };
   /** The address residents' browsers use, when it differs from the request's own (behind a proxy). */
   publicUrl?: string;
 }
@@ -183,6 +192,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       ...(e.DIRECTLINE_SECRET ? { azureSecret: e.DIRECTLINE_SECRET } : {}),
       azureEndpoint: e.DIRECTLINE_AZURE_ENDPOINT.replace(/\/+$/u, ''),
     },
+    delivery: {
+      ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
+      mailFrom: e.MAIL_FROM,
+      intervalMs: e.OUTBOX_INTERVAL_MS,
+      retryBaseMs: e.OUTBOX_RETRY_BASE_MS,
+      urgentReminderMinutes: e.URGENT_REMINDER_MINUTES,
+    },
+    staff: { ...(e.STAFF_SESSION_SECRET ? { sessionSecret: e.STAFF_SESSION_SECRET } : {}), sessionHours: e.STAFF_SESSION_HOURS },
     nlu: {
       recognizer: e.NLU_RECOGNIZER,
       timeoutMs: e.NLU_TIMEOUT_MS,

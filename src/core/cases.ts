@@ -37,9 +37,23 @@ export interface NewCase {
 
 export type CaseStatus = 'new' | 'taken' | 'closed';
 
+/** What staff did with a case, in order. */
+export interface CaseEvent {
+  at: string;
+  action: 'taken' | 'closed';
+  /** Staff id and name. */
+  by: string;
+  byName: string;
+  organisationId: string;
+  note?: string;
+}
+
 export interface CaseRecord extends NewCase {
   reference: string;
   status: CaseStatus;
+  /** Who took the case (staff id and name). */
+  takenBy?: { id: string; name: string; organisationId: string };
+  events?: CaseEvent[];
 }
 
 export interface CaseStore {
@@ -48,6 +62,10 @@ export interface CaseStore {
   get(reference: string): Promise<CaseRecord | undefined>;
   /** All references, oldest first. */
   references(): Promise<string[]>;
+  /** Every case, oldest first. */
+  list(): Promise<CaseRecord[]>;
+  /** Read-modify-write of one case; resolves with the new record, or undefined if there is none. */
+  update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined>;
   /** Throws if the store cannot be reached. */
   ping(): Promise<void>;
 }

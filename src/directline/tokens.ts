@@ -55,13 +55,12 @@ export class TokenIssuer {
 }
 
 /**
- * The signing secret: the configured one, or one generated on first start and kept in the data
- * folder (readable by the service only), so tokens survive a restart on a single instance.
- * Several instances must share DIRECTLINE_TOKEN_SECRET instead.
+ * A signing secret: the configured one, or one generated on first start and kept in `file` under the
+ * data folder (readable by the service only), so tokens and sessions survive a restart on a single
+ * instance. Several instances must share a configured secret instead.
  */
-export async function tokenSecret(configured: string | undefined, dataDir: string): Promise<string> {
+export async function persistentSecret(configured: string | undefined, file: string): Promise<string> {
   if (configured) return configured;
-  const file = path.join(dataDir, 'directline', 'token-secret');
   try {
     const stored = (await readFile(file, 'utf8')).trim();
     if (stored.length >= 32) return stored;
@@ -73,4 +72,9 @@ export async function tokenSecret(configured: string | undefined, dataDir: strin
   await writeFile(file, generated, { mode: 0o600, flag: 'w' });
   await chmod(file, 0o600);
   return generated;
+}
+
+/** The Direct Line token secret (DIRECTLINE_TOKEN_SECRET, or DATA_DIR/directline/token-secret). */
+export function tokenSecret(configured: string | undefined, dataDir: string): Promise<string> {
+  return persistentSecret(configured, path.join(dataDir, 'directline', 'token-secret'));
 }

@@ -54,6 +54,16 @@ export class LowdbCaseStore implements CaseStore {
     return (await this.cases.keys()).sort();
   }
 
+  /** Every case, oldest first. A list of 40 cases reads 40 small files; PostgreSQL is for more. */
+  async list(): Promise<CaseRecord[]> {
+    const records = await Promise.all((await this.references()).map((r) => this.cases.read(r)));
+    return records.filter((r): r is CaseRecord => r !== undefined);
+  }
+
+  async update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined> {
+    return this.cases.update(reference, (current) => (current ? change(current) : undefined));
+  }
+
   /** Writes and removes a probe file where cases go: proves that folder is there and writable. */
   async ping(): Promise<void> {
     const folder = path.join(this.root, 'cases');

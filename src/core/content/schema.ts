@@ -149,8 +149,13 @@ export const contactTypeSchema = z.enum(CONTACT_TYPES);
 
 const deliverySchema = z.strictObject({
   /** Where a case is delivered. Shipped values are examples and say so. */
-  email: z.email().optional(),
+  email: z.union([z.email(), z.array(z.email()).min(1)]).optional(),
+  /** A case system's endpoint: JSON POST signed with HMAC-SHA256. */
   webhook: z.url().optional(),
+  /** The environment variable holding the webhook's signing secret (secrets never go in this file). */
+  webhookSecretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/u, 'must be an environment variable name such as KIL_WEBHOOK_SECRET').optional(),
+  /** A Teams channel registered when the staff app was added to the team. */
+  teamsChannel: idSchema.optional(),
   example: z.boolean().default(false),
 });
 

@@ -1,0 +1,80 @@
+/**
+ * `npm run staff`: local staff accounts for the staff page (the embedded default; production uses
+ * Microsoft Entra ID). Every change is written to the audit log.
+ *
+ *   npm run staff -- add --email anna@karlstad.se --name "Anna Exempel" --org karlstad [--role admin]
+ *       (asks for the password; or pipe it in: echo "$PASSWORD" | npm run staff -- add … --password-stdin)
+ *   npm run staff -- disable --email anna@karlstad.se
+ *   npm run staff -- list
+ */
+import readline from 'node:readline';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { ContentError, loadContent } from '../src/core/content/load.js';
+import { LowdbAuditLog } from '../src/storage/lowdb-audit-log.js';
+import { MIN_PASSWORD_LENGTH, StaffAccounts } from '../src/staff/accounts.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+async function readPassword(): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stderr : undefined, terminal: Boolean(process.stdin.isTTY) });
+  if (process.stdin.isTTY) process.stderr.write(`Password (at least ${MIN_PASSWORD_LENGTH} characters): `);
+  for await (const line of rl) {
+    rl.close();
+    return line.trim();
+  }
+  return '';
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  const config = loadConfig();
+  const accounts = new StaffAccounts(config.dataDir);
+  const audit = new LowdbAuditLog(config.dataDir);
+  const at = () => new Date().toISOString();
+
+  if (command === 'add') {
+    const email = arg('email');
+    const name = arg('name');
+    const org = arg('org');
+    const role = arg('role') ?? 'staff';
+    if (!email || !name || !org) fail('Usage: npm run staff -- add --email ADDRESS --name "NAME" --org ORGANISATION_ID [--role staff|admin]');
+    if (role !== 'staff' && role !== 'admin') fail(`--role must be staff or admin (got "${role}")`);
+    const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
+    const ids = content.directory.organisations.map((o) => o.id);
+    if (!ids.includes(org)) fail(`--org must be an organisation id from data/directory.yaml: ${ids.join(', ')} (got "${org}")`);
+    const password = await readPassword();
+    try {
+      const account = await accounts.put({ email, name, organisationId: org, role, password });
+      await audit.append({ at: at(), actor: 'cli', action: 'account.add', target: account.id, targetOrganisations: [org], outcome: 'allowed' });
+      process.stdout.write(`Account ${account.id} (${role}, ${org}) is ready. Sign in at /staff/.\n`);
+    } catch (err) {
+      fail(`The account was not saved: ${(err as Error).message}.`);
+    }
+  } else if (command === 'disable') {
+    const email = arg('email');
+    if (!email) fail('Usage: npm run staff -- disable --email ADDRESS');
+    const account = await accounts.get(email);
+    if (!account) fail(`There is no account ${email}.`);
+    await accounts.disable(email);
+    await audit.append({ at: at(), actor: 'cli', action: 'account.disable', target: account.id, targetOrganisations: [account.organisationId], outcome: 'allowed' });
+    process.stdout.write(`Account ${account.id} is disabled; its open sessions end at their next request.\n`);
+  } else if (command === 'list') {
+    for (const a of await accounts.list()) process.stdout.write(`${a.id}\t${a.name}\t${a.organisationId}\t${a.role}${a.disabled ? '\tdisabled' : ''}\n`);
+  } else {
+    fail('Usage: npm run staff -- add|disable|list …  (see scripts/staff.ts)');
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) fail(err.message);
+  if (err instanceof ContentError) fail(`Content error: ${err.message}.`);
+  fail(`staff failed: ${(err as Error).message}`);
+});

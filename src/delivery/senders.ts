@@ -1,0 +1,120 @@
+/**
+ * The ways a case reaches staff: e-mail through SMTP (nodemailer; no health data, only the reference,
+ * urgency and a link), a signed JSON webhook for case systems, and Teams channels (set up with the
+ * staff app). Each sender throws when the attempt failed; the worker retries.
+ */
+import { createHmac } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { CaseRecord } from '../core/cases.js';
+import type { OutboxItem } from '../core/delivery.js';
+import { fill, type StaffTexts } from './staff-texts.js';
+
+export interface Sender {
+  send(item: OutboxItem, record: CaseRecord): Promise<void>;
+}
+
+/** Where staff read a case. */
+export function staffLink(publicUrl: string, reference: string): string {
+  return `${publicUrl}/staff/#/cases/${encodeURIComponent(reference)}`;
+}
+
+export class EmailSender implements Sender {
+  private readonly transport: Transporter | undefined;
+
+  constructor(
+    smtpUrl: string | undefined,
+    private readonly from: string,
+    private readonly publicUrl: string,
+    private readonly texts: StaffTexts,
+  ) {
+    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
+  }
+
+  async send(item: OutboxItem, record: CaseRecord): Promise<void> {
+    if (item.target.kind !== 'email') throw new Error('not an e-mail target');
+    if (!this.transport) throw new Error('no SMTP server is configured (set SMTP_URL)');
+    const t = this.texts.mail;
+    const recipient = record.recipients.find((r) => r.key === item.recipientKey);
+    const values = {
+      reference: record.reference,
+      urgent: record.urgent ? t.yes : t.no,
+      municipality: record.municipality?.name ?? t.unknownMunicipality,
+      contact: recipient?.contactName ?? '',
+      link: staffLink(this.publicUrl, record.reference),
+    };
+    const reminder = item.purpose === 'reminder';
+    await this.transport.sendMail({
+      from: this.from,
+      to: item.target.to,
+      subject: fill(reminder ? t.subjectReminder : record.urgent ? t.subjectUrgent : t.subjectNew, values),
+      text: fill(reminder ? t.reminder : t.body, values),
+      // The same id on a retry lets mail systems recognise a duplicate.
+      messageId: `<${Buffer.from(item.id).toString('base64url')}@narvard-intake>`,
+      ...(record.urgent ? { priority: 'high' as const } : {}),
+    });
+  }
+}
+
+/** The JSON a case system receives: the whole case, for the recipient it concerns. */
+export function webhookPayload(item: OutboxItem, record: CaseRecord): Record<string, unknown> {
+  const recipient = record.recipients.find((r) => r.key === item.recipientKey);
+  return {
+    event: item.purpose === 'reminder' ? 'case.reminder' : 'case.created',
+    deliveryId: item.id,
+    reference: record.reference,
+    createdAt: record.createdAt,
+    urgent: record.urgent,
+    riskCategories: record.riskCategories,
+    respondent: record.respondent,
+    municipality: record.municipality,
+    recipient: recipient ? { organisationId: recipient.organisationId, contactType: recipient.contactType, contactName: recipient.contactName } : null,
+    topics: record.topics,
+    suggestedTopics: record.suggestedTopics ?? [],
+    sipSuggested: record.sipSuggested,
+    summaryText: record.summaryText,
+    answers: record.answers,
+  };
+}
+
+/** "sha256=<hex>" over "<timestamp>.<body>", as in the X-Narvard-Signature header. */
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export class WebhookSender implements Sender {
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async send(item: OutboxItem, record: CaseRecord): Promise<void> {
+    if (item.target.kind !== 'webhook') throw new Error('not a webhook target');
+    const secretName = item.target.secretEnv;
+    const secret = secretName ? this.env[secretName] : undefined;
+    if (!secret) throw new Error(`the webhook's signing secret is not set (environment variable ${secretName ?? '(webhookSecretEnv missing in data/directory.yaml)'})`);
+    const body = JSON.stringify(webhookPayload(item, record));
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const response = await fetch(item.target.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-narvard-timestamp': timestamp,
+        'x-narvard-signature': signWebhook(secret, timestamp, body),
+        // Receivers can drop a repeat of a delivery they already have.
+        'idempotency-key': item.id,
+      },
+      body,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!response.ok) throw new Error(`the webhook answered ${response.status}`);
+  }
+}
+
+/** Teams channels need the staff Teams app in the team; until then such items wait, visibly. */
+export class UnavailableSender implements Sender {
+  constructor(private readonly reason: string) {}
+
+  async send(): Promise<void> {
+    throw new Error(this.reason);
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The staff API under /staff/api: sign in with a local account, list the cases of one's own
+ * organisation, read one (summary, whole conversation, delivery history), take it, close it with a
+ * note, export it, and (admins) review and export the audit log. Every read or change of a case, and
+ * every refusal, is written to the audit log; a case of another organisation is a 403.
+ */
+import type { Request, Response } from 'restify';
+import type restify from 'restify';
+import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
+import { SignJWT, jwtVerify } from 'jose';
+import { z } from 'zod';
+import type { Activity, TranscriptStore } from 'botbuilder';
+import { verifyChain, type AuditAction, type AuditEntry, type AuditLog } from '../core/audit.js';
+import type { CaseRecord, CaseStore } from '../core/cases.js';
+import type { OutboxStore } from '../core/delivery.js';
+import { caseOrganisations, mayChangeCase, mayReadAudit, mayReadCase, type StaffIdentity } from '../core/staff/access.js';
+import { REFERENCE_PATTERN } from '../core/cases.js';
+import type { Logger } from '../logger.js';
+import type { StaffAccounts } from './accounts.js';
+
+export const STAFF_COOKIE = 'nv_staff';
+
+export interface StaffRoutesOptions {
+  cases: CaseStore;
+  transcripts: TranscriptStore;
+  outbox: OutboxStore;
+  audit: AuditLog;
+  accounts: StaffAccounts;
+  sessionSecret: string;
+  sessionHours: number;
+  logger: Logger;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const loginBody = z.object({ email: z.string().min(3).max(200), password: z.string().min(1).max(500) });
+const closeBody = z.object({ note: z.string().max(4000).optional() });
+const listQuery = z.object({
+  status: z.enum(['new', 'taken', 'closed']).optional(),
+  urgent: z.enum(['true', 'false']).optional(),
+  municipality: z.string().max(40).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+});
+
+function query(req: Request): Record<string, string> {
+  return Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+}
+
+/** The whole transcript of a conversation (the store pages it). */
+async function wholeTranscript(store: TranscriptStore, channelId: string, conversationId: string): Promise<Partial<Activity>[]> {
+  const all: Partial<Activity>[] = [];
+  let token: string | undefined;
+  do {
+    const page = await store.getTranscriptActivities(channelId, conversationId, token);
+    all.push(...page.items);
+    token = page.continuationToken || undefined;
+  } while (token);
+  return all;
+}
+
+/** What a case list shows: no answers, no summary text. */
+function listItem(record: CaseRecord) {
+  return {
+    reference: record.reference,
+    createdAt: record.createdAt,
+    status: record.status,
+    urgent: record.urgent,
+    municipality: record.municipality,
+    topics: record.topics,
+    sipSuggested: record.sipSuggested,
+    respondent: record.respondent,
+    takenBy: record.takenBy?.name,
+  };
+}
+
+/** The case as text to paste into a record system. */
+function caseAsText(record: CaseRecord): string {
+  const lines = [
+    `Referens: ${record.reference}`,
+    `Skapad: ${record.createdAt}`,
+    `Status: ${record.status}${record.takenBy ? ` (${record.takenBy.name})` : ''}`,
+    '',
+    record.summaryText,
+  ];
+  for (const e of record.events ?? []) lines.push('', `${e.at} ${e.action} av ${e.byName}${e.note ? `: ${e.note}` : ''}`);
+  return lines.join('\n');
+}
+
+export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptions): void {
+  const { cases, transcripts, outbox, audit, accounts, logger } = options;
+  const key = new TextEncoder().encode(options.sessionSecret);
+  const secureCookie = (req: Request) => req.isSecure() || req.headers['x-forwarded-proto'] === 'https';
+
+  const record = (staff: StaffIdentity | undefined, req: Request, action: AuditAction, outcome: AuditEntry['outcome'], target?: string, targetOrganisations?: string[]) =>
+    audit.append({
+      at: new Date().toISOString(),
+      actor: staff?.id ?? 'anonymous',
+      ...(staff ? { actorOrganisation: staff.organisationId } : {}),
+      action,
+      ...(target ? { target } : {}),
+      ...(targetOrganisations ? { targetOrganisations } : {}),
+      outcome,
+      from: req.socket.remoteAddress ?? 'unknown',
+    });
+
+  const signedIn = async (req: Request): Promise<StaffIdentity> => {
+    const token = parseCookie(req.headers.cookie ?? '')[STAFF_COOKIE];
+    if (!token) throw new HttpError(401, 'Unauthorized', 'Sign in first.');
+    try {
+      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: 'narvard-intake/staff' });
+      const account = await accounts.get(String(payload.sub));
+      // A disabled account loses access at once, also with a session still open.
+      if (!account || account.disabled) throw new Error('account disabled');
+      return { id: account.id, name: account.name, organisationId: account.organisationId, role: account.role };
+    } catch {
+      throw new HttpError(401, 'Unauthorized', 'Your sign-in has ended; sign in again.');
+    }
+  };
+
+  /** The case, if this member of staff may read it; refusals are audited. */
+  const caseFor = async (staff: StaffIdentity, req: Request, action: AuditAction): Promise<CaseRecord> => {
+    const reference = String(req.params['reference'] ?? '');
+    if (!REFERENCE_PATTERN.test(reference)) throw new HttpError(400, 'BadRequest', 'A case reference looks like NV-2026-000123.');
+    const found = await cases.get(reference);
+    if (!found) {
+      await record(staff, req, action, 'denied', reference);
+      throw new HttpError(404, 'NotFound', `There is no case ${reference}.`);
+    }
+    const allowed = action === 'case.take' || action === 'case.close' ? mayChangeCase(staff, found) : mayReadCase(staff, found);
+    if (!allowed) {
+      await record(staff, req, action, 'denied', reference, caseOrganisations(found));
+      logger.warn({ actor: staff.id, organisation: staff.organisationId, reference, action }, 'staff access to another organisation\'s case refused');
+      throw new HttpError(403, 'Forbidden', 'This case was not sent to your organisation.');
+    }
+    return found;
+  };
+
+  const handle =
+    (fn: (req: Request, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      try {
+        await fn(req, res);
+      } catch (err) {
+        if (err instanceof HttpError) {
+          res.status(err.status);
+          res.json({ error: { code: err.code, message: err.message } });
+          return;
+        }
+        logger.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'staff request failed');
+        res.status(500);
+        res.json({ error: { code: 'InternalError', message: 'Something went wrong; nothing was changed. Try again.' } });
+      }
+    };
+
+  server.post(
+    '/staff/api/login',
+    handle(async (req, res) => {
+      const body = loginBody.safeParse(req.body);
+      if (!body.success) throw new HttpError(400, 'BadRequest', 'Send { "email": …, "password": … }.');
+      const staff = await accounts.check(body.data.email, body.data.password);
+      if (!staff) {
+        await audit.append({ at: new Date().toISOString(), actor: body.data.email.toLowerCase().slice(0, 200), action: 'login.failed', outcome: 'denied', from: req.socket.remoteAddress ?? 'unknown' });
+        throw new HttpError(401, 'Unauthorized', 'Wrong e-mail or password, or the account is disabled.');
+      }
+      const token = await new SignJWT({ name: staff.name, org: staff.organisationId, role: staff.role })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(staff.id)
+        .setIssuer('narvard-intake/staff')
+        .setIssuedAt()
+        .setExpirationTime(`${options.sessionHours}h`)
+        .sign(key);
+      res.header(
+        'Set-Cookie',
+        serializeCookie(STAFF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookie(req), path: '/staff', maxAge: options.sessionHours * 3600 }),
+      );
+      await record(staff, req, 'login', 'allowed');
+      res.json(staff);
+    }),
+  );
+
+  server.post(
+    '/staff/api/logout',
+    handle(async (req, res) => {
+      res.header('Set-Cookie', serializeCookie(STAFF_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: secureCookie(req), path: '/staff', maxAge: 0 }));
+      res.json({ ok: true });
+    }),
+  );
+
+  server.get(
+    '/staff/api/me',
+    handle(async (req, res) => {
+      res.json(await signedIn(req));
+    }),
+  );
+
+  server.get(
+    '/staff/api/cases',
+    handle(async (req, res) => {
+      const staff = await signedIn(req);
+      const q = listQuery.safeParse(query(req));
+      if (!q.success) throw new HttpError(400, 'BadRequest', `Filter not understood: ${q.error.issues[0]!.path.join('.')} ${q.error.issues[0]!.message}.`);
+      const { status, urgent, municipality, from, to } = q.data;
+      const visible = (await cases.list())
+        .filter((c) => mayReadCase(staff, c))
+        .filter((c) => !status || c.status === status)
+        .filter((c) => !urgent || c.urgent === (urgent === 'true'))
+        .filter((c) => !municipality || c.municipality?.id === municipality || c.municipality?.scbCode === municipality)
+        .filter((c) => !from || c.createdAt.slice(0, 10) >= from)
+        .filter((c) => !to || c.createdAt.slice(0, 10) <= to)
+        .reverse();
+      await record(staff, req, 'case.list', 'allowed', new URL(req.url ?? '/', 'http://x').search || '(all)', [staff.organisationId]);
+      res.json({ cases: visible.map(listItem) });
+    }),
+  );
+
+  server.get(
+    '/staff/api/cases/:reference',
+    handle(async (req, res) => {
+      const staff = await signedIn(req);
+      const found = await caseFor(staff, req, 'case.read');
+      const [transcript, deliveries] = await Promise.all([
+        wholeTranscript(transcripts, found.conversation.channelId, found.conversation.conversationId),
+        outbox.forCase(found.reference),
+      ]);
+      await record(staff, req, 'case.read', 'allowed', found.reference, caseOrganisations(found));
+      await record(staff, req, 'transcript.read', 'allowed', found.reference, caseOrganisations(found));
+      res.json({
+        case: found,
+        transcript: transcript
+          .filter((a) => a.type === 'message')
+          .map((a) => ({ at: a.timestamp, from: a.from?.role === 'bot' ? 'assistant' : 'resident', text: a.text ?? '', ...(a.value ? { value: a.value } : {}) })),
+        deliveries: deliveries.filter((d) => d.organisationId === staff.organisationId),
+      });
+    }),
+  );
+
+  const change = (action: 'case.take' | 'case.close') =>
+    handle(async (req, res) => {
+      const staff = await signedIn(req);
+      const found = await caseFor(staff, req, action);
+      const body = closeBody.safeParse(req.body ?? {});
+      if (!body.success) throw new HttpError(400, 'BadRequest', 'A note is text of at most 4000 characters.');
+      if (action === 'case.close' && found.status === 'closed') throw new HttpError(409, 'Conflict', 'The case is already closed.');
+      const at = new Date().toISOString();
+      const updated = await cases.update(found.reference, (c) => ({
+        ...c,
+        status: action === 'case.take' ? 'taken' : 'closed',
+        ...(action === 'case.take' ? { takenBy: { id: staff.id, name: staff.name, organisationId: staff.organisationId } } : {}),
+        events: [
+          ...(c.events ?? []),
+          { at, action: action === 'case.take' ? 'taken' : 'closed', by: staff.id, byName: staff.name, organisationId: staff.organisationId, ...(body.data.note ? { note: body.data.note } : {}) },
+        ],
+      }));
+      await record(staff, req, action, 'allowed', found.reference, caseOrganisations(found));
+      res.json({ case: updated });
+    });
+  server.post('/staff/api/cases/:reference/take', change('case.take'));
+  server.post('/staff/api/cases/:reference/close', change('case.close'));
+
+  server.get(
+    '/staff/api/cases/:reference/export',
+    handle(async (req, res) => {
+      const staff = await signedIn(req);
+      const found = await caseFor(staff, req, 'case.export');
+      await record(staff, req, 'case.export', 'allowed', found.reference, caseOrganisations(found));
+      if (query(req)['format'] === 'json') {
+        res.header('content-disposition', `attachment; filename="${found.reference}.json"`);
+        res.json(found);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-disposition': `attachment; filename="${found.reference}.txt"` });
+      res.end(caseAsText(found));
+    }),
+  );
+
+  server.get(
+    '/staff/api/audit',
+    handle(async (req, res) => {
+      const staff = await signedIn(req);
+      if (!mayReadAudit(staff)) {
+        await record(staff, req, 'audit.read', 'denied');
+        throw new HttpError(403, 'Forbidden', 'Only an organisation administrator may read the audit log.');
+      }
+      const all = await audit.entries();
+      const chain = verifyChain(all);
+      const own = all.filter((e) => e.actorOrganisation === staff.organisationId || e.targetOrganisations?.includes(staff.organisationId));
+      const exporting = query(req)['format'] === 'jsonl';
+      await record(staff, req, exporting ? 'audit.export' : 'audit.read', 'allowed', undefined, [staff.organisationId]);
+      if (exporting) {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'content-disposition': 'attachment; filename="audit.jsonl"' });
+        res.end(own.map((e) => JSON.stringify(e)).join('\n') + '\n');
+        return;
+      }
+      res.json({ chain, entries: own });
+    }),
+  );
+}

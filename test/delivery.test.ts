@@ -1,0 +1,258 @@
+/**
+ * Delivery of new cases through the durable outbox: a real SMTP server (smtp-server) on 127.0.0.1
+ * receives the mails, a loopback receiver checks the webhook's HMAC signature, a target that is down
+ * keeps the case until it is back and then gets it exactly once, also across a restart, and urgent
+ * cases nobody takes are sent again as reminders.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import type { OutboxItem } from '../src/core/delivery.js';
+import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
+import { KARLSTAD_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
+import { REPO_ROOT, removeDir, startConversation, tempDir } from './helpers/harness.js';
+
+const SECRET = 'test-webhook-secret-karlstad-0123456789';
+
+interface Mail {
+  to: string[];
+  raw: string;
+  subject: string;
+  text: string;
+}
+
+class MailServer {
+  readonly mails: Mail[] = [];
+  private server?: SMTPServer;
+  port = 0;
+
+  async start(): Promise<void> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        let raw = '';
+        stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
+        stream.on('end', () => {
+          void simpleParser(raw).then((parsed) => {
+            this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject: parsed.subject ?? '', text: parsed.text ?? '' });
+            callback();
+          }, callback);
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+/** A case system's endpoint: answers 503 while "down", checks the signature when up. */
+class WebhookReceiver {
+  readonly received: Array<{ body: Record<string, unknown>; signatureOk: boolean; idempotencyKey?: string }> = [];
+  up = true;
+  attempts = 0;
+  private server?: http.Server;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (d: Buffer) => (raw += d.toString()));
+      req.on('end', () => {
+        this.attempts += 1;
+        // (restify, loaded in this process, changes what writeHead returns: no chaining.)
+        if (!this.up) {
+          res.writeHead(503);
+          res.end();
+          return;
+        }
+        const timestamp = String(req.headers['x-narvard-timestamp'] ?? '');
+        const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${raw}`).digest('hex')}`);
+        const given = Buffer.from(String(req.headers['x-narvard-signature'] ?? ''));
+        const signatureOk = expected.length === given.length && timingSafeEqual(expected, given);
+        this.received.push({ body: JSON.parse(raw) as Record<string, unknown>, signatureOk, idempotencyKey: req.headers['idempotency-key'] as string | undefined });
+        res.writeHead(signatureOk ? 200 : 401);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((r) => this.server?.close(() => r()));
+  }
+}
+
+/** A copy of the content where Karlstad's elderly-care contact point has real (test) targets. */
+async function contentWithTargets(dir: string, webhookUrl: string): Promise<string> {
+  const dataDir = path.join(dir, 'content');
+  await cp(path.join(REPO_ROOT, 'data'), dataDir, { recursive: true });
+  const file = path.join(dataDir, 'directory.yaml');
+  const yaml = await readFile(file, 'utf8');
+  const replaced = yaml.replace(
+    'delivery: { email: bistand@karlstad.example, example: true }',
+    `delivery: { email: intag-bistand@karlstad.test, webhook: '${webhookUrl}', webhookSecretEnv: KARLSTAD_WEBHOOK_SECRET }`,
+  );
+  if (replaced === yaml) throw new Error('the test could not find Karlstad\'s delivery line in directory.yaml');
+  await writeFile(file, replaced);
+  return dataDir;
+}
+
+async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('delivery of new cases (outbox, e-mail, webhook)', function () {
+  this.timeout(60000);
+  const mail = new MailServer();
+  const hook = new WebhookReceiver();
+  let dir: string;
+  let contentDir: string;
+  let app: App | undefined;
+
+  const env = (extra: Record<string, string> = {}) => ({
+    DATA_DIR: path.join(dir, 'data'),
+    CONTENT_DIR: contentDir,
+    LOG_LEVEL: 'silent',
+    SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
+    OUTBOX_INTERVAL_MS: '50',
+    OUTBOX_RETRY_BASE_MS: '20',
+    URGENT_REMINDER_MINUTES: '0',
+    ...extra,
+  });
+
+  async function start(extra: Record<string, string> = {}): Promise<App> {
+    const config = loadConfig(env(extra), REPO_ROOT);
+    const started = await createApp({ ...config, port: 0 }, createLogger('silent'));
+    await started.listen();
+    return started;
+  }
+
+  before(async () => {
+    process.env['KARLSTAD_WEBHOOK_SECRET'] = SECRET;
+    await mail.start();
+    await hook.start();
+  });
+  after(async () => {
+    delete process.env['KARLSTAD_WEBHOOK_SECRET'];
+    await mail.stop();
+    await hook.stop();
+  });
+  beforeEach(async () => {
+    dir = await tempDir('intake-delivery-');
+    contentDir = await contentWithTargets(dir, hook.url);
+    mail.mails.splice(0);
+    hook.received.splice(0);
+    hook.attempts = 0;
+    hook.up = true;
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await removeDir(dir);
+  });
+
+  it('mails the contact point (reference, urgency, link; no health data) and posts a signed webhook, once', async () => {
+    app = await start();
+    const record = await app.cases.create(caseDraft([KARLSTAD_BISTAND, REGION_VARDCENTRAL], { urgent: true }));
+    await app.delivery.caseCreated(record.reference);
+    await until(() => mail.mails.length === 1 && hook.received.length === 1, 'the mail and the webhook');
+
+    const [m] = mail.mails;
+    expect(m!.to).to.deep.equal(['intag-bistand@karlstad.test']);
+    expect(m!.subject).to.equal(`BRÅDSKANDE: nytt ärende ${record.reference}`);
+    expect(m!.text).to.include(`/staff/#/cases/${record.reference}`);
+    expect(m!.text).to.include('Kommun: Karlstads kommun');
+    expect(m!.text).not.to.include('trappan');
+    expect(m!.raw).not.to.include('19811218-9876');
+
+    const [h] = hook.received;
+    expect(h!.signatureOk).to.equal(true);
+    expect(h!.body).to.include({ event: 'case.created', reference: record.reference, urgent: true });
+    expect(h!.body['summaryText']).to.include('trappan');
+    expect(h!.idempotencyKey).to.be.a('string');
+
+    // The region's contact point has only an example address: skipped, visibly, never sent.
+    const items = await app.outbox.forCase(record.reference);
+    expect(items.map((i) => [i.organisationId, i.target.kind, i.status]).sort()).to.deep.equal([
+      ['karlstad', 'email', 'delivered'],
+      ['karlstad', 'webhook', 'delivered'],
+      ['region_varmland', 'email', 'skipped'],
+    ]);
+    await app.delivery.runOnce();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(mail.mails).to.have.length(1);
+    expect(hook.received).to.have.length(1);
+  });
+
+  it('keeps a case while the case system is down, shows it failing, and delivers it exactly once when back, across a restart', async () => {
+    hook.up = false;
+    app = await start();
+    const record = await app.cases.create(caseDraft([KARLSTAD_BISTAND]));
+    await app.delivery.caseCreated(record.reference);
+    const webhookItem = async (a: App) => (await a.outbox.forCase(record.reference)).find((i) => i.target.kind === 'webhook') as OutboxItem;
+    await until(async () => (await webhookItem(app!)).status === 'failing', 'the webhook delivery to be marked failing');
+    const failing = await webhookItem(app);
+    expect(failing.attempts).to.be.at.least(5);
+    expect(failing.lastError).to.include('503');
+    expect(mail.mails).to.have.length(1);
+
+    await app.close();
+    app = undefined;
+    hook.up = true;
+    const attemptsBefore = hook.attempts;
+    app = await start();
+    await until(async () => (await webhookItem(app!)).status === 'delivered', 'the webhook delivery after the restart');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hook.received).to.have.length(1);
+    expect(hook.attempts - attemptsBefore).to.equal(1);
+    expect(mail.mails).to.have.length(1);
+  });
+
+  it('sends an urgent case nobody has taken again as a reminder, once', async () => {
+    app = await start({ URGENT_REMINDER_MINUTES: '1' });
+    const old = new Date(Date.now() - 3 * 60_000).toISOString();
+    const record = await app.cases.create(caseDraft([KARLSTAD_BISTAND], { urgent: true, createdAt: old }));
+    await app.delivery.caseCreated(record.reference);
+    await until(() => mail.mails.length >= 2, 'the reminder');
+    expect(mail.mails[1]!.subject).to.equal(`Påminnelse: brådskande ärende ${record.reference} är inte taget`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mail.mails).to.have.length(2);
+  });
+
+  it('a confirmed interview puts one delivery per consented target in the outbox before the person is told', async () => {
+    const convo = await startConversation({ dataDir: path.join(dir, 'data'), env: { CONTENT_DIR: contentDir, SMTP_URL: `smtp://127.0.0.1:${mail.port}` } });
+    try {
+      await convo.join();
+      await convo.sayAll([...SELF_ANSWERS, ...CONFIRM_AND_SHARE]);
+      const all = await convo.stack.outbox.all();
+      // Karlstad elderly care (e-mail + webhook), Karlstad home health (example: skipped); the
+      // vårdcentral was declined, so nothing is queued for it.
+      expect(all.map((i) => `${i.recipientKey} ${i.target.kind} ${i.status === 'skipped' ? 'skipped' : 'queued'}`).sort()).to.deep.equal([
+        'karlstad:bistand email queued',
+        'karlstad:bistand webhook queued',
+        'karlstad:hemsjukvard email skipped',
+      ]);
+    } finally {
+      await convo.close();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+/** Cases for staff and delivery tests, built directly (the interview itself is tested elsewhere). */
+import type { NewCase } from '../../src/core/cases.js';
+import type { ContactType } from '../../src/core/content/schema.js';
+
+export interface RecipientSpec {
+  organisationId: string;
+  organisationName: string;
+  contactType: ContactType;
+  contactName: string;
+  consent: boolean;
+  side?: 'municipality' | 'region';
+}
+
+let n = 0;
+
+/** A confirmed case from an invented resident (Skatteverket's test personnummer only). */
+export function caseDraft(recipients: RecipientSpec[], options: { urgent?: boolean; createdAt?: string; municipality?: { id: string; name: string; scbCode?: string } } = {}): NewCase {
+  n += 1;
+  return {
+    idempotencyKey: `test/${process.pid}/${n}/${Math.random()}`,
+    createdAt: options.createdAt ?? new Date().toISOString(),
+    locale: 'sv',
+    urgent: options.urgent ?? false,
+    riskCategories: [],
+    respondent: 'self',
+    municipality: options.municipality ?? { id: 'karlstad', name: 'Karlstads kommun', scbCode: '1780' },
+    topics: ['elderly_care'],
+    sipSuggested: false,
+    recipients: recipients.map((r) => ({
+      key: `${r.organisationId}:${r.contactType}`,
+      organisationId: r.organisationId,
+      organisationName: r.organisationName,
+      contactType: r.contactType,
+      contactName: r.contactName,
+      side: r.side ?? 'municipality',
+      responseDays: 5,
+      topics: ['elderly_care'],
+      consent: r.consent,
+    })),
+    answers: { daily_life_now: { kind: 'text', text: 'Jag bor ensam och trappan är svår.' }, personnummer: { kind: 'text', text: '19811218-9876' } },
+    summary: { title: 'Sammanfattning', topics: 'Det här gäller främst: Äldreomsorg', recipients: '', sections: [] },
+    summaryText: 'Sammanfattning\nVardagen just nu: Jag bor ensam och trappan är svår.\nPersonnummer: 19811218-9876',
+    conversation: { channelId: 'test', conversationId: `conv-${n}` },
+  };
+}
+
+export const KARLSTAD_BISTAND: RecipientSpec = { organisationId: 'karlstad', organisationName: 'Karlstads kommun', contactType: 'bistand', contactName: 'Biståndshandläggning (äldreomsorg), Karlstads kommun', consent: true };
+export const REGION_VARDCENTRAL: RecipientSpec = { organisationId: 'region_varmland', organisationName: 'Region Värmland', contactType: 'vardcentral', contactName: 'Din vårdcentral (Hälsoval Värmland)', consent: true, side: 'region' };
+export const KIL_BISTAND: RecipientSpec = { organisationId: 'kil', organisationName: 'Kils kommun', contactType: 'bistand', contactName: 'Biståndshandläggning (äldreomsorg), Kils kommun', consent: true };

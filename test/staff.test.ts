@@ -1,0 +1,214 @@
+/**
+ * The staff API over real HTTP: signing in with local accounts, the authorization matrix (each role
+ * of each organisation against each organisation's cases) with the audit entries each attempt
+ * leaves, taking and closing, exports, the audit log's view and its tamper-evident chain, and the
+ * account command.
+ */
+import { spawn } from 'node:child_process';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createApp, type App } from '../src/app.js';
+import { verifyChain, type AuditEntry } from '../src/core/audit.js';
+import type { CaseRecord } from '../src/core/cases.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { KARLSTAD_BISTAND, KIL_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
+import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+
+const PASSWORD = 'korrekt-häst-batteri-häfta';
+
+interface Session {
+  cookie: string;
+}
+
+describe('the staff API: sign-in, authorization and the audit log', function () {
+  this.timeout(60000);
+  let dataDir: string;
+  let app: App;
+  let url: string;
+  let karlstadCase: CaseRecord;
+  let kilCase: CaseRecord;
+  let sharedCase: CaseRecord;
+  let noConsentCase: CaseRecord;
+
+  const people = {
+    karlstadStaff: { email: 'anna.handlaggare@karlstad.test', name: 'Anna Exempel', org: 'karlstad', role: 'staff' as const },
+    karlstadAdmin: { email: 'admin@karlstad.test', name: 'Bertil Admin', org: 'karlstad', role: 'admin' as const },
+    regionStaff: { email: 'sjukskoterska@region.test', name: 'Cecilia Testsson', org: 'region_varmland', role: 'staff' as const },
+    kilStaff: { email: 'david@kil.test', name: 'David Prov', org: 'kil', role: 'staff' as const },
+  };
+
+  async function signIn(email: string, password = PASSWORD): Promise<{ status: number; session?: Session; body: unknown }> {
+    const res = await fetch(`${url}/staff/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const cookie = res.headers.get('set-cookie')?.split(';')[0];
+    return { status: res.status, body: await res.json(), ...(cookie ? { session: { cookie } } : {}) };
+  }
+
+  function get(session: Session | undefined, route: string): Promise<Response> {
+    return fetch(`${url}${route}`, { headers: session ? { cookie: session.cookie } : {} });
+  }
+
+  function post(session: Session, route: string, body: unknown = {}): Promise<Response> {
+    return fetch(`${url}${route}`, { method: 'POST', headers: { cookie: session.cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+
+  before(async () => {
+    dataDir = await tempDir('intake-staff-');
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', URGENT_REMINDER_MINUTES: '0' }, REPO_ROOT);
+    app = await createApp({ ...config, port: 0 }, createLogger('silent'));
+    ({ url } = await app.listen());
+    for (const p of Object.values(people)) await app.accounts.put({ email: p.email, name: p.name, organisationId: p.org, role: p.role, password: PASSWORD });
+    karlstadCase = await app.cases.create(caseDraft([KARLSTAD_BISTAND]));
+    kilCase = await app.cases.create(caseDraft([KIL_BISTAND], { municipality: { id: 'kil', name: 'Kils kommun', scbCode: '1715' } }));
+    sharedCase = await app.cases.create(caseDraft([KARLSTAD_BISTAND, REGION_VARDCENTRAL], { urgent: true }));
+    // The person said no to sharing with Karlstad: Karlstad must not see it.
+    noConsentCase = await app.cases.create(caseDraft([{ ...KARLSTAD_BISTAND, consent: false }, REGION_VARDCENTRAL]));
+  });
+
+  after(async () => {
+    await app.close();
+    await removeDir(dataDir);
+  });
+
+  it('signs in with a local account; a wrong password, an unknown address or no session are refused', async () => {
+    const ok = await signIn(people.karlstadStaff.email);
+    expect(ok.status).to.equal(200);
+    expect(ok.session?.cookie).to.match(/^nv_staff=/u);
+    expect(ok.body).to.deep.include({ organisationId: 'karlstad', role: 'staff' });
+    expect((await signIn(people.karlstadStaff.email, 'fel-lösenord-123')).status).to.equal(401);
+    expect((await signIn('ingen@karlstad.test')).status).to.equal(401);
+    expect((await get(undefined, '/staff/api/cases')).status).to.equal(401);
+    expect((await get({ cookie: 'nv_staff=forged.token.value' }, '/staff/api/cases')).status).to.equal(401);
+    // Password hashes only: the account file does not contain the password.
+    const files = await readdir(path.join(dataDir, 'staff', 'accounts'));
+    for (const f of files) expect(await readFile(path.join(dataDir, 'staff', 'accounts', f), 'utf8')).not.to.include(PASSWORD);
+  });
+
+  it('lets each organisation read exactly the cases sent to it with consent, and audits every attempt', async () => {
+    const cases = { karlstad: karlstadCase, kil: kilCase, shared: sharedCase, noConsent: noConsentCase };
+    const expected: Record<string, Record<string, number>> = {
+      karlstadStaff: { karlstad: 200, kil: 403, shared: 200, noConsent: 403 },
+      karlstadAdmin: { karlstad: 200, kil: 403, shared: 200, noConsent: 403 },
+      regionStaff: { karlstad: 403, kil: 403, shared: 200, noConsent: 200 },
+      kilStaff: { karlstad: 403, kil: 200, shared: 403, noConsent: 403 },
+    };
+    for (const [who, person] of Object.entries(people)) {
+      const { session } = await signIn(person.email);
+      const list = (await (await get(session, '/staff/api/cases')).json()) as { cases: Array<{ reference: string }> };
+      const visible = Object.entries(cases).filter(([k]) => expected[who]![k] === 200).map(([, c]) => c.reference).sort();
+      expect(list.cases.map((c) => c.reference).sort(), `${who} list`).to.deep.equal(visible);
+
+      for (const [name, record] of Object.entries(cases)) {
+        const before = (await app.audit.entries()).length;
+        const res = await get(session, `/staff/api/cases/${record.reference}`);
+        expect(res.status, `${who} reading ${name}`).to.equal(expected[who]![name]);
+        const added = (await app.audit.entries()).slice(before);
+        expect(added.length, `${who} reading ${name}: audit entries`).to.be.greaterThan(0);
+        expect(added.every((e) => e.actor === person.email && e.target === record.reference)).to.equal(true);
+        expect(added[0]!.outcome).to.equal(res.status === 200 ? 'allowed' : 'denied');
+        if (res.status === 200) expect(added.map((e) => e.action)).to.deep.equal(['case.read', 'transcript.read']);
+        if (res.status === 403) {
+          const body = (await res.json()) as { error: { message: string } };
+          expect(body.error.message).to.include('not sent to your organisation');
+        }
+      }
+      // Changes follow the same rule.
+      const take = await post(session!, `/staff/api/cases/${kilCase.reference}/take`);
+      expect(take.status, `${who} taking Kil's case`).to.equal(expected[who]!['kil']);
+    }
+  });
+
+  it('shows a readable case with summary, transcript and delivery history; take, close with a note, export', async () => {
+    const { session } = await signIn(people.karlstadStaff.email);
+    const res = await get(session, `/staff/api/cases/${karlstadCase.reference}`);
+    const body = (await res.json()) as { case: CaseRecord; transcript: unknown[]; deliveries: Array<{ status: string }> };
+    expect(body.case.summaryText).to.include('Jag bor ensam och trappan är svår.');
+    expect(body.transcript).to.be.an('array');
+    // The shipped directory has example addresses only: the delivery is visibly skipped.
+    expect(body.deliveries.map((d) => d.status)).to.deep.equal([]);
+
+    const taken = (await (await post(session!, `/staff/api/cases/${karlstadCase.reference}/take`)).json()) as { case: CaseRecord };
+    expect(taken.case.status).to.equal('taken');
+    expect(taken.case.takenBy?.name).to.equal('Anna Exempel');
+    const closed = (await (await post(session!, `/staff/api/cases/${karlstadCase.reference}/close`, { note: 'Hembesök bokat 3/12.' })).json()) as { case: CaseRecord };
+    expect(closed.case.status).to.equal('closed');
+    expect(closed.case.events?.map((e) => e.action)).to.deep.equal(['taken', 'closed']);
+    expect((await post(session!, `/staff/api/cases/${karlstadCase.reference}/close`)).status).to.equal(409);
+
+    const text = await (await get(session, `/staff/api/cases/${karlstadCase.reference}/export`)).text();
+    expect(text).to.include(`Referens: ${karlstadCase.reference}`);
+    expect(text).to.include('Hembesök bokat 3/12.');
+    const json = (await (await get(session, `/staff/api/cases/${karlstadCase.reference}/export?format=json`)).json()) as CaseRecord;
+    expect(json.reference).to.equal(karlstadCase.reference);
+
+    const filtered = (await (await get(session, '/staff/api/cases?status=closed')).json()) as { cases: Array<{ reference: string }> };
+    expect(filtered.cases.map((c) => c.reference)).to.deep.equal([karlstadCase.reference]);
+    const urgent = (await (await get(session, '/staff/api/cases?urgent=true')).json()) as { cases: Array<{ reference: string }> };
+    expect(urgent.cases.map((c) => c.reference)).to.deep.equal([sharedCase.reference]);
+    expect((await get(session, '/staff/api/cases?status=open')).status).to.equal(400);
+    expect((await get(session, '/staff/api/cases/not-a-reference')).status).to.equal(400);
+    expect((await get(session, '/staff/api/cases/NV-2020-999999')).status).to.equal(404);
+  });
+
+  it('gives admins their organisation\'s audit log and an export; staff are refused', async () => {
+    const staff = (await signIn(people.karlstadStaff.email)).session!;
+    expect((await get(staff, '/staff/api/audit')).status).to.equal(403);
+    const admin = (await signIn(people.karlstadAdmin.email)).session!;
+    const view = (await (await get(admin, '/staff/api/audit')).json()) as { chain: { ok: boolean }; entries: AuditEntry[] };
+    expect(view.chain.ok).to.equal(true);
+    expect(view.entries.length).to.be.greaterThan(5);
+    expect(view.entries.every((e) => e.actorOrganisation === 'karlstad' || e.targetOrganisations?.includes('karlstad'))).to.equal(true);
+    // Attempts from other organisations on Karlstad's cases are Karlstad's to review…
+    expect(view.entries.some((e) => e.actor === people.kilStaff.email && e.outcome === 'denied' && e.target === karlstadCase.reference)).to.equal(true);
+    // …but what Kil's staff do with Kil's own cases is not.
+    expect(view.entries.some((e) => e.actor === people.kilStaff.email && e.target === kilCase.reference)).to.equal(false);
+    const exported = await (await get(admin, '/staff/api/audit?format=jsonl')).text();
+    const lines = exported.trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
+    expect(lines.length).to.be.greaterThan(5);
+  });
+
+  it('keeps the audit log tamper-evident: editing one entry breaks the chain from there', async () => {
+    const entries = await app.audit.entries();
+    expect(verifyChain(entries)).to.deep.equal({ ok: true, entries: entries.length });
+    const dir = path.join(dataDir, 'audit');
+    const files = (await readdir(dir)).sort();
+    const victim = path.join(dir, files[3]!);
+    const raw = JSON.parse(await readFile(victim, 'utf8')) as { value: AuditEntry };
+    raw.value.actor = 'someone-else@karlstad.test';
+    await writeFile(victim, JSON.stringify(raw));
+    const broken = verifyChain(await app.audit.entries());
+    expect(broken).to.deep.include({ ok: false, brokenAt: 4 });
+  });
+
+  it('adds and disables accounts from the command line; a disabled account loses access at once', async () => {
+    const run = (args: string[], input: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/staff.ts', ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'silent' } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end(input);
+      });
+    const added = await run(['add', '--email', 'Erik.Ny@Kil.test', '--name', 'Erik Ny', '--org', 'kil', '--password-stdin'], `${PASSWORD}\n`);
+    expect(added.code, added.stderr).to.equal(0);
+    const { session } = await signIn('erik.ny@kil.test');
+    expect((await get(session, '/staff/api/cases')).status).to.equal(200);
+
+    const short = await run(['add', '--email', 'kort@kil.test', '--name', 'Kort', '--org', 'kil'], 'kort\n');
+    expect(short.code).to.equal(1);
+    expect(short.stderr).to.include('at least 12 characters');
+    const badOrg = await run(['add', '--email', 'x@y.test', '--name', 'X', '--org', 'stockholm'], `${PASSWORD}\n`);
+    expect(badOrg.code).to.equal(1);
+    expect(badOrg.stderr).to.include('--org must be an organisation id');
+
+    const disabled = await run(['disable', '--email', 'erik.ny@kil.test'], '');
+    expect(disabled.code, disabled.stderr).to.equal(0);
+    expect((await get(session, '/staff/api/cases')).status).to.equal(401);
+    expect((await signIn('erik.ny@kil.test')).status).to.equal(401);
+    const actions = (await app.audit.entries()).map((e) => e.action);
+    expect(actions).to.include.members(['account.add', 'account.disable']);
+  });
+});
