@@ -18,6 +18,13 @@ import { EmailSender, UnavailableSender, WebhookSender } from './delivery/sender
 import { loadStaffTexts } from './delivery/staff-texts.js';
 import { StaffAccounts } from './staff/accounts.js';
 import { addStaffRoutes } from './staff/routes.js';
+import { StaffService } from './staff/service.js';
+import { StaffTeamsBot } from './teams/staff-bot.js';
+import { TeamsStaffDirectory } from './teams/staff-directory.js';
+import { TeamsChannels } from './teams/channels.js';
+import { loadTeamsBotTexts } from './teams/bot-texts.js';
+import { noticeCard } from './teams/cards.js';
+import { TeamsSender } from './delivery/senders.js';
 import { persistentSecret } from './directline/tokens.js';
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
@@ -56,6 +63,8 @@ export interface IntakeStack {
   /** Every staff read and change of a case, chained. */
   audit: AuditLog;
   accounts: StaffAccounts;
+  /** What staff can do with cases, for the staff page and Teams. */
+  staff: StaffService;
   /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
   directLineStore: DirectLineStore;
   /** Adds the middleware and error handler to an adapter (CloudAdapter or TestAdapter). */
@@ -151,7 +160,8 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       }
     };
   };
-  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, attach };
+  const staff = new StaffService(cases, transcripts, outbox, audit, logger);
+  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -173,9 +183,31 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     (err) => logger.error({ err: { message: err.message } }, 'retention sweep failed; expired records may remain'),
   );
 
+  // Staff in Teams get the staff bot; every other channel reaches the residents' intake.
+  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const teamsTexts = loadTeamsBotTexts(config.localesDir);
+  const channels = new TeamsChannels(config.dataDir);
+  const staffBot = new StaffTeamsBot({
+    service: stack.staff,
+    people: TeamsStaffDirectory.load(config.contentDir, stack.content.directory),
+    channels,
+    directory: stack.content.directory,
+    texts: teamsTexts,
+    publicUrl,
+  });
+  const router = { run: (context: TurnContext) => (context.activity.channelId === 'msteams' ? staffBot.run(context) : stack.bot.run(context)) };
+  stack.delivery.setSender(
+    'teams',
+    new TeamsSender(
+      channels,
+      (reference, activity) => adapter.continueConversationAsync(config.bot.appId ?? '', reference, async (context) => void (await context.sendActivity(activity))),
+      (record) => noticeCard(record, teamsTexts, publicUrl),
+    ),
+  );
+
   const server = createServer({
     adapter,
-    bot: stack.bot,
+    bot: router,
     logger,
     maxBodyBytes: config.maxBodyBytes,
     readiness: [{ name: 'store', check: () => stack.cases.ping() }],
@@ -183,10 +215,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   });
 
   addStaffRoutes(server, {
-    cases: stack.cases,
-    transcripts: stack.transcripts,
-    outbox: stack.outbox,
-    audit: stack.audit,
+    service: stack.staff,
     accounts: stack.accounts,
     sessionSecret: await persistentSecret(config.staff.sessionSecret, path.join(config.dataDir, 'staff', 'session-secret')),
     sessionHours: config.staff.sessionHours,

@@ -13,6 +13,7 @@ import { verifyChain, type AuditEntry } from '../src/core/audit.js';
 import type { CaseRecord } from '../src/core/cases.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { swedishDate } from '../src/staff/service.js';
 import { KARLSTAD_BISTAND, KIL_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
@@ -135,6 +136,7 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     expect(closed.case.status).to.equal('closed');
     expect(closed.case.events?.map((e) => e.action)).to.deep.equal(['taken', 'closed']);
     expect((await post(session!, `/staff/api/cases/${karlstadCase.reference}/close`)).status).to.equal(409);
+    expect((await post(session!, `/staff/api/cases/${karlstadCase.reference}/take`)).status, 'a closed case is not reopened by taking it').to.equal(409);
 
     const text = await (await get(session, `/staff/api/cases/${karlstadCase.reference}/export`)).text();
     expect(text).to.include(`Referens: ${karlstadCase.reference}`);
@@ -149,6 +151,14 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     expect((await get(session, '/staff/api/cases?status=open')).status).to.equal(400);
     expect((await get(session, '/staff/api/cases/not-a-reference')).status).to.equal(400);
     expect((await get(session, '/staff/api/cases/NV-2020-999999')).status).to.equal(404);
+  });
+
+  it('filters by the Swedish calendar day: a case at 00:30 in Sweden belongs to that day', async () => {
+    expect(swedishDate('2026-11-20T23:30:00Z')).to.equal('2026-11-21');
+    const late = await app.cases.create(caseDraft([KARLSTAD_BISTAND], { createdAt: '2026-06-20T22:30:00Z' }));
+    const { session } = await signIn(people.karlstadStaff.email);
+    const day = (await (await get(session, '/staff/api/cases?from=2026-06-21&to=2026-06-21')).json()) as { cases: Array<{ reference: string }> };
+    expect(day.cases.map((c) => c.reference)).to.deep.equal([late.reference]);
   });
 
   it('gives admins their organisation\'s audit log and an export; staff are refused', async () => {

@@ -52,6 +52,9 @@ export class EraseTranscript implements Middleware {
 
 export class SafeTranscriptLogger extends TranscriptLoggerMiddleware {
   override async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    // Staff in Teams read case summaries: those chats are not residents' transcripts; the audit
+    // log records what they read.
+    if (context.activity?.channelId === 'msteams') return next();
     // botbuilder-js #3768: the logger reads activity.from.role and crashes when `from` is missing.
     if (context.activity && !context.activity.from) context.activity.from = { id: 'unknown', name: 'unknown' };
     return super.onTurn(context, next);

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type { Activity, Attachment, ConversationReference } from 'botbuilder';
 import type { CaseRecord } from '../core/cases.js';
 import type { OutboxItem } from '../core/delivery.js';
 import { fill, type StaffTexts } from './staff-texts.js';
@@ -116,5 +117,24 @@ export class UnavailableSender implements Sender {
 
   async send(): Promise<void> {
     throw new Error(this.reason);
+  }
+}
+
+/**
+ * A short case notice in a Teams channel named in the directory (teamsChannel), proactively through
+ * the Bot Framework adapter. The channel must have been registered with "registrera kanal <namn>".
+ */
+export class TeamsSender implements Sender {
+  constructor(
+    private readonly channels: { get(name: string): Promise<Partial<ConversationReference> | undefined> },
+    private readonly post: (reference: Partial<ConversationReference>, activity: Partial<Activity>) => Promise<void>,
+    private readonly notice: (record: CaseRecord) => Attachment,
+  ) {}
+
+  async send(item: OutboxItem, record: CaseRecord): Promise<void> {
+    if (item.target.kind !== 'teams') throw new Error('not a Teams target');
+    const reference = await this.channels.get(item.target.channel);
+    if (!reference) throw new Error(`no Teams channel is registered as "${item.target.channel}" (write "registrera kanal ${item.target.channel}" in the channel)`);
+    await this.post(reference, { type: 'message', attachments: [this.notice(record)] });
   }
 }

@@ -34,6 +34,11 @@ export class DeliveryWorker {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
   }
 
+  /** Replaces the sender for one kind of target (Teams is set up once the adapter exists). */
+  setSender(kind: OutboxItem['target']['kind'], sender: Sender): void {
+    this.options.senders[kind] = sender;
+  }
+
   /** Puts a new case's deliveries in the outbox and tries them at once. */
   async caseCreated(reference: string): Promise<void> {
     const record = await this.options.cases.get(reference);

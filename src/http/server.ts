@@ -5,7 +5,7 @@
  */
 import restify, { type Request, type Response } from 'restify';
 import { z } from 'zod';
-import type { CloudAdapter, ActivityHandler } from 'botbuilder';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from '../logger.js';
 
 export interface ReadinessCheck {
@@ -15,7 +15,8 @@ export interface ReadinessCheck {
 
 export interface ServerOptions {
   adapter: CloudAdapter;
-  bot: ActivityHandler;
+  /** Runs a turn: the bot, or a router in front of several. */
+  bot: { run(context: TurnContext): Promise<void> };
   logger: Logger;
   maxBodyBytes: number;
   readiness: ReadinessCheck[];

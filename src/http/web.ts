@@ -88,6 +88,10 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
     '/widget.js': { file: publicFile('widget.js'), type: 'text/javascript; charset=utf-8', maxAge: 300 },
     '/widget.css': { file: publicFile('widget.css'), type: 'text/css; charset=utf-8', maxAge: 300 },
     '/webchat/webchat.js': { file: webChatBundle, type: 'text/javascript; charset=utf-8', maxAge: 86400 },
+    // The staff page: plain files; everything it shows comes from /staff/api behind sign-in.
+    '/staff/': { file: publicFile('staff/index.html'), type: 'text/html; charset=utf-8', maxAge: 0 },
+    '/staff/staff.js': { file: publicFile('staff/staff.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
+    '/staff/staff.css': { file: publicFile('staff/staff.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
   };
   for (const [route, { file, type, maxAge }] of Object.entries(staticFiles)) {
     server.get(route, async (req: Request, res: Response) => {
@@ -103,6 +107,17 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
     if (!existsSync(file)) return sendError(res, 404, 'NotFound', `No widget texts for "${lang}".`);
     res.header('cache-control', 'public, max-age=300');
     res.json({ lang, strings: parseYaml(readFileSync(file, 'utf8')) as unknown });
+  });
+
+  // The staff page's texts: locales/<lang>/staff-page.yaml as JSON.
+  server.get('/staff/strings', async (req: Request, res: Response) => {
+    const lang = languageFolder(options.localesDir, new URL(req.url ?? '/', 'http://x').searchParams.get('lang'), options.defaultLocale);
+    const file = path.join(options.localesDir, lang, 'staff-page.yaml');
+    if (!existsSync(file)) return sendError(res, 404, 'NotFound', `No staff page texts for "${lang}".`);
+    res.json({ lang, strings: parseYaml(readFileSync(file, 'utf8')) as unknown });
+  });
+  server.get('/staff', async (_req: Request, res: Response) => {
+    res.redirect(301, '/staff/', () => undefined);
   });
 
   // Privacy and accessibility pages: markdown from locales/, into public/page.html.

@@ -9,22 +9,17 @@ import type restify from 'restify';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
-import type { Activity, TranscriptStore } from 'botbuilder';
-import { verifyChain, type AuditAction, type AuditEntry, type AuditLog } from '../core/audit.js';
-import type { CaseRecord, CaseStore } from '../core/cases.js';
-import type { OutboxStore } from '../core/delivery.js';
-import { caseOrganisations, mayChangeCase, mayReadAudit, mayReadCase, type StaffIdentity } from '../core/staff/access.js';
-import { REFERENCE_PATTERN } from '../core/cases.js';
+import { verifyChain } from '../core/audit.js';
+import type { CaseRecord } from '../core/cases.js';
+import { mayReadAudit, type StaffIdentity } from '../core/staff/access.js';
 import type { Logger } from '../logger.js';
 import type { StaffAccounts } from './accounts.js';
+import { StaffError, caseAsText, type StaffService } from './service.js';
 
 export const STAFF_COOKIE = 'nv_staff';
 
 export interface StaffRoutesOptions {
-  cases: CaseStore;
-  transcripts: TranscriptStore;
-  outbox: OutboxStore;
-  audit: AuditLog;
+  service: StaffService;
   accounts: StaffAccounts;
   sessionSecret: string;
   sessionHours: number;
@@ -55,18 +50,6 @@ function query(req: Request): Record<string, string> {
   return Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
 }
 
-/** The whole transcript of a conversation (the store pages it). */
-async function wholeTranscript(store: TranscriptStore, channelId: string, conversationId: string): Promise<Partial<Activity>[]> {
-  const all: Partial<Activity>[] = [];
-  let token: string | undefined;
-  do {
-    const page = await store.getTranscriptActivities(channelId, conversationId, token);
-    all.push(...page.items);
-    token = page.continuationToken || undefined;
-  } while (token);
-  return all;
-}
-
 /** What a case list shows: no answers, no summary text. */
 function listItem(record: CaseRecord) {
   return {
@@ -82,35 +65,12 @@ function listItem(record: CaseRecord) {
   };
 }
 
-/** The case as text to paste into a record system. */
-function caseAsText(record: CaseRecord): string {
-  const lines = [
-    `Referens: ${record.reference}`,
-    `Skapad: ${record.createdAt}`,
-    `Status: ${record.status}${record.takenBy ? ` (${record.takenBy.name})` : ''}`,
-    '',
-    record.summaryText,
-  ];
-  for (const e of record.events ?? []) lines.push('', `${e.at} ${e.action} av ${e.byName}${e.note ? `: ${e.note}` : ''}`);
-  return lines.join('\n');
-}
-
 export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptions): void {
-  const { cases, transcripts, outbox, audit, accounts, logger } = options;
+  const { service, accounts, logger } = options;
   const key = new TextEncoder().encode(options.sessionSecret);
   const secureCookie = (req: Request) => req.isSecure() || req.headers['x-forwarded-proto'] === 'https';
-
-  const record = (staff: StaffIdentity | undefined, req: Request, action: AuditAction, outcome: AuditEntry['outcome'], target?: string, targetOrganisations?: string[]) =>
-    audit.append({
-      at: new Date().toISOString(),
-      actor: staff?.id ?? 'anonymous',
-      ...(staff ? { actorOrganisation: staff.organisationId } : {}),
-      action,
-      ...(target ? { target } : {}),
-      ...(targetOrganisations ? { targetOrganisations } : {}),
-      outcome,
-      from: req.socket.remoteAddress ?? 'unknown',
-    });
+  const from = (req: Request) => req.socket.remoteAddress ?? 'unknown';
+  const reference = (req: Request) => String(req.params['reference'] ?? '');
 
   const signedIn = async (req: Request): Promise<StaffIdentity> => {
     const token = parseCookie(req.headers.cookie ?? '')[STAFF_COOKIE];
@@ -126,31 +86,13 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
     }
   };
 
-  /** The case, if this member of staff may read it; refusals are audited. */
-  const caseFor = async (staff: StaffIdentity, req: Request, action: AuditAction): Promise<CaseRecord> => {
-    const reference = String(req.params['reference'] ?? '');
-    if (!REFERENCE_PATTERN.test(reference)) throw new HttpError(400, 'BadRequest', 'A case reference looks like NV-2026-000123.');
-    const found = await cases.get(reference);
-    if (!found) {
-      await record(staff, req, action, 'denied', reference);
-      throw new HttpError(404, 'NotFound', `There is no case ${reference}.`);
-    }
-    const allowed = action === 'case.take' || action === 'case.close' ? mayChangeCase(staff, found) : mayReadCase(staff, found);
-    if (!allowed) {
-      await record(staff, req, action, 'denied', reference, caseOrganisations(found));
-      logger.warn({ actor: staff.id, organisation: staff.organisationId, reference, action }, 'staff access to another organisation\'s case refused');
-      throw new HttpError(403, 'Forbidden', 'This case was not sent to your organisation.');
-    }
-    return found;
-  };
-
   const handle =
     (fn: (req: Request, res: Response) => Promise<void>) =>
     async (req: Request, res: Response): Promise<void> => {
       try {
         await fn(req, res);
       } catch (err) {
-        if (err instanceof HttpError) {
+        if (err instanceof HttpError || err instanceof StaffError) {
           res.status(err.status);
           res.json({ error: { code: err.code, message: err.message } });
           return;
@@ -168,7 +110,7 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
       if (!body.success) throw new HttpError(400, 'BadRequest', 'Send { "email": …, "password": … }.');
       const staff = await accounts.check(body.data.email, body.data.password);
       if (!staff) {
-        await audit.append({ at: new Date().toISOString(), actor: body.data.email.toLowerCase().slice(0, 200), action: 'login.failed', outcome: 'denied', from: req.socket.remoteAddress ?? 'unknown' });
+        await service.audit.append({ at: new Date().toISOString(), actor: body.data.email.toLowerCase().slice(0, 200), action: 'login.failed', outcome: 'denied', from: from(req) });
         throw new HttpError(401, 'Unauthorized', 'Wrong e-mail or password, or the account is disabled.');
       }
       const token = await new SignJWT({ name: staff.name, org: staff.organisationId, role: staff.role })
@@ -182,7 +124,7 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
         'Set-Cookie',
         serializeCookie(STAFF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookie(req), path: '/staff', maxAge: options.sessionHours * 3600 }),
       );
-      await record(staff, req, 'login', 'allowed');
+      await service.record(staff, from(req), 'login', 'allowed');
       res.json(staff);
     }),
   );
@@ -208,16 +150,15 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
       const staff = await signedIn(req);
       const q = listQuery.safeParse(query(req));
       if (!q.success) throw new HttpError(400, 'BadRequest', `Filter not understood: ${q.error.issues[0]!.path.join('.')} ${q.error.issues[0]!.message}.`);
-      const { status, urgent, municipality, from, to } = q.data;
-      const visible = (await cases.list())
-        .filter((c) => mayReadCase(staff, c))
-        .filter((c) => !status || c.status === status)
-        .filter((c) => !urgent || c.urgent === (urgent === 'true'))
-        .filter((c) => !municipality || c.municipality?.id === municipality || c.municipality?.scbCode === municipality)
-        .filter((c) => !from || c.createdAt.slice(0, 10) >= from)
-        .filter((c) => !to || c.createdAt.slice(0, 10) <= to)
-        .reverse();
-      await record(staff, req, 'case.list', 'allowed', new URL(req.url ?? '/', 'http://x').search || '(all)', [staff.organisationId]);
+      const { status, urgent, municipality, from: since, to } = q.data;
+      const filter = {
+        ...(status ? { status } : {}),
+        ...(urgent ? { urgent: urgent === 'true' } : {}),
+        ...(municipality ? { municipality } : {}),
+        ...(since ? { from: since } : {}),
+        ...(to ? { to } : {}),
+      };
+      const visible = await service.list(staff, filter, from(req), new URL(req.url ?? '/', 'http://x').search || '(all)');
       res.json({ cases: visible.map(listItem) });
     }),
   );
@@ -226,42 +167,16 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
     '/staff/api/cases/:reference',
     handle(async (req, res) => {
       const staff = await signedIn(req);
-      const found = await caseFor(staff, req, 'case.read');
-      const [transcript, deliveries] = await Promise.all([
-        wholeTranscript(transcripts, found.conversation.channelId, found.conversation.conversationId),
-        outbox.forCase(found.reference),
-      ]);
-      await record(staff, req, 'case.read', 'allowed', found.reference, caseOrganisations(found));
-      await record(staff, req, 'transcript.read', 'allowed', found.reference, caseOrganisations(found));
-      res.json({
-        case: found,
-        transcript: transcript
-          .filter((a) => a.type === 'message')
-          .map((a) => ({ at: a.timestamp, from: a.from?.role === 'bot' ? 'assistant' : 'resident', text: a.text ?? '', ...(a.value ? { value: a.value } : {}) })),
-        deliveries: deliveries.filter((d) => d.organisationId === staff.organisationId),
-      });
+      res.json(await service.read(staff, reference(req), from(req)));
     }),
   );
 
   const change = (action: 'case.take' | 'case.close') =>
     handle(async (req, res) => {
       const staff = await signedIn(req);
-      const found = await caseFor(staff, req, action);
       const body = closeBody.safeParse(req.body ?? {});
       if (!body.success) throw new HttpError(400, 'BadRequest', 'A note is text of at most 4000 characters.');
-      if (action === 'case.close' && found.status === 'closed') throw new HttpError(409, 'Conflict', 'The case is already closed.');
-      const at = new Date().toISOString();
-      const updated = await cases.update(found.reference, (c) => ({
-        ...c,
-        status: action === 'case.take' ? 'taken' : 'closed',
-        ...(action === 'case.take' ? { takenBy: { id: staff.id, name: staff.name, organisationId: staff.organisationId } } : {}),
-        events: [
-          ...(c.events ?? []),
-          { at, action: action === 'case.take' ? 'taken' : 'closed', by: staff.id, byName: staff.name, organisationId: staff.organisationId, ...(body.data.note ? { note: body.data.note } : {}) },
-        ],
-      }));
-      await record(staff, req, action, 'allowed', found.reference, caseOrganisations(found));
-      res.json({ case: updated });
+      res.json({ case: await service.change(staff, reference(req), action, body.data.note, from(req)) });
     });
   server.post('/staff/api/cases/:reference/take', change('case.take'));
   server.post('/staff/api/cases/:reference/close', change('case.close'));
@@ -270,8 +185,7 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
     '/staff/api/cases/:reference/export',
     handle(async (req, res) => {
       const staff = await signedIn(req);
-      const found = await caseFor(staff, req, 'case.export');
-      await record(staff, req, 'case.export', 'allowed', found.reference, caseOrganisations(found));
+      const found = await service.export(staff, reference(req), from(req));
       if (query(req)['format'] === 'json') {
         res.header('content-disposition', `attachment; filename="${found.reference}.json"`);
         res.json(found);
@@ -287,14 +201,14 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
     handle(async (req, res) => {
       const staff = await signedIn(req);
       if (!mayReadAudit(staff)) {
-        await record(staff, req, 'audit.read', 'denied');
+        await service.record(staff, from(req), 'audit.read', 'denied');
         throw new HttpError(403, 'Forbidden', 'Only an organisation administrator may read the audit log.');
       }
-      const all = await audit.entries();
+      const all = await service.audit.entries();
       const chain = verifyChain(all);
       const own = all.filter((e) => e.actorOrganisation === staff.organisationId || e.targetOrganisations?.includes(staff.organisationId));
       const exporting = query(req)['format'] === 'jsonl';
-      await record(staff, req, exporting ? 'audit.export' : 'audit.read', 'allowed', undefined, [staff.organisationId]);
+      await service.record(staff, from(req), exporting ? 'audit.export' : 'audit.read', 'allowed', undefined, [staff.organisationId]);
       if (exporting) {
         res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'content-disposition': 'attachment; filename="audit.jsonl"' });
         res.end(own.map((e) => JSON.stringify(e)).join('\n') + '\n');

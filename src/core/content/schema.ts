@@ -155,7 +155,7 @@ const deliverySchema = z.strictObject({
   /** The environment variable holding the webhook's signing secret (secrets never go in this file). */
   webhookSecretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/u, 'must be an environment variable name such as KIL_WEBHOOK_SECRET').optional(),
   /** A Teams channel registered when the staff app was added to the team. */
-  teamsChannel: idSchema.optional(),
+  teamsChannel: z.string().regex(/^[a-z0-9_-]+$/u, 'use lower-case letters, digits, - and _ (for example "karlstad-bistand")').optional(),
   example: z.boolean().default(false),
 });
 

@@ -1,0 +1,64 @@
+/** What the staff bot says in Teams (locales/sv/teams-bot.yaml), checked at start-up. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ContentError } from '../core/content/load.js';
+import { displayPath } from '../core/display-path.js';
+import { fill } from '../delivery/staff-texts.js';
+
+const text = z.string().min(1);
+const schema = z.strictObject({
+  commandWords: z.strictObject({ newCases: text, open: text, take: text, close: text, help: text, register: text }),
+  help: text,
+  notRegistered: text,
+  notUnderstood: text,
+  needsReference: text,
+  noCases: text,
+  listTitle: text,
+  urgent: text,
+  notFound: text,
+  forbidden: text,
+  alreadyClosed: text,
+  taken: text,
+  closed: text,
+  channelRegistered: text,
+  channelOnlyInTeam: text,
+  card: z.strictObject({
+    newCase: text,
+    created: text,
+    municipality: text,
+    topics: text,
+    sip: text,
+    status: text,
+    statusNew: text,
+    statusTaken: text,
+    statusClosed: text,
+    open: text,
+    take: text,
+    transcript: text,
+    transcriptTitle: text,
+    resident: text,
+    assistant: text,
+    staffPage: text,
+  }),
+});
+export type TeamsBotTexts = z.infer<typeof schema>;
+
+export function loadTeamsBotTexts(localesDir: string): TeamsBotTexts {
+  const file = path.join(localesDir, 'sv', 'teams-bot.yaml');
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ContentError(displayPath(file), '', `cannot be read: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ContentError(displayPath(file), issue.path.join('.'), issue.message);
+  }
+  return parsed.data;
+}
+
+export { fill };

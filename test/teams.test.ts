@@ -1,0 +1,160 @@
+/**
+ * Staff in Microsoft Teams, driven with msteams activities over /api/messages and a loopback fake
+ * Bot Connector: identity from the Entra object id, typed commands, card buttons (Action.Execute
+ * invokes answered in the HTTP response), refusals that are audited, and a new case posted
+ * proactively to a registered channel.
+ */
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { loadTeamsBotTexts } from '../src/teams/bot-texts.js';
+import { createApp, type App } from '../src/app.js';
+import type { CaseRecord } from '../src/core/cases.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { KARLSTAD_BISTAND, KIL_BISTAND, caseDraft } from './helpers/cases.js';
+import { FakeConnector } from './helpers/fake-connector.js';
+import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+
+const ANNA = '00000000-0000-4000-8000-00000000a001'; // Karlstad, from data/staff-teams.yaml
+const STRANGER = '00000000-0000-4000-8000-00000000ffff';
+
+describe('staff in Microsoft Teams', function () {
+  this.timeout(60000);
+  const connector = new FakeConnector();
+  let dir: string;
+  let app: App;
+  let url: string;
+  let karlstadCase: CaseRecord;
+  let kilCase: CaseRecord;
+
+  function activity(objectId: string, extra: Record<string, unknown>): Record<string, unknown> {
+    return {
+      type: 'message',
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      conversation: { id: `a:personal-${objectId}`, conversationType: 'personal', tenantId: 'tenant-test' },
+      from: { id: `29:${objectId}`, aadObjectId: objectId, name: 'Testperson' },
+      recipient: { id: '28:narvard-intake', name: 'Intag' },
+      channelData: { tenant: { id: 'tenant-test' } },
+      locale: 'sv-SE',
+      ...extra,
+    };
+  }
+
+  async function say(objectId: string, text: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const before = connector.calls.length;
+    const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(objectId, { text, ...extra })) });
+    expect(res.status).to.be.oneOf([200, 201, 202]);
+    return JSON.stringify(connector.calls.slice(before).map((c) => c.body));
+  }
+
+  before(async () => {
+    await connector.start();
+    dir = await tempDir('intake-teams-');
+    // Karlstad's elderly care gets new cases in a Teams channel.
+    const contentDir = path.join(dir, 'content');
+    await cp(path.join(REPO_ROOT, 'data'), contentDir, { recursive: true });
+    const file = path.join(contentDir, 'directory.yaml');
+    const yaml = await readFile(file, 'utf8');
+    await writeFile(file, yaml.replace('delivery: { email: bistand@karlstad.example, example: true }', 'delivery: { teamsChannel: karlstad-bistand }'));
+    const config = loadConfig({ DATA_DIR: path.join(dir, 'data'), CONTENT_DIR: contentDir, LOG_LEVEL: 'silent', OUTBOX_INTERVAL_MS: '50', OUTBOX_RETRY_BASE_MS: '20', URGENT_REMINDER_MINUTES: '0' }, REPO_ROOT);
+    app = await createApp({ ...config, port: 0 }, createLogger('silent'));
+    ({ url } = await app.listen());
+    karlstadCase = await app.cases.create(caseDraft([KARLSTAD_BISTAND], { urgent: true }));
+    kilCase = await app.cases.create(caseDraft([KIL_BISTAND], { municipality: { id: 'kil', name: 'Kils kommun', scbCode: '1715' } }));
+  });
+  after(async () => {
+    await app.close();
+    await connector.stop();
+    await removeDir(dir);
+  });
+
+  it('understands exactly the commands the Teams app suggests (locales/sv/teams.yaml)', async () => {
+    const suggested = (parse(await readFile(path.join(REPO_ROOT, 'locales', 'sv', 'teams.yaml'), 'utf8')) as { commands: Array<{ title: string }> }).commands.map((c) => c.title.split(' <')[0]);
+    const words = Object.values(loadTeamsBotTexts(path.join(REPO_ROOT, 'locales')).commandWords);
+    for (const title of suggested) expect(words, `"${title}" from teams.yaml`).to.include(title);
+  });
+
+  it('refuses someone who is not registered staff, and says how to get access', async () => {
+    const reply = await say(STRANGER, 'nya ärenden');
+    expect(reply).to.include('Du finns inte med bland personalen');
+    expect(reply).to.include(STRANGER);
+    const last = (await app.audit.entries()).at(-1)!;
+    expect(last).to.include({ outcome: 'denied', actor: 'anonymous' });
+  });
+
+  it('lists new cases of the staff member\'s organisation only, and opens one with its summary', async () => {
+    const list = await say(ANNA, 'nya ärenden');
+    expect(list).to.include('application/vnd.microsoft.card.adaptive');
+    expect(list).to.include(karlstadCase.reference);
+    expect(list).not.to.include(kilCase.reference);
+    const opened = await say(ANNA, `öppna ${karlstadCase.reference}`);
+    expect(opened).to.include('BRÅDSKANDE');
+    expect(opened).to.include('Jag bor ensam och trappan är svår.');
+    const entries = (await app.audit.entries()).slice(-2);
+    expect(entries.map((e) => [e.action, e.outcome, e.from])).to.deep.equal([
+      ['case.read', 'allowed', 'teams'],
+      ['transcript.read', 'allowed', 'teams'],
+    ]);
+  });
+
+  it('refuses another organisation\'s case, in Swedish, and audits the attempt', async () => {
+    const reply = await say(ANNA, `öppna ${kilCase.reference}`);
+    expect(reply).to.include('skickades inte till din verksamhet');
+    expect(reply).not.to.include('trappan');
+    const last = (await app.audit.entries()).at(-1)!;
+    expect(last).to.include({ action: 'case.read', outcome: 'denied', target: kilCase.reference, actor: ANNA });
+    expect(await say(ANNA, 'öppna')).to.include('Skriv ärendets referens också');
+    expect(await say(ANNA, 'vad kan du')).to.include('Skriv \\"hjälp\\"');
+  });
+
+  it('takes a case with a card button (an invoke answered with the updated card)', async () => {
+    const res = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        activity(ANNA, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'take', data: { reference: karlstadCase.reference } } } }),
+      ),
+    });
+    expect(res.status).to.equal(200);
+    const body = (await res.json()) as { statusCode: number; type: string; value: { body: Array<{ text?: string }> } };
+    expect(body.statusCode).to.equal(200);
+    expect(body.type).to.equal('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(body.value)).to.include('taget av Anna Exempel');
+    expect((await app.cases.get(karlstadCase.reference))!.status).to.equal('taken');
+  });
+
+  it('closes a case with a note typed after the reference', async () => {
+    expect(await say(ANNA, `stäng ${karlstadCase.reference} Hembesök bokat till tisdag.`)).to.include('är stängt av Anna Exempel');
+    const closed = (await app.cases.get(karlstadCase.reference))!;
+    expect(closed.status).to.equal('closed');
+    expect(closed.events?.at(-1)).to.include({ action: 'closed', note: 'Hembesök bokat till tisdag.', byName: 'Anna Exempel' });
+  });
+
+  it('posts a new case to the channel registered for its contact point', async () => {
+    const channelConversation = '19:karlstad-bistand@thread.tacv2';
+    const registered = await say(ANNA, '<at>Intag</at> registrera kanal karlstad-bistand', {
+      conversation: { id: channelConversation, conversationType: 'channel', isGroup: true, tenantId: 'tenant-test' },
+      channelData: { team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, channel: { id: channelConversation, name: 'Nya ärenden' }, tenant: { id: 'tenant-test' } },
+      entities: [{ type: 'mention', mentioned: { id: '28:narvard-intake', name: 'Intag' }, text: '<at>Intag</at>' }],
+    });
+    expect(registered).to.include('visas nu i den här kanalen');
+
+    const before = connector.calls.length;
+    const record = await app.cases.create(caseDraft([KARLSTAD_BISTAND]));
+    await app.delivery.caseCreated(record.reference);
+    await connector.waitFor(before + 1);
+    const posted = connector.calls.slice(before).find((c) => c.path.startsWith(`/v3/conversations/${encodeURIComponent(channelConversation)}/activities`));
+    expect(posted, 'a proactive post to the channel').to.exist;
+    expect(JSON.stringify(posted!.body)).to.include(record.reference);
+    // The channel notice carries no answers: whoever opens it is checked first.
+    expect(JSON.stringify(posted!.body)).not.to.include('trappan');
+    await new Promise((r) => setTimeout(r, 200));
+    const items = await app.outbox.forCase(record.reference);
+    expect(items.map((i) => [i.target.kind, i.status])).to.deep.equal([['teams', 'delivered']]);
+  });
+});
