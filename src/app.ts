@@ -19,6 +19,7 @@ import { loadStaffTexts } from './delivery/staff-texts.js';
 import { StaffAccounts } from './staff/accounts.js';
 import { addStaffRoutes } from './staff/routes.js';
 import { StaffService } from './staff/service.js';
+import { StaffSessions } from './staff/sessions.js';
 import { StaffTeamsBot } from './teams/staff-bot.js';
 import { TeamsStaffDirectory } from './teams/staff-directory.js';
 import { TeamsChannels } from './teams/channels.js';
@@ -187,9 +188,10 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const teamsTexts = loadTeamsBotTexts(config.localesDir);
   const channels = new TeamsChannels(config.dataDir);
+  const entraStaff = TeamsStaffDirectory.load(config.contentDir, stack.content.directory);
   const staffBot = new StaffTeamsBot({
     service: stack.staff,
-    people: TeamsStaffDirectory.load(config.contentDir, stack.content.directory),
+    people: entraStaff,
     channels,
     directory: stack.content.directory,
     texts: teamsTexts,
@@ -214,11 +216,20 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     authenticationRequired: Boolean(config.bot.appId),
   });
 
+  // Local accounts and members of the Entra staff list (data/staff-teams.yaml) sign in to the staff page.
+  const sessions = new StaffSessions(
+    await persistentSecret(config.staff.sessionSecret, path.join(config.dataDir, 'staff', 'session-secret')),
+    config.staff.sessionHours,
+    async (subject, source) => {
+      if (source === 'entra') return entraStaff.find(subject);
+      const account = await stack.accounts.get(subject);
+      return account && !account.disabled ? { id: account.id, name: account.name, organisationId: account.organisationId, role: account.role } : undefined;
+    },
+  );
   addStaffRoutes(server, {
     service: stack.staff,
     accounts: stack.accounts,
-    sessionSecret: await persistentSecret(config.staff.sessionSecret, path.join(config.dataDir, 'staff', 'session-secret')),
-    sessionHours: config.staff.sessionHours,
+    sessions,
     logger,
   });
   stack.delivery.start();

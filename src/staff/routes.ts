@@ -6,8 +6,6 @@
  */
 import type { Request, Response } from 'restify';
 import type restify from 'restify';
-import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
-import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { verifyChain } from '../core/audit.js';
 import type { CaseRecord } from '../core/cases.js';
@@ -15,14 +13,14 @@ import { mayReadAudit, type StaffIdentity } from '../core/staff/access.js';
 import type { Logger } from '../logger.js';
 import type { StaffAccounts } from './accounts.js';
 import { StaffError, caseAsText, type StaffService } from './service.js';
+import type { StaffSessions } from './sessions.js';
 
-export const STAFF_COOKIE = 'nv_staff';
+export { STAFF_COOKIE } from './sessions.js';
 
 export interface StaffRoutesOptions {
   service: StaffService;
   accounts: StaffAccounts;
-  sessionSecret: string;
-  sessionHours: number;
+  sessions: StaffSessions;
   logger: Logger;
 }
 
@@ -66,24 +64,14 @@ function listItem(record: CaseRecord) {
 }
 
 export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptions): void {
-  const { service, accounts, logger } = options;
-  const key = new TextEncoder().encode(options.sessionSecret);
-  const secureCookie = (req: Request) => req.isSecure() || req.headers['x-forwarded-proto'] === 'https';
+  const { service, accounts, sessions, logger } = options;
   const from = (req: Request) => req.socket.remoteAddress ?? 'unknown';
   const reference = (req: Request) => String(req.params['reference'] ?? '');
 
   const signedIn = async (req: Request): Promise<StaffIdentity> => {
-    const token = parseCookie(req.headers.cookie ?? '')[STAFF_COOKIE];
-    if (!token) throw new HttpError(401, 'Unauthorized', 'Sign in first.');
-    try {
-      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: 'narvard-intake/staff' });
-      const account = await accounts.get(String(payload.sub));
-      // A disabled account loses access at once, also with a session still open.
-      if (!account || account.disabled) throw new Error('account disabled');
-      return { id: account.id, name: account.name, organisationId: account.organisationId, role: account.role };
-    } catch {
-      throw new HttpError(401, 'Unauthorized', 'Your sign-in has ended; sign in again.');
-    }
+    const staff = await sessions.read(req);
+    if (!staff) throw new HttpError(401, 'Unauthorized', req.headers.cookie?.includes('nv_staff=') ? 'Your sign-in has ended; sign in again.' : 'Sign in first.');
+    return staff;
   };
 
   const handle =
@@ -113,17 +101,7 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
         await service.audit.append({ at: new Date().toISOString(), actor: body.data.email.toLowerCase().slice(0, 200), action: 'login.failed', outcome: 'denied', from: from(req) });
         throw new HttpError(401, 'Unauthorized', 'Wrong e-mail or password, or the account is disabled.');
       }
-      const token = await new SignJWT({ name: staff.name, org: staff.organisationId, role: staff.role })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(staff.id)
-        .setIssuer('narvard-intake/staff')
-        .setIssuedAt()
-        .setExpirationTime(`${options.sessionHours}h`)
-        .sign(key);
-      res.header(
-        'Set-Cookie',
-        serializeCookie(STAFF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookie(req), path: '/staff', maxAge: options.sessionHours * 3600 }),
-      );
+      await sessions.issue(req, res, staff, 'local');
       await service.record(staff, from(req), 'login', 'allowed');
       res.json(staff);
     }),
@@ -132,7 +110,7 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
   server.post(
     '/staff/api/logout',
     handle(async (req, res) => {
-      res.header('Set-Cookie', serializeCookie(STAFF_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: secureCookie(req), path: '/staff', maxAge: 0 }));
+      sessions.clear(req, res);
       res.json({ ok: true });
     }),
   );
