@@ -23,6 +23,8 @@ import { StaffSessions } from './staff/sessions.js';
 import { StaffTeamsBot } from './teams/staff-bot.js';
 import { TeamsStaffDirectory } from './teams/staff-directory.js';
 import { TeamsChannels } from './teams/channels.js';
+import { KitchenTables } from './teams/kitchen-table.js';
+import { CASE_CREATED, ERASE_CONVERSATION } from '../dialogs/intake-dialog.js';
 import { loadTeamsBotTexts } from './teams/bot-texts.js';
 import { noticeCard } from './teams/cards.js';
 import { TeamsSender } from './delivery/senders.js';
@@ -64,6 +66,8 @@ export interface IntakeStack {
   /** Every staff read and change of a case, chained. */
   audit: AuditLog;
   accounts: StaffAccounts;
+  /** Interviews staff hold together with a resident in Teams. */
+  kitchenTables: KitchenTables;
   /** What staff can do with cases, for the staff page and Teams. */
   staff: StaffService;
   /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
@@ -97,6 +101,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   const conversationState = new ConversationState(new LowdbBotStorage(config.dataDir));
 
   const outbox = new LowdbOutbox(config.dataDir);
+  const kitchenTables = new KitchenTables(config.dataDir);
   const audit = new LowdbAuditLog(config.dataDir);
   const accounts = new StaffAccounts(config.dataDir);
   const staffTexts = loadStaffTexts(config.localesDir);
@@ -125,7 +130,8 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     maxMessageLength: config.maxMessageLength,
     retentionDays: config.retentionDays,
     createCase: async (draft) => {
-      const record = await cases.create(draft);
+      const table = draft.conversation.channelId === 'msteams' ? await kitchenTables.get(draft.conversation.conversationId) : undefined;
+      const record = await cases.create(table ? { ...draft, assistedBy: table.staff } : draft);
       // Into the outbox before the person is told it is sent: a crash after this still delivers it.
       await delivery.caseCreated(record.reference);
       logger.info({ reference: record.reference, urgent: record.urgent, topics: record.topics, sip: record.sipSuggested }, 'case created');
@@ -147,7 +153,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     // Outermost first: one turn per conversation at a time, then erase (after the logger), then the logger.
     adapter.use(new SerializeTurns());
     adapter.use(new EraseTranscript(transcripts));
-    adapter.use(new SafeTranscriptLogger(transcripts));
+    adapter.use(new SafeTranscriptLogger(transcripts, async (context) => (await kitchenTables.get(context.activity.conversation.id)) !== undefined));
     adapter.onTurnError = async (context: TurnContext, error: Error) => {
       const { channelId, conversation } = context.activity;
       logger.error(
@@ -162,7 +168,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     };
   };
   const staff = new StaffService(cases, transcripts, outbox, audit, logger);
-  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, attach };
+  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -196,8 +202,21 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     directory: stack.content.directory,
     texts: teamsTexts,
     publicUrl,
+    startInterview: async (context, staff) => {
+      await stack.kitchenTables.start(context.activity.conversation.id, staff);
+      await stack.bot.run(context);
+    },
   });
-  const router = { run: (context: TurnContext) => (context.activity.channelId === 'msteams' ? staffBot.run(context) : stack.bot.run(context)) };
+  const router = {
+    run: async (context: TurnContext) => {
+      if (context.activity.channelId !== 'msteams') return stack.bot.run(context);
+      const conversationId = context.activity.conversation.id;
+      if (!(await stack.kitchenTables.get(conversationId))) return staffBot.run(context);
+      // A kitchen-table interview: the resident's intake, until it ends in a case or in nothing.
+      await stack.bot.run(context);
+      if (context.turnState.get(CASE_CREATED) || context.turnState.get(ERASE_CONVERSATION)) await stack.kitchenTables.end(conversationId);
+    },
+  };
   stack.delivery.setSender(
     'teams',
     new TeamsSender(

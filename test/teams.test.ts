@@ -15,6 +15,7 @@ import type { CaseRecord } from '../src/core/cases.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { KARLSTAD_BISTAND, KIL_BISTAND, caseDraft } from './helpers/cases.js';
+import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { FakeConnector } from './helpers/fake-connector.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
@@ -156,5 +157,22 @@ describe('staff in Microsoft Teams', function () {
     await new Promise((r) => setTimeout(r, 200));
     const items = await app.outbox.forCase(record.reference);
     expect(items.map((i) => [i.target.kind, i.status])).to.deep.equal([['teams', 'delivered']]);
+  });
+
+  it('runs a kitchen-table interview with a resident in the staff member\'s chat; the case is marked staff-assisted', async () => {
+    const CECILIA = '00000000-0000-4000-8000-00000000a002'; // Region Värmland in data/staff-teams.yaml
+    const started = await say(CECILIA, 'nytt samtal');
+    expect(started).to.include('Nu börjar samtalet med invånaren');
+    expect(started).to.include('Vill du fortsätta?');
+    for (const answer of [...SELF_ANSWERS, ...CONFIRM_AND_SHARE]) await say(CECILIA, answer);
+    const cases = await app.cases.list();
+    const assisted = cases.find((c) => c.conversation.channelId === 'msteams');
+    expect(assisted, 'a case from the Teams chat').to.exist;
+    expect(assisted!.assistedBy).to.deep.include({ name: 'Cecilia Testsson', organisationId: 'region_varmland' });
+    // The interview is over: the chat is the staff bot again, and the resident's answers were kept as a transcript.
+    expect(await say(CECILIA, 'hjälp')).to.include('Det här kan du skriva');
+    const transcript = await app.transcripts.getTranscriptActivities('msteams', assisted!.conversation.conversationId);
+    expect(transcript.items.some((a) => a.text === 'Att kunna bo kvar hemma och träffa mina barnbarn.')).to.equal(true);
+    expect((await app.audit.entries()).some((e) => e.action === 'interview.start' && e.actor === CECILIA)).to.equal(true);
   });
 });

@@ -51,10 +51,18 @@ export class EraseTranscript implements Middleware {
 }
 
 export class SafeTranscriptLogger extends TranscriptLoggerMiddleware {
+  constructor(
+    store: TranscriptStore,
+    /** Whether a Teams turn belongs to a resident's interview (a kitchen-table conversation). */
+    private readonly isInterviewInTeams: (context: TurnContext) => Promise<boolean> = async () => false,
+  ) {
+    super(store);
+  }
+
   override async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    // Staff in Teams read case summaries: those chats are not residents' transcripts; the audit
-    // log records what they read.
-    if (context.activity?.channelId === 'msteams') return next();
+    // Staff in Teams read case summaries: those chats are not residents' transcripts (the audit log
+    // records what they read), unless the chat is an interview held together with a resident.
+    if (context.activity?.channelId === 'msteams' && !(await this.isInterviewInTeams(context))) return next();
     // botbuilder-js #3768: the logger reads activity.from.role and crashes when `from` is missing.
     if (context.activity && !context.activity.from) context.activity.from = { id: 'unknown', name: 'unknown' };
     return super.onTurn(context, next);

@@ -16,6 +16,7 @@ export type AuditAction =
   | 'case.export'
   | 'audit.read'
   | 'audit.export'
+  | 'interview.start'
   | 'account.add'
   | 'account.disable';
 

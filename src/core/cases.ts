@@ -33,6 +33,8 @@ export interface NewCase {
   summaryText: string;
   /** Where the conversation took place, to read its transcript. */
   conversation: { channelId: string; conversationId: string };
+  /** A member of staff ran the interview together with the resident (a kitchen-table conversation). */
+  assistedBy?: { id: string; name: string; organisationId: string };
 }
 
 export type CaseStatus = 'new' | 'taken' | 'closed';

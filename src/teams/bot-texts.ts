@@ -9,7 +9,7 @@ import { fill } from '../delivery/staff-texts.js';
 
 const text = z.string().min(1);
 const schema = z.strictObject({
-  commandWords: z.strictObject({ newCases: text, open: text, take: text, close: text, help: text, register: text }),
+  commandWords: z.strictObject({ newCases: text, open: text, take: text, close: text, help: text, register: text, interview: text }),
   help: text,
   notRegistered: text,
   notUnderstood: text,
@@ -24,6 +24,8 @@ const schema = z.strictObject({
   closed: text,
   channelRegistered: text,
   channelOnlyInTeam: text,
+  interviewStarted: text,
+  interviewOnlyInChat: text,
   card: z.strictObject({
     newCase: text,
     created: text,

@@ -23,6 +23,8 @@ export interface StaffBotOptions {
   directory: Directory;
   texts: TeamsBotTexts;
   publicUrl: string;
+  /** Starts a kitchen-table interview in this chat: the resident's intake takes over the turn. */
+  startInterview(context: TurnContext, staff: StaffIdentity): Promise<void>;
 }
 
 type Command = keyof TeamsBotTexts['commandWords'];
@@ -84,6 +86,16 @@ export class StaffTeamsBot extends TeamsActivityHandler {
     const staff = await this.identify(context);
     if (!staff) return;
     const { service } = this.options;
+    if (parsed.command === 'interview') {
+      if (context.activity.conversation?.conversationType === 'channel') {
+        await context.sendActivity(t.interviewOnlyInChat);
+        return;
+      }
+      await service.record(staff, 'teams', 'interview.start', 'allowed', `teams:${context.activity.conversation.id}`, [staff.organisationId]);
+      await context.sendActivity(t.interviewStarted);
+      await this.options.startInterview(context, staff);
+      return;
+    }
     if (parsed.command === 'newCases') {
       const cases = await service.list(staff, { status: 'new' }, 'teams', 'status=new');
       const organisation = this.organisationName(staff.organisationId);
