@@ -20,6 +20,7 @@ import { StaffAccounts } from './staff/accounts.js';
 import { addStaffRoutes } from './staff/routes.js';
 import { StaffService } from './staff/service.js';
 import { StaffSessions } from './staff/sessions.js';
+import { addStaffAdminRoutes } from './staff/admin-routes.js';
 import { StaffTeamsBot } from './teams/staff-bot.js';
 import { TeamsStaffDirectory } from './teams/staff-directory.js';
 import { TeamsChannels } from './teams/channels.js';
@@ -251,6 +252,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     sessions,
     logger,
   });
+  addStaffAdminRoutes(server, { service: stack.staff, accounts: stack.accounts, sessions, logger });
   stack.delivery.start();
 
   addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale });

@@ -191,6 +191,27 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     expect(broken).to.deep.include({ ok: false, brokenAt: 4 });
   });
 
+  it('lets an organisation admin manage their own staff, and nobody else\'s', async () => {
+    const admin = (await signIn(people.karlstadAdmin.email)).session!;
+    const staff = (await signIn(people.karlstadStaff.email)).session!;
+    expect((await get(staff, '/staff/api/accounts')).status).to.equal(403);
+    const created = await post(admin, '/staff/api/accounts', { email: 'Ny.Kollega@karlstad.test', name: 'Ny Kollega', password: PASSWORD });
+    expect(created.status).to.equal(201);
+    expect((await signIn('ny.kollega@karlstad.test')).body).to.deep.include({ organisationId: 'karlstad', role: 'staff' });
+    const list = (await (await get(admin, '/staff/api/accounts')).json()) as { accounts: Array<{ id: string }> };
+    expect(list.accounts.map((a) => a.id)).to.include('ny.kollega@karlstad.test');
+    expect(list.accounts.map((a) => a.id)).not.to.include(people.kilStaff.email);
+    expect((await post(admin, '/staff/api/accounts', { email: 'kort@karlstad.test', name: 'Kort', password: 'kort' })).status).to.equal(400);
+    // Another organisation's account can neither be taken over nor disabled.
+    expect((await post(admin, '/staff/api/accounts', { email: people.kilStaff.email, name: 'Kapad', password: PASSWORD })).status).to.equal(403);
+    expect((await post(admin, `/staff/api/accounts/${encodeURIComponent(people.kilStaff.email)}/disable`)).status).to.equal(403);
+    expect((await signIn(people.kilStaff.email)).status).to.equal(200);
+    expect((await post(admin, `/staff/api/accounts/${encodeURIComponent('ny.kollega@karlstad.test')}/disable`)).status).to.equal(200);
+    expect((await signIn('ny.kollega@karlstad.test')).status).to.equal(401);
+    const entries = (await app.audit.entries()).filter((e) => e.action === 'account.add' || e.action === 'account.disable');
+    expect(entries.map((e) => `${e.action} ${e.outcome}`)).to.include.members(['account.add allowed', 'account.add denied', 'account.disable denied', 'account.disable allowed']);
+  });
+
   it('adds and disables accounts from the command line; a disabled account loses access at once', async () => {
     const run = (args: string[], input: string) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
