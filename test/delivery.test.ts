@@ -191,6 +191,8 @@ describe('delivery of new cases (outbox, e-mail, webhook)', function () {
     expect(h!.idempotencyKey).to.be.a('string');
 
     // The region's contact point has only an example address: skipped, visibly, never sent.
+    // (The receiver has the request a moment before the outbox records the delivery.)
+    await until(async () => (await app!.outbox.forCase(record.reference)).every((i) => i.status !== 'pending'), 'the outbox to record the deliveries');
     const items = await app.outbox.forCase(record.reference);
     expect(items.map((i) => [i.organisationId, i.target.kind, i.status]).sort()).to.deep.equal([
       ['karlstad', 'email', 'delivered'],
