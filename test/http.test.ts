@@ -130,10 +130,14 @@ describe('the HTTP service', function () {
     running = await start();
     const conversationId = `http-${randomUUID()}`;
     await post(running.url, activity(connector, conversationId, { type: 'conversationUpdate', membersAdded: [{ id: 'resident-1' }] }));
+    // A slow connector keeps the first turn busy; the second message (a double click) arrives
+    // during it and must wait for it, not overtake it or overwrite its state.
+    connector.delayMs = 100;
     const first = post(running.url, activity(connector, conversationId, { text: 'ja' }));
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 40));
     const second = post(running.url, activity(connector, conversationId, { text: 'för mig själv' }));
     const statuses = (await Promise.all([first, second])).map((r) => r.status);
+    connector.delayMs = 0;
     expect(statuses.every((s) => s >= 200 && s < 300)).to.equal(true);
     // The next answer is taken as the municipality: only possible if both earlier answers were kept.
     const before = connector.calls.length;

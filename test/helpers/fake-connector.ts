@@ -20,6 +20,8 @@ export class FakeConnector {
 
   /** Where the bot should send replies (use as the activity's serviceUrl). */
   url = '';
+  /** Answer each call after this many ms (a slow connector keeps a turn busy). */
+  delayMs = 0;
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
@@ -33,8 +35,10 @@ export class FakeConnector {
           authorization: req.headers.authorization,
           body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
         });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: `reply-${++this.nextId}` }));
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: `reply-${++this.nextId}` }));
+        }, this.delayMs);
         this.waiters = this.waiters.filter((w) => {
           if (this.calls.length < w.count) return true;
           w.resolve();
