@@ -2,7 +2,7 @@
  * Composition: content, stores, engine, bot, adapter and HTTP server, wired from one AppConfig.
  * Used by `npm start`, the terminal chat and the tests, so all of them run the same bot.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type BotAdapter, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, EventFactory, type BotAdapter, type TurnContext } from 'botbuilder';
 import type restify from 'restify';
 import type { AppConfig } from './config.js';
 import { loadContent, type Content } from './core/content/load.js';
@@ -18,6 +18,7 @@ import { EmailSender, UnavailableSender, WebhookSender } from './delivery/sender
 import { loadStaffTexts } from './delivery/staff-texts.js';
 import { StaffAccounts } from './staff/accounts.js';
 import { addStaffRoutes } from './staff/routes.js';
+import { addEntraSignIn } from './staff/oidc.js';
 import { StaffService } from './staff/service.js';
 import { StaffSessions } from './staff/sessions.js';
 import { addStaffAdminRoutes } from './staff/admin-routes.js';
@@ -28,7 +29,8 @@ import { KitchenTables } from './teams/kitchen-table.js';
 import { CASE_CREATED, ERASE_CONVERSATION } from '../dialogs/intake-dialog.js';
 import { loadTeamsBotTexts } from './teams/bot-texts.js';
 import { noticeCard } from './teams/cards.js';
-import { TeamsSender } from './delivery/senders.js';
+import { HandoffSender, TeamsSender } from './delivery/senders.js';
+import { ConversationReferences, RememberConversation } from './bot/references.js';
 import { persistentSecret } from './directline/tokens.js';
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
@@ -67,6 +69,8 @@ export interface IntakeStack {
   /** Every staff read and change of a case, chained. */
   audit: AuditLog;
   accounts: StaffAccounts;
+  /** Where each resident's conversation can be reached again (for a live-agent handoff). */
+  references: ConversationReferences;
   /** Interviews staff hold together with a resident in Teams. */
   kitchenTables: KitchenTables;
   /** What staff can do with cases, for the staff page and Teams. */
@@ -103,6 +107,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
 
   const outbox = new LowdbOutbox(config.dataDir);
   const kitchenTables = new KitchenTables(config.dataDir);
+  const references = new ConversationReferences(config.dataDir);
   const audit = new LowdbAuditLog(config.dataDir);
   const accounts = new StaffAccounts(config.dataDir);
   const staffTexts = loadStaffTexts(config.localesDir);
@@ -115,6 +120,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       email: new EmailSender(config.delivery.smtpUrl, config.delivery.mailFrom, publicUrl, staffTexts),
       webhook: new WebhookSender(process.env),
       teams: new UnavailableSender('Teams delivery needs the staff Teams app in the team; until then this waits'),
+      handoff: new UnavailableSender('the handoff is set up with the HTTP service; until then this waits'),
     },
     logger,
     intervalMs: config.delivery.intervalMs,
@@ -153,6 +159,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   const attach = (adapter: BotAdapter) => {
     // Outermost first: one turn per conversation at a time, then erase (after the logger), then the logger.
     adapter.use(new SerializeTurns());
+    adapter.use(new RememberConversation(references));
     adapter.use(new EraseTranscript(transcripts));
     adapter.use(new SafeTranscriptLogger(transcripts, async (context) => (await kitchenTables.get(context.activity.conversation.id)) !== undefined));
     adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -169,7 +176,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     };
   };
   const staff = new StaffService(cases, transcripts, outbox, audit, logger);
-  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, attach };
+  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -237,11 +244,13 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   });
 
   // Local accounts and members of the Entra staff list (data/staff-teams.yaml) sign in to the staff page.
+  const sessionSecret = await persistentSecret(config.staff.sessionSecret, path.join(config.dataDir, 'staff', 'session-secret'));
   const sessions = new StaffSessions(
-    await persistentSecret(config.staff.sessionSecret, path.join(config.dataDir, 'staff', 'session-secret')),
+    sessionSecret,
     config.staff.sessionHours,
     async (subject, source) => {
       if (source === 'entra') return entraStaff.find(subject);
+      if (!config.staff.localAccounts) return undefined;
       const account = await stack.accounts.get(subject);
       return account && !account.disabled ? { id: account.id, name: account.name, organisationId: account.organisationId, role: account.role } : undefined;
     },
@@ -251,7 +260,14 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     accounts: stack.accounts,
     sessions,
     logger,
+    localAccounts: config.staff.localAccounts,
+    entraSignIn: Boolean(config.staff.oidc),
   });
+  if (config.staff.oidc) {
+    addEntraSignIn(server, { ...config.staff.oidc, people: entraStaff, sessions, service: stack.staff, logger, secret: sessionSecret });
+  } else if (!config.staff.localAccounts) {
+    logger.warn('STAFF_LOCAL_ACCOUNTS=false and no STAFF_OIDC_ISSUER: nobody can sign in to the staff page');
+  }
   addStaffAdminRoutes(server, { service: stack.staff, accounts: stack.accounts, sessions, logger });
   stack.delivery.start();
 
@@ -287,6 +303,19 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     addAzureTokenRoute(server, { config: dl, store: stack.directLineStore, logger, knownMunicipality });
   }
   logger.info({ directLine: dl.mode, channel: DIRECT_LINE_CHANNEL_ID, allowedOrigins: dl.allowedOrigins }, 'web chat channel set up');
+
+  // Live-agent handoff in the resident's own conversation: our Direct Line in-process, any other
+  // channel through the Bot Connector.
+  stack.delivery.setSender(
+    'handoff',
+    new HandoffSender(async (channelId, conversationId, handoffContext) => {
+      const reference = await stack.references.get(channelId, conversationId);
+      if (!reference) throw new Error(`the conversation ${channelId}/${conversationId} can no longer be reached`);
+      const logic = async (context: TurnContext) => void (await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContext)));
+      if (channelId === DIRECT_LINE_CHANNEL_ID && directLineAdapter) await directLineAdapter.continueConversation(reference, logic);
+      else await adapter.continueConversationAsync(config.bot.appId ?? '', reference, logic);
+    }),
+  );
 
   return {
     ...stack,

@@ -16,6 +16,17 @@ const positiveInt = (max: number) =>
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/** Where Microsoft Entra ID (or another OpenID provider) sends staff back after signing in. */
+export const ENTRA_CALLBACK_PATH = '/staff/auth/entra/callback';
+
+/** https, or http to this machine only (a test or development provider). */
+function isHttpsOrLoopback(value: string): boolean {
+  // zod runs refinements after a failed format check too: not a URL is said by that check.
+  if (!URL.canParse(value)) return true;
+  const url = new URL(value);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+}
+
 const envSchema = z
   .object({
     PORT: port.default(3978),
@@ -74,6 +85,23 @@ const envSchema = z
     URGENT_REMINDER_MINUTES: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(10_080, 'must be at most 10080 (a week)').default(60),
     STAFF_SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
     STAFF_SESSION_HOURS: positiveInt(24).default(8),
+    STAFF_LOCAL_ACCOUNTS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { message: 'must be true or false' }).default('true')),
+    STAFF_OIDC_ISSUER: z.preprocess(
+      emptyAsUndefined,
+      z
+        .url({ message: 'must be the issuer URL, such as https://login.microsoftonline.com/<tenant id>/v2.0' })
+        .refine((u) => isHttpsOrLoopback(u), 'must be an https URL (http only for a provider on this machine, such as http://127.0.0.1:8080)')
+        .optional(),
+    ),
+    STAFF_OIDC_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+    STAFF_OIDC_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+    STAFF_OIDC_REDIRECT_URI: z.preprocess(
+      emptyAsUndefined,
+      z
+        .url({ message: 'must be a URL such as https://intag.example.se/staff/auth/entra/callback' })
+        .refine((u) => !URL.canParse(u) || new URL(u).pathname.endsWith(ENTRA_CALLBACK_PATH), `must end with ${ENTRA_CALLBACK_PATH}`)
+        .optional(),
+    ),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -83,6 +111,9 @@ const envSchema = z
     };
     for (const name of required[env.NLU_RECOGNIZER] ?? []) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required when NLU_RECOGNIZER is ${env.NLU_RECOGNIZER}` });
+    }
+    if (env.STAFF_OIDC_ISSUER && !env.STAFF_OIDC_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['STAFF_OIDC_CLIENT_ID'], message: 'is required when STAFF_OIDC_ISSUER is set (the application (client) id of the app registration)' });
     }
     if (env.DIRECTLINE_MODE === 'azure' && !env.DIRECTLINE_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['DIRECTLINE_SECRET'], message: 'is required when DIRECTLINE_MODE is azure (the Direct Line secret from the Azure portal)' });
@@ -117,9 +148,24 @@ export interface AppConfig {
   directLine: DirectLineConfig;
   nlu: NluConfig;
   delivery: { smtpUrl?: string; mailFrom: string; intervalMs: number; retryBaseMs: number; urgentReminderMinutes: number };
-  staff: { sessionSecret?: string; sessionHours: number };
+  staff: {
+    sessionSecret?: string;
+    sessionHours: number;
+    /** Local accounts (npm run staff) may sign in at /staff/api/login. */
+    localAccounts: boolean;
+    /** Sign-in with Microsoft Entra ID (OpenID Connect); absent when STAFF_OIDC_ISSUER is not set. */
+    oidc?: StaffOidcConfig;
+  };
   /** The address residents' browsers use, when it differs from the request's own (behind a proxy). */
   publicUrl?: string;
+}
+
+export interface StaffOidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Registered with the provider; when absent, PUBLIC_URL was not set either and each request's own address is used. */
+  redirectUri?: string;
 }
 
 export interface NluConfig {
@@ -199,7 +245,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       retryBaseMs: e.OUTBOX_RETRY_BASE_MS,
       urgentReminderMinutes: e.URGENT_REMINDER_MINUTES,
     },
-    staff: { ...(e.STAFF_SESSION_SECRET ? { sessionSecret: e.STAFF_SESSION_SECRET } : {}), sessionHours: e.STAFF_SESSION_HOURS },
+    staff: {
+      ...(e.STAFF_SESSION_SECRET ? { sessionSecret: e.STAFF_SESSION_SECRET } : {}),
+      sessionHours: e.STAFF_SESSION_HOURS,
+      localAccounts: e.STAFF_LOCAL_ACCOUNTS === 'true',
+      ...(e.STAFF_OIDC_ISSUER && e.STAFF_OIDC_CLIENT_ID
+        ? {
+            oidc: {
+              issuer: e.STAFF_OIDC_ISSUER,
+              clientId: e.STAFF_OIDC_CLIENT_ID,
+              ...(e.STAFF_OIDC_CLIENT_SECRET ? { clientSecret: e.STAFF_OIDC_CLIENT_SECRET } : {}),
+              ...(e.STAFF_OIDC_REDIRECT_URI
+                ? { redirectUri: e.STAFF_OIDC_REDIRECT_URI }
+                : e.PUBLIC_URL
+                  ? { redirectUri: `${e.PUBLIC_URL.replace(/\/+$/u, '')}${ENTRA_CALLBACK_PATH}` }
+                  : {}),
+            },
+          }
+        : {}),
+    },
     nlu: {
       recognizer: e.NLU_RECOGNIZER,
       timeoutMs: e.NLU_TIMEOUT_MS,

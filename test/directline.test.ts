@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { createApp, type App } from '../src/app.js';
@@ -92,6 +92,23 @@ describe('our Direct Line channel (botframework-directlinejs in polling mode)', 
     const times = dl.received.map((a) => Date.parse(String(a.timestamp)));
     expect(times).to.deep.equal([...times].sort((a, b) => a - b));
     expect(new Set(dl.received.map((a) => a.id)).size).to.equal(dl.received.length);
+  });
+
+  it('starts a live-agent handoff (handoff.initiate) in the resident\'s conversation when a contact point asks for it', async () => {
+    const contentDir = path.join(dataDir, 'content');
+    await cp(path.join(REPO_ROOT, 'data'), contentDir, { recursive: true });
+    const file = path.join(contentDir, 'directory.yaml');
+    const yaml = await readFile(file, 'utf8');
+    await writeFile(file, yaml.replace('delivery: { email: bistand@karlstad.example, example: true }', 'delivery: { handoff: true }'));
+    running = await start(path.join(dataDir, 'data'), { CONTENT_DIR: contentDir, OUTBOX_INTERVAL_MS: '50', URGENT_REMINDER_MINUTES: '0' });
+    const token = await generateToken(running.url, { municipality: '1780' });
+    const dl = client(token);
+    await dl.waitUntil((r) => textsOf(r).includes('Vill du fortsätta?'), 'the greeting');
+    await dl.sayAll([...SELF_ANSWERS_KARLSTAD_PRESET, ...CONFIRM_AND_SHARE]);
+    await dl.waitUntil((r) => r.some((a) => a.type === 'event' && a.name === 'handoff.initiate'), 'the handoff event');
+    const handoff = dl.received.find((a) => a.type === 'event' && a.name === 'handoff.initiate')!;
+    expect(handoff.value).to.deep.include({ caseReference: (await running.app.cases.references())[0] });
+    expect((handoff.value as { contact: { contactType: string } }).contact.contactType).to.equal('bistand');
   });
 
   it('greets in the language the page asked for (lättläst svenska, English)', async () => {

@@ -9,7 +9,9 @@ import type { Directory } from './content/schema.js';
 export type DeliveryTarget =
   | { kind: 'email'; to: string }
   | { kind: 'webhook'; url: string; secretEnv?: string }
-  | { kind: 'teams'; channel: string };
+  | { kind: 'teams'; channel: string }
+  /** A handoff.initiate event in the resident's own conversation, for a live-agent system there. */
+  | { kind: 'handoff' };
 
 export type DeliveryStatus =
   /** Waiting for its (next) attempt. */
@@ -48,6 +50,8 @@ export function targetKey(target: DeliveryTarget): string {
       return `webhook:${target.url}`;
     case 'teams':
       return `teams:${target.channel}`;
+    case 'handoff':
+      return 'handoff';
   }
 }
 
@@ -66,6 +70,8 @@ export function outboxItemsFor(record: CaseRecord, directory: Directory, now: Da
       ...[d.email ?? []].flat().map((to): DeliveryTarget => ({ kind: 'email', to })),
       ...(d.webhook ? [{ kind: 'webhook' as const, url: d.webhook, ...(d.webhookSecretEnv ? { secretEnv: d.webhookSecretEnv } : {}) }] : []),
       ...(d.teamsChannel ? [{ kind: 'teams' as const, channel: d.teamsChannel }] : []),
+      // A reminder is for staff, not a second handoff in the resident's conversation.
+      ...(d.handoff && purpose === 'new' ? [{ kind: 'handoff' as const }] : []),
     ];
     for (const target of targets) {
       items.push({

@@ -138,3 +138,23 @@ export class TeamsSender implements Sender {
     await this.post(reference, { type: 'message', attachments: [this.notice(record)] });
   }
 }
+
+/**
+ * A live-agent handoff: the handoff.initiate event (EventFactory) in the resident's own conversation,
+ * carrying the case reference, the contact point and the summary, for a live-agent system (such as
+ * Omnichannel) connected to that channel. Channels without one ignore the event.
+ */
+export class HandoffSender implements Sender {
+  constructor(private readonly post: (channelId: string, conversationId: string, handoffContext: Record<string, unknown>) => Promise<void>) {}
+
+  async send(item: OutboxItem, record: CaseRecord): Promise<void> {
+    if (item.target.kind !== 'handoff') throw new Error('not a handoff target');
+    const recipient = record.recipients.find((r) => r.key === item.recipientKey);
+    await this.post(record.conversation.channelId, record.conversation.conversationId, {
+      caseReference: record.reference,
+      urgent: record.urgent,
+      contact: recipient ? { organisationId: recipient.organisationId, contactType: recipient.contactType, contactName: recipient.contactName } : null,
+      summaryText: record.summaryText,
+    });
+  }
+}

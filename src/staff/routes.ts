@@ -22,6 +22,10 @@ export interface StaffRoutesOptions {
   accounts: StaffAccounts;
   sessions: StaffSessions;
   logger: Logger;
+  /** Local accounts may sign in at /staff/api/login (default true); false: 404 there. */
+  localAccounts?: boolean;
+  /** Sign-in with Microsoft Entra ID is on (/staff/auth/entra, see oidc.ts); for the page's buttons. */
+  entraSignIn?: boolean;
 }
 
 class HttpError extends Error {
@@ -65,6 +69,7 @@ function listItem(record: CaseRecord) {
 
 export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptions): void {
   const { service, accounts, sessions, logger } = options;
+  const localAccounts = options.localAccounts ?? true;
   const from = (req: Request) => req.socket.remoteAddress ?? 'unknown';
   const reference = (req: Request) => String(req.params['reference'] ?? '');
 
@@ -91,9 +96,18 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
       }
     };
 
+  // Which ways of signing in the page should offer.
+  server.get(
+    '/staff/api/signin-options',
+    handle(async (_req, res) => {
+      res.json({ local: localAccounts, entra: options.entraSignIn ?? false });
+    }),
+  );
+
   server.post(
     '/staff/api/login',
     handle(async (req, res) => {
+      if (!localAccounts) throw new HttpError(404, 'NotFound', 'Local accounts are turned off here (STAFF_LOCAL_ACCOUNTS=false); sign in with Microsoft.');
       const body = loginBody.safeParse(req.body);
       if (!body.success) throw new HttpError(400, 'BadRequest', 'Send { "email": …, "password": … }.');
       const staff = await accounts.check(body.data.email, body.data.password);

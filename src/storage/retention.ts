@@ -7,7 +7,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The folders under the data folder whose records expire. */
-export const EXPIRING_FOLDERS = ['state', 'transcripts', 'cases', 'case-keys', 'directline/conversations', 'outbox/done'] as const;
+export const EXPIRING_FOLDERS = ['state', 'transcripts', 'cases', 'case-keys', 'directline/conversations', 'outbox/done', 'references'] as const;
 
 export interface SweepResult {
   removed: number;

@@ -43,7 +43,11 @@ export function caseCard(record: CaseRecord, t: TeamsBotTexts, publicUrl: string
   return CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: VERSION, body: [...facts, ...summary], actions, fallbackText: record.summaryText });
 }
 
-/** A short notice of a new case for a channel: no answers, a button to open it (access is checked then). */
+/**
+ * A short notice of a new case for a channel: no answers. Everyone in a channel could read a summary
+ * posted there without it being audited, so the summary and the conversation come with the buttons,
+ * which check who is asking and write the audit log.
+ */
 export function noticeCard(record: CaseRecord, t: TeamsBotTexts, publicUrl: string): Attachment {
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
@@ -58,6 +62,7 @@ export function noticeCard(record: CaseRecord, t: TeamsBotTexts, publicUrl: stri
     actions: [
       { type: 'Action.Execute', title: t.card.open, verb: 'open', data: { reference: record.reference } },
       { type: 'Action.Execute', title: t.card.take, verb: 'take', data: { reference: record.reference } },
+      { type: 'Action.Execute', title: t.card.transcript, verb: 'transcript', data: { reference: record.reference } },
       { type: 'Action.OpenUrl', title: t.card.staffPage, url: staffLink(publicUrl, record.reference) },
     ],
   });

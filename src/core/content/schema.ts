@@ -155,6 +155,8 @@ const deliverySchema = z.strictObject({
   /** The environment variable holding the webhook's signing secret (secrets never go in this file). */
   webhookSecretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/u, 'must be an environment variable name such as KIL_WEBHOOK_SECRET').optional(),
   /** A Teams channel registered when the staff app was added to the team. */
+  /** Start a live-agent handoff (Bot Framework handoff.initiate) in the resident's conversation. */
+  handoff: z.boolean().optional(),
   teamsChannel: z.string().regex(/^[a-z0-9_-]+$/u, 'use lower-case letters, digits, - and _ (for example "karlstad-bistand")').optional(),
   example: z.boolean().default(false),
 });
