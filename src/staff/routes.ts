@@ -4,7 +4,7 @@
  * note, export it, and (admins) review and export the audit log. Every read or change of a case, and
  * every refusal, is written to the audit log; a case of another organisation is a 403.
  */
-import type { Request, Response } from 'restify';
+import type { Request } from 'restify';
 import type restify from 'restify';
 import { z } from 'zod';
 import { verifyChain } from '../core/audit.js';
@@ -12,7 +12,8 @@ import type { CaseRecord } from '../core/cases.js';
 import { mayReadAudit, type StaffIdentity } from '../core/staff/access.js';
 import type { Logger } from '../logger.js';
 import type { StaffAccounts } from './accounts.js';
-import { StaffError, caseAsText, type StaffService } from './service.js';
+import { caseAsText, type StaffService } from './service.js';
+import { HttpError, clientAddress, jsonHandler, requireStaff } from './http-helpers.js';
 import type { StaffSessions } from './sessions.js';
 
 export { STAFF_COOKIE } from './sessions.js';
@@ -26,16 +27,6 @@ export interface StaffRoutesOptions {
   localAccounts?: boolean;
   /** Sign-in with Microsoft Entra ID is on (/staff/auth/entra, see oidc.ts); for the page's buttons. */
   entraSignIn?: boolean;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const loginBody = z.object({ email: z.string().min(3).max(200), password: z.string().min(1).max(500) });
@@ -70,31 +61,10 @@ function listItem(record: CaseRecord) {
 export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptions): void {
   const { service, accounts, sessions, logger } = options;
   const localAccounts = options.localAccounts ?? true;
-  const from = (req: Request) => req.socket.remoteAddress ?? 'unknown';
+  const from = clientAddress;
   const reference = (req: Request) => String(req.params['reference'] ?? '');
-
-  const signedIn = async (req: Request): Promise<StaffIdentity> => {
-    const staff = await sessions.read(req);
-    if (!staff) throw new HttpError(401, 'Unauthorized', req.headers.cookie?.includes('nv_staff=') ? 'Your sign-in has ended; sign in again.' : 'Sign in first.');
-    return staff;
-  };
-
-  const handle =
-    (fn: (req: Request, res: Response) => Promise<void>) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await fn(req, res);
-      } catch (err) {
-        if (err instanceof HttpError || err instanceof StaffError) {
-          res.status(err.status);
-          res.json({ error: { code: err.code, message: err.message } });
-          return;
-        }
-        logger.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'staff request failed');
-        res.status(500);
-        res.json({ error: { code: 'InternalError', message: 'Something went wrong; nothing was changed. Try again.' } });
-      }
-    };
+  const signedIn = (req: Request): Promise<StaffIdentity> => requireStaff(sessions, req);
+  const handle = jsonHandler(logger);
 
   // Which ways of signing in the page should offer.
   server.get(
