@@ -6,6 +6,9 @@
 import type { RiskCategory, RiskPatterns } from './content/schema.js';
 import { normalize } from './text/normalize.js';
 
+/** Where one clause ends and the next begins: punctuation, or "men" (but). */
+const CLAUSE_BREAK = /[.!?;,:\n]|(?<![\p{L}\p{N}])men(?![\p{L}\p{N}])/u;
+
 /** Word boundaries that understand å, ä and ö (JavaScript's \b does not). */
 const wrap = (source: string) => `(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`;
 
@@ -22,6 +25,17 @@ export class RiskDetector {
     );
   }
 
+  /**
+   * The text's clauses (idioms removed), and which of them tell something in the present rather
+   * than placing it in the past ("för tio år sedan …"): what a statistical model should judge.
+   */
+  clauses(text: string): { all: string[]; present: string[] } {
+    let t = normalize(text);
+    for (const re of this.ignore) t = t.replace(re, ' ');
+    const all = t.split(CLAUSE_BREAK).map((c) => c.trim()).filter(Boolean);
+    return { all, present: all.filter((c) => !this.resolved.some((re) => re.test(c))) };
+  }
+
   /** The categories the text signals, empty when none. */
   detect(text: string): RiskCategory[] {
     let t = normalize(text);
@@ -29,7 +43,7 @@ export class RiskDetector {
     const found = new Set<RiskCategory>();
     // Words that place a story in the past count only within their own clause, so "vi skildes,
     // men han hotar att döda mig" still raises the alarm.
-    for (const clause of t.split(/[.!?;,:\n]|(?<![\p{L}\p{N}])men(?![\p{L}\p{N}])/u)) {
+    for (const clause of t.split(CLAUSE_BREAK)) {
       if (this.resolved.some((re) => re.test(clause))) continue;
       for (const { category, regex } of this.patterns) if (regex.test(clause)) found.add(category);
     }
