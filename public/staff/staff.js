@@ -5,6 +5,8 @@
  *   #/cases?status=…&urgent=…&municipality=…&from=…&to=…   the case list with its filters
  *   #/cases/NV-2026-000123                                  one case
  *   #/audit                                                 the audit log (administrators)
+ *   #/accounts                                              the organisation's staff accounts
+ *                                                           (administrators, when local accounts are on)
  * Without a session the sign-in form is shown in place of the view, and the requested view follows
  * once signed in. Every text comes from GET /staff/strings (locales/sv/staff-page.yaml); everything
  * else from the staff API under /staff/api. Residents' words are only ever set as text, never as HTML.
@@ -17,6 +19,10 @@
 
   var strings = {};
   var me = null;
+  /** The ways of signing in this service offers (GET /staff/api/signin-options). */
+  var signInOptions = { local: true, entra: false };
+  /** What the way back from Microsoft sign-in said (?signin=notstaff or failed), shown once. */
+  var signInNotice = null;
   /** Increases with every view shown, so that an answer for a view that was left is dropped. */
   var viewSeq = 0;
 
@@ -254,6 +260,7 @@
     var m = /^\/cases\/([^/]+)$/.exec(path);
     if (m) return { view: 'case', reference: decodeURIComponent(m[1]) };
     if (path === '/audit') return { view: 'audit' };
+    if (path === '/accounts') return { view: 'accounts' };
     return { view: 'unknown' };
   }
 
@@ -267,14 +274,17 @@
     if (r.view === 'list') return renderList(r.query);
     if (r.view === 'case') return renderCase(r.reference);
     if (r.view === 'audit') return renderAudit();
+    if (r.view === 'accounts') return renderAccounts();
     return renderUnknown();
   }
 
   function markNavigation(view) {
     el.navCases.removeAttribute('aria-current');
     el.navAudit.removeAttribute('aria-current');
+    el.navAccounts.removeAttribute('aria-current');
     if (view === 'list') el.navCases.setAttribute('aria-current', 'page');
     if (view === 'audit') el.navAudit.setAttribute('aria-current', 'page');
+    if (view === 'accounts') el.navAccounts.setAttribute('aria-current', 'page');
   }
 
   /**
@@ -312,6 +322,7 @@
   function showSignedIn() {
     el.nav.hidden = false;
     el.navAuditItem.hidden = me.role !== 'admin';
+    el.navAccountsItem.hidden = !managesAccounts();
     el.who.hidden = false;
     var role = me.role === 'admin' ? ' (' + t('app.adminRole') + ')' : '';
     el.whoText.textContent = t('app.signedInAs', { name: me.name, organisation: organisationName(me.organisationId) }) + role;
@@ -329,19 +340,41 @@
     showSignedOut();
     var view = startView(t('signIn.title'), false);
     var r = currentRoute();
-    var requested = r.view === 'case' ? t('signIn.requestedCase', { reference: r.reference }) : r.view === 'audit' ? t('signIn.requestedAudit') : '';
+    var requested =
+      r.view === 'case' ? t('signIn.requestedCase', { reference: r.reference }) : r.view === 'audit' ? t('signIn.requestedAudit') : r.view === 'accounts' ? t('signIn.requestedAccounts') : '';
     var errorId = uid('sign-in-error');
     // Always there (empty until needed), so that screen readers announce what is put in it.
     var error = h('p', { className: 'form-error', id: errorId, role: 'alert' });
+    // Microsoft Entra ID: the server sends the browser on to Microsoft and back to this view.
+    var entra = signInOptions.entra
+      ? h('a', { className: 'btn btn--primary', id: 'sign-in-entra', href: '/staff/auth/entra?next=' + encodeURIComponent(window.location.hash || '#/cases') }, t('signIn.entra'))
+      : null;
+    var hint = requested ? h('p', { className: 'hint' }, t('signIn.requested', { what: requested })) : null;
+
+    if (!signInOptions.local) {
+      el.view.appendChild(
+        h('div', { className: 'sign-in' }, h('p', {}, entra ? t('signIn.introEntra') : t('signIn.none')), hint, error, entra ? h('div', { className: 'buttons' }, entra) : null),
+      );
+      if (notice) {
+        window.setTimeout(function () {
+          error.textContent = notice;
+        }, 50);
+      }
+      if (entra) entra.focus();
+      return;
+    }
+
     var email = h('input', { type: 'email', id: 'sign-in-email', name: 'email', autocomplete: 'username', required: true, spellcheck: 'false', 'aria-describedby': errorId });
     var password = h('input', { type: 'password', id: 'sign-in-password', name: 'password', autocomplete: 'current-password', required: true, 'aria-describedby': errorId });
     var submit = h('button', { type: 'submit', className: 'btn btn--primary' }, t('signIn.submit'));
     var form = h(
       'form',
       { className: 'sign-in', novalidate: true, 'aria-labelledby': 'view-title' },
-      h('p', {}, t('signIn.intro')),
-      requested ? h('p', { className: 'hint' }, t('signIn.requested', { what: requested })) : null,
+      h('p', {}, entra ? t('signIn.introEntra') : t('signIn.intro')),
+      hint,
       error,
+      entra ? h('div', { className: 'buttons' }, entra) : null,
+      entra ? h('p', {}, t('signIn.orLocal')) : null,
       h('div', { className: 'field' }, h('label', { for: 'sign-in-email' }, t('signIn.email')), email),
       h('div', { className: 'field' }, h('label', { for: 'sign-in-password' }, t('signIn.password')), password),
       h('div', { className: 'buttons' }, submit),
@@ -388,8 +421,8 @@
     });
 
     if (notice) showError(notice);
-    // Focus the first field: the form is the only thing to do here.
-    email.focus();
+    // Focus the first thing to do: the Microsoft button, or the first field of the form.
+    (entra || email).focus();
   }
 
   function signOut() {
@@ -1116,6 +1149,327 @@
     );
   }
 
+  /* ---------- staff accounts (administrators) ---------- */
+
+  /** The shortest password the API accepts (MIN_PASSWORD_LENGTH in src/staff/accounts.ts). */
+  var MIN_PASSWORD = 12;
+  var MAX_PASSWORD = 500;
+  var MAX_NAME = 200;
+  /** Close to what the API accepts as an e-mail address; it has the last word. */
+  var EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*\.[^\s@.]{2,}$/;
+
+  /** Local accounts are managed here only by administrators, and only when the service has them on. */
+  function managesAccounts() {
+    return Boolean(me && me.role === 'admin' && signInOptions.local);
+  }
+
+  /** The English message of an API error, to tell refusals apart (never shown). */
+  function apiMessage(res) {
+    return res.json && res.json.error && typeof res.json.error.message === 'string' ? res.json.error.message : '';
+  }
+
+  function renderAccounts() {
+    var view = startView(t('accounts.title'));
+    clearMessages();
+    if (me.role !== 'admin') {
+      el.view.appendChild(h('p', { className: 'notice notice--error', id: 'accounts-refused' }, t('accounts.forbidden')));
+      announce(t('accounts.forbidden'));
+      return;
+    }
+    if (!signInOptions.local) {
+      el.view.appendChild(h('p', { className: 'notice', id: 'accounts-refused' }, t('accounts.localOff')));
+      announce(t('accounts.localOff'));
+      return;
+    }
+    var organisation = organisationName(me.organisationId);
+    el.view.appendChild(h('p', { className: 'lead' }, t('accounts.intro', { organisation: organisation })));
+
+    /** The accounts as last fetched, for telling a new account from a reset. */
+    var known = [];
+    var holder = h('div', { className: 'accounts-table' });
+    el.view.appendChild(section(2, t('accounts.listTitle'), 'accounts-list', [holder]));
+    el.view.appendChild(accountForm());
+
+    /** Fetches the list again and shows it; then, if asked, puts the focus on one account's row. */
+    function load(focusId, announceCount) {
+      var done = loading();
+      return api('GET', '/accounts').then(function (res) {
+        if (!stillShowing(view)) return;
+        done();
+        if (res.status === 401) return sessionEnded();
+        clear(holder);
+        if (res.status === 403) {
+          holder.appendChild(h('p', { className: 'notice notice--error' }, t('accounts.forbidden')));
+          announce(t('accounts.forbidden'));
+          return;
+        }
+        if (!res.ok || !res.json) {
+          holder.appendChild(h('p', { className: 'notice notice--error' }, failure(res)));
+          announce(failure(res));
+          return;
+        }
+        known = (res.json.accounts || []).slice().sort(function (a, b) {
+          if (a.disabled !== b.disabled) return a.disabled ? 1 : -1;
+          return String(a.name).localeCompare(String(b.name), 'sv');
+        });
+        if (!known.length) {
+          holder.appendChild(h('p', { className: 'empty' }, t('accounts.none')));
+          if (announceCount) announce(t('accounts.none'));
+          return;
+        }
+        holder.appendChild(accountTable(known, focusId));
+        if (focusId) {
+          var row = holder.querySelector('tr[data-account="' + cssEscape(focusId) + '"] > th');
+          if (row) {
+            row.setAttribute('tabindex', '-1');
+            row.focus();
+          }
+        }
+        if (announceCount) announce(tCount('accounts.count', known.length));
+      });
+    }
+
+    function cssEscape(value) {
+      return window.CSS && window.CSS.escape ? window.CSS.escape(value) : String(value).replace(/["\\]/g, '\\$&');
+    }
+
+    var openConfirm = null;
+
+    function accountTable(accounts, changedId) {
+      var cols = ['name', 'email', 'role', 'status', 'action'];
+      return h(
+        'div',
+        { className: 'table-wrap' },
+        h(
+          'table',
+          { className: 'accounts stack' },
+          h('caption', {}, tCount('accounts.caption', accounts.length, { organisation: organisation })),
+          h('thead', {}, h('tr', {}, cols.map(function (c) {
+            return h('th', { scope: 'col', className: 'col-' + c }, t('accounts.columns.' + c));
+          }))),
+          h(
+            'tbody',
+            {},
+            accounts.map(function (a) {
+              var own = me && a.id === me.id;
+              return h(
+                'tr',
+                { className: (a.disabled ? 'is-disabled' : '') + (a.id === changedId ? ' is-changed' : ''), 'data-account': a.id },
+                h('th', { scope: 'row', className: 'col-name' }, a.name, own ? h('span', { className: 'muted' }, ' ', t('accounts.you')) : null),
+                h('td', { className: 'col-email break', 'data-label': t('accounts.columns.email') }, a.id),
+                h('td', { className: 'col-role', 'data-label': t('accounts.columns.role') }, t('accounts.role.' + a.role)),
+                h(
+                  'td',
+                  { className: 'col-status', 'data-label': t('accounts.columns.status') },
+                  a.disabled ? badge('disabled', t('accounts.statusDisabled')) : badge('active', t('accounts.statusActive')),
+                ),
+                h('td', { className: 'col-action', 'data-label': t('accounts.columns.action') }, disableControl(a, own)),
+              );
+            }),
+          ),
+        ),
+      );
+    }
+
+    /** "Stäng av" with an inline confirmation; nothing for a disabled account or one's own. */
+    function disableControl(a, own) {
+      if (a.disabled) return h('span', { className: 'muted' }, '–');
+      if (own) return h('span', { className: 'muted' }, t('accounts.ownAccount'));
+      var confirmId = uid('confirm');
+      var button = h(
+        'button',
+        { type: 'button', className: 'btn btn--danger btn--small', 'aria-expanded': 'false', 'aria-controls': confirmId, 'data-disable': a.id },
+        t('accounts.disable'),
+        h('span', { className: 'visually-hidden' }, ' ' + t('accounts.disableWhom', { name: a.name })),
+      );
+      var question = h('p', { id: confirmId + '-q', tabindex: '-1', className: 'confirm__question' }, t('accounts.confirm', { name: a.name, email: a.id }));
+      var yes = h('button', { type: 'button', className: 'btn btn--danger-solid', 'data-confirm': a.id }, t('accounts.confirmYes'));
+      var no = h('button', { type: 'button', className: 'btn btn--quiet', 'data-cancel': a.id }, t('accounts.confirmNo'));
+      var box = h('div', { className: 'confirm', id: confirmId, role: 'group', 'aria-labelledby': confirmId + '-q', hidden: true }, question, h('div', { className: 'buttons' }, yes, no));
+
+      var close = function (focusButton) {
+        box.hidden = true;
+        button.hidden = false;
+        button.setAttribute('aria-expanded', 'false');
+        if (openConfirm === close) openConfirm = null;
+        if (focusButton) button.focus();
+      };
+      button.addEventListener('click', function () {
+        if (openConfirm) openConfirm(false);
+        openConfirm = close;
+        box.hidden = false;
+        button.setAttribute('aria-expanded', 'true');
+        // The button stays where it was (hidden while the question is asked), so Avbryt can return to it.
+        button.hidden = true;
+        question.focus();
+      });
+      no.addEventListener('click', function () {
+        close(true);
+      });
+      box.addEventListener('keydown', function (event) {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          close(true);
+        }
+      });
+      yes.addEventListener('click', function () {
+        yes.disabled = true;
+        no.disabled = true;
+        yes.textContent = t('accounts.disabling');
+        api('POST', '/accounts/' + encodeURIComponent(a.id) + '/disable').then(function (res) {
+          if (!stillShowing(view)) return;
+          if (res.status === 401) return sessionEnded();
+          if (res.ok) {
+            openConfirm = null;
+            load(a.id).then(function () {
+              say(t('accounts.disabled', { name: a.name, email: a.id }));
+            });
+            return;
+          }
+          if (res.status === 404) {
+            openConfirm = null;
+            load().then(function () {
+              var title = document.getElementById('view-title');
+              if (title) title.focus();
+              warn(t('accounts.disableNotFound', { email: a.id }));
+            });
+            return;
+          }
+          yes.disabled = false;
+          no.disabled = false;
+          yes.textContent = t('accounts.confirmYes');
+          warn(res.status === 403 ? (/another organisation/i.test(apiMessage(res)) ? t('accounts.disableOtherOrganisation', { email: a.id }) : t('accounts.forbidden')) : failure(res));
+          question.focus();
+        });
+      });
+      return [button, box];
+    }
+
+    function accountForm() {
+      var formId = uid('account-form');
+      var errorId = uid('account-error');
+      var formError = h('p', { className: 'form-error', id: errorId, role: 'alert' });
+
+      var fields = {};
+      /** A labelled field with its hint and its own error text (read with the field). */
+      var field = function (name, label, control, hint) {
+        var fieldErrorId = 'account-' + name + '-error';
+        var hintId = hint ? 'account-' + name + '-hint' : null;
+        var fieldError = h('p', { className: 'form-error', id: fieldErrorId, hidden: true });
+        control.setAttribute('aria-describedby', fieldErrorId + (hintId ? ' ' + hintId : ''));
+        fields[name] = { control: control, error: fieldError };
+        return h('div', { className: 'field' }, h('label', { for: control.id }, label), fieldError, hint ? h('p', { className: 'hint', id: hintId }, hint) : null, control);
+      };
+
+      var name = h('input', { type: 'text', id: 'account-name', name: 'name', autocomplete: 'off', maxlength: String(MAX_NAME), required: true });
+      var email = h('input', { type: 'email', id: 'account-email', name: 'email', autocomplete: 'off', spellcheck: 'false', required: true });
+      var role = h('select', { id: 'account-role', name: 'role' }, option('staff', t('accounts.role.staff'), true), option('admin', t('accounts.role.admin'), false));
+      var password = h('input', { type: 'password', id: 'account-password', name: 'password', autocomplete: 'new-password', required: true });
+      var show = h('input', { type: 'checkbox', id: 'account-show-password' });
+      show.addEventListener('change', function () {
+        password.type = show.checked ? 'text' : 'password';
+      });
+      var submit = h('button', { type: 'submit', className: 'btn btn--primary', id: 'account-submit' }, t('accounts.add.submit'));
+
+      var form = h(
+        'form',
+        { className: 'account-form', id: formId, novalidate: true, 'aria-labelledby': formId + '-title' },
+        h('h2', { id: formId + '-title' }, t('accounts.add.title')),
+        h('p', {}, t('accounts.add.intro')),
+        formError,
+        field('name', t('accounts.add.name'), name),
+        field('email', t('accounts.add.email'), email, t('accounts.add.emailHint')),
+        field('role', t('accounts.add.role'), role, t('accounts.add.roleHint')),
+        field('password', t('accounts.add.password'), password, t('accounts.add.passwordHint', { min: MIN_PASSWORD })),
+        h('p', { className: 'check' }, show, h('label', { for: 'account-show-password' }, t('accounts.add.showPassword'))),
+        h('div', { className: 'buttons' }, submit),
+      );
+
+      var clearErrors = function () {
+        formError.textContent = '';
+        Object.keys(fields).forEach(function (k) {
+          fields[k].error.textContent = '';
+          fields[k].error.hidden = true;
+          fields[k].control.removeAttribute('aria-invalid');
+        });
+      };
+      /** Marks the fields that are wrong and puts the focus on the first of them (which reads its error). */
+      var fieldErrors = function (errors) {
+        var first = null;
+        ['name', 'email', 'role', 'password'].forEach(function (k) {
+          if (!errors[k]) return;
+          fields[k].error.textContent = errors[k];
+          fields[k].error.hidden = false;
+          fields[k].control.setAttribute('aria-invalid', 'true');
+          if (!first) first = fields[k].control;
+        });
+        if (first) first.focus();
+      };
+      var formFailure = function (text) {
+        formError.textContent = '';
+        window.setTimeout(function () {
+          formError.textContent = text;
+        }, 50);
+      };
+
+      form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        clearErrors();
+        var values = { name: name.value.trim(), email: email.value.trim(), role: role.value === 'admin' ? 'admin' : 'staff', password: password.value };
+        var errors = {};
+        if (!values.name) errors.name = t('accounts.add.nameMissing');
+        else if (values.name.length > MAX_NAME) errors.name = t('accounts.add.nameTooLong', { max: MAX_NAME });
+        if (!values.email) errors.email = t('accounts.add.emailMissing');
+        else if (!EMAIL.test(values.email)) errors.email = t('accounts.add.emailInvalid');
+        if (!values.password) errors.password = t('accounts.add.passwordMissing', { min: MIN_PASSWORD });
+        else if (values.password.length < MIN_PASSWORD) errors.password = t('accounts.add.passwordTooShort', { min: MIN_PASSWORD, length: values.password.length });
+        else if (values.password.length > MAX_PASSWORD) errors.password = t('accounts.add.passwordTooLong', { max: MAX_PASSWORD });
+        if (Object.keys(errors).length) {
+          fieldErrors(errors);
+          return;
+        }
+        var existing = known.some(function (a) {
+          return a.id === values.email.toLowerCase();
+        });
+        submit.disabled = true;
+        submit.textContent = t('accounts.add.busy');
+        api('POST', '/accounts', values).then(function (res) {
+          if (!stillShowing(view)) return;
+          submit.disabled = false;
+          submit.textContent = t('accounts.add.submit');
+          if (res.status === 401) return sessionEnded();
+          if (res.ok && res.json) {
+            var added = res.json;
+            form.reset();
+            show.checked = false;
+            password.type = 'password';
+            load(added.id).then(function () {
+              say(t(existing ? 'accounts.add.reset' : 'accounts.add.added', { name: added.name, email: added.id }));
+            });
+            return;
+          }
+          if (res.status === 400) {
+            // The API's reason is in English: only which field it is about is taken from it.
+            var reason = apiMessage(res);
+            if (/password/i.test(reason)) fieldErrors({ password: values.password.length < MIN_PASSWORD ? t('accounts.add.passwordTooShort', { min: MIN_PASSWORD, length: values.password.length }) : t('accounts.add.passwordRejected', { min: MIN_PASSWORD, max: MAX_PASSWORD }) });
+            else if (/e-?mail/i.test(reason)) fieldErrors({ email: t('accounts.add.emailInvalid') });
+            else formFailure(t('accounts.add.invalid'));
+            return;
+          }
+          if (res.status === 403) {
+            if (/another organisation/i.test(apiMessage(res))) fieldErrors({ email: t('accounts.add.otherOrganisation', { email: values.email, organisation: organisation }) });
+            else formFailure(t('accounts.forbidden'));
+            return;
+          }
+          formFailure(failure(res));
+        });
+      });
+      return form;
+    }
+
+    load(null, true);
+  }
+
   /* ---------- other ---------- */
 
   function renderUnknown() {
@@ -1133,6 +1487,8 @@
     el.navCases = document.getElementById('nav-cases');
     el.navAudit = document.getElementById('nav-audit');
     el.navAuditItem = document.getElementById('nav-audit-item');
+    el.navAccounts = document.getElementById('nav-accounts');
+    el.navAccountsItem = document.getElementById('nav-accounts-item');
     el.who = document.getElementById('who');
     el.whoText = document.getElementById('who-text');
     el.signOut = document.getElementById('sign-out');
@@ -1152,6 +1508,7 @@
         el.nav.setAttribute('aria-label', t('app.navLabel'));
         el.navCases.textContent = t('app.navCases');
         el.navAudit.textContent = t('app.navAudit');
+        el.navAccounts.textContent = t('app.navAccounts');
         el.signOut.textContent = t('app.signOut');
         el.skip.textContent = t('app.skip');
         el.skip.hidden = false;
@@ -1163,17 +1520,28 @@
         });
         el.signOut.addEventListener('click', signOut);
         window.addEventListener('hashchange', route);
-        return api('GET', '/me');
+        // Back from Microsoft sign-in without a session: say why, once (a reload does not repeat it).
+        var signin = new URLSearchParams(window.location.search).get('signin');
+        if (signin === 'notstaff') signInNotice = t('signIn.notStaff');
+        else if (signin === 'failed') signInNotice = t('signIn.failed');
+        if (signin !== null && window.history && window.history.replaceState) window.history.replaceState(null, '', window.location.pathname + window.location.hash);
+        return Promise.all([api('GET', '/me'), api('GET', '/signin-options')]);
       })
-      .then(function (res) {
+      .then(function (both) {
+        var res = both[0];
+        var options = both[1];
+        if (options.ok && options.json) signInOptions = { local: options.json.local !== false, entra: options.json.entra === true };
+        var notice = signInNotice;
+        signInNotice = null;
         if (res.ok && res.json) {
           me = res.json;
           showSignedIn();
           route();
+          if (notice) warn(notice);
         } else if (res.status === 401) {
-          renderSignIn();
+          renderSignIn(notice);
         } else {
-          renderSignIn();
+          renderSignIn(notice);
           warn(failure(res));
         }
       })

@@ -3,8 +3,9 @@
  * real app on 127.0.0.1 with a temporary data folder: signing in (and a wrong password), the case
  * list and its filters, opening a case from the list and from an e-mail's #/cases/… link, the
  * summary, the conversation and the delivery history, taking and closing with a note, the exports,
- * another organisation's case, the audit log for administrators only, keyboard-only use, 200 % zoom,
- * and axe-core's WCAG 2.1 A/AA rules on every view. Screenshots go to
+ * another organisation's case, the audit log for administrators only, the organisation's staff
+ * accounts for administrators only (add, disable after a confirmation, Swedish refusals),
+ * keyboard-only use, 200 % zoom, and axe-core's WCAG 2.1 A/AA rules on every view. Screenshots go to
  * test-output/screenshots/staff-*.png. Every person and address here is invented; nothing leaves
  * 127.0.0.1.
  */
@@ -18,6 +19,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import type { CaseRecord, NewCase } from '../../src/core/cases.js';
 import type { OutboxItem } from '../../src/core/delivery.js';
 import type { SummaryView } from '../../src/core/summary.js';
+import { MIN_PASSWORD_LENGTH } from '../../src/staff/accounts.js';
 import { describeViolations, focused, launchBrowser, runAxe, screenshot, startServer, watchErrors, type TestServer } from '../helpers/browser.js';
 import { KARLSTAD_BISTAND, KIL_BISTAND, REGION_VARDCENTRAL, caseDraft } from '../helpers/cases.js';
 import { REPO_ROOT } from '../helpers/harness.js';
@@ -35,7 +37,19 @@ const PEOPLE = {
 };
 
 /** English texts of the API that must never reach the page. */
-const API_ENGLISH = [/Wrong e-mail/u, /not sent to your organisation/u, /Sign in first/u, /administrator may read/u, /already closed/u, /Something went wrong/u];
+const API_ENGLISH = [
+  /Wrong e-mail/u,
+  /not sent to your organisation/u,
+  /Sign in first/u,
+  /administrator may read/u,
+  /already closed/u,
+  /Something went wrong/u,
+  /administrator may manage/u,
+  /belongs to another organisation/u,
+  /password must be/iu,
+  /Invalid email/u,
+  /no such account/u,
+];
 
 /** The summary of an invented resident, as the interview builds it (SummaryView). */
 const RICH_SUMMARY: SummaryView = {
@@ -754,6 +768,7 @@ describe('the staff page in a browser (Swedish)', function () {
       ['list', '#/cases', 'table.cases'],
       ['case', `#/cases/${richCase.reference}`, '.deliveries tbody tr'],
       ['audit', '#/audit', 'table.audit'],
+      ['accounts', '#/accounts', 'table.accounts'],
     ];
     for (const [name, hash, ready] of views) {
       await page.evaluate((h: string) => (window.location.hash = h), hash);
@@ -790,6 +805,261 @@ describe('the staff page in a browser (Swedish)', function () {
     await signIn(page, PEOPLE.karlstadStaff.email);
     await page.waitForSelector('.summary');
     expect(await page.textContent('h1')).to.equal(`Ärende ${urgentCase.reference}`);
+  });
+
+  /* ---------- staff accounts (administrators, "Personal") ---------- */
+
+  const NEW_PERSON = { email: 'erik.nyanstalld@karlstad.test', name: 'Erik Nyanställd' };
+  const NEW_PASSWORD = 'sommar äng blåbär kaffe';
+
+  async function openAccounts(page: Page, email = PEOPLE.karlstadAdmin.email): Promise<void> {
+    await openSignIn(page, '#/accounts');
+    expect(await page.textContent('form.sign-in .hint')).to.equal('Efter inloggningen visas personalkontona.');
+    await signIn(page, email);
+    await page.waitForSelector('table.accounts');
+  }
+
+  /** The rows as they are seen: what is visually hidden (for screen readers only) or hidden left out. */
+  async function accountRows(page: Page): Promise<string[][]> {
+    return page.$$eval('table.accounts tbody tr', (trs: any[]) =>
+      trs.map((tr) =>
+        Array.from(tr.children).map((c: any) => {
+          const copy = c.cloneNode(true);
+          copy.querySelectorAll('.visually-hidden, [hidden]').forEach((x: any) => x.remove());
+          return String(copy.textContent).trim();
+        }),
+      ),
+    );
+  }
+
+  async function fillAccount(page: Page, values: { name: string; email: string; role?: 'staff' | 'admin'; password: string }): Promise<void> {
+    await page.fill('#account-name', values.name);
+    await page.fill('#account-email', values.email);
+    await page.selectOption('#account-role', values.role ?? 'staff');
+    await page.fill('#account-password', values.password);
+  }
+
+  /** Signs in through the API in a context of its own (cookies kept); returns its status. */
+  async function apiSignIn(email: string, password: string): Promise<{ status: number; me: () => Promise<number>; close: () => Promise<void> }> {
+    const other = await browser.newContext();
+    const res = await other.request.post(`${server.url}/staff/api/login`, { data: { email, password }, failOnStatusCode: false });
+    return {
+      status: res.status(),
+      me: async () => (await other.request.get(`${server.url}/staff/api/me`, { failOnStatusCode: false })).status(),
+      close: () => other.close(),
+    };
+  }
+
+  it('an administrator adds an account from "Personal"; wrong input gets Swedish messages; the new account can sign in', async () => {
+    const page = await newPage();
+    await openSignIn(page);
+    await signIn(page, PEOPLE.karlstadAdmin.email);
+    await waitForList(page);
+    expect(await page.isVisible('#nav-accounts')).to.equal(true);
+    expect(await page.textContent('#nav-accounts')).to.equal('Personal');
+    await page.click('#nav-accounts');
+    await page.waitForSelector('table.accounts');
+    expect(await page.evaluate(() => window.location.hash)).to.equal('#/accounts');
+    expect(await page.textContent('h1')).to.equal('Personalkonton');
+    expect(await page.title()).to.equal('Personalkonton – Personalsidan');
+    expect(await page.getAttribute('#nav-accounts', 'aria-current')).to.equal('page');
+    expect((await focused(page)).tag).to.equal('h1');
+    await message(page, '2 konton visas.');
+
+    // Karlstad's own accounts only, with role and status in words; one's own cannot be disabled here.
+    expect(await page.textContent('table.accounts caption')).to.equal('Konton i Karlstads kommun (2)');
+    expect(await page.$$eval('table.accounts thead th', (ths: any[]) => ths.map((th) => String(th.textContent)))).to.deep.equal(['Namn', 'E-postadress', 'Roll', 'Status', 'Åtgärd']);
+    expect(await accountRows(page)).to.deep.equal([
+      ['Anna Exempel', PEOPLE.karlstadStaff.email, 'Handläggare', 'Aktivt', 'Stäng av'],
+      ['Bertil Admin (du)', PEOPLE.karlstadAdmin.email, 'Administratör', 'Aktivt', 'Ditt eget konto'],
+    ]);
+    // Each "Stäng av" says whose account it is to a screen reader.
+    expect(await page.textContent(`[data-disable="${PEOPLE.karlstadStaff.email}"]`)).to.equal('Stäng av kontot för Anna Exempel');
+    expect(await page.textContent('#view')).not.to.include(PEOPLE.kilStaff.email);
+
+    // The form: labelled fields, the password's rule stated.
+    for (const id of ['account-name', 'account-email', 'account-role', 'account-password', 'account-show-password']) {
+      expect(await page.locator(`label[for="${id}"]`).count(), `a label for #${id}`).to.equal(1);
+    }
+    expect(await page.textContent('#account-password-hint')).to.include(`Minst ${MIN_PASSWORD_LENGTH} tecken.`);
+    expect(await page.getAttribute('#account-password', 'aria-describedby')).to.include('account-password-hint');
+    expect(await page.$$eval('#account-role option', (os: any[]) => os.map((o) => String(o.textContent)))).to.deep.equal(['Handläggare', 'Administratör']);
+    expectNoViolations(await runAxe(page), 'on the staff accounts view');
+
+    // Nothing filled in: each field says what it needs; the focus goes to the first.
+    await page.click('#account-submit');
+    expect(await page.textContent('#account-name-error')).to.equal('Skriv personens namn.');
+    expect(await page.textContent('#account-email-error')).to.equal('Skriv personens e-postadress.');
+    expect(await page.textContent('#account-password-error')).to.equal(`Skriv ett lösenord på minst ${MIN_PASSWORD_LENGTH} tecken.`);
+    expect((await focused(page)).id).to.equal('account-name');
+
+    // A password that is too short.
+    await fillAccount(page, { name: NEW_PERSON.name, email: NEW_PERSON.email, password: 'kort-lösen' });
+    await page.click('#account-submit');
+    await page.waitForSelector('#account-password-error:not([hidden])');
+    expect(await page.textContent('#account-password-error')).to.equal('Lösenordet måste vara minst 12 tecken. Det du skrev är 10 tecken.');
+    expect(await page.getAttribute('#account-password', 'aria-invalid')).to.equal('true');
+    expect(await page.getAttribute('#account-password', 'aria-describedby')).to.include('account-password-error');
+    expect(await page.isVisible('#account-name-error')).to.equal(false);
+    expect((await focused(page)).id).to.equal('account-password');
+    expectNoViolations(await runAxe(page), 'on the staff accounts form with an error');
+    await screenshot(page, 'staff-accounts-error', true);
+
+    // The API's own refusals, in Swedish. An address it does not accept (400):
+    await fillAccount(page, { name: NEW_PERSON.name, email: 'åsa.nyström@karlstad.test', password: NEW_PASSWORD });
+    const refusedEmail = page.waitForResponse((r) => r.url().endsWith('/staff/api/accounts') && r.request().method() === 'POST');
+    await page.click('#account-submit');
+    expect((await refusedEmail).status()).to.equal(400);
+    await page.waitForSelector('#account-email-error:not([hidden])');
+    expect(await page.textContent('#account-email-error')).to.match(/^Skriv en giltig e-postadress/u);
+    expect((await focused(page)).id).to.equal('account-email');
+    // A password the API finds too short (400; here it is shortened on the way, past the form's own check):
+    await page.route('**/staff/api/accounts', (route) =>
+      route.request().method() === 'POST' ? route.fallback({ postData: JSON.stringify({ ...JSON.parse(route.request().postData() ?? '{}'), password: 'kort' }) }) : route.fallback(),
+    );
+    await fillAccount(page, { name: NEW_PERSON.name, email: NEW_PERSON.email, password: NEW_PASSWORD });
+    const refusedPassword = page.waitForResponse((r) => r.url().endsWith('/staff/api/accounts') && r.request().method() === 'POST');
+    await page.click('#account-submit');
+    expect((await refusedPassword).status()).to.equal(400);
+    await page.waitForSelector('#account-password-error:not([hidden])');
+    expect(await page.textContent('#account-password-error')).to.equal('Lösenordet gick inte att använda. Det ska vara minst 12 och högst 500 tecken.');
+    await page.unroute('**/staff/api/accounts');
+    // Another organisation's account (403):
+    await fillAccount(page, { name: 'David Prov', email: PEOPLE.kilStaff.email, password: NEW_PASSWORD });
+    await page.click('#account-submit');
+    await page.waitForSelector('#account-email-error:not([hidden])');
+    expect(await page.textContent('#account-email-error')).to.equal(
+      `E-postadressen ${PEOPLE.kilStaff.email} hör till ett konto i en annan organisation. Du kan bara lägga till konton i Karlstads kommun.`,
+    );
+    await expectSwedishOnly(page);
+
+    // Now right: the account is added, shown in the list with the focus on it, the form emptied.
+    await fillAccount(page, { name: NEW_PERSON.name, email: 'Erik.Nyanstalld@Karlstad.test', password: NEW_PASSWORD });
+    await page.check('#account-show-password');
+    expect(await page.getAttribute('#account-password', 'type')).to.equal('text');
+    await page.click('#account-submit');
+    await message(page, `Kontot för ${NEW_PERSON.name} (${NEW_PERSON.email}) är tillagt. Ge personen lösenordet på ett säkert sätt.`);
+    await page.waitForSelector(`tr[data-account="${NEW_PERSON.email}"]`);
+    expect(await accountRows(page)).to.deep.include([NEW_PERSON.name, NEW_PERSON.email, 'Handläggare', 'Aktivt', 'Stäng av']);
+    expect(await page.textContent('table.accounts caption')).to.equal('Konton i Karlstads kommun (3)');
+    const onRow = await page.evaluate(() => document.activeElement.closest('tr')?.getAttribute('data-account'));
+    expect(onRow).to.equal(NEW_PERSON.email);
+    expect(await page.inputValue('#account-name')).to.equal('');
+    expect(await page.inputValue('#account-password')).to.equal('');
+    expect(await page.getAttribute('#account-password', 'type')).to.equal('password');
+    expect(await page.isVisible('#account-email-error')).to.equal(false);
+    await expectSwedishOnly(page);
+    expectNoViolations(await runAxe(page), 'on the staff accounts view after adding');
+    await screenshot(page, 'staff-accounts', true);
+    await context!.close();
+
+    // The new account signs in, in a fresh browser, and sees no "Personal".
+    const fresh = await newPage();
+    await openSignIn(fresh);
+    await signIn(fresh, NEW_PERSON.email, NEW_PASSWORD);
+    await waitForList(fresh);
+    expect(await fresh.textContent('#who-text')).to.equal(`Inloggad som ${NEW_PERSON.name}, Karlstads kommun`);
+    expect(await fresh.isVisible('#nav-accounts')).to.equal(false);
+  });
+
+  it('disabling asks for confirmation first (Escape and Avbryt leave the account as it was); then the account cannot sign in', async () => {
+    // The account has a session open elsewhere: it ends when the account is disabled.
+    const elsewhere = await apiSignIn(NEW_PERSON.email, NEW_PASSWORD);
+    expect(elsewhere.status).to.equal(200);
+    expect(await elsewhere.me()).to.equal(200);
+
+    const page = await newPage();
+    await openAccounts(page);
+    const button = `[data-disable="${NEW_PERSON.email}"]`;
+    const confirmFor = async (): Promise<string> => String(await page.getAttribute(button, 'aria-controls'));
+    const box = `#${await confirmFor()}`;
+    expect(await page.getAttribute(button, 'aria-expanded')).to.equal('false');
+    expect(await page.isVisible(box)).to.equal(false);
+
+    // With the keyboard: Enter asks, Escape takes it back, the focus returns to the button.
+    await page.focus(button);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${box}:not([hidden])`);
+    expect(await page.textContent(`${box} .confirm__question`)).to.equal(
+      `Stänga av kontot för ${NEW_PERSON.name} (${NEW_PERSON.email})? Personen loggas ut direkt och kan inte logga in igen förrän en administratör lägger till kontot på nytt.`,
+    );
+    expect((await focused(page)).className).to.equal('confirm__question');
+    expect(await page.getAttribute(box, 'role')).to.equal('group');
+    await page.keyboard.press('Escape');
+    expect(await page.isVisible(box)).to.equal(false);
+    expect((await focused(page)).text).to.equal(`Stäng av kontot för ${NEW_PERSON.name}`);
+    expect(await page.getAttribute(button, 'aria-expanded')).to.equal('false');
+
+    // Tab to "Avbryt": the same.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).text).to.equal('Ja, stäng av');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).text).to.equal('Avbryt');
+    await page.keyboard.press('Enter');
+    expect(await page.isVisible(box)).to.equal(false);
+    expect((await focused(page)).text).to.equal(`Stäng av kontot för ${NEW_PERSON.name}`);
+    expect(await elsewhere.me(), 'still signed in after Avbryt').to.equal(200);
+    expect((await accountRows(page)).find((r) => r[1] === NEW_PERSON.email)![3]).to.equal('Aktivt');
+
+    // Asked again, and confirmed.
+    await page.click(button);
+    expect(await page.getAttribute(button, 'aria-expanded')).to.equal('true');
+    expectNoViolations(await runAxe(page), 'on the staff accounts view with a confirmation open');
+    await screenshot(page, 'staff-accounts-confirm', true);
+    await page.click(`[data-confirm="${NEW_PERSON.email}"]`);
+    await message(page, `Kontot för ${NEW_PERSON.name} är avstängt. Personen kan inte längre logga in.`);
+    await page.waitForFunction((email: string) => document.querySelector(`tr[data-account="${email}"]`)?.classList.contains('is-disabled'), NEW_PERSON.email);
+    expect((await accountRows(page)).find((r) => r[1] === NEW_PERSON.email)).to.deep.equal([NEW_PERSON.name, NEW_PERSON.email, 'Handläggare', 'Avstängt', '–']);
+    expect(await page.evaluate(() => document.activeElement.closest('tr')?.getAttribute('data-account'))).to.equal(NEW_PERSON.email);
+    expect(await page.$(button)).to.equal(null);
+    await expectSwedishOnly(page);
+    expectNoViolations(await runAxe(page), 'on the staff accounts view after disabling');
+    await context!.close();
+
+    // Its open session has ended, and it cannot sign in again.
+    expect(await elsewhere.me(), 'the open session ends').to.equal(401);
+    await elsewhere.close();
+    const fresh = await newPage();
+    await openSignIn(fresh);
+    await signIn(fresh, NEW_PERSON.email, NEW_PASSWORD);
+    await message(fresh, 'Fel e-postadress eller lösenord, eller så är kontot avstängt. Försök igen.');
+    expect(await fresh.isVisible('#nav')).to.equal(false);
+  });
+
+  it('staff see no "Personal" and get a Swedish refusal at #/accounts; with local accounts off administrators do not see it either', async () => {
+    const page = await newPage();
+    await openSignIn(page, '#/accounts');
+    await signIn(page, PEOPLE.karlstadStaff.email);
+    await page.waitForSelector('#accounts-refused');
+    expect(await page.textContent('h1')).to.equal('Personalkonton');
+    expect(await page.textContent('#accounts-refused')).to.equal('Bara administratörer kan hantera personalkonton.');
+    await message(page, 'Bara administratörer kan hantera personalkonton.');
+    expect(await page.isVisible('#nav-accounts')).to.equal(false);
+    expect(await page.$('table.accounts, #account-name')).to.equal(null);
+    // The API refuses too.
+    const listed = await fetchFromPage(page, '/staff/api/accounts');
+    expect(listed.status).to.equal(403);
+    await expectSwedishOnly(page);
+    expectNoViolations(await runAxe(page), 'on the refused staff accounts view');
+    await screenshot(page, 'staff-accounts-refused');
+    await context!.close();
+
+    // The service has local accounts turned off (STAFF_LOCAL_ACCOUNTS=false): an administrator
+    // already signed in sees no "Personal", and #/accounts says why.
+    const admin = await newPage();
+    await openSignIn(admin);
+    await signIn(admin, PEOPLE.karlstadAdmin.email);
+    await waitForList(admin);
+    expect(await admin.isVisible('#nav-accounts')).to.equal(true);
+    await admin.route('**/staff/api/signin-options', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ local: false, entra: true }) }));
+    await admin.evaluate(() => (window.location.hash = '#/accounts'));
+    await admin.reload();
+    await admin.waitForSelector('#accounts-refused');
+    expect(await admin.isVisible('#nav-accounts')).to.equal(false);
+    expect(await admin.isVisible('#nav-audit')).to.equal(true);
+    expect(await admin.textContent('#accounts-refused')).to.match(/^Lokala personalkonton är avstängda i den här tjänsten\./u);
+    expect(await admin.$('#account-name')).to.equal(null);
   });
 
   // Last: it breaks the audit log of the app under test on purpose.
