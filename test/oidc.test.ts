@@ -13,11 +13,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
+import { configErrorFor } from './helpers/config-error.js';
 import { pino } from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { createApp, type App } from '../src/app.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
 import { describeViolations, launchBrowser, runAxe } from './helpers/browser.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
@@ -90,15 +91,7 @@ function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env, REPO_ROOT);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+
 
 describe('staff sign-in with Microsoft Entra ID (OpenID Connect)', function () {
   this.timeout(60000);
@@ -224,17 +217,17 @@ describe('staff sign-in with Microsoft Entra ID (OpenID Connect)', function () {
     });
 
     it('needs the client id once the issuer is set, and says so in one line', () => {
-      const message = configError({ STAFF_OIDC_ISSUER: 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0' });
+      const message = configErrorFor({ STAFF_OIDC_ISSUER: 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0' });
       expect(message).to.equal(
         'Configuration error: STAFF_OIDC_CLIENT_ID is required when STAFF_OIDC_ISSUER is set (the application (client) id of the app registration). See .env.example.',
       );
     });
 
     it('refuses an issuer that is not https (except on this machine), a wrong redirect URI and a wrong switch', () => {
-      expect(configError({ STAFF_OIDC_ISSUER: 'http://login.example.se/v2.0', STAFF_OIDC_CLIENT_ID: 'x' })).to.include('STAFF_OIDC_ISSUER must be an https URL');
-      expect(configError({ STAFF_OIDC_ISSUER: 'not a url', STAFF_OIDC_CLIENT_ID: 'x' })).to.include('STAFF_OIDC_ISSUER must be the issuer URL');
-      expect(configError({ STAFF_OIDC_REDIRECT_URI: 'https://intag.example.se/somewhere' })).to.include('STAFF_OIDC_REDIRECT_URI must end with /staff/auth/entra/callback');
-      expect(configError({ STAFF_LOCAL_ACCOUNTS: 'nej' })).to.include('STAFF_LOCAL_ACCOUNTS must be true or false');
+      expect(configErrorFor({ STAFF_OIDC_ISSUER: 'http://login.example.se/v2.0', STAFF_OIDC_CLIENT_ID: 'x' })).to.include('STAFF_OIDC_ISSUER must be an https URL');
+      expect(configErrorFor({ STAFF_OIDC_ISSUER: 'not a url', STAFF_OIDC_CLIENT_ID: 'x' })).to.include('STAFF_OIDC_ISSUER must be the issuer URL');
+      expect(configErrorFor({ STAFF_OIDC_REDIRECT_URI: 'https://intag.example.se/somewhere' })).to.include('STAFF_OIDC_REDIRECT_URI must end with /staff/auth/entra/callback');
+      expect(configErrorFor({ STAFF_LOCAL_ACCOUNTS: 'nej' })).to.include('STAFF_LOCAL_ACCOUNTS must be true or false');
     });
 
     it('takes the redirect URI from PUBLIC_URL unless it is set', () => {

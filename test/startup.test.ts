@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
+import { configErrorFor } from './helpers/config-error.js';
+import { CONFIG_VARIABLES, loadConfig } from '../src/config.js';
 import { ContentError, loadContent } from '../src/core/content/load.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
@@ -60,15 +61,7 @@ async function edit(file: string, from: string | RegExp, to: string): Promise<vo
   await writeFile(file, changed);
 }
 
-function configErrorFor(env: Record<string, string>): string {
-  try {
-    loadConfig(env, REPO_ROOT);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+
 
 describe('start-up', function () {
   this.timeout(60000);
