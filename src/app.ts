@@ -12,6 +12,11 @@ import { createRecognizer } from './nlu/create.js';
 import type { AuditLog } from './core/audit.js';
 import { DEFAULT_BACKOFF, type OutboxStore } from './core/delivery.js';
 import { LowdbAuditLog } from './storage/lowdb-audit-log.js';
+import type pg from 'pg';
+import { createPool, migrate } from './storage/postgres/database.js';
+import { PgBotStorage } from './storage/postgres/pg-bot-storage.js';
+import { PgCaseStore } from './storage/postgres/pg-case-store.js';
+import { PgAuditLog } from './storage/postgres/pg-audit-log.js';
 import { LowdbOutbox } from './storage/lowdb-outbox.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { EmailSender, UnavailableSender, WebhookSender } from './delivery/senders.js';
@@ -69,6 +74,8 @@ export interface IntakeStack {
   /** Every staff read and change of a case, chained. */
   audit: AuditLog;
   accounts: StaffAccounts;
+  /** The PostgreSQL pool, when DATABASE_URL is set. */
+  pool?: pg.Pool;
   /** Where each resident's conversation can be reached again (for a live-agent handoff). */
   references: ConversationReferences;
   /** Interviews staff hold together with a resident in Teams. */
@@ -99,16 +106,23 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking data files'));
   logger.info({ dataDir: config.dataDir, files, ms: Date.now() - started }, 'data folder checked');
 
-  const cases = new LowdbCaseStore(config.dataDir);
+  // PostgreSQL when DATABASE_URL is set (for bot state, cases and the audit log so far), else the
+  // embedded lowdb store.
+  const pool = config.databaseUrl ? createPool(config.databaseUrl) : undefined;
+  if (pool) {
+    const applied = await migrate(pool);
+    logger.info({ applied }, 'PostgreSQL schema up to date');
+  }
+  const cases: CaseStore = pool ? new PgCaseStore(pool) : new LowdbCaseStore(config.dataDir);
   const transcripts = new LowdbTranscriptStore(config.dataDir, (err, info) =>
     logger.error({ err: { name: err.name, message: err.message }, ...info }, 'transcript store failed: the conversation is not being recorded'),
   );
-  const conversationState = new ConversationState(new LowdbBotStorage(config.dataDir));
+  const conversationState = new ConversationState(pool ? new PgBotStorage(pool) : new LowdbBotStorage(config.dataDir));
 
   const outbox = new LowdbOutbox(config.dataDir);
   const kitchenTables = new KitchenTables(config.dataDir);
   const references = new ConversationReferences(config.dataDir);
-  const audit = new LowdbAuditLog(config.dataDir);
+  const audit: AuditLog = pool ? new PgAuditLog(pool) : new LowdbAuditLog(config.dataDir);
   const accounts = new StaffAccounts(config.dataDir);
   const staffTexts = loadStaffTexts(config.localesDir);
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -176,7 +190,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     };
   };
   const staff = new StaffService(cases, transcripts, outbox, audit, logger);
-  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
+  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, ...(pool ? { pool } : {}), attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -336,6 +350,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
       await stack.delivery.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stack.transcripts.flush();
+      await stack.pool?.end();
     },
   };
 }

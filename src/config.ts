@@ -78,6 +78,10 @@ const envSchema = z
     CLU_PROJECT: z.preprocess(emptyAsUndefined, z.string().optional()),
     CLU_DEPLOYMENT: z.preprocess(emptyAsUndefined, z.string().optional()),
     CLU_API_VERSION: z.preprocess(emptyAsUndefined, z.string().default('2023-04-01')),
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z.string().regex(/^postgres(ql)?:\/\/\S+$/u, 'must be a PostgreSQL address such as postgresql://intake:password@db.example.se:5432/intake').optional(),
+    ),
     SMTP_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^smtps?:\/\/\S+$/u, 'must be an SMTP address such as smtp://user:password@mail.example.se:587').optional()),
     MAIL_FROM: z.string().min(3, 'must be a sender address').default('Intagsassistenten <noreply@narvard.example>'),
     OUTBOX_INTERVAL_MS: positiveInt(3_600_000).default(5000),
@@ -147,6 +151,8 @@ export interface AppConfig {
   logLevel: string;
   directLine: DirectLineConfig;
   nlu: NluConfig;
+  /** PostgreSQL for the stores that have a PostgreSQL implementation; unset: the embedded store. */
+  databaseUrl?: string;
   delivery: { smtpUrl?: string; mailFrom: string; intervalMs: number; retryBaseMs: number; urgentReminderMinutes: number };
   staff: {
     sessionSecret?: string;
@@ -238,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       ...(e.DIRECTLINE_SECRET ? { azureSecret: e.DIRECTLINE_SECRET } : {}),
       azureEndpoint: e.DIRECTLINE_AZURE_ENDPOINT.replace(/\/+$/u, ''),
     },
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     delivery: {
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
       mailFrom: e.MAIL_FROM,

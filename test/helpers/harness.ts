@@ -88,6 +88,7 @@ export class Conversation {
 
   async close(): Promise<void> {
     await this.flush();
+    await this.stack.pool?.end();
     await removeDir(this.dataDir);
   }
 }
