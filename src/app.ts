@@ -17,6 +17,7 @@ import { createPool, migrate } from './storage/postgres/database.js';
 import { PgBotStorage } from './storage/postgres/pg-bot-storage.js';
 import { PgCaseStore } from './storage/postgres/pg-case-store.js';
 import { PgAuditLog } from './storage/postgres/pg-audit-log.js';
+import { PgTurnLock } from './storage/postgres/pg-turn-lock.js';
 import { LowdbOutbox } from './storage/lowdb-outbox.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { EmailSender, UnavailableSender, WebhookSender } from './delivery/senders.js';
@@ -74,8 +75,9 @@ export interface IntakeStack {
   /** Every staff read and change of a case, chained. */
   audit: AuditLog;
   accounts: StaffAccounts;
-  /** The PostgreSQL pool, when DATABASE_URL is set. */
+  /** The PostgreSQL pools (stores, and per-conversation turn locks), when DATABASE_URL is set. */
   pool?: pg.Pool;
+  lockPool?: pg.Pool;
   /** Where each resident's conversation can be reached again (for a live-agent handoff). */
   references: ConversationReferences;
   /** Interviews staff hold together with a resident in Teams. */
@@ -109,6 +111,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   // PostgreSQL when DATABASE_URL is set (for bot state, cases and the audit log so far), else the
   // embedded lowdb store.
   const pool = config.databaseUrl ? createPool(config.databaseUrl) : undefined;
+  const lockPool = config.databaseUrl ? createPool(config.databaseUrl, 20) : undefined;
   if (pool) {
     const applied = await migrate(pool);
     logger.info({ applied }, 'PostgreSQL schema up to date');
@@ -173,6 +176,8 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   const attach = (adapter: BotAdapter) => {
     // Outermost first: one turn per conversation at a time, then erase (after the logger), then the logger.
     adapter.use(new SerializeTurns());
+    // With several instances on PostgreSQL, also across instances.
+    if (lockPool) adapter.use(new PgTurnLock(lockPool));
     adapter.use(new RememberConversation(references));
     adapter.use(new EraseTranscript(transcripts));
     adapter.use(new SafeTranscriptLogger(transcripts, async (context) => (await kitchenTables.get(context.activity.conversation.id)) !== undefined));
@@ -190,7 +195,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     };
   };
   const staff = new StaffService(cases, transcripts, outbox, audit, logger);
-  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, ...(pool ? { pool } : {}), attach };
+  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, ...(pool ? { pool } : {}), ...(lockPool ? { lockPool } : {}), attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -351,6 +356,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stack.transcripts.flush();
       await stack.pool?.end();
+      await stack.lockPool?.end();
     },
   };
 }

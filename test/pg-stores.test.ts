@@ -4,7 +4,7 @@
  * instances, case numbering and idempotency under concurrent confirms from two instances, one audit
  * chain from two instances, and migrations that two instances can start at once.
  */
-import type { Storage } from 'botbuilder';
+import type { Storage, TurnContext } from 'botbuilder';
 import { expect } from 'chai';
 import type pg from 'pg';
 import { verifyChain, type AuditLog } from '../src/core/audit.js';
@@ -17,6 +17,7 @@ import { MIGRATIONS } from '../src/storage/postgres/migrations.js';
 import { PgBotStorage } from '../src/storage/postgres/pg-bot-storage.js';
 import { PgCaseStore } from '../src/storage/postgres/pg-case-store.js';
 import { PgAuditLog } from '../src/storage/postgres/pg-audit-log.js';
+import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
 import { KARLSTAD_BISTAND, caseDraft } from './helpers/cases.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
@@ -172,6 +173,7 @@ describe('the intake on PostgreSQL (DATABASE_URL)', function () {
     await first.sayAll(SELF_ANSWERS.slice(0, 4));
     await first.flush();
     await first.stack.pool?.end();
+    await first.stack.lockPool?.end();
     // Another instance (a new stack on the same database) continues the same conversation.
     const second = await startConversation({ env: { DATABASE_URL: db.url }, conversationId: 'pg-conv-1', dataDir: first.dataDir });
     try {
@@ -191,6 +193,52 @@ describe('the intake on PostgreSQL (DATABASE_URL)', function () {
       }
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('turns of one conversation across instances (PostgreSQL advisory locks)', function () {
+  this.timeout(60000);
+  let db: TestDatabase;
+  before(async () => {
+    db = await testDatabase();
+  });
+  after(() => db.drop());
+
+  /** A turn that reads a counter, waits (a slow reply), and writes it back plus one. */
+  const slowIncrement = async (storage: PgBotStorage) => {
+    const items = await storage.read(['web/conv-1']);
+    const current = (items['web/conv-1']?.['count'] as number | undefined) ?? 0;
+    await new Promise((r) => setTimeout(r, 15));
+    await storage.write({ 'web/conv-1': { count: current + 1, eTag: items['web/conv-1']?.eTag ?? '*' } });
+  };
+  const context = { activity: { channelId: 'web', conversation: { id: 'conv-1' } } } as unknown as TurnContext;
+
+  it('lets no turn of two instances overwrite the other: 16 turns, 16 counted', async () => {
+    const pools = [createPool(db.url), createPool(db.url)];
+    const lockPools = [createPool(db.url, 20), createPool(db.url, 20)];
+    try {
+      await migrate(pools[0]!);
+      const instances = [0, 1].map((i) => ({ storage: new PgBotStorage(pools[i]!), lock: new PgTurnLock(lockPools[i]!) }));
+      await Promise.all(Array.from({ length: 16 }, (_, i) => instances[i % 2]!).map((inst) => inst.lock.onTurn(context, () => slowIncrement(inst.storage))));
+      const items = await instances[0]!.storage.read(['web/conv-1']);
+      expect(items['web/conv-1']?.['count']).to.equal(16);
+    } finally {
+      await Promise.all([...pools, ...lockPools].map((p) => p.end()));
+    }
+  });
+
+  it('without the lock the same turns collide (the control: the test can fail)', async () => {
+    const pools = [createPool(db.url), createPool(db.url)];
+    try {
+      await migrate(pools[0]!);
+      await pools[0]!.query('DELETE FROM bot_state');
+      const storages = [new PgBotStorage(pools[0]!), new PgBotStorage(pools[1]!)];
+      const results = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => slowIncrement(storages[i % 2]!)));
+      const count = ((await storages[0]!.read(['web/conv-1']))['web/conv-1']?.['count'] as number | undefined) ?? 0;
+      expect(results.some((r) => r.status === 'rejected') || count < 16).to.equal(true);
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
     }
   });
 });

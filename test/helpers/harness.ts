@@ -89,6 +89,7 @@ export class Conversation {
   async close(): Promise<void> {
     await this.flush();
     await this.stack.pool?.end();
+    await this.stack.lockPool?.end();
     await removeDir(this.dataDir);
   }
 }
