@@ -214,7 +214,10 @@ describe('turns of one conversation across instances (PostgreSQL advisory locks)
   };
   const context = { activity: { channelId: 'web', conversation: { id: 'conv-1' } } } as unknown as TurnContext;
 
-  it('lets no turn of two instances overwrite the other: 16 turns, 16 counted', async () => {
+  it('lets no turn of two instances overwrite the other: 16 turns, 16 counted', async function () {
+    // PGlite runs every connection in one database session, so it cannot hold a lock against
+    // itself; this needs a PostgreSQL server (CI has one on 127.0.0.1:5432).
+    if (db.kind === 'pglite') this.skip();
     const pools = [createPool(db.url), createPool(db.url)];
     const lockPools = [createPool(db.url, 20), createPool(db.url, 20)];
     try {
