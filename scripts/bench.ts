@@ -1,0 +1,530 @@
+/**
+ * `npm run bench`: turns per second, latency, memory and start-up time of the intake service,
+ * against a stock Bot Framework echo bot on the same machine. Every server is its own child
+ * process (so memory is per server); a loopback fake Bot Connector (its own process too) takes
+ * the replies; the load (autocannon) runs here. See `npm run bench -- --help`.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { loadContent } from '../src/core/content/load.js';
+import { INTAKE_OPENING, Resident, botFrameworkOpener, directLineOpener, openConversations, runLoad, type LoadResult, type Opener } from './bench/load.js';
+import { startChild, type Started } from './bench/process.js';
+import { resetSeeded, seededFolder } from './bench/seed-cases.js';
+import { benchDatabase } from './bench/postgres.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const HELP = `npm run bench [-- options]
+
+Measures, each server in its own child process, at N concurrent conversations (one message in
+flight per conversation, as a person types):
+  baseline      stock botbuilder echo bot (ConversationState on MemoryStorage), restify + CloudAdapter
+  intake-api    our whole service, one intake turn over POST /api/messages, lowdb store
+  intake-dl     the same turn over our Direct Line endpoint (/v3/directline), replies in-process
+  postgres      the intake-api turn with DATABASE_URL set (bot state, cases and the audit log in
+                PostgreSQL; transcripts and the rest stay in the data folder), in a fresh database
+  cases-<n>     the intake-api turn with n invented cases in the store (0 is intake-api itself)
+
+Options:
+  --seconds N                 measured seconds per scenario (default 10)
+  --warmup N                  warm-up seconds per scenario, not measured (default 3)
+  --connections N             concurrent conversations (default 16)
+  --cases LIST                stored-case counts to compare with the empty store (default 10000,100000)
+  --turn help|answer-back     the measured message: "hjälp" (default), or a free-text answer and
+                              "tillbaka" in turn
+  --turns-per-conversation N  a resident moves on to a fresh conversation after N messages
+                              (default 40, about one interview; 0 = one conversation for the whole run)
+  --only LIST                 run only these scenarios (baseline always runs), e.g. intake-dl,cases
+  --database-url URL          a PostgreSQL server on which the benchmark may create (and then drop)
+                              a database (default $BENCH_DATABASE_URL, else
+                              postgresql://postgres@127.0.0.1:5432/test, as the tests use)
+  --data-root DIR              where the servers' data folders go (default: the system temp folder;
+                              /dev/shm takes the disk out of the measurement)
+  --reseed                    write the seeded case folders again (they are kept and reused:
+                              <data-root>/narvard-bench-seed-<n>, about 11 KB per case)
+  --keep-data                 keep the temporary data folders
+  --cpu-prof                  write a V8 CPU profile of each server to test-output/bench/profiles/
+                              (open in Chrome DevTools or speedscope)
+  --help`;
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '16' },
+    cases: { type: 'string', default: '10000,100000' },
+    turn: { type: 'string', default: 'help' },
+    'turns-per-conversation': { type: 'string', default: '40' },
+    only: { type: 'string' },
+    'keep-data': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    'data-root': { type: 'string' },
+    'database-url': { type: 'string' },
+    reseed: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+function whole(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`--${name} must be a whole number of at least ${min} (got "${value}")`);
+    process.exit(2);
+  }
+  return n;
+}
+const SECONDS = whole('seconds', opts.seconds, 1);
+const WARMUP = whole('warmup', opts.warmup, 0);
+const CONNECTIONS = whole('connections', opts.connections, 1);
+const TURNS_PER_CONVERSATION = whole('turns-per-conversation', opts['turns-per-conversation'], 0);
+const CASE_COUNTS = opts.cases
+  .split(',')
+  .filter((s) => s.trim())
+  .map((s) => whole('cases', s.trim(), 1));
+if (!['help', 'answer-back'].includes(opts.turn)) {
+  console.error(`--turn must be help or answer-back (got "${opts.turn}")`);
+  process.exit(2);
+}
+const SERVER_FLAGS = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, 'test-output', 'bench', 'profiles')}`] : [];
+const DATA_ROOT = path.resolve(opts['data-root'] ?? os.tmpdir());
+const DATABASE_URL = opts['database-url'] ?? process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const ONLY = opts.only?.split(',').map((s) => s.trim());
+const wanted = (name: string) => !ONLY || ONLY.some((o) => name === o || name.startsWith(`${o}-`));
+
+/** The measured message, said again and again at the same point of the interview. */
+const TURN =
+  opts.turn === 'help'
+    ? { messages: ['hjälp'], description: '"hjälp" at the first free-text question: recognition, the help text and the question again (2 replies), state read and saved, transcript logged; the interview stays at the same question' }
+    : {
+        messages: ['Jag bor ensam och trappan upp till lägenheten är svår på vintern.', 'tillbaka'],
+        description: 'a free-text answer to the first free-text question, then "tillbaka" (back to it), in turn: both advance or rewind the interview for real, so the position stays the same every second turn',
+      };
+
+// ---- output ---------------------------------------------------------------------------------
+
+const tty = process.stderr.isTTY;
+const progress = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+const ticker = (label: string) => {
+  let last = 0;
+  return (turns: number, elapsed: number) => {
+    const line = `  ${label} ${Math.min(elapsed, 999).toFixed(0)} s: ${turns.toLocaleString('en')} turns, ${(turns / Math.max(elapsed, 0.001)).toFixed(0)} turns/s`;
+    if (tty) process.stderr.write(`\r\x1b[K${line}`);
+    else if (elapsed - last >= 5) {
+      last = elapsed;
+      process.stderr.write(`${line}\n`);
+    }
+  };
+};
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+// ---- scenarios ------------------------------------------------------------------------------
+
+interface ScenarioResult {
+  name: string;
+  title: string;
+  available: boolean;
+  note?: string;
+  /** Turns answered per second, as the load generator saw them. */
+  turnsPerSecond?: number;
+  /** Seconds the server needed after the load stopped to finish what it owed for the measured turns. */
+  drainSeconds?: number;
+  /** Turns per second counting that drain time: turns / (measured seconds + drain seconds). */
+  sustainedTurnsPerSecond?: number;
+  p50Ms?: number;
+  p90Ms?: number;
+  p99Ms?: number;
+  maxMs?: number;
+  meanMs?: number;
+  turns?: number;
+  seconds?: number;
+  errors?: { non2xx: number; errors: number; timeouts: number };
+  peakRssMb?: number;
+  rssAtReadyMb?: number;
+  readyMs?: number;
+  /** CPU during the measured seconds: the server's ms per turn, and cores used by each process. */
+  cpu?: { serverMsPerTurn: number; serverCores: number; connectorCores: number; loadGeneratorCores: number };
+  /** Replies the fake Bot Connector received per turn (api scenarios). */
+  repliesPerTurn?: number;
+  conversations?: number;
+  storedCases?: number;
+  startup?: Record<string, unknown>;
+  ratio?: { turnsPerSecond: number; p50: number; p99: number; peakRss: number; ready: number };
+}
+
+let connector: Started | undefined;
+const tempDirs: string[] = [];
+const children = new Set<Started>();
+
+async function measure(
+  name: string,
+  title: string,
+  server: () => Promise<Started>,
+  opener: (s: Started) => Opener,
+  extra: Partial<ScenarioResult> = {},
+  messages: string[] = TURN.messages,
+): Promise<ScenarioResult> {
+  progress(`[${name}] ${title}: starting the server…`);
+  const s = await server();
+  children.add(s);
+  try {
+    const startup: Record<string, unknown> = {};
+    if (s.events['dataFolderChecked']) {
+      // Start-up work that goes on after listening (the first retention sweep) is waited for, not measured.
+      const sweep = await s.waitFor('retentionSweepDone', 300_000).catch(() => undefined);
+      for (const [k, e] of Object.entries(s.events)) startup[k] = { atMs: Math.round(e.ms), ...e.detail };
+      if (sweep && sweep.ms > s.startupMs + 100) progress(`[${name}] first retention sweep done ${((sweep.ms - s.startupMs) / 1000).toFixed(1)} s after ready`);
+    }
+    const atReady = await s.stats();
+    progress(`[${name}] ready in ${s.startupMs.toFixed(0)} ms (RSS ${mb(atReady.rssBytes).toFixed(0)} MB); opening ${CONNECTIONS} conversations…`);
+    const open = opener(s);
+    const residents = Array.from({ length: CONNECTIONS }, () => new Resident(messages, TURNS_PER_CONVERSATION));
+    let opened = 0;
+    const topUp = async (perResident: number) => {
+      const need = residents.map((r) => Math.max(0, perResident - r.waiting));
+      const total = need.reduce((a, b) => a + b, 0);
+      const conversations = await openConversations(open, opened, opened + total);
+      opened += total;
+      let i = 0;
+      for (const [k, r] of residents.entries()) r.add(conversations.slice(i, (i += need[k]!)));
+    };
+    // Enough conversations for a warm-up at about 1,000 turns/s (a faster server's residents stay in
+    // their conversation a little longer while warming up); topped up after it from the real rate.
+    const rotating = TURNS_PER_CONVERSATION > 0;
+    const perResidentFor = (turnsPerSecond: number, seconds: number) =>
+      rotating ? Math.ceil(((turnsPerSecond / CONNECTIONS) * seconds * 1.5) / TURNS_PER_CONVERSATION) + 2 : 1;
+    await topUp(perResidentFor(1000, WARMUP || SECONDS));
+    const base = `http://127.0.0.1:${s.port}`;
+    let warm: LoadResult | undefined;
+    if (WARMUP > 0) {
+      progress(`[${name}] warm-up ${WARMUP} s…`);
+      warm = await runLoad(base, residents, WARMUP, ticker('warm-up'));
+      if (tty) process.stderr.write('\r\x1b[K');
+      if (rotating) await topUp(perResidentFor(warm.turnsPerSecond, SECONDS));
+    }
+    // Writes left over from opening conversations (transcripts are written after each answer) finish first.
+    const settledMs = await s.settle();
+    if (settledMs > 200) progress(`[${name}] waited ${(settledMs / 1000).toFixed(1)} s for writes left from opening conversations and the warm-up`);
+    progress(`[${name}] measuring ${SECONDS} s at ${CONNECTIONS} conversations${rotating ? ` (${opened} opened so far, ${TURNS_PER_CONVERSATION} messages each)` : ''}…`);
+    const usedBefore = residents.reduce((n, r) => n + r.used, 0);
+    const starvedBefore = residents.reduce((n, r) => n + r.starved, 0);
+    const [serverBefore, connectorBefore] = await Promise.all([s.stats(), connector?.stats()]);
+    const loadCpuBefore = process.cpuUsage();
+    const load = await runLoad(base, residents, SECONDS, ticker('measuring'));
+    const loadCpu = process.cpuUsage(loadCpuBefore);
+    if (tty) process.stderr.write('\r\x1b[K');
+    // Work the server still owes for the measured turns (transcript writes queued behind the answers).
+    const drainMs = await s.settle();
+    const starved = residents.reduce((n, r) => n + r.starved, 0) - starvedBefore;
+    const [serverAfter, connectorAfter] = await Promise.all([s.stats(), connector?.stats()]);
+    const peak = await s.peakRss();
+    const cores = (ms: number) => Math.round((ms / 1000 / load.seconds) * 100) / 100;
+    const cpu = {
+      serverMsPerTurn: Math.round(((serverAfter.cpuMs - serverBefore.cpuMs) / Math.max(1, load.turns)) * 1000) / 1000,
+      serverCores: Math.round(((serverAfter.cpuMs - serverBefore.cpuMs) / 1000 / (load.seconds + drainMs / 1000)) * 100) / 100,
+      connectorCores: connectorBefore && connectorAfter ? cores(connectorAfter.cpuMs - connectorBefore.cpuMs) : 0,
+      loadGeneratorCores: cores((loadCpu.user + loadCpu.system) / 1000),
+    };
+    const failed = load.non2xx + load.errors + load.timeouts;
+    const result: ScenarioResult = {
+      name,
+      title,
+      available: true,
+      turnsPerSecond: load.turnsPerSecond,
+      drainSeconds: Math.round(drainMs) / 1000,
+      sustainedTurnsPerSecond: load.turns / (load.seconds + drainMs / 1000),
+      p50Ms: load.p50,
+      p90Ms: load.p90,
+      p99Ms: load.p99,
+      maxMs: load.max,
+      meanMs: load.mean,
+      turns: load.turns,
+      seconds: load.seconds,
+      errors: { non2xx: load.non2xx, errors: load.errors, timeouts: load.timeouts },
+      peakRssMb: mb(peak),
+      rssAtReadyMb: mb(atReady.rssBytes),
+      readyMs: s.startupMs,
+      cpu,
+      conversations: residents.reduce((n, r) => n + r.used, 0) - usedBefore + CONNECTIONS,
+      ...extra,
+      startup: { ...startup, ...extra.startup },
+    };
+    const replies = (m: typeof connectorAfter) => Number(m?.detail?.['replies'] ?? 0);
+    if (connector && name !== 'intake-dl' && load.turns > 0) result.repliesPerTurn = (replies(connectorAfter) - replies(connectorBefore)) / load.turns;
+    const errorLines = Number(serverAfter.detail?.['errorLines'] ?? 0);
+    const notes = [extra.note, errorLines ? `the server logged ${errorLines} errors (failed turns)` : '', failed ? `${failed} failed requests (non-2xx ${load.non2xx}, errors ${load.errors}, timeouts ${load.timeouts})` : '', starved ? `${starved} times a resident found no fresh conversation and went on in its old one` : '']
+      .filter(Boolean)
+      .join('; ');
+    if (notes) result.note = notes;
+    progress(
+      `[${name}] ${load.turnsPerSecond.toFixed(0)} turns/s (${result.sustainedTurnsPerSecond!.toFixed(0)} with ${(drainMs / 1000).toFixed(1)} s of writes drained after), p50 ${load.p50} ms, p99 ${load.p99} ms, peak RSS ${mb(peak).toFixed(0)} MB, server ${cpu.serverMsPerTurn} CPU ms/turn (${cpu.serverCores} cores; connector ${cpu.connectorCores}, load ${cpu.loadGeneratorCores})${failed ? `, ${failed} FAILED requests` : ''}`,
+    );
+    return result;
+  } finally {
+    await s.stop();
+    children.delete(s);
+  }
+}
+
+function childOutput(name: string) {
+  return (line: string) => progress(`  [${name} server] ${line}`);
+}
+
+/** A data folder for one server, and what to do with it afterwards. */
+interface Folder {
+  dir: string;
+  extra?: Partial<ScenarioResult>;
+  release(): Promise<void>;
+}
+
+/** A new empty data folder, removed afterwards (unless --keep-data). */
+async function emptyFolder(name: string): Promise<Folder> {
+  await mkdir(DATA_ROOT, { recursive: true });
+  const dir = await mkdtemp(path.join(DATA_ROOT, `narvard-bench-${name}-`));
+  tempDirs.push(dir);
+  return { dir, release: () => (opts['keep-data'] ? Promise.resolve() : rm(dir, { recursive: true, force: true })) };
+}
+
+function intakeScenario(
+  name: string,
+  title: string,
+  channel: 'api' | 'dl',
+  folder: () => Promise<Folder> = () => emptyFolder(name),
+  databaseUrl?: string,
+): Promise<ScenarioResult> {
+  return (async () => {
+    const data = await folder();
+    try {
+      return await measure(
+        name,
+        title,
+        () => startChild(REPO_ROOT, 'scripts/bench/intake-server.ts', databaseUrl ? [data.dir, databaseUrl] : [data.dir], childOutput(name), SERVER_FLAGS),
+        (s) =>
+          channel === 'api'
+            ? botFrameworkOpener(`http://127.0.0.1:${s.port}`, `http://127.0.0.1:${connector!.port}/`, INTAKE_OPENING, name)
+            : directLineOpener(`http://127.0.0.1:${s.port}`, INTAKE_OPENING),
+        data.extra,
+      );
+    } finally {
+      await data.release();
+    }
+  })();
+}
+
+// ---- the run --------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  progress(
+    `npm run bench: ${WARMUP} s warm-up + ${SECONDS} s measured per scenario, ${CONNECTIONS} conversations, node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`,
+  );
+  connector = await startChild(REPO_ROOT, 'scripts/bench/fake-connector.ts', [], childOutput('connector'));
+  children.add(connector);
+  progress(`fake Bot Connector on 127.0.0.1:${connector.port}`);
+
+  const results: ScenarioResult[] = [];
+  const baseline = await measure(
+    'baseline',
+    'stock echo bot, /api/messages',
+    () => startChild(REPO_ROOT, 'scripts/bench/echo-server.ts', [], childOutput('baseline'), SERVER_FLAGS),
+    (s) => botFrameworkOpener(`http://127.0.0.1:${s.port}`, `http://127.0.0.1:${connector!.port}/`, [], 'baseline'),
+    {},
+    ['hjälp'],
+  );
+  results.push(baseline);
+
+  // Direct Line first, so that the empty store (intake-api, also the 0-case row) runs right before the seeded stores.
+  const dl = wanted('intake-dl') ? await intakeScenario('intake-dl', 'intake turn, Direct Line, lowdb', 'dl') : undefined;
+  let postgres: ScenarioResult | undefined;
+  if (wanted('postgres')) {
+    const title = 'intake turn, /api/messages, PostgreSQL (state, cases, audit; transcripts in the data folder)';
+    progress(`[postgres] creating a database on ${new URL(DATABASE_URL).host}…`);
+    const db = await benchDatabase(DATABASE_URL);
+    if ('unavailable' in db) {
+      progress(`[postgres] not available: ${db.unavailable}`);
+      postgres = { name: 'postgres', title, available: false, note: `not available: ${db.unavailable}` };
+    } else {
+      try {
+        const note = "the server's own RSS and CPU only: PostgreSQL's processes are not counted (they share the same cores)";
+        postgres = await intakeScenario('postgres', title, 'api', async () => ({ ...(await emptyFolder('postgres')), extra: { note } }), db.url);
+      } finally {
+        await db.drop().catch((err: Error) => progress(`[postgres] could not drop the benchmark database: ${err.message}`));
+      }
+    }
+  }
+  const empty = wanted('intake-api') || wanted('cases') ? await intakeScenario('intake-api', 'intake turn, /api/messages, lowdb', 'api') : undefined;
+  if (empty) results.push(empty);
+  if (dl) results.push(dl);
+  if (postgres) results.push(postgres);
+
+  const caseRows: ScenarioResult[] = [];
+  if (wanted('cases')) {
+    if (empty) caseRows.push({ ...empty, name: 'cases-0', title: '0 stored cases (= intake-api)', storedCases: 0 });
+    const config = loadConfig({}, REPO_ROOT);
+    const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
+    for (const count of CASE_COUNTS) {
+      const row = await intakeScenario(`cases-${count}`, `${count.toLocaleString('en')} stored cases, /api/messages`, 'api', async () => {
+        progress(`[cases-${count}] ${opts.reseed ? 'writing' : 'reusing or writing'} ${count.toLocaleString('en')} invented cases in ${DATA_ROOT}…`);
+        const seeded = await seededFolder(content, DATA_ROOT, count, opts.reseed, (done) => {
+          const line = `  seeded ${done.toLocaleString('en')} / ${count.toLocaleString('en')} cases`;
+          if (tty) process.stderr.write(`\r\x1b[K${line}`);
+          else if (done % 25_000 === 0) process.stderr.write(`${line}\n`);
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        const { info } = seeded;
+        progress(
+          seeded.reused
+            ? `[cases-${count}] reusing ${seeded.dir} (written ${info.seededAt.slice(0, 16)} in ${(info.ms / 1000).toFixed(1)} s; --reseed writes it again)`
+            : `[cases-${count}] ${info.files.toLocaleString('en')} files, ${mb(info.bytes).toFixed(0)} MB in ${(info.ms / 1000).toFixed(1)} s`,
+        );
+        // The seeded folder stays for the next run; what the server wrote into it goes.
+        return {
+          dir: seeded.dir,
+          extra: { storedCases: count, startup: { seed: { ...info, reused: seeded.reused, dir: seeded.dir } } },
+          release: () => resetSeeded(seeded.dir),
+        };
+      });
+      caseRows.push(row);
+    }
+    results.push(...caseRows);
+  }
+
+  for (const r of results) {
+    if (!r.available || r === baseline) continue;
+    r.ratio = {
+      turnsPerSecond: r.turnsPerSecond! / baseline.turnsPerSecond!,
+      p50: r.p50Ms! / baseline.p50Ms!,
+      p99: r.p99Ms! / baseline.p99Ms!,
+      peakRss: r.peakRssMb! / baseline.peakRssMb!,
+      ready: r.readyMs! / baseline.readyMs!,
+    };
+  }
+
+  // ---- targets ----
+  const targets: Array<{ target: string; met: boolean | null; measured: string }> = [];
+  const api = results.find((r) => r.name === 'intake-api');
+  if (api) {
+    targets.push({
+      target: '(2) intake over /api/messages: turns/s >= baseline and p99 <= baseline p99',
+      met: api.turnsPerSecond! >= baseline.turnsPerSecond! && api.p99Ms! <= baseline.p99Ms!,
+      measured: `${api.turnsPerSecond!.toFixed(0)} vs ${baseline.turnsPerSecond!.toFixed(0)} turns/s (${api.ratio!.turnsPerSecond.toFixed(2)}x; sustained ${api.sustainedTurnsPerSecond!.toFixed(0)}); p99 ${api.p99Ms} vs ${baseline.p99Ms} ms`,
+    });
+  }
+  if (dl) {
+    targets.push({
+      target: '(3) intake over Direct Line: turns/s >= 2x baseline',
+      met: dl.turnsPerSecond! >= 2 * baseline.turnsPerSecond!,
+      measured: `${dl.turnsPerSecond!.toFixed(0)} vs ${(2 * baseline.turnsPerSecond!).toFixed(0)} turns/s needed (${dl.ratio!.turnsPerSecond.toFixed(2)}x baseline; sustained ${dl.sustainedTurnsPerSecond!.toFixed(0)})`,
+    });
+  }
+  const zero = caseRows.find((r) => r.storedCases === 0);
+  const most = caseRows.filter((r) => r.storedCases! > 0).sort((a, b) => b.storedCases! - a.storedCases!)[0];
+  if (zero && most) {
+    // Turn cost = wall time per turn at full load = 1 / turns per second.
+    const cost = zero.turnsPerSecond! / most.turnsPerSecond!;
+    targets.push({
+      target: `(5) turn cost with ${most.storedCases!.toLocaleString('en')} cases <= 1.2x the empty store (cost = 1 / turns per s)`,
+      met: cost <= 1.2,
+      measured: `${cost.toFixed(2)}x (${most.turnsPerSecond!.toFixed(0)} vs ${zero.turnsPerSecond!.toFixed(0)} turns/s; sustained ${(zero.sustainedTurnsPerSecond! / most.sustainedTurnsPerSecond!).toFixed(2)}x; p50 ${most.p50Ms} vs ${zero.p50Ms} ms; CPU ${most.cpu!.serverMsPerTurn} vs ${zero.cpu!.serverMsPerTurn} ms/turn)`,
+    });
+  }
+  if (postgres) {
+    targets.push({
+      target: '(4) PostgreSQL: no target set',
+      met: null,
+      measured: postgres.available
+        ? `${postgres.turnsPerSecond!.toFixed(0)} turns/s, p99 ${postgres.p99Ms} ms${api ? ` (${(postgres.turnsPerSecond! / api.turnsPerSecond!).toFixed(2)}x the lowdb turns/s)` : ''}`
+        : postgres.note!,
+    });
+  }
+
+  targets.sort((a, b) => a.target.localeCompare(b.target));
+
+  // ---- table ----
+  const f = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  const x = (n: number | undefined) => (n === undefined ? '' : `${n.toFixed(2)}x`);
+  const header = ['scenario', 'turns/s', 'sustained', 'p50 ms', 'p99 ms', 'peak RSS MB', 'ready ms', 'CPU ms/turn', 'turns/s vs base', 'p50 vs base', 'p99 vs base', 'RSS vs base', 'ready vs base'];
+  const rows = results.map((r) =>
+    r.available
+      ? [r.name, f(r.turnsPerSecond), f(r.sustainedTurnsPerSecond), f(r.p50Ms, 1), f(r.p99Ms, 1), f(r.peakRssMb), f(r.readyMs), f(r.cpu?.serverMsPerTurn, 2), r === baseline ? '1.00x' : x(r.ratio?.turnsPerSecond), r === baseline ? '1.00x' : x(r.ratio?.p50), r === baseline ? '1.00x' : x(r.ratio?.p99), r === baseline ? '1.00x' : x(r.ratio?.peakRss), r === baseline ? '1.00x' : x(r.ratio?.ready)]
+      : [r.name, r.note ?? 'not available', '', '', '', '', '', '', '', '', ''],
+  );
+  const measured = rows.filter((_, i) => results[i]!.available);
+  const widths = header.map((h, i) => Math.max(h.length, ...measured.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const out: string[] = [];
+  out.push('', `Turns at ${CONNECTIONS} concurrent conversations, one message in flight each; ${WARMUP} s warm-up, ${SECONDS} s measured per scenario.`);
+  out.push(`Measured turn: ${TURN.description}.`);
+  out.push(
+    TURNS_PER_CONVERSATION > 0
+      ? `Each resident moves on to a fresh conversation (opened beforehand, not measured) after ${TURNS_PER_CONVERSATION} messages; --turns-per-conversation 0 keeps one conversation for the whole run.`
+      : 'Each resident keeps one conversation for the whole run (transcripts and Direct Line histories grow with every turn).',
+  );
+  out.push('Baseline: stock echo bot ("Echo: hjälp", 1 reply), ConversationState on MemoryStorage, restify + CloudAdapter; replies of both go to a loopback fake Bot Connector.');
+  out.push('turns/s: answered turns per measured second. sustained: turns / (measured seconds + the time the server still needed afterwards for writes it had queued, i.e. transcripts).');
+  out.push('Latency: request written to response complete (the bot has replied by then). Peak RSS: VmHWM of the server process. Ready: spawn to listening. CPU ms/turn: the server process\'s CPU time per measured turn, drain included.', '');
+  out.push(line(header), line(widths.map((w) => '-'.repeat(w))));
+  for (const [i, r] of rows.entries()) out.push(results[i]!.available ? line(r) : `${r[0]!.padEnd(widths[0]!)}  ${r[1]}`);
+  out.push('');
+  for (const r of results) {
+    const bits = [r.title];
+    if (r.repliesPerTurn !== undefined) bits.push(`${r.repliesPerTurn.toFixed(2)} replies/turn to the connector`);
+    if (r.conversations !== undefined && r.available) bits.push(`${r.conversations} conversations`);
+    if (r.cpu) bits.push(`CPU cores used: server ${r.cpu.serverCores}, connector ${r.cpu.connectorCores}, load generator ${r.cpu.loadGeneratorCores}`);
+    if (r.rssAtReadyMb !== undefined) bits.push(`RSS at ready ${f(r.rssAtReadyMb)} MB`);
+    if (r.startup?.['dataFolderChecked']) {
+      const c = r.startup['dataFolderChecked'] as { files?: number; ms?: number };
+      bits.push(`start-up data check ${f(c.files)} files in ${f(c.ms)} ms`);
+    }
+    const seed = r.startup?.['seed'] as { reused?: boolean; ms?: number; files?: number } | undefined;
+    if (seed) bits.push(`${f(seed.files)} seeded files ${seed.reused ? 'reused from an earlier run' : 'written'} (writing took ${f((seed.ms ?? 0) / 1000, 1)} s)`);
+    if (r.startup?.['retentionSweepDone']) bits.push(`first retention sweep done at ${f((r.startup['retentionSweepDone'] as { atMs: number }).atMs)} ms`);
+    if (r.note && r.available) bits.push(r.note);
+    out.push(`  ${r.name}: ${bits.join('; ')}`);
+  }
+  out.push('', 'Targets (repeated runs of one scenario can differ by 10-20 % on a small shared VM; repeat a close call with --seconds 30):');
+  for (const t of targets) out.push(`  ${t.met === null ? 'n/a    ' : t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.measured}`);
+  out.push('');
+
+  const stamp = new Date().toISOString().slice(0, 19).replace(/:/gu, '');
+  const outDir = path.join(REPO_ROOT, 'test-output', 'bench');
+  await mkdir(outDir, { recursive: true });
+  const file = path.join(outDir, `bench-${stamp}.json`);
+  const report = {
+    date: new Date().toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3) },
+    settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, turn: opts.turn, turnDescription: TURN.description, turnsPerConversation: TURNS_PER_CONVERSATION, caseCounts: CASE_COUNTS, loadGenerator: 'autocannon, one keep-alive connection per conversation, pipelining 1' },
+    scenarios: results,
+    targets,
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  out.push(`JSON: ${path.relative(REPO_ROOT, file)} (total ${report.totalSeconds} s)`);
+  console.log(out.join('\n'));
+}
+
+async function cleanUp(): Promise<void> {
+  await Promise.all([...children].map((c) => c.stop().catch(() => undefined)));
+  if (!opts['keep-data']) await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true }).catch(() => undefined)));
+}
+
+process.once('SIGINT', () => {
+  progress('interrupted; stopping the servers and removing the data folders…');
+  void cleanUp().then(() => process.exit(130));
+});
+
+main()
+  .then(cleanUp)
+  .catch(async (err: unknown) => {
+    progress(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    await cleanUp();
+    process.exit(1);
+  });

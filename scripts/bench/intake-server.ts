@@ -1,0 +1,62 @@
+/**
+ * Our whole service, as `npm start` builds it (createApp from src/app.ts) on the embedded lowdb
+ * store in the data folder given as the first argument. Logs are off for the measurement; the
+ * start-up events the runner prints (data folder checked, retention sweep done) are picked out of
+ * the logger's stream and sent over IPC instead.
+ * With a second argument, DATABASE_URL: bot state, cases and the audit log go to PostgreSQL.
+ * Usage (by the runner): node --import tsx scripts/bench/intake-server.ts <dataDir> [<databaseUrl>]
+ */
+import { Writable } from 'node:stream';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { fail, serveRunner, tell } from './child.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dataDir = process.argv[2];
+const databaseUrl = process.argv[3];
+if (!dataDir) fail(new Error('usage: intake-server.ts <dataDir> [<databaseUrl>]'));
+
+/** Start-up events worth reporting, and a count of error lines (a failed turn); everything else is dropped. */
+const EVENTS: Record<string, string> = { 'data folder checked': 'dataFolderChecked', 'language understanding ready': 'nluReady', 'retention sweep done': 'retentionSweepDone' };
+let errorLines = 0;
+const events = new Writable({
+  write(chunk: Buffer, _encoding, callback) {
+    const line = chunk.toString('utf8');
+    if (/"level":(50|60)[,}]/u.test(line)) errorLines += 1;
+    for (const [msg, name] of Object.entries(EVENTS)) {
+      if (line.includes(`"msg":"${msg}"`)) {
+        const { level: _l, time: _t, msg: _m, ...detail } = JSON.parse(line) as Record<string, unknown>;
+        tell({ type: 'event', name, ms: performance.now(), detail });
+      }
+    }
+    callback();
+  },
+});
+
+try {
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir!,
+      LOG_LEVEL: 'silent',
+      OUTBOX_INTERVAL_MS: '60000',
+      // 16 residents typing as fast as the server answers would hit the per-conversation limit (300/min).
+      DIRECTLINE_REQUESTS_PER_MINUTE: '1000000',
+      DIRECTLINE_NEW_CONVERSATIONS_PER_MINUTE: '1000000',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+    repoRoot,
+  );
+  // LOG_LEVEL is "silent" for the service; the runner's logger only picks out the lines above
+  // (the service logs at info only at start-up, so measured turns pay nothing for it).
+  const logger = pino({ level: 'info', base: undefined }, events);
+  const app = await createApp({ ...config, port: 0 }, logger);
+  const { port } = await app.listen();
+  tell({ type: 'ready', port, readyMs: performance.now() });
+  // Transcripts are written after the turn has answered (botbuilder does not wait for them).
+  serveRunner({ onStop: () => app.close(), settle: () => app.transcripts.flush(), detail: () => ({ errorLines }) });
+} catch (err) {
+  fail(err);
+}
