@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { MIGRATIONS } from './migrations.js';
+import { withTransaction } from './transaction.js';
 
 /** Any number will do, as long as no other code in the database uses it for an advisory lock. */
 const MIGRATION_LOCK = 7_241_903;
@@ -17,10 +18,8 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
 }
 
 /** Applies the migrations this database has not had yet; resolves with the versions applied. */
-export async function migrate(pool: pg.Pool): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function migrate(pool: pg.Pool): Promise<number[]> {
+  return withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
     const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
@@ -35,12 +34,6 @@ export async function migrate(pool: pg.Pool): Promise<number[]> {
       await client.query('INSERT INTO schema_migrations (version, description) VALUES ($1, $2)', [m.version, m.description]);
       applied.push(m.version);
     }
-    await client.query('COMMIT');
     return applied;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

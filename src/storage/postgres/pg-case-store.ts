@@ -4,39 +4,33 @@
  */
 import type pg from 'pg';
 import { formatReference, type CaseRecord, type CaseStore, type NewCase } from '../../core/cases.js';
+import { withTransaction } from './transaction.js';
 
 export class PgCaseStore implements CaseStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async create(draft: NewCase): Promise<CaseRecord> {
-    const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const existing = await client.query<{ record: CaseRecord }>('SELECT record FROM cases WHERE idempotency_key = $1', [draft.idempotencyKey]);
-      if (existing.rows[0]) {
-        await client.query('COMMIT');
-        return existing.rows[0].record;
-      }
-      const year = new Date(draft.createdAt).getUTCFullYear();
-      const counter = await client.query<{ last: number }>(
-        `INSERT INTO case_counters (year, last) VALUES ($1, 1)
-         ON CONFLICT (year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`,
-        [year],
-      );
-      const record: CaseRecord = { ...draft, reference: formatReference(year, counter.rows[0]!.last), status: 'new' };
-      await client.query('INSERT INTO cases (reference, idempotency_key, created_at, record) VALUES ($1, $2, $3, $4)', [record.reference, draft.idempotencyKey, draft.createdAt, record]);
-      await client.query('COMMIT');
-      return record;
+      return await withTransaction(this.pool, async (client) => {
+        const existing = await client.query<{ record: CaseRecord }>('SELECT record FROM cases WHERE idempotency_key = $1', [draft.idempotencyKey]);
+        if (existing.rows[0]) return existing.rows[0].record;
+        const year = new Date(draft.createdAt).getUTCFullYear();
+        const counter = await client.query<{ last: number }>(
+          `INSERT INTO case_counters (year, last) VALUES ($1, 1)
+           ON CONFLICT (year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`,
+          [year],
+        );
+        const record: CaseRecord = { ...draft, reference: formatReference(year, counter.rows[0]!.last), status: 'new' };
+        await client.query('INSERT INTO cases (reference, idempotency_key, created_at, record) VALUES ($1, $2, $3, $4)', [record.reference, draft.idempotencyKey, draft.createdAt, record]);
+        return record;
+      });
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
       // Two instances confirming the same interview at once: the loser returns the winner's case.
       if ((err as { code?: string }).code === '23505') {
         const { rows } = await this.pool.query<{ record: CaseRecord }>('SELECT record FROM cases WHERE idempotency_key = $1', [draft.idempotencyKey]);
         if (rows[0]) return rows[0].record;
       }
       throw err;
-    } finally {
-      client.release();
     }
   }
 
@@ -55,25 +49,14 @@ export class PgCaseStore implements CaseStore {
     return rows.map((r) => r.record);
   }
 
-  async update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+  update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined> {
+    return withTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ record: CaseRecord }>('SELECT record FROM cases WHERE reference = $1 FOR UPDATE', [reference]);
-      if (!rows[0]) {
-        await client.query('COMMIT');
-        return undefined;
-      }
+      if (!rows[0]) return undefined;
       const updated = change(rows[0].record);
       await client.query('UPDATE cases SET record = $2, updated_at = now() WHERE reference = $1', [reference, updated]);
-      await client.query('COMMIT');
       return updated;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async ping(): Promise<void> {
