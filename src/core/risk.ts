@@ -36,15 +36,18 @@ export class RiskDetector {
     return { all, present: all.filter((c) => !this.resolved.some((re) => re.test(c))) };
   }
 
-  /** The categories the text signals, empty when none. */
+  /**
+   * The categories the text signals, empty when none. Words that place a story in the past count
+   * only within their own clause, so "vi skildes, men han hotar att döda mig" still raises the alarm.
+   */
   detect(text: string): RiskCategory[] {
-    let t = normalize(text);
-    for (const re of this.ignore) t = t.replace(re, ' ');
+    return this.categoriesIn(this.clauses(text).present);
+  }
+
+  /** The categories signalled in clauses already split by `clauses`. */
+  categoriesIn(presentClauses: readonly string[]): RiskCategory[] {
     const found = new Set<RiskCategory>();
-    // Words that place a story in the past count only within their own clause, so "vi skildes,
-    // men han hotar att döda mig" still raises the alarm.
-    for (const clause of t.split(CLAUSE_BREAK)) {
-      if (this.resolved.some((re) => re.test(clause))) continue;
+    for (const clause of presentClauses) {
       for (const { category, regex } of this.patterns) if (regex.test(clause)) found.add(category);
     }
     return [...found];

@@ -176,7 +176,7 @@ export class EmbeddedRecognizer implements Recognizer {
     if (acuteScore >= RISK_THRESHOLD && clauses && clauses.present.length < clauses.all.length) {
       acuteScore = Math.max(0, ...clauses.present.map(acuteOf));
     }
-    const patternAlarm = (detector?.detect(text).length ?? 0) > 0;
+    const patternAlarm = detector !== undefined && clauses !== undefined && detector.categoriesIn(clauses.present).length > 0;
     const risk = acuteScore >= RISK_THRESHOLD || patternAlarm ? 'acute' : 'none';
 
     return { intent, intentScore: round(intentScore), topics, risk, source: 'embedded' };
