@@ -194,7 +194,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       }
     };
   };
-  const staff = new StaffService(cases, transcripts, outbox, audit, logger);
+  const staff = new StaffService(cases, transcripts, outbox, audit, logger, staffTexts.export);
   return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, ...(pool ? { pool } : {}), ...(lockPool ? { lockPool } : {}), attach };
 }
 

@@ -17,6 +17,14 @@ const staffTextsSchema = z.strictObject({
     no: z.string().min(1),
     unknownMunicipality: z.string().min(1),
   }),
+  export: z.strictObject({
+    reference: z.string().min(1),
+    created: z.string().min(1),
+    status: z.string().min(1),
+    takenBy: z.string().min(1),
+    event: z.string().min(1),
+    note: z.string().min(1),
+  }),
 });
 export type StaffTexts = z.infer<typeof staffTextsSchema>;
 

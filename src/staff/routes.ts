@@ -12,7 +12,7 @@ import type { CaseRecord } from '../core/cases.js';
 import { mayReadAudit, type StaffIdentity } from '../core/staff/access.js';
 import type { Logger } from '../logger.js';
 import type { StaffAccounts } from './accounts.js';
-import { caseAsText, type StaffService } from './service.js';
+import type { StaffService } from './service.js';
 import { HttpError, clientAddress, jsonHandler, requireStaff } from './http-helpers.js';
 import type { StaffSessions } from './sessions.js';
 
@@ -154,7 +154,7 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
         return;
       }
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-disposition': `attachment; filename="${found.reference}.txt"` });
-      res.end(caseAsText(found));
+      res.end(service.asText(found));
     }),
   );
 

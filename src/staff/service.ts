@@ -10,6 +10,7 @@ import { REFERENCE_PATTERN, type CaseRecord, type CaseStore } from '../core/case
 import type { OutboxItem, OutboxStore } from '../core/delivery.js';
 import { caseOrganisations, mayChangeCase, mayReadCase, type StaffIdentity } from '../core/staff/access.js';
 import type { Logger } from '../logger.js';
+import { fill, type StaffTexts } from '../delivery/staff-texts.js';
 
 /** A refusal or a missing case, with the HTTP status it maps to. */
 export class StaffError extends Error {
@@ -51,7 +52,13 @@ export class StaffService {
     private readonly outbox: OutboxStore,
     readonly audit: AuditLog,
     private readonly logger: Logger,
+    private readonly exportTexts: StaffTexts['export'],
   ) {}
+
+  /** The case as text to paste into a record system. */
+  asText(record: CaseRecord): string {
+    return caseAsText(record, this.exportTexts);
+  }
 
   /** Writes one audit entry. `from` is an IP address or "teams". */
   record(staff: StaffIdentity | undefined, from: string, action: AuditAction, outcome: AuditEntry['outcome'], target?: string, targetOrganisations?: string[]): Promise<AuditEntry> {
@@ -165,9 +172,15 @@ async function wholeTranscript(store: TranscriptStore, channelId: string, conver
   return all;
 }
 
-/** The case as text to paste into a record system. */
-export function caseAsText(record: CaseRecord): string {
-  const lines = [`Referens: ${record.reference}`, `Skapad: ${record.createdAt}`, `Status: ${record.status}${record.takenBy ? ` (${record.takenBy.name})` : ''}`, '', record.summaryText];
-  for (const e of record.events ?? []) lines.push('', `${e.at} ${e.action} av ${e.byName}${e.note ? `: ${e.note}` : ''}`);
+/** The case as text to paste into a record system (texts from locales/sv/staff.yaml). */
+export function caseAsText(record: CaseRecord, texts: StaffTexts['export']): string {
+  const lines = [
+    fill(texts.reference, { reference: record.reference }),
+    fill(texts.created, { createdAt: record.createdAt }),
+    fill(texts.status, { status: record.status }) + (record.takenBy ? fill(texts.takenBy, { name: record.takenBy.name }) : ''),
+    '',
+    record.summaryText,
+  ];
+  for (const e of record.events ?? []) lines.push('', fill(texts.event, { at: e.at, action: e.action, name: e.byName }) + (e.note ? fill(texts.note, { note: e.note }) : ''));
   return lines.join('\n');
 }
