@@ -9,8 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
-import { loadConfig, ConfigError } from '../config.js';
+import { loadConfig, ConfigError, type AppConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { loadContent } from '../core/content/load.js';
+import { TextCatalog } from '../core/i18n.js';
 
 interface ReplyActivity {
   type: string;
@@ -30,8 +32,7 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-async function botUrl(): Promise<{ url: string; stop?: () => Promise<void> }> {
-  const config = loadConfig();
+async function botUrl(config: AppConfig): Promise<{ url: string; stop?: () => Promise<void> }> {
   const url = process.env['BOT_URL'] ?? `http://${config.host}:${config.port}`;
   if (await reachable(url)) return { url };
   // No assistant running: start the same app in this process on a free port.
@@ -41,12 +42,12 @@ async function botUrl(): Promise<{ url: string; stop?: () => Promise<void> }> {
   return { url: localUrl, stop: () => app.close() };
 }
 
-function print(activities: ReplyActivity[]): void {
+function print(activities: ReplyActivity[], label: string): void {
   for (const a of activities) {
     if (a.type !== 'message') continue;
     const cardText = (a.attachments ?? []).map((att) => att.content?.fallbackText).filter(Boolean);
     const body = [a.text, ...cardText].filter((t) => t && t.trim()).join('\n');
-    if (body) console.log(`\n\x1b[36massistent>\x1b[0m ${body.replace(/\n/gu, '\n           ')}`);
+    if (body) console.log(`\n\x1b[36m${label}>\x1b[0m ${body.replace(/\n/gu, `\n${' '.repeat(label.length + 2)}`)}`);
     const buttons = a.suggestedActions?.actions ?? [];
     if (buttons.length) console.log(`           ${buttons.map((b) => `[${b.title ?? String(b.value)}]`).join(' ')}`);
   }
@@ -56,11 +57,16 @@ async function main(): Promise<void> {
   const idArg = process.argv.indexOf('--conversation');
   const conversationId = idArg > 0 && process.argv[idArg + 1] ? process.argv[idArg + 1]! : `terminal-${randomUUID()}`;
   const resuming = idArg > 0;
-  const { url, stop } = await botUrl();
+  const config = loadConfig();
+  const { url, stop } = await botUrl(config);
   console.log(`Talking to ${url}/api/messages as conversation ${conversationId}. Ctrl+D or Ctrl+C ends the chat.`);
   console.log(`Continue it later with: npm run chat -- --conversation ${conversationId}`);
 
-  const user = { id: 'terminal-user', name: 'Du', role: 'user' };
+  // The labels and the word that repeats the current question come from the default locale.
+  const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
+  const texts = new TextCatalog(content).forLocale(config.defaultLocale);
+  const helpWord = content.locales[config.defaultLocale]!.phrases.commands.help[0]!;
+  const user = { id: 'terminal-user', name: texts.t('terminal.you'), role: 'user' };
   const bot = { id: 'intake-bot', name: 'Intake', role: 'bot' };
   const send = async (activity: Record<string, unknown>) => {
     const res = await fetch(`${url}/api/messages`, {
@@ -84,14 +90,15 @@ async function main(): Promise<void> {
       return;
     }
     const body = (await res.json()) as { activities?: ReplyActivity[] };
-    print(body.activities ?? []);
+    print(body.activities ?? [], texts.t('terminal.assistant'));
   };
 
-  if (resuming) await send({ type: 'message', text: 'hjälp' });
+  // Resuming: the help command makes the assistant repeat where the conversation is.
+  if (resuming) await send({ type: 'message', text: helpWord });
   else await send({ type: 'conversationUpdate', membersAdded: [user] });
 
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-  rl.setPrompt('\x1b[33mdu>\x1b[0m ');
+  rl.setPrompt(`\x1b[33m${texts.t('terminal.you')}>\x1b[0m `);
   rl.prompt();
   for await (const line of rl) {
     await send({ type: 'message', text: line });
