@@ -14,11 +14,7 @@ import { drawColorIcon, drawOutlineIcon } from '../src/teams/icons.js';
 import { buildManifest, ICON_FILES, MANIFEST_VERSION } from '../src/teams/manifest.js';
 import { loadTeamsPackageConfig, TEAMS_LIMITS, TeamsConfigError } from '../src/teams/package-config.js';
 import { loadTeamsTexts, TeamsContentError } from '../src/teams/texts.js';
-
-function shownPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-}
+import { displayPath } from '../src/core/display-path.js';
 
 function kilobytes(bytes: number): string {
   return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} kB`;
@@ -31,7 +27,7 @@ async function main(): Promise<void> {
   const manifest = buildManifest(settings, texts);
   if (manifest.name.full.length > TEAMS_LIMITS.fullName) {
     throw new TeamsContentError(
-      `${shownPath(path.join(settings.localesDir, 'sv', 'teams.yaml'))}: fullName: must be at most ${TEAMS_LIMITS.fullName} characters with the name "${settings.name}" in it (Teams' limit for the full name); it has ${manifest.name.full.length}`,
+      `${displayPath(path.join(settings.localesDir, 'sv', 'teams.yaml'))}: fullName: must be at most ${TEAMS_LIMITS.fullName} characters with the name "${manifest.name.short}" in it (Teams' limit for the full name); it has ${manifest.name.full.length}`,
     );
   }
 
@@ -64,7 +60,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const { size } = await stat(settings.output);
-  log(`Wrote ${shownPath(settings.output)} (${kilobytes(size)}).`);
+  log(`Wrote ${displayPath(settings.output)} (${kilobytes(size)}).`);
   log('Next: upload it in Teams: Apps → Manage your apps → Upload an app (or an administrator adds it for the organisation in the Teams admin center).');
 }
 

@@ -49,12 +49,12 @@ export function buildManifest(settings: TeamsPackageSettings, texts: TeamsTexts)
     version: settings.version,
     id: settings.appId,
     developer: {
-      name: settings.developerName,
+      name: settings.developerName ?? texts.defaultDeveloperName,
       websiteUrl: settings.websiteUrl,
       privacyUrl: settings.privacyUrl,
       termsOfUseUrl: settings.termsOfUseUrl,
     },
-    name: { short: settings.name, full: texts.fullName.replaceAll('{{name}}', settings.name) },
+    name: { short: appName(settings, texts), full: texts.fullName.replaceAll('{{name}}', appName(settings, texts)) },
     description: { short: texts.description.short, full: texts.description.full },
     icons: { color: ICON_FILES.color, outline: ICON_FILES.outline },
     accentColor: settings.accentColor,
@@ -72,4 +72,9 @@ export function buildManifest(settings: TeamsPackageSettings, texts: TeamsTexts)
     validDomains: [...settings.validDomains],
     ...(settings.webApplicationInfo ? { webApplicationInfo: { ...settings.webApplicationInfo } } : {}),
   };
+}
+
+/** The app's short name: TEAMS_APP_NAME, else the default in teams.yaml. */
+export function appName(settings: Pick<TeamsPackageSettings, 'name'>, texts: Pick<TeamsTexts, 'defaultName'>): string {
+  return settings.name ?? texts.defaultName;
 }

@@ -30,12 +30,7 @@ export const TEAMS_PACKAGE_VARIABLES = [
 ] as const;
 
 export const TEAMS_DEFAULTS = {
-  appName: 'Intag god och nära vård',
-  /**
-   * The manifest allows at most 32 characters for developer.name, so the longer
-   * "Region Värmland och Värmlands kommuner (exempel)" cannot be used; set TEAMS_DEVELOPER_NAME.
-   */
-  developerName: 'Region Värmland m.fl. (exempel)',
+  // The app's default name and publisher are texts: locales/sv/teams.yaml (defaultName, defaultDeveloperName).
   publicUrl: 'http://localhost:3978',
   /** The widget's default accent (README, "Embedding the widget"). */
   accentColor: '#0b5cad',
@@ -62,9 +57,11 @@ export interface TeamsPackageSettings {
   appId: string;
   /** The bot's Microsoft app id (Azure Bot resource). */
   botId: string;
-  name: string;
+  /** TEAMS_APP_NAME; unset: defaultName in teams.yaml. */
+  name?: string;
   version: string;
-  developerName: string;
+  /** TEAMS_DEVELOPER_NAME; unset: defaultDeveloperName in teams.yaml. */
+  developerName?: string;
   websiteUrl: string;
   privacyUrl: string;
   termsOfUseUrl: string;
@@ -107,14 +104,14 @@ const envSchema = z.object({
   ),
   TEAMS_APP_ID: text(guid('must be a UUID (leave it empty to use MicrosoftAppId)').optional()),
   TEAMS_APP_NAME: text(
-    z.string().max(TEAMS_LIMITS.shortName, `must be at most ${TEAMS_LIMITS.shortName} characters (Teams' limit for an app's short name)`).default(TEAMS_DEFAULTS.appName),
+    z.string().max(TEAMS_LIMITS.shortName, `must be at most ${TEAMS_LIMITS.shortName} characters (Teams' limit for an app's short name)`).optional(),
   ),
   TEAMS_APP_VERSION: text(z.string().regex(VERSION, 'must be a version of three numbers such as 1.0.0 (Teams accepts no suffix such as -beta)').optional()),
   TEAMS_DEVELOPER_NAME: text(
     z
       .string()
       .max(TEAMS_LIMITS.developerName, `must be at most ${TEAMS_LIMITS.developerName} characters (Teams' limit for the developer's name)`)
-      .default(TEAMS_DEFAULTS.developerName),
+      .optional(),
   ),
   PUBLIC_URL: text(url('https://intag.example.se').default(TEAMS_DEFAULTS.publicUrl)),
   TEAMS_WEBSITE_URL: text(url('https://intag.example.se/').optional()),
@@ -192,9 +189,9 @@ export function loadTeamsPackageConfig(env: NodeJS.ProcessEnv, options: { packag
   return {
     appId: e.TEAMS_APP_ID ?? e.MicrosoftAppId,
     botId: e.MicrosoftAppId,
-    name: e.TEAMS_APP_NAME,
+    ...(e.TEAMS_APP_NAME ? { name: e.TEAMS_APP_NAME } : {}),
     version,
-    developerName: e.TEAMS_DEVELOPER_NAME,
+    ...(e.TEAMS_DEVELOPER_NAME ? { developerName: e.TEAMS_DEVELOPER_NAME } : {}),
     websiteUrl: urls[0]!,
     privacyUrl: urls[1]!,
     termsOfUseUrl: urls[2]!,

@@ -8,8 +8,12 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { TEAMS_LIMITS } from './package-config.js';
+import { displayPath } from '../core/display-path.js';
 
 export interface TeamsTexts {
+  /** The app's short name and publisher when TEAMS_APP_NAME / TEAMS_DEVELOPER_NAME are not set. */
+  defaultName: string;
+  defaultDeveloperName: string;
   /** The full name; `{{name}}` stands for the app's short name. */
   fullName: string;
   description: { short: string; full: string };
@@ -31,6 +35,8 @@ const line = (max: number, what: string) =>
     });
 
 const textsSchema = z.object({
+  defaultName: line(TEAMS_LIMITS.shortName, "the app's short name"),
+  defaultDeveloperName: line(TEAMS_LIMITS.developerName, "the developer's name"),
   fullName: line(TEAMS_LIMITS.fullName, "the app's full name").refine((s) => s.includes('{{name}}'), 'must contain {{name}}, the short name'),
   description: z.object({
     short: line(TEAMS_LIMITS.shortDescription, 'the short description'),
@@ -47,12 +53,6 @@ const textsSchema = z.object({
     .max(TEAMS_LIMITS.commands, `must list at most ${TEAMS_LIMITS.commands} commands (Teams' limit)`)
     .refine((list) => new Set(list.map((c) => c.title.toLowerCase())).size === list.length, 'must not list the same title twice'),
 });
-
-/** The file relative to the working folder when it is inside it, else absolute. */
-function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return !relative || relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative;
-}
 
 function fieldPath(p: readonly PropertyKey[]): string {
   return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
