@@ -100,22 +100,20 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
     });
   }
 
-  // The widget's texts: locales/<lang>/widget.yaml as JSON.
-  server.get('/widget/strings', async (req: Request, res: Response) => {
-    const lang = languageFolder(options.localesDir, new URL(req.url ?? '/', 'http://x').searchParams.get('lang'), options.defaultLocale);
-    const file = path.join(options.localesDir, lang, 'widget.yaml');
-    if (!existsSync(file)) return sendError(res, 404, 'NotFound', `No widget texts for "${lang}".`);
-    res.header('cache-control', 'public, max-age=300');
-    res.json({ lang, strings: parseYaml(readFileSync(file, 'utf8')) as unknown });
-  });
+  /** The language folder a request asks for with ?lang=, or the default. */
+  const requestedLanguage = (req: Request) => languageFolder(options.localesDir, new URL(req.url ?? '/', 'http://x').searchParams.get('lang'), options.defaultLocale);
 
-  // The staff page's texts: locales/<lang>/staff-page.yaml as JSON.
-  server.get('/staff/strings', async (req: Request, res: Response) => {
-    const lang = languageFolder(options.localesDir, new URL(req.url ?? '/', 'http://x').searchParams.get('lang'), options.defaultLocale);
-    const file = path.join(options.localesDir, lang, 'staff-page.yaml');
-    if (!existsSync(file)) return sendError(res, 404, 'NotFound', `No staff page texts for "${lang}".`);
-    res.json({ lang, strings: parseYaml(readFileSync(file, 'utf8')) as unknown });
-  });
+  /** A page's texts, locales/<lang>/<file> as JSON: { lang, strings }. */
+  const serveStrings = (route: string, file: string, what: string, maxAgeSeconds?: number) =>
+    server.get(route, async (req: Request, res: Response) => {
+      const lang = requestedLanguage(req);
+      const yamlFile = path.join(options.localesDir, lang, file);
+      if (!existsSync(yamlFile)) return sendError(res, 404, 'NotFound', `No ${what} for "${lang}".`);
+      if (maxAgeSeconds !== undefined) res.header('cache-control', `public, max-age=${maxAgeSeconds}`);
+      res.json({ lang, strings: parseYaml(readFileSync(yamlFile, 'utf8')) as unknown });
+    });
+  serveStrings('/widget/strings', 'widget.yaml', 'widget texts', 300);
+  serveStrings('/staff/strings', 'staff-page.yaml', 'staff page texts');
   server.get('/staff', async (_req: Request, res: Response) => {
     res.redirect(301, '/staff/', () => undefined);
   });
@@ -123,7 +121,7 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
   // Privacy and accessibility pages: markdown from locales/, into public/page.html.
   for (const [route, name] of Object.entries(PAGES)) {
     server.get(route, async (req: Request, res: Response) => {
-      const lang = languageFolder(options.localesDir, new URL(req.url ?? '/', 'http://x').searchParams.get('lang'), options.defaultLocale);
+      const lang = requestedLanguage(req);
       const file = path.join(options.localesDir, lang, 'pages', name);
       const template = publicFile('page.html');
       if (!existsSync(file) || !existsSync(template)) return sendError(res, 404, 'NotFound', `${route} is not written yet.`);
