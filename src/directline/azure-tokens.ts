@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'restify';
 import type restify from 'restify';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { perMinute, secondsToWait } from './rate-limit.js';
 import { z } from 'zod';
 import type { DirectLineConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -25,14 +25,12 @@ export interface AzureTokenOptions {
 
 export function addAzureTokenRoute(server: restify.Server, options: AzureTokenOptions): void {
   const { config, store, logger } = options;
-  const perAddress = new RateLimiterMemory({ points: config.newConversationsPerMinute, duration: 60 });
+  const perAddress = perMinute(config.newConversationsPerMinute);
 
   server.post(`${DIRECT_LINE_PATH}/tokens/generate`, async (req: Request, res: Response) => {
-    try {
-      await perAddress.consume(req.socket.remoteAddress ?? 'unknown');
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      res.header('Retry-After', String(Math.max(1, Math.ceil(err.msBeforeNext / 1000))));
+    const wait = await secondsToWait(perAddress, req.socket.remoteAddress ?? 'unknown');
+    if (wait !== undefined) {
+      res.header('Retry-After', String(wait));
       res.status(429);
       res.json({ error: { code: 'TooManyRequests', message: 'Too many new conversations from this address; try again shortly.' } });
       return;

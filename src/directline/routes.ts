@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Request, Response } from 'restify';
 import type restify from 'restify';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterMemory } from 'rate-limiter-flexible';
+import { perMinute, secondsToWait } from './rate-limit.js';
 import { z } from 'zod';
 import type { DirectLineConfig } from '../config.js';
 import { conversationTag, type Logger } from '../logger.js';
@@ -84,17 +85,12 @@ function send(res: Response, status: number, body: unknown): void {
 
 export function addDirectLineRoutes(server: restify.Server, options: DirectLineRoutesOptions): void {
   const { config, store, issuer, logger, adapter } = options;
-  const perConversation = new RateLimiterMemory({ points: config.requestsPerMinute, duration: 60 });
-  const perAddress = new RateLimiterMemory({ points: config.newConversationsPerMinute, duration: 60 });
+  const perConversation = perMinute(config.requestsPerMinute);
+  const perAddress = perMinute(config.newConversationsPerMinute);
 
   const limit = async (limiter: RateLimiterMemory, key: string): Promise<void> => {
-    try {
-      await limiter.consume(key);
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new HttpError(429, 'TooManyRequests', `Too many requests; try again in ${seconds} s.`, seconds);
-    }
+    const seconds = await secondsToWait(limiter, key);
+    if (seconds !== undefined) throw new HttpError(429, 'TooManyRequests', `Too many requests; try again in ${seconds} s.`, seconds);
   };
 
   const domainFor = (req: Request): string => {
