@@ -1,10 +1,7 @@
 /** The staff-side texts (locales/sv/staff.yaml), checked at start-up. Staff read Swedish. */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { ContentError } from '../core/content/load.js';
-import { displayPath } from '../core/display-path.js';
+import { parseFile } from '../core/content/load.js';
 
 const staffTextsSchema = z.strictObject({
   mail: z.strictObject({
@@ -29,19 +26,7 @@ const staffTextsSchema = z.strictObject({
 export type StaffTexts = z.infer<typeof staffTextsSchema>;
 
 export function loadStaffTexts(localesDir: string, language = 'sv'): StaffTexts {
-  const file = path.join(localesDir, language, 'staff.yaml');
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ContentError(displayPath(file), '', `cannot be read: ${(err as Error).message}`);
-  }
-  const parsed = staffTextsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ContentError(displayPath(file), issue.path.join('.'), issue.message);
-  }
-  return parsed.data;
+  return parseFile(staffTextsSchema, path.join(localesDir, language, 'staff.yaml'));
 }
 
 /** Fills {{name}} placeholders. */

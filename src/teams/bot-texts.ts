@@ -1,10 +1,7 @@
 /** What the staff bot says in Teams (locales/sv/teams-bot.yaml), checked at start-up. */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { ContentError } from '../core/content/load.js';
-import { displayPath } from '../core/display-path.js';
+import { parseFile } from '../core/content/load.js';
 import { fill } from '../delivery/staff-texts.js';
 
 const text = z.string().min(1);
@@ -48,19 +45,7 @@ const schema = z.strictObject({
 export type TeamsBotTexts = z.infer<typeof schema>;
 
 export function loadTeamsBotTexts(localesDir: string): TeamsBotTexts {
-  const file = path.join(localesDir, 'sv', 'teams-bot.yaml');
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ContentError(displayPath(file), '', `cannot be read: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ContentError(displayPath(file), issue.path.join('.'), issue.message);
-  }
-  return parsed.data;
+  return parseFile(schema, path.join(localesDir, 'sv', 'teams-bot.yaml'));
 }
 
 export { fill };

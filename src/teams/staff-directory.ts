@@ -2,11 +2,10 @@
  * Who is staff in Teams: data/staff-teams.yaml maps a Microsoft Entra object id (what Teams sends as
  * aadObjectId) to a name, an organisation of the directory and a role. Checked with zod at start-up.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { ContentError } from '../core/content/load.js';
+import { ContentError, parseFile } from '../core/content/load.js';
 import type { Directory } from '../core/content/schema.js';
 import { displayPath } from '../core/display-path.js';
 import type { StaffIdentity } from '../core/staff/access.js';
@@ -31,21 +30,12 @@ export class TeamsStaffDirectory {
   static load(contentDir: string, directory: Directory): TeamsStaffDirectory {
     const file = path.join(contentDir, 'staff-teams.yaml');
     if (!existsSync(file)) return new TeamsStaffDirectory(new Map());
-    let raw: unknown;
-    try {
-      raw = parse(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new ContentError(displayPath(file), '', `cannot be read: ${(err as Error).message.split('\n')[0]}`);
-    }
-    const parsed = schema.safeParse(raw ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ContentError(displayPath(file), issue.path.join('.'), issue.message);
-    }
+    // An empty file is an empty list.
+    const parsed = parseFile(z.preprocess((v) => v ?? {}, schema), file);
     const organisations = new Set(directory.organisations.map((o) => o.id));
     const map = new Map<string, StaffIdentity>();
-    parsed.data.members.forEach((m, i) => {
-      if (!organisations.has(m.organisation)) throw new ContentError(displayPath(file), `members.${i}.organisation`, `"${m.organisation}" is not an organisation in directory.yaml`);
+    parsed.members.forEach((m, i) => {
+      if (!organisations.has(m.organisation)) throw new ContentError(displayPath(file), `members[${i}].organisation`, `"${m.organisation}" is not an organisation in directory.yaml`);
       map.set(m.objectId.toLowerCase(), { id: m.objectId.toLowerCase(), name: m.name, organisationId: m.organisation, role: m.role });
     });
     return new TeamsStaffDirectory(map);

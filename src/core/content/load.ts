@@ -87,7 +87,11 @@ function readYaml(file: string, rootDir: string): unknown {
   }
 }
 
-function parseFile<S extends z.ZodType>(schema: S, file: string, rootDir: string): z.infer<S> {
+/**
+ * Reads a YAML file and checks it against a schema; any problem is a ContentError naming the file,
+ * the line (for YAML syntax) or the field. Used for every YAML content file, here and elsewhere.
+ */
+export function parseFile<S extends z.ZodType>(schema: S, file: string, rootDir: string = path.dirname(file)): z.infer<S> {
   const result = schema.safeParse(readYaml(file, rootDir));
   if (!result.success) {
     const issue = result.error.issues[0]!;
