@@ -176,10 +176,10 @@ export class EmbeddedRecognizer implements Recognizer {
     if (acuteScore >= RISK_THRESHOLD && clauses && clauses.present.length < clauses.all.length) {
       acuteScore = Math.max(0, ...clauses.present.map(acuteOf));
     }
-    const patternAlarm = detector !== undefined && clauses !== undefined && detector.categoriesIn(clauses.present).length > 0;
-    const risk = acuteScore >= RISK_THRESHOLD || patternAlarm ? 'acute' : 'none';
+    const riskCategories = detector !== undefined && clauses !== undefined ? detector.categoriesIn(clauses.present) : [];
+    const risk = acuteScore >= RISK_THRESHOLD || riskCategories.length > 0 ? 'acute' : 'none';
 
-    return { intent, intentScore: round(intentScore), topics, risk, source: 'embedded' };
+    return { intent, intentScore: round(intentScore), topics, risk, riskCategories, source: 'embedded' };
   }
 }
 

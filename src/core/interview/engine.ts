@@ -179,7 +179,7 @@ export class InterviewEngine {
     const understood = await this.understand(state.locale, text);
     // The trained model judges free text; a clicked button or a recognised option ("Nej, skicka
     // inte") is not. The patterns in risk.yaml look at everything.
-    this.checkRisk(turn, text, understood?.risk === 'acute' && !this.isStructuredAnswer(turn, text));
+    this.checkRisk(turn, text, understood, understood?.risk === 'acute' && !this.isStructuredAnswer(turn, text));
 
     if (state.pending) {
       this.onPendingConfirmation(turn, text);
@@ -958,8 +958,9 @@ export class InterviewEngine {
   // ---- helpers ------------------------------------------------------------------------------
 
   /** Patterns (data) and the recognizer's risk signal: either is enough to show the emergency numbers. */
-  private checkRisk(turn: Turn, text: string, recognizedAcute = false): void {
-    const categories = turn.kit.risk.detect(text);
+  private checkRisk(turn: Turn, text: string, understood: Recognition | undefined, recognizedAcute: boolean): void {
+    // The recognizer already ran the patterns; without one (or when it failed) the engine runs them.
+    const categories = understood ? understood.riskCategories : turn.kit.risk.detect(text);
     if (categories.length === 0 && !recognizedAcute) return;
     const { state, kit } = turn;
     state.urgent = true;

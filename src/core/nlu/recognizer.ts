@@ -3,7 +3,7 @@
  * person's intent (a command such as "go back", or `none` for an ordinary answer), the routing
  * topics the text is about, and whether it signals acute risk.
  */
-import type { RoutingTopic } from '../content/schema.js';
+import type { RiskCategory, RoutingTopic } from '../content/schema.js';
 
 /** The intents, with exactly these labels (training files, cloud models and evaluation use them). */
 export const INTENTS = ['help', 'cancel', 'restart', 'back', 'skip', 'human', 'forget_me', 'language', 'none'] as const;
@@ -24,6 +24,8 @@ export interface Recognition {
   /** Topics the text is about, best first, above the model's threshold; may be empty. */
   topics: ScoredTopic[];
   risk: RiskLevel;
+  /** The categories the risk patterns (locales/<lang>/risk.yaml) found; empty when none. */
+  riskCategories: RiskCategory[];
   /** Which model answered ("embedded", "luis", "clu", or "embedded (fallback)"). */
   source: string;
 }
