@@ -8,9 +8,10 @@
  *   npm run staff -- list
  */
 import readline from 'node:readline';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, type AppConfig } from '../src/config.js';
 import { ContentError, loadContent } from '../src/core/content/load.js';
-import { LowdbAuditLog } from '../src/storage/lowdb-audit-log.js';
+import type { AuditLog } from '../src/core/audit.js';
+import { openStores } from '../src/storage/stores.js';
 import { MIN_PASSWORD_LENGTH, StaffAccounts } from '../src/staff/accounts.js';
 
 function arg(name: string): string | undefined {
@@ -36,8 +37,16 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   const command = process.argv[2];
   const config = loadConfig();
-  const accounts = new StaffAccounts(config.dataDir);
-  const audit = new LowdbAuditLog(config.dataDir);
+  // The same stores as the service: PostgreSQL when DATABASE_URL is set, else the data folder.
+  const stores = await openStores({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  try {
+    await run(command, config, new StaffAccounts(stores.staffAccounts), stores.audit);
+  } finally {
+    await stores.close();
+  }
+}
+
+async function run(command: string | undefined, config: AppConfig, accounts: StaffAccounts, audit: AuditLog): Promise<void> {
   const at = () => new Date().toISOString();
 
   if (command === 'add') {

@@ -6,19 +6,9 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationStat
 import type restify from 'restify';
 import type { AppConfig } from './config.js';
 import { loadContent, type Content } from './core/content/load.js';
-import type { CaseStore } from './core/cases.js';
 import { InterviewEngine } from './core/interview/engine.js';
 import { createRecognizer } from './nlu/create.js';
-import type { AuditLog } from './core/audit.js';
 import { DEFAULT_BACKOFF, type OutboxStore } from './core/delivery.js';
-import { LowdbAuditLog } from './storage/lowdb-audit-log.js';
-import type pg from 'pg';
-import { createPool, migrate } from './storage/postgres/database.js';
-import { PgBotStorage } from './storage/postgres/pg-bot-storage.js';
-import { PgCaseStore } from './storage/postgres/pg-case-store.js';
-import { PgAuditLog } from './storage/postgres/pg-audit-log.js';
-import { PgTurnLock } from './storage/postgres/pg-turn-lock.js';
-import { LowdbOutbox } from './storage/lowdb-outbox.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { EmailSender, UnavailableSender, WebhookSender } from './delivery/senders.js';
 import { loadStaffTexts } from './delivery/staff-texts.js';
@@ -41,15 +31,15 @@ import { persistentSecret } from './directline/tokens.js';
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
 import { EraseTranscript, SafeTranscriptLogger, SerializeTurns } from './bot/middleware.js';
-import { LowdbBotStorage } from './bot/storage/lowdb-bot-storage.js';
-import { LowdbTranscriptStore } from './bot/storage/lowdb-transcript-store.js';
-import { LowdbCaseStore } from './storage/lowdb-case-store.js';
 import { verifyDataFolder } from './storage/data-folder.js';
+import { openStores, type Stores } from './storage/stores.js';
+import type { TranscriptArchive } from './bot/storage/transcripts.js';
+import type { CaseStore } from './core/cases.js';
+import type { AuditLog } from './core/audit.js';
 import { scheduleRetention } from './storage/retention.js';
 import { createServer } from './http/server.js';
 import { addWebRoutes } from './http/web.js';
 import { DirectLineAdapter, DIRECT_LINE_CHANNEL_ID } from './directline/adapter.js';
-import { LowdbDirectLineStore } from './directline/lowdb-store.js';
 import type { DirectLineStore } from './directline/store.js';
 import { DIRECT_LINE_PATH, addDirectLineRoutes } from './directline/routes.js';
 import { addAzureTokenRoute } from './directline/azure-tokens.js';
@@ -67,7 +57,7 @@ export interface IntakeStack {
   engine: InterviewEngine;
   bot: IntakeBot;
   cases: CaseStore;
-  transcripts: LowdbTranscriptStore;
+  transcripts: TranscriptArchive;
   conversationState: ConversationState;
   /** Deliveries of new cases to the contact points, and the worker that sends them. */
   outbox: OutboxStore;
@@ -75,9 +65,8 @@ export interface IntakeStack {
   /** Every staff read and change of a case, chained. */
   audit: AuditLog;
   accounts: StaffAccounts;
-  /** The PostgreSQL pools (stores, and per-conversation turn locks), when DATABASE_URL is set. */
-  pool?: pg.Pool;
-  lockPool?: pg.Pool;
+  /** Every store, on PostgreSQL (DATABASE_URL) or in the data folder. */
+  stores: Stores;
   /** Where each resident's conversation can be reached again (for a live-agent handoff). */
   references: ConversationReferences;
   /** Interviews staff hold together with a resident in Teams. */
@@ -108,25 +97,20 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking data files'));
   logger.info({ dataDir: config.dataDir, files, ms: Date.now() - started }, 'data folder checked');
 
-  // PostgreSQL when DATABASE_URL is set (for bot state, cases and the audit log so far), else the
-  // embedded lowdb store.
-  const pool = config.databaseUrl ? createPool(config.databaseUrl) : undefined;
-  const lockPool = config.databaseUrl ? createPool(config.databaseUrl, 20) : undefined;
-  if (pool) {
-    const applied = await migrate(pool);
-    logger.info({ applied }, 'PostgreSQL schema up to date');
-  }
-  const cases: CaseStore = pool ? new PgCaseStore(pool) : new LowdbCaseStore(config.dataDir);
-  const transcripts = new LowdbTranscriptStore(config.dataDir, (err, info) =>
-    logger.error({ err: { name: err.name, message: err.message }, ...info }, 'transcript store failed: the conversation is not being recorded'),
-  );
-  const conversationState = new ConversationState(pool ? new PgBotStorage(pool) : new LowdbBotStorage(config.dataDir));
-
-  const outbox = new LowdbOutbox(config.dataDir);
-  const kitchenTables = new KitchenTables(config.dataDir);
-  const references = new ConversationReferences(config.dataDir);
-  const audit: AuditLog = pool ? new PgAuditLog(pool) : new LowdbAuditLog(config.dataDir);
-  const accounts = new StaffAccounts(config.dataDir);
+  // PostgreSQL when DATABASE_URL is set (every store, shared by any number of instances), else the
+  // embedded lowdb data folder.
+  const stores = await openStores({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    outboxLeaseMs: config.delivery.leaseMs,
+    onTranscriptError: (err, info) => logger.error({ err: { name: err.name, message: err.message }, ...info }, 'transcript store failed: the conversation is not being recorded'),
+    onMigrated: (applied) => logger.info({ applied }, 'PostgreSQL schema up to date'),
+  });
+  const { cases, transcripts, outbox, audit } = stores;
+  const conversationState = new ConversationState(stores.botState);
+  const kitchenTables = new KitchenTables(stores.kitchenTables);
+  const references = new ConversationReferences(stores.references);
+  const accounts = new StaffAccounts(stores.staffAccounts);
   const staffTexts = loadStaffTexts(config.localesDir);
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const delivery = new DeliveryWorker({
@@ -162,7 +146,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       return record;
     },
   });
-  const directLineStore = new LowdbDirectLineStore(config.dataDir);
+  const directLineStore = stores.directLine;
   // The municipality a page preselected: sent along by our Direct Line, or kept from the token
   // request when Azure's Direct Line starts the conversation.
   const presetFor: PresetLookup = async (context) => {
@@ -177,7 +161,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     // Outermost first: one turn per conversation at a time, then erase (after the logger), then the logger.
     adapter.use(new SerializeTurns());
     // With several instances on PostgreSQL, also across instances.
-    if (lockPool) adapter.use(new PgTurnLock(lockPool));
+    if (stores.turnLock) adapter.use(stores.turnLock);
     adapter.use(new RememberConversation(references));
     adapter.use(new EraseTranscript(transcripts));
     adapter.use(new SafeTranscriptLogger(transcripts, async (context) => (await kitchenTables.get(context.activity.conversation.id)) !== undefined));
@@ -195,7 +179,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     };
   };
   const staff = new StaffService(cases, transcripts, outbox, audit, logger, staffTexts.export);
-  return { config, content, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, ...(pool ? { pool } : {}), ...(lockPool ? { lockPool } : {}), attach };
+  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -220,7 +204,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   // Staff in Teams get the staff bot; every other channel reaches the residents' intake.
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const teamsTexts = loadTeamsBotTexts(config.localesDir);
-  const channels = new TeamsChannels(config.dataDir);
+  const channels = new TeamsChannels(stack.stores.teamsChannels);
   const entraStaff = TeamsStaffDirectory.load(config.contentDir, stack.content.directory);
   const staffBot = new StaffTeamsBot({
     service: stack.staff,
@@ -258,7 +242,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     bot: router,
     logger,
     maxBodyBytes: config.maxBodyBytes,
-    readiness: [{ name: 'store', check: () => stack.cases.ping() }],
+    readiness: [{ name: 'store', check: () => stack.stores.ping() }],
     authenticationRequired: Boolean(config.bot.appId),
   });
 
@@ -354,9 +338,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
       stopRetention();
       await stack.delivery.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await stack.transcripts.flush();
-      await stack.pool?.end();
-      await stack.lockPool?.end();
+      await stack.stores.close();
     },
   };
 }

@@ -86,6 +86,7 @@ const envSchema = z
     MAIL_FROM: z.string().min(3, 'must be a sender address').default('Intagsassistenten <noreply@narvard.example>'),
     OUTBOX_INTERVAL_MS: positiveInt(3_600_000).default(5000),
     OUTBOX_RETRY_BASE_MS: positiveInt(3_600_000).default(5000),
+    OUTBOX_LEASE_MS: positiveInt(3_600_000).default(60_000),
     URGENT_REMINDER_MINUTES: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(10_080, 'must be at most 10080 (a week)').default(60),
     STAFF_SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
     STAFF_SESSION_HOURS: positiveInt(24).default(8),
@@ -153,7 +154,7 @@ export interface AppConfig {
   nlu: NluConfig;
   /** PostgreSQL for the stores that have a PostgreSQL implementation; unset: the embedded store. */
   databaseUrl?: string;
-  delivery: { smtpUrl?: string; mailFrom: string; intervalMs: number; retryBaseMs: number; urgentReminderMinutes: number };
+  delivery: { smtpUrl?: string; mailFrom: string; intervalMs: number; retryBaseMs: number; urgentReminderMinutes: number; leaseMs: number };
   staff: {
     sessionSecret?: string;
     sessionHours: number;
@@ -250,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       mailFrom: e.MAIL_FROM,
       intervalMs: e.OUTBOX_INTERVAL_MS,
       retryBaseMs: e.OUTBOX_RETRY_BASE_MS,
+      leaseMs: e.OUTBOX_LEASE_MS,
       urgentReminderMinutes: e.URGENT_REMINDER_MINUTES,
     },
     staff: {

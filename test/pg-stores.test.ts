@@ -6,60 +6,73 @@
  */
 import type { Storage, TurnContext } from 'botbuilder';
 import { expect } from 'chai';
-import type pg from 'pg';
 import { verifyChain, type AuditLog } from '../src/core/audit.js';
 import type { CaseStore } from '../src/core/cases.js';
-import { LowdbBotStorage } from '../src/bot/storage/lowdb-bot-storage.js';
-import { LowdbCaseStore } from '../src/storage/lowdb-case-store.js';
+import type { Activity } from 'botbuilder';
+import type { OutboxItem } from '../src/core/delivery.js';
 import { LowdbAuditLog } from '../src/storage/lowdb-audit-log.js';
+import { openLowdbStores, openPgStores, type Stores } from '../src/storage/stores.js';
 import { createPool, migrate } from '../src/storage/postgres/database.js';
 import { MIGRATIONS } from '../src/storage/postgres/migrations.js';
 import { PgBotStorage } from '../src/storage/postgres/pg-bot-storage.js';
-import { PgCaseStore } from '../src/storage/postgres/pg-case-store.js';
-import { PgAuditLog } from '../src/storage/postgres/pg-audit-log.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
 import { KARLSTAD_BISTAND, caseDraft } from './helpers/cases.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
 import { testDatabase, type TestDatabase } from './helpers/postgres.js';
 
-/** Two "instances" of each store sharing one backend. */
+/** Two "instances" of every store sharing one backend. */
 interface Backend {
   name: string;
+  stores: [Stores, Stores];
   state: [Storage, Storage];
   cases: [CaseStore, CaseStore];
   audit: [AuditLog, AuditLog];
   close(): Promise<void>;
 }
 
+function pairOf(name: string, a: Stores, b: Stores, close: () => Promise<void>): Backend {
+  return { name, stores: [a, b], state: [a.botState, b.botState], cases: [a.cases, b.cases], audit: [a.audit, b.audit], close };
+}
+
 async function postgresBackend(): Promise<Backend> {
   const db = await testDatabase();
-  const pools: pg.Pool[] = [createPool(db.url), createPool(db.url)];
-  await Promise.all(pools.map((p) => migrate(p)));
-  return {
-    name: `PostgreSQL (${db.kind})`,
-    state: [new PgBotStorage(pools[0]!), new PgBotStorage(pools[1]!)],
-    cases: [new PgCaseStore(pools[0]!), new PgCaseStore(pools[1]!)],
-    audit: [new PgAuditLog(pools[0]!), new PgAuditLog(pools[1]!)],
-    close: async () => {
-      await Promise.all(pools.map((p) => p.end()));
-      await db.drop();
-    },
-  };
+  const [a, b] = await Promise.all([openPgStores({ dataDir: '', databaseUrl: db.url }), openPgStores({ dataDir: '', databaseUrl: db.url })]);
+  return pairOf(`PostgreSQL (${db.kind})`, a, b, async () => {
+    await Promise.all([a.close(), b.close()]);
+    await db.drop();
+  });
 }
 
 async function lowdbBackend(): Promise<Backend> {
   const dir = await tempDir('intake-contract-');
-  const state = new LowdbBotStorage(dir);
-  const cases = new LowdbCaseStore(dir);
+  const a = openLowdbStores({ dataDir: dir });
+  // The embedded store is for one process: its "instances" share one object, except the audit
+  // log, which `npm run staff` appends to from a second process.
+  return pairOf('lowdb (embedded)', a, { ...a, audit: new LowdbAuditLog(dir) }, async () => {
+    await a.close();
+    await removeDir(dir);
+  });
+}
+
+/** An activity as the transcript logger hands it over. */
+function logged(conversationId: string, n: number, at: Date): Activity {
+  return { type: 'message', id: `${conversationId}-${n}`, text: `meddelande ${n}`, channelId: 'webchat', conversation: { id: conversationId }, from: { id: 'u', name: '' }, timestamp: at } as unknown as Activity;
+}
+
+function outboxItem(reference: string, target: string, nextAttemptAt: string): OutboxItem {
   return {
-    name: 'lowdb (embedded)',
-    // The embedded store is for one process: its "instances" share one object, except the audit
-    // log, which `npm run staff` appends to from a second process.
-    state: [state, state],
-    cases: [cases, cases],
-    audit: [new LowdbAuditLog(dir), new LowdbAuditLog(dir)],
-    close: () => removeDir(dir),
+    id: `${reference}|new|kil-bistand|email:${target}`,
+    caseReference: reference,
+    purpose: 'new',
+    urgent: false,
+    recipientKey: 'kil-bistand',
+    organisationId: 'kil',
+    target: { kind: 'email', to: target },
+    status: 'pending',
+    attempts: 0,
+    createdAt: nextAttemptAt,
+    nextAttemptAt,
   };
 }
 
@@ -118,6 +131,100 @@ for (const make of [postgresBackend, lowdbBackend]) {
       expect(entries).to.have.length(30);
       expect(verifyChain(entries)).to.deep.equal({ ok: true, entries: 30 });
     });
+
+    it('transcripts: appended from two instances in order, paged by 20, listed per channel, deleted per conversation', async () => {
+      const [a, b] = backend.stores.map((x) => x.transcripts);
+      const start = new Date('2026-11-23T09:00:00.000Z');
+      for (let n = 1; n <= 25; n++) await (n % 2 ? a! : b!).logActivity(logged('tx-1', n, new Date(start.getTime() + n * 1000)));
+      await b!.logActivity(logged('tx-2', 1, start));
+      await Promise.all([a!.flush(), b!.flush()]);
+      const first = await b!.getTranscriptActivities('webchat', 'tx-1');
+      expect(first.items.map((x) => x.id)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `tx-1-${i + 1}`));
+      expect(first.items[0]!.timestamp).to.be.instanceOf(Date);
+      const rest = await a!.getTranscriptActivities('webchat', 'tx-1', first.continuationToken);
+      expect(rest.items.map((x) => x.id)).to.deep.equal(['tx-1-21', 'tx-1-22', 'tx-1-23', 'tx-1-24', 'tx-1-25']);
+      expect(rest.continuationToken).to.equal(undefined);
+      const recent = await a!.getTranscriptActivities('webchat', 'tx-1', undefined, new Date(start.getTime() + 23_000));
+      expect(recent.items.map((x) => x.id)).to.deep.equal(['tx-1-23', 'tx-1-24', 'tx-1-25']);
+      expect((await a!.listTranscripts('webchat')).items.map((t) => t.id).sort()).to.deep.equal(['tx-1', 'tx-2']);
+      expect((await a!.listTranscripts('msteams')).items).to.deep.equal([]);
+      await b!.deleteTranscript('webchat', 'tx-1');
+      expect((await a!.getTranscriptActivities('webchat', 'tx-1')).items).to.deep.equal([]);
+      expect((await a!.getTranscriptActivities('webchat', 'tx-2')).items).to.have.length(1);
+    });
+
+    it('Direct Line: appends from two instances at once get distinct consecutive watermarks; polls from either see them', async () => {
+      const [a, b] = backend.stores.map((x) => x.directLine);
+      await a!.create({ id: 'dl-1', userId: 'dl_user', createdAt: '2026-11-23T09:00:00.000Z', started: false, municipality: '1715' });
+      expect(await b!.get('dl-1')).to.deep.include({ id: 'dl-1', userId: 'dl_user', started: false, municipality: '1715' });
+      expect(await b!.get('dl-missing')).to.equal(undefined);
+      const started = await Promise.all([a!.markStarted('dl-1'), b!.markStarted('dl-1')]);
+      expect(started.filter(Boolean)).to.have.length(1);
+      expect((await a!.get('dl-1'))?.started).to.equal(true);
+      const prepare = (activity: Partial<Activity>, watermark: number) => ({ ...activity, id: `dl-1|${watermark}` });
+      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a! : b!).append('dl-1', [{ type: 'message', text: `m${i}` }], prepare)));
+      const all = await b!.after('dl-1', undefined);
+      expect(all.watermark).to.equal(20);
+      expect(all.activities.map((x) => x.id)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `dl-1|${i + 1}`));
+      expect(new Set(all.activities.map((x) => x.text)).size).to.equal(20);
+      const two = await a!.append('dl-1', [{ type: 'message', text: 'x' }, { type: 'message', text: 'y' }], prepare);
+      expect(two.map((x) => x.id)).to.deep.equal(['dl-1|21', 'dl-1|22']);
+      const later = await b!.after('dl-1', 20);
+      expect(later).to.deep.equal({ activities: two, watermark: 22 });
+      expect(await a!.after('dl-1', 22)).to.deep.equal({ activities: [], watermark: 22 });
+      await b!.forgetBefore('dl-1', 21);
+      expect((await a!.after('dl-1', undefined)).activities.map((x) => x.id)).to.deep.equal(['dl-1|21', 'dl-1|22']);
+      let refused = '';
+      await a!.append('dl-missing', [{ type: 'message' }], prepare).catch((err: Error) => (refused = err.message));
+      expect(refused).to.include('does not exist');
+    });
+
+    it('outbox: an item is enqueued once, handed to one instance at a time, and due again only after a failed attempt', async () => {
+      const [a, b] = backend.stores.map((x) => x.outbox);
+      const past = '2026-11-23T08:00:00.000Z';
+      const items = Array.from({ length: 10 }, (_, i) => outboxItem(`NV-2026-0000${String(i).padStart(2, '0')}`, 'intag@kil.test', past));
+      await a!.enqueue(items);
+      await b!.enqueue([...items, outboxItem('NV-2026-000000', 'second@kil.test', past)]);
+      expect(await b!.all()).to.have.length(11);
+      const now = new Date('2026-11-23T09:00:00.000Z');
+      const [mine, theirs] = await Promise.all([a!.due(now, 50), b!.due(now, 50)]);
+      const handed = [...mine!, ...theirs!].map((i) => i.id);
+      expect(handed).to.have.length(11);
+      expect(new Set(handed).size, 'no item handed to both').to.equal(11);
+      expect(await a!.due(now, 50), 'claimed items are not due again').to.deep.equal([]);
+      const first = [...mine!, ...theirs!].find((i) => i.caseReference === 'NV-2026-000000' && i.target.kind === 'email' && i.target.to === 'intag@kil.test')!;
+      await b!.save({ ...first, status: 'delivered', attempts: 1, deliveredAt: now.toISOString() });
+      const failed = [...mine!, ...theirs!].find((i) => i.caseReference === 'NV-2026-000001')!;
+      await a!.save({ ...failed, status: 'pending', attempts: 1, lastError: 'connection refused', nextAttemptAt: '2026-11-23T09:00:05.000Z' });
+      expect(await b!.due(now, 50)).to.deep.equal([]);
+      const retry = await b!.due(new Date('2026-11-23T09:00:06.000Z'), 50);
+      expect(retry.map((i) => [i.id, i.attempts, i.lastError])).to.deep.equal([[failed.id, 1, 'connection refused']]);
+      const history = await a!.forCase('NV-2026-000000');
+      expect(history.map((i) => i.status).sort()).to.deep.equal(['delivered', 'pending']);
+      expect(history.find((i) => i.status === 'delivered')?.deliveredAt).to.equal(now.toISOString());
+    });
+
+    it('records (staff accounts, channels, references, kitchen tables): written, read and changed from either instance', async () => {
+      const [a, b] = backend.stores.map((x) => x.teamsChannels);
+      await a!.write('kil-bistand', { conversation: { id: '19:abc@thread.tacv2', isGroup: true, conversationType: 'channel', name: '' }, serviceUrl: 'https://smba.example/' });
+      expect((await b!.read('kil-bistand'))?.conversation?.id).to.equal('19:abc@thread.tacv2');
+      expect(await b!.read('missing')).to.equal(undefined);
+      const [c, d] = backend.stores.map((x) => x.kitchenTables);
+      // Twenty read-modify-writes of one record from two instances at once: none lost, also the first.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? c! : d!).update('counter', (t) => ({ conversationId: 'counter', staff: { id: 's', name: String(Number(t?.staff.name ?? 0) + 1), organisationId: 'kil' }, startedAt: '' })),
+        ),
+      );
+      expect((await c!.read('counter'))?.staff.name).to.equal('20');
+      expect(await d!.update('counter', () => undefined)).to.equal(undefined);
+      expect(await c!.read('counter')).to.equal(undefined);
+      await d!.write('a:conversation/with odd key', { conversationId: 'x', staff: { id: 's', name: 'n', organisationId: 'kil' }, startedAt: '' });
+      expect(await c!.keys()).to.deep.equal(['a:conversation/with odd key']);
+      await c!.delete('a:conversation/with odd key');
+      await c!.delete('never-there');
+      expect(await d!.keys()).to.deep.equal([]);
+    });
   });
 }
 
@@ -171,9 +278,7 @@ describe('the intake on PostgreSQL (DATABASE_URL)', function () {
     const first = await startConversation({ env: { DATABASE_URL: db.url }, conversationId: 'pg-conv-1' });
     await first.join();
     await first.sayAll(SELF_ANSWERS.slice(0, 4));
-    await first.flush();
-    await first.stack.pool?.end();
-    await first.stack.lockPool?.end();
+    await first.stack.stores.close();
     // Another instance (a new stack on the same database) continues the same conversation.
     const second = await startConversation({ env: { DATABASE_URL: db.url }, conversationId: 'pg-conv-1', dataDir: first.dataDir });
     try {

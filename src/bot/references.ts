@@ -3,17 +3,12 @@
  * the first turn, so a live-agent handoff can be started in that conversation when the case it led
  * to is delivered (possibly after a restart).
  */
-import path from 'node:path';
 import { TurnContext, type ConversationReference, type Middleware } from 'botbuilder';
-import { RecordFolder } from '../storage/record-folder.js';
+import type { Records } from '../storage/records.js';
 import { ERASE_CONVERSATION } from '../../dialogs/intake-dialog.js';
 
 export class ConversationReferences {
-  private readonly folder: RecordFolder<Partial<ConversationReference>>;
-
-  constructor(dataDir: string) {
-    this.folder = new RecordFolder(path.join(dataDir, 'references'));
-  }
+  constructor(private readonly folder: Records<Partial<ConversationReference>>) {}
 
   private static key(channelId: string, conversationId: string): string {
     return `${channelId}/${conversationId}`;

@@ -78,3 +78,10 @@ export function formatReference(year: number, sequence: number): string {
 }
 
 export const REFERENCE_PATTERN = /^NV-\d{4}-\d{6}$/u;
+
+/** [year, number] of a reference made by formatReference. */
+export function parseReference(reference: string): [number, number] {
+  const match = /^NV-(\d{4})-(\d{6})$/u.exec(reference);
+  if (!match) throw new Error(`"${reference}" is not a case reference (NV-YYYY-NNNNNN)`);
+  return [Number(match[1]), Number(match[2])];
+}

@@ -112,7 +112,11 @@ export function nextAttempt(attempts: number, now: Date, policy: BackoffPolicy =
 export interface OutboxStore {
   /** Adds items; an item whose id is already there is left as it is. */
   enqueue(items: OutboxItem[]): Promise<void>;
-  /** Items due for an attempt (pending or failing, nextAttemptAt <= now), oldest first. */
+  /**
+   * Items due for an attempt (pending or failing, nextAttemptAt <= now), oldest first. On a store
+   * shared by several instances each item is handed to one caller only: it is claimed until the
+   * caller saves it, or, if that caller dies, until a lease runs out and another instance may retry.
+   */
   due(now: Date, limit: number): Promise<OutboxItem[]>;
   /** Replaces an item after an attempt. */
   save(item: OutboxItem): Promise<void>;

@@ -3,10 +3,9 @@
  * is for production). Passwords are kept only as Argon2id hashes (@node-rs/argon2).
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { hash, verify } from '@node-rs/argon2';
 import type { StaffIdentity, StaffRole } from '../core/staff/access.js';
-import { RecordFolder } from '../storage/record-folder.js';
+import type { Records } from '../storage/records.js';
 
 export interface StaffAccount extends StaffIdentity {
   passwordHash: string;
@@ -18,11 +17,8 @@ export interface StaffAccount extends StaffIdentity {
 export const MIN_PASSWORD_LENGTH = 12;
 
 export class StaffAccounts {
-  private readonly folder: RecordFolder<StaffAccount>;
-
-  constructor(dataDir: string) {
-    this.folder = new RecordFolder(path.join(dataDir, 'staff', 'accounts'));
-  }
+  /** On the embedded store a folder (staff/accounts), on PostgreSQL rows of `records`. */
+  constructor(private readonly folder: Records<StaffAccount>) {}
 
   static normalizeId(email: string): string {
     return email.trim().toLowerCase();

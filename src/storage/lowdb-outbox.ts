@@ -20,8 +20,13 @@ export class LowdbOutbox implements OutboxStore {
   private readonly done: RecordFolder<CaseItems>;
   /** A case's file moves between folders: changes must not interleave. */
   private readonly lock = new Mutex();
+  /** Items handed out by due() and not saved since, with when the claim runs out. */
+  private readonly claimed = new Map<string, number>();
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly leaseMs = 60_000,
+  ) {
     this.open = new RecordFolder(path.join(dataDir, 'outbox', 'open'));
     this.done = new RecordFolder(path.join(dataDir, 'outbox', 'done'));
   }
@@ -53,11 +58,14 @@ export class LowdbOutbox implements OutboxStore {
 
   async due(now: Date, limit: number): Promise<OutboxItem[]> {
     const files = await Promise.all((await this.open.keys()).map((k) => this.open.read(k)));
-    return files
+    const due = files
       .flatMap((f) => f?.items ?? [])
-      .filter((i) => !isFinal(i) && Date.parse(i.nextAttemptAt) <= now.getTime())
+      .filter((i) => !isFinal(i) && Date.parse(i.nextAttemptAt) <= now.getTime() && (this.claimed.get(i.id) ?? 0) <= now.getTime())
       .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt))
       .slice(0, limit);
+    // Claimed, as on PostgreSQL: a second caller does not get them until they are saved.
+    for (const item of due) this.claimed.set(item.id, now.getTime() + this.leaseMs);
+    return due;
   }
 
   save(item: OutboxItem): Promise<void> {
@@ -65,6 +73,7 @@ export class LowdbOutbox implements OutboxStore {
   }
 
   private async saveNow(item: OutboxItem): Promise<void> {
+    this.claimed.delete(item.id);
     const current = (await this.open.read(item.caseReference)) ?? (await this.done.read(item.caseReference));
     if (!current) throw new Error(`no outbox items for case ${item.caseReference}`);
     await this.store({ ...current, items: current.items.map((i) => (i.id === item.id ? item : i)) });

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { CorruptDataError } from './errors.js';
+import type { Records } from './records.js';
+import { SerialByKey } from './serial-by-key.js';
 
 interface Stored<T> {
   key: string;
@@ -24,25 +26,15 @@ export function fileNameFor(key: string): string {
     : `${createHash('sha256').update(key).digest('hex')}.json`;
 }
 
-export class RecordFolder<T> {
-  private readonly chains = new Map<string, Promise<unknown>>();
+export class RecordFolder<T> implements Records<T> {
+  private readonly queue = new SerialByKey();
   private ready: Promise<void> | undefined;
 
   constructor(readonly dir: string) {}
 
   /** Runs `op` after every earlier operation on the same key. */
   private serial<R>(key: string, op: () => Promise<R>): Promise<R> {
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const run = previous.then(op, op);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.chains.set(key, tail);
-    void tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
-    return run;
+    return this.queue.run(key, op);
   }
 
   private ensureDir(): Promise<void> {
@@ -105,8 +97,8 @@ export class RecordFolder<T> {
   }
 
   /** Resolves when every operation started so far has finished. */
-  async idle(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   /** Every stored key (read from the files, so it survives restarts). */

@@ -3,9 +3,8 @@
  * Teams chat ("nytt samtal"). While one is under way, that chat's messages go to the intake; the
  * case it ends in is recorded as staff-assisted.
  */
-import path from 'node:path';
 import type { StaffIdentity } from '../core/staff/access.js';
-import { RecordFolder } from '../storage/record-folder.js';
+import type { Records } from '../storage/records.js';
 
 export interface KitchenTable {
   conversationId: string;
@@ -14,11 +13,7 @@ export interface KitchenTable {
 }
 
 export class KitchenTables {
-  private readonly folder: RecordFolder<KitchenTable>;
-
-  constructor(dataDir: string) {
-    this.folder = new RecordFolder(path.join(dataDir, 'teams', 'interviews'));
-  }
+  constructor(private readonly folder: Records<KitchenTable>) {}
 
   start(conversationId: string, staff: StaffIdentity): Promise<void> {
     return this.folder.write(conversationId, { conversationId, staff: { id: staff.id, name: staff.name, organisationId: staff.organisationId }, startedAt: new Date().toISOString() });

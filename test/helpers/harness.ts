@@ -87,9 +87,7 @@ export class Conversation {
   }
 
   async close(): Promise<void> {
-    await this.flush();
-    await this.stack.pool?.end();
-    await this.stack.lockPool?.end();
+    await this.stack.stores.close();
     await removeDir(this.dataDir);
   }
 }

@@ -6,7 +6,8 @@
  * rejections to the console. Activities without `from` (proactive sends) are stored as they are.
  */
 import path from 'node:path';
-import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder';
+import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder';
+import { clone, loudly, page, revive, type TranscriptArchive, type TranscriptErrorHandler } from './transcripts.js';
 import { RecordFolder, fileNameFor } from '../../storage/record-folder.js';
 import { readdir } from 'node:fs/promises';
 
@@ -17,35 +18,7 @@ interface TranscriptFile {
   activities: Array<Record<string, unknown>>;
 }
 
-export type TranscriptErrorHandler = (err: Error, info: { channelId: string; operation: string }) => void;
-
-const PAGE_SIZE = 20;
-
-/** A JSON-safe copy with dates as ISO strings. */
-function clone(activity: Partial<Activity>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(activity)) as Record<string, unknown>;
-}
-
-function revive(stored: Record<string, unknown>): Activity {
-  const a = { ...stored } as unknown as Activity & { timestamp?: unknown; localTimestamp?: unknown };
-  if (typeof a.timestamp === 'string') a.timestamp = new Date(a.timestamp);
-  if (typeof a.localTimestamp === 'string') a.localTimestamp = new Date(a.localTimestamp);
-  return a;
-}
-
-function page<T>(items: T[], idOf: (item: T) => string | undefined, continuationToken?: string): PagedResult<T> {
-  let start = 0;
-  if (continuationToken) {
-    const i = items.findIndex((x) => idOf(x) === continuationToken);
-    start = i < 0 ? items.length : i + 1;
-  }
-  const slice = items.slice(start, start + PAGE_SIZE);
-  const result: PagedResult<T> = { items: slice, continuationToken: undefined as unknown as string };
-  if (slice.length === PAGE_SIZE && start + PAGE_SIZE < items.length) result.continuationToken = idOf(slice[slice.length - 1]!) ?? '';
-  return result;
-}
-
-export class LowdbTranscriptStore implements TranscriptStore {
+export class LowdbTranscriptStore implements TranscriptArchive {
   private readonly folders = new Map<string, RecordFolder<TranscriptFile>>();
 
   constructor(
@@ -62,13 +35,8 @@ export class LowdbTranscriptStore implements TranscriptStore {
     return f;
   }
 
-  private async loudly<R>(channelId: string, operation: string, op: () => Promise<R>): Promise<R> {
-    try {
-      return await op();
-    } catch (err) {
-      this.onError(err as Error, { channelId, operation });
-      throw err;
-    }
+  private loudly<R>(channelId: string, operation: string, op: () => Promise<R>): Promise<R> {
+    return loudly(this.onError, channelId, operation, op);
   }
 
   /** Appends an activity to its conversation's transcript. */

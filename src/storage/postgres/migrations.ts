@@ -1,7 +1,9 @@
 /**
  * The PostgreSQL schema, as numbered migrations applied once each, in order, at start-up. Every
  * table is keyed so it can be distributed (Citus / Azure Cosmos DB for PostgreSQL) by conversation
- * (bot state, transcripts, Direct Line) or by case reference (cases, outbox) without a rewrite.
+ * (bot state, transcripts, Direct Line, case_keys) or by case reference (cases, outbox) or by key
+ * (records) without a rewrite: every primary key contains its distribution column. The audit chain
+ * and the yearly case counters are small and stay reference tables. See docs/postgresql.md.
  */
 export interface Migration {
   version: number;
@@ -37,6 +39,56 @@ export const MIGRATIONS: readonly Migration[] = [
         entry jsonb NOT NULL,
         hash text NOT NULL
       );
+    `,
+  },
+  {
+    version: 2,
+    description: 'transcripts, Direct Line conversations and activities, the delivery outbox, small keyed records',
+    sql: `
+      CREATE TABLE transcript_activities (
+        conversation_id text NOT NULL,
+        channel_id text NOT NULL,
+        seq bigserial NOT NULL,
+        logged_at timestamptz NOT NULL DEFAULT now(),
+        activity jsonb NOT NULL,
+        PRIMARY KEY (conversation_id, channel_id, seq)
+      );
+      CREATE INDEX transcript_activities_channel ON transcript_activities (channel_id, logged_at);
+      CREATE TABLE directline_conversations (
+        id text PRIMARY KEY,
+        conversation jsonb NOT NULL,
+        last int NOT NULL DEFAULT 0
+      );
+      CREATE TABLE directline_activities (
+        conversation_id text NOT NULL,
+        watermark int NOT NULL,
+        activity jsonb NOT NULL,
+        PRIMARY KEY (conversation_id, watermark)
+      );
+      CREATE TABLE outbox_items (
+        case_reference text NOT NULL,
+        id text NOT NULL,
+        status text NOT NULL,
+        next_attempt_at timestamptz NOT NULL,
+        item jsonb NOT NULL,
+        PRIMARY KEY (case_reference, id)
+      );
+      CREATE INDEX outbox_items_due ON outbox_items (next_attempt_at) WHERE status IN ('pending', 'failing');
+      CREATE TABLE records (
+        kind text NOT NULL,
+        key text NOT NULL,
+        value jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kind, key)
+      );
+      -- A unique index must contain the distribution column: the idempotency keys of confirms get
+      -- their own table (distributed by the key, which starts with the conversation).
+      CREATE TABLE case_keys (
+        idempotency_key text PRIMARY KEY,
+        reference text NOT NULL
+      );
+      INSERT INTO case_keys (idempotency_key, reference) SELECT idempotency_key, reference FROM cases;
+      ALTER TABLE cases DROP CONSTRAINT cases_idempotency_key_key;
     `,
   },
 ];

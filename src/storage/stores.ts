@@ -1,0 +1,131 @@
+/**
+ * Every store the service keeps, on one backend: PostgreSQL when DATABASE_URL is set (shared by any
+ * number of instances), else the embedded lowdb data folder. The service, `npm run staff` and
+ * `npm run db:move` open their stores here, so they always agree on where data lives.
+ */
+import path from 'node:path';
+import type { ConversationReference, Middleware, Storage } from 'botbuilder';
+import type pg from 'pg';
+import type { AuditLog } from '../core/audit.js';
+import type { CaseStore } from '../core/cases.js';
+import type { OutboxStore } from '../core/delivery.js';
+import type { StaffAccount } from '../staff/accounts.js';
+import type { KitchenTable } from '../teams/kitchen-table.js';
+import { LowdbBotStorage } from '../bot/storage/lowdb-bot-storage.js';
+import { LowdbTranscriptStore } from '../bot/storage/lowdb-transcript-store.js';
+import { PgTranscriptStore } from '../bot/storage/pg-transcript-store.js';
+import type { TranscriptArchive, TranscriptErrorHandler } from '../bot/storage/transcripts.js';
+import { LowdbDirectLineStore } from '../directline/lowdb-store.js';
+import { PgDirectLineStore } from '../directline/pg-store.js';
+import type { DirectLineStore } from '../directline/store.js';
+import { LowdbAuditLog } from './lowdb-audit-log.js';
+import { LowdbCaseStore } from './lowdb-case-store.js';
+import { LowdbOutbox } from './lowdb-outbox.js';
+import { RecordFolder } from './record-folder.js';
+import { RECORD_KINDS, type Records } from './records.js';
+import { createPool, migrate } from './postgres/database.js';
+import { PgAuditLog } from './postgres/pg-audit-log.js';
+import { PgBotStorage } from './postgres/pg-bot-storage.js';
+import { PgCaseStore } from './postgres/pg-case-store.js';
+import { PgOutbox } from './postgres/pg-outbox.js';
+import { PgRecords } from './postgres/pg-records.js';
+import { PgTurnLock } from './postgres/pg-turn-lock.js';
+
+export interface Stores {
+  backend: 'lowdb' | 'postgresql';
+  /** Conversation state (botbuilder's Storage). */
+  botState: Storage;
+  cases: CaseStore;
+  transcripts: TranscriptArchive;
+  directLine: DirectLineStore;
+  outbox: OutboxStore;
+  audit: AuditLog;
+  staffAccounts: Records<StaffAccount>;
+  teamsChannels: Records<Partial<ConversationReference>>;
+  kitchenTables: Records<KitchenTable>;
+  references: Records<Partial<ConversationReference>>;
+  /** PostgreSQL only: serialises turns of one conversation across instances. */
+  turnLock?: Middleware;
+  /** PostgreSQL only: the pools, for readiness checks and tests. */
+  pool?: pg.Pool;
+  lockPool?: pg.Pool;
+  /** Throws if the backend cannot be reached. */
+  ping(): Promise<void>;
+  /** Waits for pending writes and closes connections. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  /** How long a claimed outbox item waits before another instance may retry it (PostgreSQL). */
+  outboxLeaseMs?: number;
+  onTranscriptError?: TranscriptErrorHandler;
+  /** Called with the migrations applied at start-up (PostgreSQL). */
+  onMigrated?: (applied: number[]) => void;
+}
+
+/** The embedded stores in a data folder. */
+export function openLowdbStores(options: StoreOptions): Stores {
+  const { dataDir } = options;
+  const cases = new LowdbCaseStore(dataDir);
+  const transcripts = new LowdbTranscriptStore(dataDir, options.onTranscriptError);
+  const folder = <T>(kind: string) => new RecordFolder<T>(path.join(dataDir, kind));
+  return {
+    backend: 'lowdb',
+    botState: new LowdbBotStorage(dataDir),
+    cases,
+    transcripts,
+    directLine: new LowdbDirectLineStore(dataDir),
+    outbox: new LowdbOutbox(dataDir, options.outboxLeaseMs),
+    audit: new LowdbAuditLog(dataDir),
+    staffAccounts: folder(RECORD_KINDS.staffAccounts),
+    teamsChannels: folder(RECORD_KINDS.teamsChannels),
+    kitchenTables: folder(RECORD_KINDS.kitchenTables),
+    references: folder(RECORD_KINDS.references),
+    ping: () => cases.ping(),
+    close: () => transcripts.flush(),
+  };
+}
+
+/** The PostgreSQL stores, after bringing the schema up to date. */
+export async function openPgStores(options: StoreOptions & { databaseUrl: string }): Promise<Stores> {
+  const pool = createPool(options.databaseUrl);
+  // Turn locks are held for a whole turn: on their own pool, so waiting turns never use up the
+  // connections the turns themselves need.
+  const lockPool = createPool(options.databaseUrl, 20);
+  try {
+    const applied = await migrate(pool);
+    options.onMigrated?.(applied);
+  } catch (err) {
+    await Promise.all([pool.end(), lockPool.end()]);
+    throw err;
+  }
+  const transcripts = new PgTranscriptStore(pool, options.onTranscriptError);
+  return {
+    backend: 'postgresql',
+    botState: new PgBotStorage(pool),
+    cases: new PgCaseStore(pool),
+    transcripts,
+    directLine: new PgDirectLineStore(pool),
+    outbox: new PgOutbox(pool, options.outboxLeaseMs),
+    audit: new PgAuditLog(pool),
+    staffAccounts: new PgRecords(pool, RECORD_KINDS.staffAccounts),
+    teamsChannels: new PgRecords(pool, RECORD_KINDS.teamsChannels),
+    kitchenTables: new PgRecords(pool, RECORD_KINDS.kitchenTables),
+    references: new PgRecords(pool, RECORD_KINDS.references),
+    turnLock: new PgTurnLock(lockPool),
+    pool,
+    lockPool,
+    ping: async () => void (await pool.query('SELECT 1')),
+    close: async () => {
+      await transcripts.flush();
+      await Promise.all([pool.end(), lockPool.end()]);
+    },
+  };
+}
+
+/** PostgreSQL when a database URL is given, else the data folder. */
+export function openStores(options: StoreOptions): Promise<Stores> {
+  return options.databaseUrl ? openPgStores({ ...options, databaseUrl: options.databaseUrl }) : Promise.resolve(openLowdbStores(options));
+}
