@@ -38,6 +38,7 @@ import type { CaseStore } from './core/cases.js';
 import type { AuditLog } from './core/audit.js';
 import { scheduleRetention } from './storage/retention.js';
 import { createServer } from './http/server.js';
+import { ping } from './storage/postgres/database.js';
 import { addWebRoutes } from './http/web.js';
 import { DirectLineAdapter, DIRECT_LINE_CHANNEL_ID } from './directline/adapter.js';
 import type { DirectLineStore } from './directline/store.js';
@@ -242,7 +243,11 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     bot: router,
     logger,
     maxBodyBytes: config.maxBodyBytes,
-    readiness: [{ name: 'store', check: () => stack.stores.ping() }],
+    readiness: [
+      { name: 'store', check: () => stack.stores.ping() },
+      // Turns take their lock on a pool of its own: without one of its connections no turn starts.
+      ...(stack.stores.lockPool ? [{ name: 'turn locks', check: () => ping(stack.stores.lockPool!) }] : []),
+    ],
     authenticationRequired: Boolean(config.bot.appId),
   });
 

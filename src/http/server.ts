@@ -1,7 +1,8 @@
 /**
  * The HTTP surface: POST /api/messages (Bot Framework, through CloudAdapter), GET /healthz (the
- * process is up) and GET /readyz (the stores answer). Every error is a JSON body with a status
- * code that says what happened; a malformed request never reaches the bot and never crashes it.
+ * process is up) and GET /readyz (the stores answer, each within READINESS_TIMEOUT_MS). Every error
+ * is a JSON body with a status code that says what happened; a malformed request never reaches the
+ * bot and never crashes it.
  */
 import restify, { type Request, type Response } from 'restify';
 import { z } from 'zod';
@@ -10,8 +11,12 @@ import type { Logger } from '../logger.js';
 
 export interface ReadinessCheck {
   name: string;
+  /** Resolves when the dependency works; its rejection's message is shown (first line, no credentials). */
   check(): Promise<void>;
 }
+
+/** A check that has not answered by then fails: a dead server must not make /readyz hang. */
+export const READINESS_TIMEOUT_MS = 2000;
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -20,6 +25,8 @@ export interface ServerOptions {
   logger: Logger;
   maxBodyBytes: number;
   readiness: ReadinessCheck[];
+  /** Default READINESS_TIMEOUT_MS. */
+  readinessTimeoutMs?: number;
   /** True when an app id is configured: every activity must carry a Bot Connector token. */
   authenticationRequired: boolean;
 }
@@ -33,6 +40,56 @@ const activityShape = z.object({
   from: z.object({ id: z.string({ message: 'activity.from.id is missing' }) }, { message: 'activity.from is missing' }).optional(),
   text: z.string({ message: 'activity.text must be a string' }).optional(),
 });
+
+/** An error's message for a public answer: its first line, no stack, no user:password@ of an address. */
+export function publicMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return (message.split('\n')[0] ?? '')
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/giu, '$1')
+    .replace(/\b(password|pwd)=[^\s&;]*/giu, '$1=…')
+    .slice(0, 500);
+}
+
+/** Resolves or rejects like `work`, or rejects after `ms`. */
+function within(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs the readiness checks, each bounded by `timeoutMs`. A check still running from an earlier
+ * request younger than that is awaited again rather than started anew, so a burst of probes against
+ * a dead server does not pile up connection attempts; an older one is left to fail on its own.
+ */
+function readinessProbe(checks: ReadinessCheck[], timeoutMs: number) {
+  const running = new Map<string, { started: number; work: Promise<void> }>();
+  const run = (r: ReadinessCheck): Promise<void> => {
+    const current = running.get(r.name);
+    if (current && Date.now() - current.started < timeoutMs) return current.work;
+    const work = Promise.resolve()
+      .then(() => r.check())
+      .finally(() => {
+        if (running.get(r.name)?.work === work) running.delete(r.name);
+      });
+    work.catch(() => undefined);
+    running.set(r.name, { started: Date.now(), work });
+    return work;
+  };
+  return () =>
+    Promise.all(
+      checks.map(async (r) => {
+        try {
+          await within(run(r), timeoutMs);
+          return { name: r.name, ok: true as const };
+        } catch (err) {
+          return { name: r.name, ok: false as const, error: publicMessage(err) };
+        }
+      }),
+    );
+}
 
 function sendError(res: Response, status: number, code: string, message: string): void {
   if (res.headersSent) return;
@@ -81,18 +138,21 @@ export function createServer(options: ServerOptions): restify.Server {
     res.json({ status: 'ok' });
   });
 
+  // Not ready while a check fails (PostgreSQL gone, the data folder not writable); ready again by
+  // itself once they pass. The change is logged once each way, not on every probe.
+  const probe = readinessProbe(options.readiness, options.readinessTimeoutMs ?? READINESS_TIMEOUT_MS);
+  let wasReady: boolean | undefined;
   server.get('/readyz', async (_req: Request, res: Response) => {
-    const results = await Promise.all(
-      options.readiness.map(async (r) => {
-        try {
-          await r.check();
-          return { name: r.name, ok: true as const };
-        } catch (err) {
-          return { name: r.name, ok: false as const, error: (err as Error).message };
-        }
-      }),
-    );
+    const results = await probe();
     const ready = results.every((r) => r.ok);
+    if (!ready && wasReady !== false) {
+      const failing = results.flatMap((r) => (r.ok ? [] : [{ name: r.name, error: r.error }]));
+      logger.error({ failing }, `not ready: ${failing.map((f) => `${f.name}: ${f.error}`).join('; ')}`);
+    } else if (ready && wasReady === false) {
+      logger.info({ checks: results.map((r) => r.name) }, 'ready again: every readiness check passes');
+    }
+    wasReady = ready;
+    res.header('cache-control', 'no-store');
     res.status(ready ? 200 : 503);
     res.json({ status: ready ? 'ready' : 'not ready', checks: results });
   });

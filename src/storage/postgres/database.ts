@@ -1,21 +1,16 @@
 /**
- * The PostgreSQL connection pool and the schema migrations. Migrations run at start-up inside a
- * transaction holding an advisory lock, so several instances starting at once apply each exactly
- * once; an instance that finds a newer schema than it knows refuses to start.
+ * The PostgreSQL connection pool (see pool.ts) and the schema migrations. Migrations run at start-up
+ * inside a transaction holding an advisory lock, so several instances starting at once apply each
+ * exactly once; an instance that finds a newer schema than it knows refuses to start.
  */
 import pg from 'pg';
 import { MIGRATIONS } from './migrations.js';
 import { withTransaction } from './transaction.js';
 
+export { createPool, explainPoolError, ping } from './pool.js';
+
 /** Any number will do, as long as no other code in the database uses it for an advisory lock. */
 const MIGRATION_LOCK = 7_241_903;
-
-export function createPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 });
-  // An idle client losing its connection (the server restarts) must not crash the process.
-  pool.on('error', () => undefined);
-  return pool;
-}
 
 /** Applies the migrations this database has not had yet; resolves with the versions applied. */
 export function migrate(pool: pg.Pool): Promise<number[]> {
