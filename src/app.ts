@@ -2,7 +2,7 @@
  * Composition: content, stores, engine, bot, adapter and HTTP server, wired from one AppConfig.
  * Used by `npm start`, the terminal chat and the tests, so all of them run the same bot.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, EventFactory, type BotAdapter, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConversationState, EventFactory, type BotAdapter, type TurnContext } from 'botbuilder';
 import type restify from 'restify';
 import type { AppConfig } from './config.js';
 import { loadContent, type Content } from './core/content/load.js';
@@ -30,6 +30,7 @@ import { ConversationReferences, RememberConversation } from './bot/references.j
 import { persistentSecret } from './directline/tokens.js';
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
+import { ReusingBotFrameworkAuthentication } from './bot/connector-clients.js';
 import { EraseTranscript, SafeTranscriptLogger, SerializeTurns } from './bot/middleware.js';
 import { verifyDataFolder } from './storage/data-folder.js';
 import { openStores, type Stores } from './storage/stores.js';
@@ -186,7 +187,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
 export async function createApp(config: AppConfig, logger: Logger): Promise<App> {
   const stack = await createIntake(config, logger);
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  const auth = new ReusingBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId ?? '',
     MicrosoftAppPassword: config.bot.appPassword ?? '',
     MicrosoftAppType: config.bot.appType,
