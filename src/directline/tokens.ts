@@ -2,7 +2,7 @@
  * Direct Line tokens for our own endpoint: signed JWTs (HS256, via jose) that name exactly one
  * conversation and one user, and expire. A browser never sees a secret, only such a token.
  */
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
@@ -20,14 +20,15 @@ export class TokenError extends Error {
 }
 
 export class TokenIssuer {
-  private readonly key: Uint8Array;
+  /** A KeyObject made once: given bytes, jose imports the key again on every sign and verify. */
+  private readonly key: KeyObject;
 
   constructor(
     secret: string,
     /** Lifetime of a token, in seconds. */
     readonly lifetimeSeconds: number,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   /** A token for this conversation and user, valid for `lifetimeSeconds`. */
