@@ -20,6 +20,17 @@ export const CASE_CREATED = Symbol('caseCreated');
 
 interface IntakeDialogState {
   interview: InterviewState;
+  /** The id of the last message handled, saved with the interview in the same write. */
+  lastMessageId?: string;
+}
+
+/**
+ * What identifies a message across deliveries: Web Chat's own id for what the person sent (our Direct
+ * Line gives a retried POST a new activity id), else the channel's activity id.
+ */
+export function messageIdOf(context: TurnContext): string | undefined {
+  const clientId = (context.activity.channelData as { clientActivityID?: unknown } | undefined)?.clientActivityID;
+  return typeof clientId === 'string' && clientId ? clientId : context.activity.id || undefined;
 }
 
 /** What the resident sent, in the engine's terms. */
@@ -59,9 +70,14 @@ export class IntakeDialog extends Dialog<Record<string, never>> {
   /** Hands the turn's message to the engine. */
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
-    const state = (dc.activeDialog!.state as IntakeDialogState).interview;
+    const dialogState = dc.activeDialog!.state as IntakeDialogState;
     const { channelId, conversation } = dc.context.activity;
-    const result = await this.engine.handle(state, inputFrom(dc.context), { channelId, conversationId: conversation.id });
+    const info = { channelId, conversationId: conversation.id };
+    const messageId = messageIdOf(dc.context);
+    // The same message again (a retry after a crash): already handled, it must not be applied twice.
+    if (messageId && messageId === dialogState.lastMessageId) return this.apply(dc, this.engine.again(dialogState.interview, info));
+    const result = await this.engine.handle(dialogState.interview, inputFrom(dc.context), info);
+    if (messageId) dialogState.lastMessageId = messageId;
     return this.apply(dc, result);
   }
 

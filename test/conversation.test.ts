@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { SELF_ANSWERS } from './helpers/answers.js';
+import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { readCases } from './helpers/stored.js';
 import { buttonsOf, startConversation, textOf, type Conversation } from './helpers/harness.js';
 
@@ -292,6 +292,31 @@ describe('the resident intake conversation (Swedish)', function () {
     const summary = textOf(await convo.sayAll(SELF_ANSWERS.slice(3)));
     expect(summary).to.include('Kommun: Karlstad');
     expect(summary).to.include('Svarar för: För mig själv');
+  });
+
+  it('a message delivered twice (a retry after a crash) is handled once: the question is asked again, the case reference given again', async () => {
+    convo = await startConversation({ conversationId: 'retry-1' });
+    await convo.join();
+    await convo.sayAll(SELF_ANSWERS.slice(0, 4));
+    // The answer to "Vad är viktigt för dig?" is delivered again with the same activity id.
+    const answer = { type: 'message', text: SELF_ANSWERS[4]!, id: 'retried-1' };
+    const first = textOf(await convo.send(answer));
+    expect(first).to.include('Hur ser en riktigt bra dag ut för dig?');
+    const again = textOf(await convo.send(answer));
+    expect(again, 'the same question again, not the answer taken for the next one').to.include('Hur ser en riktigt bra dag ut för dig?');
+    const summary = textOf(await convo.sayAll(SELF_ANSWERS.slice(5)));
+    expect(summary).to.include('Kaffe på balkongen och en promenad.');
+    expect(summary).to.include('Att kunna bo kvar hemma och träffa mina barnbarn.');
+    await convo.sayAll(CONFIRM_AND_SHARE.slice(0, -1));
+    const last = { type: 'message', text: CONFIRM_AND_SHARE.at(-1)!, id: 'retried-2' };
+    const done = textOf(await convo.send(last));
+    const reference = /NV-\d{4}-\d{6}/u.exec(done)?.[0];
+    expect(reference).to.be.a('string');
+    const repeated = textOf(await convo.send(last));
+    expect(repeated, 'the same case, not a new interview').to.include(reference!);
+    expect(repeated).not.to.include('Vill du fortsätta?');
+    await convo.flush();
+    expect((await readCases(convo.dataDir)).map((c) => c.reference)).to.deep.equal([reference]);
   });
 
   it('understands typed Swedish: variants, numbers, number words and small slips', async () => {

@@ -150,6 +150,20 @@ export class InterviewEngine {
     return this.options.content.directory.organisations.find((o) => o.kind === 'municipality' && (o.scbCode === wanted || o.id === wanted))?.id;
   }
 
+  /**
+   * The answer to a message delivered a second time (a channel or load balancer retrying after an
+   * instance died between saving the turn and acknowledging it): it was handled already, so nothing
+   * changes; the current question is asked again, or, once the case exists, its reference is given
+   * again instead of starting a new interview.
+   */
+  again(saved: InterviewState, conversation: ConversationInfo): TurnResult {
+    const state: InterviewState = structuredClone(saved);
+    const turn: Turn = { state, kit: this.kit(state.locale), replies: [], erase: false, conversation };
+    if (state.phase === 'done' && state.caseReference) turn.replies.push({ type: 'text', text: turn.kit.texts.t('done.created', { reference: state.caseReference }) });
+    else this.repeat(turn);
+    return this.result(turn);
+  }
+
   /** Handles one message from the person. */
   async handle(saved: InterviewState, input: Input, conversation: ConversationInfo): Promise<TurnResult> {
     const state: InterviewState = structuredClone(saved);
