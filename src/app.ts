@@ -27,7 +27,9 @@ import { loadTeamsBotTexts } from './teams/bot-texts.js';
 import { noticeCard } from './teams/cards.js';
 import { HandoffSender, TeamsSender } from './delivery/senders.js';
 import { ConversationReferences, RememberConversation } from './bot/references.js';
-import { persistentSecret } from './directline/tokens.js';
+import { persistentSecret, sharedSecret } from './directline/tokens.js';
+import { PgRecords } from './storage/postgres/pg-records.js';
+import { RECORD_KINDS } from './storage/records.js';
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
 import { ReusingBotFrameworkAuthentication } from './bot/connector-clients.js';
@@ -45,7 +47,7 @@ import { DirectLineAdapter, DIRECT_LINE_CHANNEL_ID } from './directline/adapter.
 import type { DirectLineStore } from './directline/store.js';
 import { DIRECT_LINE_PATH, addDirectLineRoutes } from './directline/routes.js';
 import { addAzureTokenRoute } from './directline/azure-tokens.js';
-import { TokenIssuer, tokenSecret } from './directline/tokens.js';
+import { TokenIssuer } from './directline/tokens.js';
 import { presetFromChannelData, type PresetLookup } from '../dialogs/intake-dialog.js';
 import corsMiddleware from 'restify-cors-middleware2';
 import path from 'node:path';
@@ -77,6 +79,11 @@ export interface IntakeStack {
   staff: StaffService;
   /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
   directLineStore: DirectLineStore;
+  /**
+   * A signing secret: the configured one, else one generated once and kept (in the data folder, or
+   * in PostgreSQL for every instance to share).
+   */
+  secret(name: string, configured: string | undefined, file: string): Promise<string>;
   /** Adds the middleware and error handler to an adapter (CloudAdapter or TestAdapter). */
   attach(adapter: BotAdapter): void;
 }
@@ -181,7 +188,9 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     };
   };
   const staff = new StaffService(cases, transcripts, outbox, audit, logger, staffTexts.export);
-  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
+  const secret = (name: string, configured: string | undefined, file: string) =>
+    stores.pool ? sharedSecret(new PgRecords<{ value: string }>(stores.pool, RECORD_KINDS.secrets), name, configured) : persistentSecret(configured, file);
+  return { config, content, stores, secret, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -253,7 +262,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   });
 
   // Local accounts and members of the Entra staff list (data/staff-teams.yaml) sign in to the staff page.
-  const sessionSecret = await persistentSecret(config.staff.sessionSecret, path.join(config.dataDir, 'staff', 'session-secret'));
+  const sessionSecret = await stack.secret('staff-session', config.staff.sessionSecret, path.join(config.dataDir, 'staff', 'session-secret'));
   const sessions = new StaffSessions(
     sessionSecret,
     config.staff.sessionHours,
@@ -292,7 +301,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     server.use(cors.actual);
   }
   if (dl.mode === 'embedded') {
-    const issuer = new TokenIssuer(await tokenSecret(dl.tokenSecret, config.dataDir), dl.tokenMinutes * 60);
+    const issuer = new TokenIssuer(await stack.secret('directline-token', dl.tokenSecret, path.join(config.dataDir, 'directline', 'token-secret')), dl.tokenMinutes * 60);
     directLineAdapter = new DirectLineAdapter(
       stack.directLineStore,
       { account: { id: 'narvard-intake', name: '', role: 'bot' }, logic: (context) => stack.bot.run(context) },

@@ -4,6 +4,7 @@
  * instances, case numbering and idempotency under concurrent confirms from two instances, one audit
  * chain from two instances, and migrations that two instances can start at once.
  */
+import path from 'node:path';
 import type { Storage, TurnContext } from 'botbuilder';
 import { expect } from 'chai';
 import { verifyChain, type AuditLog } from '../src/core/audit.js';
@@ -298,6 +299,23 @@ describe('the intake on PostgreSQL (DATABASE_URL)', function () {
       }
     } finally {
       await second.close();
+    }
+  });
+
+  it('generates the token and session secrets once for every instance sharing the database', async () => {
+    const a = await startConversation({ env: { DATABASE_URL: db.url } });
+    const b = await startConversation({ env: { DATABASE_URL: db.url } });
+    try {
+      expect(a.dataDir).not.to.equal(b.dataDir);
+      const fromA = await a.stack.secret('directline-token', undefined, path.join(a.dataDir, 'token-secret'));
+      const fromB = await b.stack.secret('directline-token', undefined, path.join(b.dataDir, 'token-secret'));
+      expect(fromA).to.have.length.greaterThan(40);
+      expect(fromB, 'the second instance uses the first one\'s secret').to.equal(fromA);
+      expect(await b.stack.secret('staff-session', undefined, path.join(b.dataDir, 'session-secret'))).not.to.equal(fromA);
+      expect(await a.stack.secret('directline-token', 'x'.repeat(40), path.join(a.dataDir, 'token-secret')), 'a configured secret wins').to.equal('x'.repeat(40));
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });

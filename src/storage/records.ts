@@ -23,6 +23,8 @@ export const RECORD_KINDS = {
   teamsChannels: 'teams/channels',
   kitchenTables: 'teams/interviews',
   references: 'references',
+  /** Signing secrets generated for all instances (PostgreSQL only; the embedded store keeps them as files). */
+  secrets: 'secrets',
 } as const;
 
 export type RecordKind = (typeof RECORD_KINDS)[keyof typeof RECORD_KINDS];
