@@ -39,7 +39,8 @@ import { openStores, type Stores } from './storage/stores.js';
 import type { TranscriptArchive } from './bot/storage/transcripts.js';
 import type { CaseStore } from './core/cases.js';
 import type { AuditLog } from './core/audit.js';
-import { scheduleRetention } from './storage/retention.js';
+import { scheduleRetention, sweepExpired } from './storage/retention.js';
+import { sweepExpiredPg } from './storage/postgres/pg-retention.js';
 import { createServer } from './http/server.js';
 import { ping } from './storage/postgres/database.js';
 import { addWebRoutes } from './http/web.js';
@@ -205,9 +206,9 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   const adapter = new CloudAdapter(auth);
   stack.attach(adapter);
 
+  const pool = stack.stores.pool;
   const stopRetention = scheduleRetention(
-    config.dataDir,
-    config.retentionDays,
+    () => (pool ? sweepExpiredPg(pool, config.retentionDays) : sweepExpired(config.dataDir, config.retentionDays)),
     (r) => logger.info({ ...r, retentionDays: config.retentionDays }, 'retention sweep done'),
     (err) => logger.error({ err: { message: err.message } }, 'retention sweep failed; expired records may remain'),
   );

@@ -17,6 +17,7 @@ import { createPool, migrate } from '../src/storage/postgres/database.js';
 import { MIGRATIONS } from '../src/storage/postgres/migrations.js';
 import { PgBotStorage } from '../src/storage/postgres/pg-bot-storage.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
+import { sweepExpiredPg } from '../src/storage/postgres/pg-retention.js';
 import { KARLSTAD_BISTAND, caseDraft } from './helpers/cases.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
@@ -316,6 +317,51 @@ describe('the intake on PostgreSQL (DATABASE_URL)', function () {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+});
+
+describe('retention on PostgreSQL', function () {
+  this.timeout(60000);
+
+  it('removes what was not changed for RETENTION_DAYS, keeps the rest, and keeps a web chat that is still in use', async () => {
+    const db = await testDatabase();
+    const stores = await openPgStores({ dataDir: '', databaseUrl: db.url });
+    const pool = stores.pool!;
+    try {
+      await stores.botState.write({ 'webchat/conversations/old/': { step: 1 }, 'webchat/conversations/new/': { step: 2 } });
+      const oldCase = await stores.cases.create(caseDraft([KARLSTAD_BISTAND], { createdAt: '2026-09-01T10:00:00.000Z' }));
+      const newCase = await stores.cases.create(caseDraft([KARLSTAD_BISTAND], { createdAt: '2026-11-20T10:00:00.000Z' }));
+      await stores.outbox.enqueue([outboxItem(oldCase.reference, 'a@kil.test', '2026-09-01T10:00:00.000Z'), outboxItem(newCase.reference, 'a@kil.test', '2026-11-20T10:00:00.000Z')]);
+      await stores.transcripts.logActivity(logged('tx-old', 1, new Date('2026-09-01T10:00:00.000Z')));
+      await stores.transcripts.logActivity(logged('tx-new', 1, new Date()));
+      await stores.transcripts.flush();
+      for (const id of ['dl-old', 'dl-active']) await stores.directLine.create({ id, userId: 'u', createdAt: '2026-09-01T10:00:00.000Z', started: true });
+      await stores.references.write('webchat/old', { conversation: { id: 'old', isGroup: false, conversationType: 'personal', name: '' } });
+      const longAgo = "now() - interval '40 days'";
+      await pool.query(`UPDATE bot_state SET updated_at = ${longAgo} WHERE key LIKE '%/old/'`);
+      await pool.query(`UPDATE cases SET updated_at = ${longAgo} WHERE reference = $1`, [oldCase.reference]);
+      await pool.query(`UPDATE transcript_activities SET logged_at = ${longAgo} WHERE conversation_id = 'tx-old'`);
+      await pool.query(`UPDATE directline_conversations SET updated_at = ${longAgo}`);
+      await pool.query(`UPDATE records SET updated_at = ${longAgo}`);
+      // Started 40 days ago, and written in today: still in use.
+      await stores.directLine.append('dl-active', [{ type: 'message', text: 'hej' }], (a, w) => ({ ...a, id: `dl-active|${w}` }));
+
+      const result = await sweepExpiredPg(pool, 30);
+      expect(result.removed).to.be.greaterThan(0);
+      expect(Object.keys(await stores.botState.read(['webchat/conversations/old/', 'webchat/conversations/new/']))).to.deep.equal(['webchat/conversations/new/']);
+      expect(await stores.cases.references()).to.deep.equal([newCase.reference]);
+      expect((await stores.outbox.all()).map((i) => i.caseReference)).to.deep.equal([newCase.reference]);
+      expect((await stores.transcripts.listTranscripts('webchat')).items.map((t) => t.id)).to.deep.equal(['tx-new']);
+      expect(await stores.directLine.get('dl-old')).to.equal(undefined);
+      expect((await stores.directLine.after('dl-active', undefined)).activities).to.have.length(1);
+      expect(await stores.references.keys()).to.deep.equal([]);
+      // A retried confirm of the removed case does not find it again.
+      const { rows } = await pool.query('SELECT count(*)::int AS n FROM case_keys');
+      expect(rows[0].n).to.equal(1);
+    } finally {
+      await stores.close();
+      await db.drop();
     }
   });
 });

@@ -1,11 +1,12 @@
 /**
- * The start-up check of the data folder: every JSON file is read and parsed once, so a corrupt
+ * The start-up check of the data folder: every JSON (and JSON Lines) file is read and parsed once, so a corrupt
  * file stops start-up with its name instead of failing some resident's turn later. Bad files are
  * reported, never changed.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CorruptDataError } from './errors.js';
+import { parseLines } from './json-lines.js';
 
 const CONCURRENCY = 32;
 const PROGRESS_EVERY = 1000;
@@ -15,7 +16,7 @@ async function listJsonFiles(dir: string, out: string[]): Promise<void> {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) await listJsonFiles(full, out);
     // lowdb's writer (steno) leaves ".<name>.tmp" files only while writing; they are not records.
-    else if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.startsWith('.')) out.push(full);
+    else if (entry.isFile() && /\.jsonl?$/u.test(entry.name) && !entry.name.startsWith('.')) out.push(full);
   }
 }
 
@@ -39,10 +40,15 @@ export async function verifyDataFolder(root: string, onProgress?: (checked: numb
       } catch (err) {
         throw new CorruptDataError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
-      try {
-        JSON.parse(raw);
-      } catch (err) {
-        throw new CorruptDataError(file, `is not valid JSON (${(err as Error).message})`);
+      if (file.endsWith('.jsonl')) {
+        // Appended logs (transcripts): every line must parse, except a last one cut short by a crash.
+        parseLines(file, raw);
+      } else {
+        try {
+          JSON.parse(raw);
+        } catch (err) {
+          throw new CorruptDataError(file, `is not valid JSON (${(err as Error).message})`);
+        }
       }
       checked += 1;
       if (onProgress && checked % PROGRESS_EVERY === 0) onProgress(checked, files.length);

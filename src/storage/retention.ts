@@ -7,7 +7,22 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The folders under the data folder whose records expire. */
-export const EXPIRING_FOLDERS = ['state', 'transcripts', 'cases', 'case-keys', 'directline/conversations', 'outbox/done', 'references'] as const;
+export const EXPIRING_FOLDERS = ['state', 'transcripts', 'cases', 'case-keys', 'directline/conversations', 'directline/activities', 'outbox/done', 'references'] as const;
+
+/**
+ * A web chat conversation's file is written when it starts, its activities file on every message:
+ * the conversation file expires only with its activities (same name, .jsonl).
+ */
+async function lastChange(file: string): Promise<number> {
+  const { mtimeMs } = await stat(file);
+  if (path.basename(path.dirname(file)) !== 'conversations' || path.basename(path.dirname(path.dirname(file))) !== 'directline') return mtimeMs;
+  const activities = path.join(path.dirname(path.dirname(file)), 'activities', path.basename(file).replace(/\.json$/u, '.jsonl'));
+  try {
+    return Math.max(mtimeMs, (await stat(activities)).mtimeMs);
+  } catch {
+    return mtimeMs;
+  }
+}
 
 export interface SweepResult {
   removed: number;
@@ -28,9 +43,8 @@ async function sweepDir(dir: string, cutoff: number, result: SweepResult): Promi
       await sweepDir(full, cutoff, result);
       continue;
     }
-    if (!entry.name.endsWith('.json')) continue;
-    const { mtimeMs } = await stat(full);
-    if (mtimeMs < cutoff) {
+    if (!/\.jsonl?$/u.test(entry.name)) continue;
+    if ((await lastChange(full)) < cutoff) {
       await rm(full, { force: true });
       result.removed += 1;
     } else {
@@ -47,15 +61,14 @@ export async function sweepExpired(dataDir: string, retentionDays: number, now: 
   return result;
 }
 
-/** Sweeps now and every `everyMs`; returns a function that stops it. */
+/** Runs `sweep` now and every `everyMs` (the data folder's, or PostgreSQL's); returns a function that stops it. */
 export function scheduleRetention(
-  dataDir: string,
-  retentionDays: number,
+  sweep: () => Promise<SweepResult>,
   onResult: (result: SweepResult) => void,
   onError: (err: Error) => void,
   everyMs = 6 * 60 * 60 * 1000,
 ): () => void {
-  const run = () => sweepExpired(dataDir, retentionDays).then(onResult, onError);
+  const run = () => sweep().then(onResult, onError);
   void run();
   const timer = setInterval(run, everyMs);
   timer.unref();

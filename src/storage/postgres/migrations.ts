@@ -91,4 +91,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE cases DROP CONSTRAINT cases_idempotency_key_key;
     `,
   },
+  {
+    version: 3,
+    description: 'last change of each Direct Line conversation, for retention',
+    sql: `
+      ALTER TABLE directline_conversations ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+      CREATE INDEX bot_state_updated_at ON bot_state (updated_at);
+      CREATE INDEX cases_updated_at ON cases (updated_at);
+      CREATE INDEX directline_conversations_updated_at ON directline_conversations (updated_at);
+    `,
+  },
 ];
