@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { RecordFolder } from '../storage/record-folder.js';
-import type { ActivityPage, DirectLineConversation, DirectLineStore } from './store.js';
+import type { ActivityPage, DirectLineConversation, DirectLineExport, DirectLineStore } from './store.js';
 
 interface ConversationFile {
   conversation: DirectLineConversation;
@@ -80,5 +80,15 @@ export class LowdbDirectLineStore implements DirectLineStore {
 
   async forgetBefore(id: string, watermark: number): Promise<void> {
     await this.folder.update(id, (file) => file && { ...file, activities: file.activities.filter((a) => a.watermark >= watermark) });
+  }
+
+  /** How many conversations are kept (read-only; for progress while moving them). */
+  count(): Promise<number> {
+    return this.folder.count();
+  }
+
+  /** Every conversation with its last watermark and its kept activities (read-only; `npm run db:move`). */
+  async *export(): AsyncGenerator<DirectLineExport> {
+    for await (const { value: file } of this.folder.entries()) yield { conversation: file.conversation, last: file.last, activities: file.activities };
   }
 }

@@ -22,6 +22,15 @@ export interface ActivityPage {
   watermark: number;
 }
 
+/** A whole conversation as kept, for moving it between stores (`npm run db:move`). */
+export interface DirectLineExport {
+  conversation: DirectLineConversation;
+  /** The watermark of the last activity ever appended (0: none); activities before a forgetBefore are gone, this is not. */
+  last: number;
+  /** The activities still kept, in order, each with its watermark. */
+  activities: Array<{ watermark: number; activity: Partial<Activity> }>;
+}
+
 export interface DirectLineStore {
   /** Records a new conversation (not yet started). */
   create(conversation: DirectLineConversation): Promise<void>;

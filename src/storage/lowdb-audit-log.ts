@@ -59,7 +59,7 @@ export class LowdbAuditLog implements AuditLog {
 
   async entries(): Promise<AuditEntry[]> {
     const keys = (await this.folder.keys()).sort();
-    const entries = await Promise.all(keys.map((k) => this.folder.read(k)));
+    const entries = await this.folder.readMany(keys);
     return entries.filter((e): e is AuditEntry => e !== undefined);
   }
 }

@@ -56,8 +56,28 @@ export class LowdbCaseStore implements CaseStore {
 
   /** Every case, oldest first. A list of 40 cases reads 40 small files; PostgreSQL is for more. */
   async list(): Promise<CaseRecord[]> {
-    const records = await Promise.all((await this.references()).map((r) => this.cases.read(r)));
+    const records = await this.cases.readMany(await this.references());
     return records.filter((r): r is CaseRecord => r !== undefined);
+  }
+
+  /** How many cases are stored, without reading them. */
+  count(): Promise<number> {
+    return this.cases.count();
+  }
+
+  /** Every case, each file read once, in no particular order (read-only; `npm run db:move`). */
+  async *export(): AsyncGenerator<CaseRecord> {
+    for await (const { value } of this.cases.entries()) yield value;
+  }
+
+  /**
+   * The last number given out in each year. It can be higher than the newest stored case: cases
+   * removed after their retention keep their numbers taken.
+   */
+  async lastNumbers(): Promise<Array<{ year: number; last: number }>> {
+    const years = await this.counters.keys();
+    const found = await Promise.all(years.map(async (year) => ({ year: Number(year), last: (await this.counters.read(year))?.last })));
+    return found.filter((c): c is { year: number; last: number } => Number.isInteger(c.year) && typeof c.last === 'number').sort((a, b) => a.year - b.year);
   }
 
   async update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined> {

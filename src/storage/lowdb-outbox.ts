@@ -57,7 +57,7 @@ export class LowdbOutbox implements OutboxStore {
   }
 
   async due(now: Date, limit: number): Promise<OutboxItem[]> {
-    const files = await Promise.all((await this.open.keys()).map((k) => this.open.read(k)));
+    const files = await this.open.readMany(await this.open.keys());
     const due = files
       .flatMap((f) => f?.items ?? [])
       .filter((i) => !isFinal(i) && Date.parse(i.nextAttemptAt) <= now.getTime() && (this.claimed.get(i.id) ?? 0) <= now.getTime())
@@ -84,7 +84,7 @@ export class LowdbOutbox implements OutboxStore {
   }
 
   async all(): Promise<OutboxItem[]> {
-    const read = async (folder: RecordFolder<CaseItems>) => Promise.all((await folder.keys()).map((k) => folder.read(k)));
+    const read = async (folder: RecordFolder<CaseItems>) => folder.readMany(await folder.keys());
     return [...(await read(this.open)), ...(await read(this.done))].flatMap((f) => f?.items ?? []);
   }
 }

@@ -13,6 +13,9 @@ import { CorruptDataError } from './errors.js';
 import type { Records } from './records.js';
 import { SerialByKey } from './serial-by-key.js';
 
+/** Files read at once when listing keys or reading many records. */
+const CONCURRENCY = 64;
+
 interface Stored<T> {
   key: string;
   value: T;
@@ -76,6 +79,23 @@ export class RecordFolder<T> implements Records<T> {
     return this.serial(key, () => this.load(key));
   }
 
+  /**
+   * The records of many keys, in the order of the keys (undefined where there is none), read a
+   * bounded number at a time: tens of thousands of reads at once would run out of file handles.
+   */
+  async readMany(keys: readonly string[], concurrency = CONCURRENCY): Promise<Array<T | undefined>> {
+    const out = new Array<T | undefined>(keys.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < keys.length) {
+        const i = next++;
+        out[i] = await this.read(keys[i]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+    return out;
+  }
+
   /** Writes the record (atomically). */
   write(key: string, value: T): Promise<void> {
     return this.serial(key, () => this.save(key, value));
@@ -101,25 +121,52 @@ export class RecordFolder<T> implements Records<T> {
     return this.queue.idle();
   }
 
-  /** Every stored key (read from the files, so it survives restarts). */
-  async keys(): Promise<string[]> {
-    let names: string[];
+  /** The names of the record files (none when the folder is not there). */
+  private async fileNames(): Promise<string[]> {
     try {
-      names = (await readdir(this.dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+      return (await readdir(this.dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    const keys: string[] = [];
-    for (const name of names) {
-      const file = path.join(this.dir, name);
-      try {
-        keys.push((JSON.parse(await readFile(file, 'utf8')) as Stored<T>).key);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw new CorruptDataError(file, `is not valid JSON (${(err as Error).message})`);
-      }
+  }
+
+  /**
+   * Every record file parsed, in the order of the names, a bounded number read at a time (a folder
+   * can hold 100,000 records); a file removed meanwhile is left out.
+   */
+  private async *files(): AsyncGenerator<Stored<T>> {
+    const names = await this.fileNames();
+    for (let start = 0; start < names.length; start += CONCURRENCY) {
+      const window = await Promise.all(
+        names.slice(start, start + CONCURRENCY).map(async (name) => {
+          const file = path.join(this.dir, name);
+          try {
+            return JSON.parse(await readFile(file, 'utf8')) as Stored<T>;
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+            throw new CorruptDataError(file, `is not valid JSON (${(err as Error).message})`);
+          }
+        }),
+      );
+      for (const stored of window) if (stored) yield stored;
     }
+  }
+
+  /** Every stored key (read from the files, so it survives restarts). */
+  async keys(): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const stored of this.files()) keys.push(stored.key);
     return keys;
+  }
+
+  /** Every record with its key, each file read once (read-only: for moving a whole folder elsewhere). */
+  async *entries(): AsyncGenerator<{ key: string; value: T }> {
+    for await (const { key, value } of this.files()) yield { key, value };
+  }
+
+  /** How many records there are, without reading them. */
+  async count(): Promise<number> {
+    return (await this.fileNames()).length;
   }
 }

@@ -55,6 +55,38 @@ export interface Stores {
   close(): Promise<void>;
 }
 
+/** The embedded stores, as their own classes (`npm run db:move` reads them through methods only they have). */
+export interface LowdbStores extends Stores {
+  backend: 'lowdb';
+  botState: LowdbBotStorage;
+  cases: LowdbCaseStore;
+  transcripts: LowdbTranscriptStore;
+  directLine: LowdbDirectLineStore;
+  outbox: LowdbOutbox;
+  audit: LowdbAuditLog;
+  staffAccounts: RecordFolder<StaffAccount>;
+  teamsChannels: RecordFolder<Partial<ConversationReference>>;
+  kitchenTables: RecordFolder<KitchenTable>;
+  references: RecordFolder<Partial<ConversationReference>>;
+}
+
+/** The PostgreSQL stores, as their own classes (with the import methods `npm run db:move` writes through). */
+export interface PgStores extends Stores {
+  backend: 'postgresql';
+  botState: PgBotStorage;
+  cases: PgCaseStore;
+  transcripts: PgTranscriptStore;
+  directLine: PgDirectLineStore;
+  outbox: PgOutbox;
+  audit: PgAuditLog;
+  staffAccounts: PgRecords<StaffAccount>;
+  teamsChannels: PgRecords<Partial<ConversationReference>>;
+  kitchenTables: PgRecords<KitchenTable>;
+  references: PgRecords<Partial<ConversationReference>>;
+  pool: pg.Pool;
+  lockPool: pg.Pool;
+}
+
 export interface StoreOptions {
   dataDir: string;
   databaseUrl?: string;
@@ -66,7 +98,7 @@ export interface StoreOptions {
 }
 
 /** The embedded stores in a data folder. */
-export function openLowdbStores(options: StoreOptions): Stores {
+export function openLowdbStores(options: StoreOptions): LowdbStores {
   const { dataDir } = options;
   const cases = new LowdbCaseStore(dataDir);
   const transcripts = new LowdbTranscriptStore(dataDir, options.onTranscriptError);
@@ -89,7 +121,7 @@ export function openLowdbStores(options: StoreOptions): Stores {
 }
 
 /** The PostgreSQL stores, after bringing the schema up to date. */
-export async function openPgStores(options: StoreOptions & { databaseUrl: string }): Promise<Stores> {
+export async function openPgStores(options: StoreOptions & { databaseUrl: string }): Promise<PgStores> {
   const pool = createPool(options.databaseUrl);
   // Turn locks are held for a whole turn: on their own pool, so waiting turns never use up the
   // connections the turns themselves need.

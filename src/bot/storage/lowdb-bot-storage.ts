@@ -46,4 +46,9 @@ export class LowdbBotStorage implements Storage {
   async delete(keys: string[]): Promise<void> {
     await Promise.all(keys.map((key) => this.folder.delete(key)));
   }
+
+  /** Every stored key (read-only; `npm run db:move` reads the items with read()). */
+  keys(): Promise<string[]> {
+    return this.folder.keys();
+  }
 }

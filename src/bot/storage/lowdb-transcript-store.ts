@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder';
-import { clone, loudly, page, revive, type TranscriptArchive, type TranscriptErrorHandler } from './transcripts.js';
+import { clone, loudly, page, revive, type TranscriptArchive, type TranscriptErrorHandler, type TranscriptExport } from './transcripts.js';
 import { RecordFolder, fileNameFor } from '../../storage/record-folder.js';
 import { readdir } from 'node:fs/promises';
 
@@ -94,6 +94,35 @@ export class LowdbTranscriptStore implements TranscriptArchive {
       return (await readdir(this.folder(channelId).dir)).filter((n) => n.endsWith('.json')).length;
     } catch {
       return 0;
+    }
+  }
+
+  /** Every channel that has transcripts (read-only; `npm run db:move`). */
+  async channels(): Promise<string[]> {
+    const root = path.join(this.root, 'transcripts');
+    let entries;
+    try {
+      entries = await readdir(root, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const channels: string[] = [];
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      // The folder name is the channel id encoded, or a hash of a long one: its files say which it is.
+      for await (const { value } of new RecordFolder<TranscriptFile>(path.join(root, entry.name)).entries()) {
+        if (this.folder(value.channelId).dir === path.join(root, entry.name)) channels.push(value.channelId);
+        break;
+      }
+    }
+    return channels.sort();
+  }
+
+  /** Every conversation of the channel with its whole transcript, as stored (read-only; `npm run db:move`). */
+  async *export(channelId: string): AsyncGenerator<TranscriptExport> {
+    for await (const { value: file } of this.folder(channelId).entries()) {
+      yield { channelId: file.channelId, conversationId: file.conversationId, created: file.created, activities: file.activities };
     }
   }
 }

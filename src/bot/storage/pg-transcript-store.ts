@@ -7,7 +7,9 @@
 import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder';
 import type pg from 'pg';
 import { SerialByKey } from '../../storage/serial-by-key.js';
-import { clone, loudly, page, revive, type TranscriptArchive, type TranscriptErrorHandler } from './transcripts.js';
+import { outcomeOf, type ImportOutcome } from '../../storage/postgres/imports.js';
+import { withTransaction } from '../../storage/postgres/transaction.js';
+import { clone, loudly, page, revive, type TranscriptArchive, type TranscriptErrorHandler, type TranscriptExport } from './transcripts.js';
 
 export class PgTranscriptStore implements TranscriptArchive {
   private readonly queue = new SerialByKey();
@@ -63,6 +65,56 @@ export class PgTranscriptStore implements TranscriptArchive {
         await this.pool.query('DELETE FROM transcript_activities WHERE conversation_id = $1 AND channel_id = $2', [conversationId, channelId]);
       }),
     );
+  }
+
+  /**
+   * Moving a data folder in: whole transcripts, each conversation's activities in order, in one
+   * transaction (all or nothing). A conversation that already has a transcript here is never
+   * changed: `same` when it holds exactly these activities, else `different`. Each row is dated by
+   * its activity (the first by `created`), so conversations list in the order they began. One
+   * outcome per transcript, in order.
+   */
+  import(transcripts: TranscriptExport[]): Promise<ImportOutcome[]> {
+    if (!transcripts.length) return Promise.resolve([]);
+    const keys = transcripts.map((t) => `${t.channelId}/${t.conversationId}`);
+    return withTransaction(this.pool, async (client) => {
+      // Two moves at once never both find a conversation missing and both insert it (locks taken in
+      // one order, so they cannot deadlock each other).
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 2)) FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) s', [keys]);
+      const channels = transcripts.map((t) => t.channelId);
+      const conversations = transcripts.map((t) => t.conversationId);
+      const { rows: present } = await client.query<{ ord: string }>(
+        `SELECT src.ord FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS src(channel_id, conversation_id, ord)
+         WHERE EXISTS (SELECT 1 FROM transcript_activities a WHERE a.conversation_id = src.conversation_id AND a.channel_id = src.channel_id)`,
+        [channels, conversations],
+      );
+      const outcomes = transcripts.map((): ImportOutcome => 'inserted');
+      const there = present.map((r) => Number(r.ord) - 1);
+      if (there.length) {
+        const { rows } = await client.query<{ same: boolean }>(
+          `SELECT coalesce((SELECT jsonb_agg(a.activity ORDER BY a.seq) FROM transcript_activities a
+                            WHERE a.conversation_id = src.conversation_id AND a.channel_id = src.channel_id), '[]'::jsonb) = src.activities AS same
+           FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS src(channel_id, conversation_id, activities, ord) ORDER BY src.ord`,
+          [there.map((i) => channels[i]), there.map((i) => conversations[i]), there.map((i) => JSON.stringify(transcripts[i]!.activities))],
+        );
+        there.forEach((i, j) => (outcomes[i] = outcomeOf({ inserted: false, same: rows[j]!.same })));
+      }
+      const fresh = transcripts.filter((_, i) => outcomes[i] === 'inserted');
+      const rowsOf = fresh.flatMap((t) =>
+        t.activities.map((activity, i) => {
+          const at = typeof activity['timestamp'] === 'string' ? Date.parse(activity['timestamp']) : Number.NaN;
+          return { t, activity, loggedAt: i === 0 || Number.isNaN(at) ? t.created : new Date(at).toISOString() };
+        }),
+      );
+      if (rowsOf.length) {
+        await client.query(
+          `INSERT INTO transcript_activities (conversation_id, channel_id, activity, logged_at)
+           SELECT c, ch, a, l FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY AS t(c, ch, a, l, ord) ORDER BY ord`,
+          [rowsOf.map((r) => r.t.conversationId), rowsOf.map((r) => r.t.channelId), rowsOf.map((r) => JSON.stringify(r.activity)), rowsOf.map((r) => r.loggedAt)],
+        );
+      }
+      return outcomes;
+    });
   }
 
   flush(): Promise<void> {

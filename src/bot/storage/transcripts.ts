@@ -9,6 +9,16 @@ export interface TranscriptArchive extends TranscriptStore {
   flush(): Promise<void>;
 }
 
+/** One conversation's whole transcript as kept, for moving it between stores (`npm run db:move`). */
+export interface TranscriptExport {
+  channelId: string;
+  conversationId: string;
+  /** When its first activity was logged (ISO 8601). */
+  created: string;
+  /** Every activity in the order logged, as stored (JSON: dates as ISO strings). */
+  activities: Array<Record<string, unknown>>;
+}
+
 export type TranscriptErrorHandler = (err: Error, info: { channelId: string; operation: string }) => void;
 
 const PAGE_SIZE = 20;

@@ -6,6 +6,7 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import type pg from 'pg';
 import { ConcurrencyError } from '../errors.js';
+import { outcomeOf, type ImportOutcome } from './imports.js';
 
 export class PgBotStorage implements Storage {
   constructor(private readonly pool: pg.Pool) {}
@@ -37,5 +38,26 @@ export class PgBotStorage implements Storage {
 
   async delete(keys: string[]): Promise<void> {
     if (keys.length) await this.pool.query('DELETE FROM bot_state WHERE key = ANY($1)', [keys]);
+  }
+
+  /**
+   * Moving a data folder in: stores each item (its eTag dropped; it starts a new version) unless its
+   * key is already there, which is never changed. One outcome per item, in order.
+   */
+  async import(items: Array<{ key: string; value: StoreItem }>): Promise<ImportOutcome[]> {
+    if (!items.length) return [];
+    const values = items.map(({ value }) => {
+      const { eTag: _eTag, ...rest } = value;
+      return JSON.stringify(rest);
+    });
+    // The main query sees the table as it was before the insert: `b` is what was already there.
+    const { rows } = await this.pool.query<{ inserted: boolean; same: boolean | null }>(
+      `WITH src AS (SELECT * FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS t(key, value, ord)),
+       ins AS (INSERT INTO bot_state (key, value, etag) SELECT key, value, 1 FROM src ON CONFLICT (key) DO NOTHING RETURNING key)
+       SELECT ins.key IS NOT NULL AS inserted, b.value = src.value AS same
+       FROM src LEFT JOIN ins ON ins.key = src.key LEFT JOIN bot_state b ON b.key = src.key ORDER BY src.ord`,
+      [items.map((i) => i.key), values],
+    );
+    return rows.map(outcomeOf);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { formatReference, parseReference, type CaseRecord, type CaseStore, type NewCase } from '../../core/cases.js';
+import { outcomeOf, type ImportOutcome } from './imports.js';
 import { withTransaction } from './transaction.js';
 
 export class PgCaseStore implements CaseStore {
@@ -45,25 +46,73 @@ export class PgCaseStore implements CaseStore {
   }
 
   /**
-   * Stores a case as it is, reference and all (moving a data folder into PostgreSQL); the yearly
-   * counter is raised to at least its number. Resolves false when the reference was already there.
+   * Stores cases as they are, references and all (moving a data folder into PostgreSQL), with their
+   * idempotency keys, in one transaction; each year's counter is raised to at least its highest
+   * number. A case already there under its reference is never changed: `same` when it equals the
+   * one offered, else `different`. One outcome per case, in order.
    */
-  async import(record: CaseRecord): Promise<boolean> {
+  import(records: CaseRecord[]): Promise<ImportOutcome[]> {
+    if (!records.length) return Promise.resolve([]);
     return withTransaction(this.pool, async (client) => {
-      const inserted = await client.query(
-        'INSERT INTO cases (reference, idempotency_key, created_at, record) VALUES ($1, $2, $3, $4) ON CONFLICT (reference) DO NOTHING',
-        [record.reference, record.idempotencyKey, record.createdAt, record],
+      // The main query sees the table as it was before the insert: `c` is what was already there.
+      const { rows } = await client.query<{ inserted: boolean; same: boolean | null }>(
+        `WITH src AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[]) WITH ORDINALITY AS t(reference, idempotency_key, created_at, record, ord)
+         ),
+         ins AS (
+           INSERT INTO cases (reference, idempotency_key, created_at, record) SELECT reference, idempotency_key, created_at, record FROM src
+           ON CONFLICT (reference) DO NOTHING RETURNING reference
+         )
+         SELECT ins.reference IS NOT NULL AS inserted, c.record = src.record AS same
+         FROM src LEFT JOIN ins ON ins.reference = src.reference LEFT JOIN cases c ON c.reference = src.reference ORDER BY src.ord`,
+        [records.map((r) => r.reference), records.map((r) => r.idempotencyKey), records.map((r) => r.createdAt), records.map((r) => JSON.stringify(r))],
       );
-      if (!inserted.rowCount) return false;
-      await client.query('INSERT INTO case_keys (idempotency_key, reference) VALUES ($1, $2) ON CONFLICT DO NOTHING', [record.idempotencyKey, record.reference]);
-      const [year, number] = parseReference(record.reference);
-      await client.query(
-        `INSERT INTO case_counters (year, last) VALUES ($1, $2)
-         ON CONFLICT (year) DO UPDATE SET last = GREATEST(case_counters.last, EXCLUDED.last)`,
-        [year, number],
-      );
-      return true;
+      const outcomes = rows.map(outcomeOf);
+      const inserted = records.filter((_, i) => outcomes[i] === 'inserted');
+      if (inserted.length) {
+        await client.query('INSERT INTO case_keys (idempotency_key, reference) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [
+          inserted.map((r) => r.idempotencyKey),
+          inserted.map((r) => r.reference),
+        ]);
+        const highest = new Map<number, number>();
+        for (const r of inserted) {
+          const [year, number] = parseReference(r.reference);
+          highest.set(year, Math.max(highest.get(year) ?? 0, number));
+        }
+        for (const [year, last] of highest) await this.raiseCounter(client, year, last);
+      }
+      return outcomes;
     });
+  }
+
+  /**
+   * Raises a year's counter to at least `last` (moving a data folder in: numbers of cases removed
+   * after their retention are never given out again). `same` when it already was that high.
+   */
+  async importCounter(year: number, last: number): Promise<ImportOutcome> {
+    const before = await this.raiseCounter(this.pool, year, last);
+    return before === undefined || before < last ? 'inserted' : 'same';
+  }
+
+  /** Raises the counter to at least `last`; resolves with what it was before (undefined: no row). */
+  private async raiseCounter(db: pg.Pool | pg.PoolClient, year: number, last: number): Promise<number | undefined> {
+    // The main query sees the row as it was before the upsert.
+    const { rows } = await db.query<{ before: number | null }>(
+      `WITH up AS (
+         INSERT INTO case_counters (year, last) VALUES ($1, $2)
+         ON CONFLICT (year) DO UPDATE SET last = GREATEST(case_counters.last, EXCLUDED.last) RETURNING year
+       )
+       SELECT (SELECT last FROM case_counters WHERE year = $1) AS before FROM up`,
+      [year, last],
+    );
+    return rows[0]?.before ?? undefined;
+  }
+
+  /** The idempotency key of each of these references that is stored (to tell a different case under the same reference). */
+  async idempotencyKeys(references: string[]): Promise<Map<string, string>> {
+    if (!references.length) return new Map();
+    const { rows } = await this.pool.query<{ reference: string; idempotency_key: string }>('SELECT reference, idempotency_key FROM cases WHERE reference = ANY($1)', [references]);
+    return new Map(rows.map((r) => [r.reference, r.idempotency_key]));
   }
 
   async count(): Promise<number> {

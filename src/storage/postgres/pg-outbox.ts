@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import type { OutboxItem, OutboxStore } from '../../core/delivery.js';
+import { outcomeOf, type ImportOutcome } from './imports.js';
 
 /** Long enough for any one send (the senders time out after 10 s), short enough to recover soon. */
 export const DEFAULT_LEASE_MS = 60_000;
@@ -24,6 +25,31 @@ export class PgOutbox implements OutboxStore {
        ON CONFLICT (case_reference, id) DO NOTHING`,
       [items.map((i) => i.caseReference), items.map((i) => i.id), items.map((i) => i.status), items.map((i) => i.nextAttemptAt), items.map((i) => JSON.stringify(i))],
     );
+  }
+
+  /**
+   * Moving a data folder in: stores each item as it is (status, attempts, next attempt) unless the
+   * case already has an item with its id, which is never changed. One outcome per item, in order.
+   */
+  async import(items: OutboxItem[]): Promise<ImportOutcome[]> {
+    if (!items.length) return [];
+    // The main query sees the table as it was before the insert: `o` is what was already there.
+    const { rows } = await this.pool.query<{ inserted: boolean; same: boolean | null }>(
+      `WITH src AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[]) WITH ORDINALITY AS t(r, i, s, n, it, ord)
+       ),
+       ins AS (
+         INSERT INTO outbox_items (case_reference, id, status, next_attempt_at, item) SELECT r, i, s, n, it FROM src
+         ON CONFLICT (case_reference, id) DO NOTHING RETURNING case_reference, id
+       )
+       SELECT ins.id IS NOT NULL AS inserted, o.item = src.it AS same
+       FROM src
+       LEFT JOIN ins ON ins.case_reference = src.r AND ins.id = src.i
+       LEFT JOIN outbox_items o ON o.case_reference = src.r AND o.id = src.i
+       ORDER BY src.ord`,
+      [items.map((i) => i.caseReference), items.map((i) => i.id), items.map((i) => i.status), items.map((i) => i.nextAttemptAt), items.map((i) => JSON.stringify(i))],
+    );
+    return rows.map(outcomeOf);
   }
 
   async due(now: Date, limit: number): Promise<OutboxItem[]> {

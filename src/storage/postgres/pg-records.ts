@@ -1,6 +1,7 @@
 /** Small keyed records on PostgreSQL: rows of the `records` table under one `kind`. */
 import type pg from 'pg';
 import type { Records } from '../records.js';
+import { outcomeOf, type ImportOutcome } from './imports.js';
 import { withTransaction } from './transaction.js';
 
 export class PgRecords<T> implements Records<T> {
@@ -42,6 +43,20 @@ export class PgRecords<T> implements Records<T> {
         );
       return next;
     });
+  }
+
+  /** Moving a data folder in: stores each record whose key is not there yet; one outcome per record, in order. */
+  async import(records: Array<{ key: string; value: T }>): Promise<ImportOutcome[]> {
+    if (!records.length) return [];
+    // The main query sees the table as it was before the insert: `r` is what was already there.
+    const { rows } = await this.pool.query<{ inserted: boolean; same: boolean | null }>(
+      `WITH src AS (SELECT * FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS t(key, value, ord)),
+       ins AS (INSERT INTO records (kind, key, value) SELECT $1, key, value FROM src ON CONFLICT (kind, key) DO NOTHING RETURNING key)
+       SELECT ins.key IS NOT NULL AS inserted, r.value = src.value AS same
+       FROM src LEFT JOIN ins ON ins.key = src.key LEFT JOIN records r ON r.kind = $1 AND r.key = src.key ORDER BY src.ord`,
+      [this.kind, records.map((r) => r.key), records.map((r) => JSON.stringify(r.value))],
+    );
+    return rows.map(outcomeOf);
   }
 
   async keys(): Promise<string[]> {
