@@ -10,7 +10,8 @@ import type { Activity } from 'botbuilder';
 import type { NewCase } from '../src/core/cases.js';
 import { LowdbCaseStore } from '../src/storage/lowdb-case-store.js';
 import { LowdbBotStorage } from '../src/bot/storage/lowdb-bot-storage.js';
-import { LowdbTranscriptStore } from '../src/bot/storage/lowdb-transcript-store.js';
+import { JsonlTranscriptStore } from '../src/bot/storage/jsonl-transcript-store.js';
+import { EmbeddedDirectLineStore } from '../src/directline/embedded-store.js';
 import { RecordFolder } from '../src/storage/record-folder.js';
 import { verifyDataFolder } from '../src/storage/data-folder.js';
 import { ConcurrencyError, CorruptDataError } from '../src/storage/errors.js';
@@ -165,7 +166,7 @@ describe('embedded storage (lowdb, one file per record)', () => {
 
   describe('transcripts (botbuilder TranscriptStore)', () => {
     it('keeps activities in order when the logger does not await, and pages them 20 at a time', async () => {
-      const store = new LowdbTranscriptStore(dir);
+      const store = new JsonlTranscriptStore(dir);
       for (let i = 0; i < 45; i++) void store.logActivity(activity('c1', i));
       await store.flush();
       const p1 = await store.getTranscriptActivities('webchat', 'c1');
@@ -180,7 +181,7 @@ describe('embedded storage (lowdb, one file per record)', () => {
     });
 
     it('stores proactive activities without `from`, lists and deletes transcripts', async () => {
-      const store = new LowdbTranscriptStore(dir);
+      const store = new JsonlTranscriptStore(dir);
       await store.logActivity(activity('c1', 1, { from: undefined as unknown as Activity['from'], timestamp: undefined as unknown as Date }));
       await store.logActivity(activity('c2', 2));
       const list = await store.listTranscripts('webchat');
@@ -195,16 +196,88 @@ describe('embedded storage (lowdb, one file per record)', () => {
       expect((await store.listTranscripts('webchat')).items.map((t) => t.id)).to.deep.equal(['c1']);
     });
 
+    it('appends one line per activity, reads transcripts of earlier releases, and survives an append cut short by a crash', async () => {
+      // A transcript as an earlier release wrote it: one JSON file per conversation.
+      const folder = path.join(dir, 'transcripts', 'webchat');
+      await mkdir(folder, { recursive: true });
+      const legacy = { channelId: 'webchat', conversationId: 'old', created: '2026-11-01T09:00:00.000Z', activities: [JSON.parse(JSON.stringify(activity('old', 1)))] };
+      await writeFile(path.join(folder, 'old.json'), JSON.stringify({ key: 'old', value: legacy }));
+      const store = new JsonlTranscriptStore(dir);
+      await store.logActivity(activity('old', 2));
+      await store.logActivity(activity('new', 3));
+      expect((await store.getTranscriptActivities('webchat', 'old')).items.map((a) => a.text)).to.deep.equal(['meddelande 1', 'meddelande 2']);
+      expect((await readFile(path.join(folder, 'new.jsonl'), 'utf8')).trim().split('\n')).to.have.length(1);
+      // The process died in the middle of an append: half a line at the end.
+      await writeFile(path.join(folder, 'new.jsonl'), '{"conversationId":"new","chan', { flag: 'a' });
+      expect((await store.getTranscriptActivities('webchat', 'new')).items.map((a) => a.text), 'the torn line is skipped').to.deep.equal(['meddelande 3']);
+      await verifyDataFolder(dir);
+      const restarted = new JsonlTranscriptStore(dir);
+      await restarted.logActivity(activity('new', 4));
+      expect((await restarted.getTranscriptActivities('webchat', 'new')).items.map((a) => a.text), 'the next append does not run into it').to.deep.equal(['meddelande 3', 'meddelande 4']);
+      expect((await restarted.listTranscripts('webchat')).items.map((t) => t.id)).to.deep.equal(['old', 'new']);
+      // A damaged line in the middle is not a torn append: start-up stops and names the file.
+      await writeFile(path.join(folder, 'new.jsonl'), 'not json\n', { flag: 'a' });
+      await writeFile(path.join(folder, 'new.jsonl'), `${JSON.stringify({ conversationId: 'new', channelId: 'webchat', at: '2026-11-22T10:00:00.000Z', activity: activity('new', 5) })}\n`, { flag: 'a' });
+      let message = '';
+      await verifyDataFolder(dir).catch((err: Error) => (message = err.message));
+      expect(message).to.include('new.jsonl').and.include('line 3');
+    });
+
     it('fails loudly: a failed write rejects and reaches the error handler', async () => {
       const root = path.join(dir, 'not-a-folder');
       await writeFile(root, 'x');
       const errors: string[] = [];
-      const store = new LowdbTranscriptStore(root, (_err, info) => errors.push(`${info.channelId}:${info.operation}`));
+      const store = new JsonlTranscriptStore(root, (_err, info) => errors.push(`${info.channelId}:${info.operation}`));
       let rejected = false;
       await store.logActivity(activity('c1', 1)).catch(() => (rejected = true));
       expect(rejected).to.equal(true);
       expect(errors).to.deep.equal(['webchat:logActivity']);
       expect(existsSync(path.join(root, 'transcripts'))).to.equal(false);
+    });
+  });
+
+  describe('web chat conversations (embedded Direct Line store)', () => {
+    const prepare = (id: string) => (a: Partial<Activity>, w: number) => ({ ...a, id: `${id}|${w}` });
+
+    it('appends with consecutive watermarks, answers polls from memory or from the file, and continues after a restart', async () => {
+      const store = new EmbeddedDirectLineStore(dir);
+      await store.create({ id: 'dl-1', userId: 'u', createdAt: '2026-11-23T09:00:00.000Z', started: false });
+      for (let i = 1; i <= 60; i++) await store.append('dl-1', [{ type: 'message', text: `m${i}` }], prepare('dl-1'));
+      // Older than what is kept in memory: read from the file, in order.
+      const old = await store.after('dl-1', 5);
+      expect(old.watermark).to.equal(60);
+      expect(old.activities.map((a) => a.text)).to.deep.equal(Array.from({ length: 55 }, (_, i) => `m${i + 6}`));
+      expect((await store.after('dl-1', 58)).activities.map((a) => a.text)).to.deep.equal(['m59', 'm60']);
+      expect(await store.after('dl-1', 60)).to.deep.equal({ activities: [], watermark: 60 });
+      expect(await store.markStarted('dl-1')).to.equal(true);
+      expect(await store.markStarted('dl-1')).to.equal(false);
+      const restarted = new EmbeddedDirectLineStore(dir);
+      expect((await restarted.get('dl-1'))?.started).to.equal(true);
+      const [next] = await restarted.append('dl-1', [{ type: 'message', text: 'm61' }], prepare('dl-1'));
+      expect(next!.id).to.equal('dl-1|61');
+      expect((await restarted.after('dl-1', undefined)).activities).to.have.length(61);
+    });
+
+    it('forgets activities before a watermark for good, keeps counting after it, and reads conversations of earlier releases', async () => {
+      const store = new EmbeddedDirectLineStore(dir);
+      await store.create({ id: 'dl-2', userId: 'u', createdAt: '2026-11-23T09:00:00.000Z', started: true });
+      await store.append('dl-2', [{ text: 'a' }, { text: 'b' }, { text: 'c' }], prepare('dl-2'));
+      await store.forgetBefore('dl-2', 3);
+      expect((await store.after('dl-2', undefined)).activities.map((a) => a.text)).to.deep.equal(['c']);
+      await store.forgetBefore('dl-2', Number.MAX_SAFE_INTEGER);
+      const restarted = new EmbeddedDirectLineStore(dir);
+      expect(await restarted.after('dl-2', undefined)).to.deep.equal({ activities: [], watermark: 3 });
+      const [d] = await restarted.append('dl-2', [{ text: 'd' }], prepare('dl-2'));
+      expect(d!.id, 'watermarks are never given twice').to.equal('dl-2|4');
+      // The earlier layout: the activities inside the conversation's file.
+      const conversations = path.join(dir, 'directline', 'conversations');
+      await mkdir(conversations, { recursive: true });
+      const conversation = { id: 'dl-old', userId: 'u', createdAt: '2026-11-01T09:00:00.000Z', started: true };
+      await writeFile(path.join(conversations, 'dl-old.json'), JSON.stringify({ key: 'dl-old', value: { conversation, last: 2, activities: [{ watermark: 1, activity: { text: 'x' } }, { watermark: 2, activity: { text: 'y' } }] } }));
+      const again = new EmbeddedDirectLineStore(dir);
+      expect((await again.after('dl-old', undefined)).activities.map((a) => a.text)).to.deep.equal(['x', 'y']);
+      await again.append('dl-old', [{ text: 'z' }], prepare('dl-old'));
+      expect((await new EmbeddedDirectLineStore(dir).after('dl-old', 1)).activities.map((a) => [a.id ?? '', a.text])).to.deep.equal([['', 'y'], ['dl-old|3', 'z']]);
     });
   });
 });

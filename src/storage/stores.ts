@@ -12,10 +12,10 @@ import type { OutboxStore } from '../core/delivery.js';
 import type { StaffAccount } from '../staff/accounts.js';
 import type { KitchenTable } from '../teams/kitchen-table.js';
 import { LowdbBotStorage } from '../bot/storage/lowdb-bot-storage.js';
-import { LowdbTranscriptStore } from '../bot/storage/lowdb-transcript-store.js';
+import { JsonlTranscriptStore } from '../bot/storage/jsonl-transcript-store.js';
 import { PgTranscriptStore } from '../bot/storage/pg-transcript-store.js';
 import type { TranscriptArchive, TranscriptErrorHandler } from '../bot/storage/transcripts.js';
-import { LowdbDirectLineStore } from '../directline/lowdb-store.js';
+import { EmbeddedDirectLineStore } from '../directline/embedded-store.js';
 import { PgDirectLineStore } from '../directline/pg-store.js';
 import type { DirectLineStore } from '../directline/store.js';
 import { LowdbAuditLog } from './lowdb-audit-log.js';
@@ -60,8 +60,8 @@ export interface LowdbStores extends Stores {
   backend: 'lowdb';
   botState: LowdbBotStorage;
   cases: LowdbCaseStore;
-  transcripts: LowdbTranscriptStore;
-  directLine: LowdbDirectLineStore;
+  transcripts: JsonlTranscriptStore;
+  directLine: EmbeddedDirectLineStore;
   outbox: LowdbOutbox;
   audit: LowdbAuditLog;
   staffAccounts: RecordFolder<StaffAccount>;
@@ -101,14 +101,14 @@ export interface StoreOptions {
 export function openLowdbStores(options: StoreOptions): LowdbStores {
   const { dataDir } = options;
   const cases = new LowdbCaseStore(dataDir);
-  const transcripts = new LowdbTranscriptStore(dataDir, options.onTranscriptError);
+  const transcripts = new JsonlTranscriptStore(dataDir, options.onTranscriptError);
   const folder = <T>(kind: string) => new RecordFolder<T>(path.join(dataDir, kind));
   return {
     backend: 'lowdb',
     botState: new LowdbBotStorage(dataDir),
     cases,
     transcripts,
-    directLine: new LowdbDirectLineStore(dataDir),
+    directLine: new EmbeddedDirectLineStore(dataDir),
     outbox: new LowdbOutbox(dataDir, options.outboxLeaseMs),
     audit: new LowdbAuditLog(dataDir),
     staffAccounts: folder(RECORD_KINDS.staffAccounts),
