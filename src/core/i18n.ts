@@ -30,13 +30,22 @@ export class TextCatalog {
   forLocale(locale: string): Texts {
     const fixed = this.instance.getFixedT(locale);
     const has = (key: string) => this.instance.exists(key, { lng: locale });
+    // Texts are loaded once at start-up: one without parameters is looked up once (a turn asks for
+    // dozens of them, and i18next's lookup is not free).
+    const plain = new Map<string, string>();
     return {
       locale,
       t(key, params) {
+        if (!params) {
+          const known = plain.get(key);
+          if (known !== undefined) return known;
+        }
         if (!has(key) && !(params && 'count' in params && has(`${key}_other`))) {
           throw new Error(`missing text "${key}" in locale "${locale}"`);
         }
-        return fixed(key, params ?? {}) as string;
+        const text = fixed(key, params ?? {}) as string;
+        if (!params) plain.set(key, text);
+        return text;
       },
     };
   }

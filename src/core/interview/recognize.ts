@@ -27,6 +27,8 @@ export class AnswerRecognizer {
   private readonly noWords: Set<string>;
   private readonly numberWords = new Map<string, number>();
   private readonly separators: string[];
+  /** Option texts normalised once: they come from the content, so there are only so many. */
+  private readonly normalized = new Map<string, string>();
 
   constructor(phrases: Phrases) {
     this.yes = new PhraseMatcher(phrases.yes);
@@ -35,6 +37,15 @@ export class AnswerRecognizer {
     this.noWords = new Set(phrases.no.map(normalize).filter((w) => !w.includes(' ')));
     phrases.numbers.forEach((variants, i) => variants.forEach((w) => this.numberWords.set(normalize(w), i + 1)));
     this.separators = phrases.listSeparators.map(normalize);
+  }
+
+  private phrase(text: string): string {
+    let n = this.normalized.get(text);
+    if (n === undefined) {
+      n = normalize(text);
+      this.normalized.set(text, n);
+    }
+    return n;
   }
 
   /** "ja", "japp", "ja det har jag" -> true; "nä", "nej tack" -> false; anything else -> undefined. */
@@ -73,7 +84,7 @@ export class AnswerRecognizer {
     let best: string[] = [];
     for (const option of options) {
       for (const phrase of [option.label, option.accept].flat()) {
-        const p = normalize(phrase);
+        const p = this.phrase(phrase);
         const d = p === input ? 0 : distance(p, input);
         if (d > allowedSlips(Math.min(p.length, input.length)) && d !== 0) continue;
         if (d < bestDistance) {
@@ -94,7 +105,7 @@ export class AnswerRecognizer {
     let found: string[] = [];
     for (const option of options) {
       for (const phrase of [option.label, option.accept].flat()) {
-        const p = normalize(phrase);
+        const p = this.phrase(phrase);
         if (p.length < 3 || !padded.includes(` ${p} `)) continue;
         if (p.length > longest) {
           longest = p.length;
