@@ -5,7 +5,6 @@
  * unfinished interview continued on PostgreSQL, the next case number, a second and a third run, the
  * counter of cases removed by retention, a database with other cases, and an unreachable database.
  */
-import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -22,26 +21,13 @@ import { MOVE_KINDS, formatReport, type KindCount } from '../src/storage/move.js
 import { openLowdbStores, openPgStores, type LowdbStores } from '../src/storage/stores.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { KARLSTAD_BISTAND, caseDraft } from './helpers/cases.js';
-import { REPO_ROOT, removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
+import { removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
 import { testDatabase, type TestDatabase } from './helpers/postgres.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runScript, type ScriptRun as Run } from './helpers/scripts.js';
 
 /** `npm run db:move` as the operator runs it: the script in a child process, with only these variables. */
 function runMove(env: Record<string, string>, args: string[] = []): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/db-move.ts', ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runScript('scripts/db-move.ts', args, env);
 }
 
 interface Row {

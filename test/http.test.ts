@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { FakeConnector } from './helpers/fake-connector.js';
+import { FakeConnector, residentActivity } from './helpers/fake-connector.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
 interface Running {
@@ -38,18 +38,7 @@ async function stop(r: Running | undefined): Promise<void> {
 
 let seq = 0;
 function activity(connector: FakeConnector, conversationId: string, extra: Record<string, unknown>): Record<string, unknown> {
-  return {
-    type: 'message',
-    id: `act-${++seq}`,
-    channelId: 'emulator',
-    serviceUrl: connector.url,
-    conversation: { id: conversationId },
-    from: { id: 'resident-1', name: 'Invånare', role: 'user' },
-    recipient: { id: 'intake-bot', name: 'Intake', role: 'bot' },
-    locale: 'sv-SE',
-    timestamp: new Date().toISOString(),
-    ...extra,
-  };
+  return residentActivity(connector.url, conversationId, `act-${++seq}`, extra);
 }
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -3,7 +3,6 @@
  * `npm run classify` and `npm run nlu:eval` commands, the LUIS and CLU adapters against loopback
  * stand-ins that answer in the services' real response shapes, and the fallback when they fail.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cp, writeFile } from 'node:fs/promises';
@@ -16,22 +15,10 @@ import { createRecognizer, embeddedRecognizer } from '../src/nlu/create.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
 import type { Recognizer } from '../src/core/nlu/recognizer.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+import { runScript } from './helpers/scripts.js';
 
 const content = () => loadContent({ dataDir: path.join(REPO_ROOT, 'data'), localesDir: path.join(REPO_ROOT, 'locales'), defaultLocale: 'sv' });
 
-/** Runs a package script's entry with tsx, feeding `input` on stdin. */
-function runScript(script: string, args: string[], input: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 interface Stub {
   url: string;
@@ -141,7 +128,7 @@ describe('understanding what people write', function () {
 
   describe('npm run classify', () => {
     it('reads one utterance per line and writes one JSON object per line', async () => {
-      const out = await runScript('scripts/classify.ts', [], 'kan jag prata med någon på riktigt?\n\njag vill inte leva längre\n');
+      const out = await runScript('scripts/classify.ts', [], {}, 'kan jag prata med någon på riktigt?\n\njag vill inte leva längre\n');
       expect(out.code, out.stderr).to.equal(0);
       const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).to.have.length(2);
@@ -153,7 +140,7 @@ describe('understanding what people write', function () {
 
   describe('npm run nlu:eval', () => {
     it('scores the held-out files and prints per-label figures, a confusion table and risk recall', async () => {
-      const out = await runScript('scripts/nlu-eval.ts', ['--dir', 'test/nlu/dev'], '');
+      const out = await runScript('scripts/nlu-eval.ts', ['--dir', 'test/nlu/dev']);
       expect(out.stdout).to.include('## Intents: accuracy');
       expect(out.stdout).to.include('confusion (rows: expected, columns: predicted)');
       expect(out.stdout).to.match(/acute recall +\d+\.\d %/u);

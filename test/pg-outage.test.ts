@@ -29,7 +29,7 @@ import { createPool } from '../src/storage/postgres/database.js';
 import { DatabaseUnavailableError, databaseTarget, explainConnectionFailure } from '../src/storage/postgres/connection-errors.js';
 import { publicMessage } from '../src/http/server.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
-import { FakeConnector } from './helpers/fake-connector.js';
+import { FakeConnector, residentActivity } from './helpers/fake-connector.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
@@ -165,18 +165,7 @@ describe('when PostgreSQL goes away and comes back', function () {
       return { pool, lockPool };
     };
 
-    const activity = (conversationId: string, extra: Record<string, unknown>) => ({
-      type: 'message',
-      id: `act-${++seq}`,
-      channelId: 'emulator',
-      serviceUrl: connector.url,
-      conversation: { id: conversationId },
-      from: { id: 'resident-1', name: 'Invånare', role: 'user' },
-      recipient: { id: 'intake-bot', name: 'Intake', role: 'bot' },
-      locale: 'sv-SE',
-      timestamp: new Date().toISOString(),
-      ...extra,
-    });
+    const activity = (conversationId: string, extra: Record<string, unknown>) => residentActivity(connector.url, conversationId, `act-${++seq}`, extra);
 
     /** Posts an activity; resolves with the HTTP status and the texts the bot sent for it. */
     const send = async (conversationId: string, extra: Record<string, unknown>) => {

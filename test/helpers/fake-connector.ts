@@ -68,3 +68,19 @@ export class FakeConnector {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 }
+
+/** A resident's activity as the Bot Connector posts it to /api/messages, replies going to `serviceUrl`. */
+export function residentActivity(serviceUrl: string, conversationId: string, id: string, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type: 'message',
+    id,
+    channelId: 'emulator',
+    serviceUrl,
+    conversation: { id: conversationId },
+    from: { id: 'resident-1', name: 'Invånare', role: 'user' },
+    recipient: { id: 'intake-bot', name: 'Intake', role: 'bot' },
+    locale: 'sv-SE',
+    timestamp: new Date().toISOString(),
+    ...extra,
+  };
+}

@@ -1,0 +1,23 @@
+/** Runs a package script's entry as `npm run` does (node with tsx), with only the given variables. */
+import { spawn } from 'node:child_process';
+import { REPO_ROOT } from './paths.js';
+
+export interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The script in a child process, `input` fed on stdin; PATH is the only variable passed on besides `env`. */
+export function runScript(script: string, args: string[], env: Record<string, string> = {}, input = ''): Promise<ScriptRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
