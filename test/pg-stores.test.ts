@@ -122,6 +122,14 @@ for (const make of [postgresBackend, lowdbBackend]) {
       expect(taken?.status).to.equal('taken');
       expect((await a.get(created[5]!.reference))?.status).to.equal('taken');
       expect(await a.update('NV-2026-999999', (c) => c)).to.equal(undefined);
+      // The reminder check finds urgent cases nobody has taken, and only those old enough.
+      const urgent = await a.create(caseDraft([KARLSTAD_BISTAND], { urgent: true, createdAt: '2026-11-23T08:00:00.000Z' }));
+      const fresh = await a.create(caseDraft([KARLSTAD_BISTAND], { urgent: true, createdAt: '2026-11-23T10:30:00.000Z' }));
+      const cutoff = new Date('2026-11-23T10:00:00.000Z');
+      expect((await b.urgentNewBefore(cutoff)).map((c) => c.reference)).to.deep.equal([urgent.reference]);
+      await b.update(urgent.reference, (c) => ({ ...c, status: 'taken' }));
+      expect(await a.urgentNewBefore(cutoff)).to.deep.equal([]);
+      expect((await a.urgentNewBefore(new Date('2026-11-24T00:00:00.000Z'))).map((c) => c.reference)).to.deep.equal([fresh.reference]);
     });
 
     it('audit: appends from two instances at once form one unbroken chain', async () => {

@@ -66,6 +66,8 @@ export interface CaseStore {
   references(): Promise<string[]>;
   /** Every case, oldest first. */
   list(): Promise<CaseRecord[]>;
+  /** Urgent cases nobody has taken yet ("new"), created before `cutoff`: the ones to remind about. */
+  urgentNewBefore(cutoff: Date): Promise<CaseRecord[]>;
   /** Read-modify-write of one case; resolves with the new record, or undefined if there is none. */
   update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined>;
   /** Throws if the store cannot be reached. */

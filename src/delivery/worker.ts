@@ -110,13 +110,11 @@ export class DeliveryWorker {
   private async remind(): Promise<void> {
     const minutes = this.options.urgentReminderMinutes;
     if (!minutes) return;
-    // Reading every case is not free: every twelfth round (a minute at the default interval) is
-    // enough for a reminder measured in minutes.
+    // Every twelfth round (a minute at the default interval) is enough for a reminder measured in minutes.
     if (this.now().getTime() - this.lastReminderCheck < this.options.intervalMs * 12) return;
     this.lastReminderCheck = this.now().getTime();
-    const cutoff = this.now().getTime() - minutes * 60_000;
-    for (const record of await this.options.cases.list()) {
-      if (!record.urgent || record.status !== 'new' || Date.parse(record.createdAt) > cutoff) continue;
+    const cutoff = new Date(this.now().getTime() - minutes * 60_000);
+    for (const record of await this.options.cases.urgentNewBefore(cutoff)) {
       const reminders = outboxItemsFor(record, this.options.directory, this.now(), 'reminder');
       // enqueue ignores ids already there: each target gets one reminder per case.
       await this.options.outbox.enqueue(reminders);

@@ -54,6 +54,11 @@ export class LowdbCaseStore implements CaseStore {
     return (await this.cases.keys()).sort();
   }
 
+  /** Urgent cases still "new" created before `cutoff` (reads every case: the embedded store is for small counts). */
+  async urgentNewBefore(cutoff: Date): Promise<CaseRecord[]> {
+    return (await this.list()).filter((r) => r.urgent && r.status === 'new' && Date.parse(r.createdAt) < cutoff.getTime());
+  }
+
   /** Every case, oldest first. A list of 40 cases reads 40 small files; PostgreSQL is for more. */
   async list(): Promise<CaseRecord[]> {
     const records = await this.cases.readMany(await this.references());

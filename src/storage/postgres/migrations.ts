@@ -101,4 +101,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX directline_conversations_updated_at ON directline_conversations (updated_at);
     `,
   },
+  {
+    version: 4,
+    description: 'urgent cases nobody has taken, for the reminder check',
+    sql: `
+      CREATE INDEX cases_urgent_new ON cases (created_at) WHERE (record->>'urgent')::boolean AND record->>'status' = 'new';
+    `,
+  },
 ];

@@ -120,6 +120,15 @@ export class PgCaseStore implements CaseStore {
     return Number(rows[0]!.n);
   }
 
+  /** Urgent cases still "new" created before `cutoff`, found by the database, not by reading every case. */
+  async urgentNewBefore(cutoff: Date): Promise<CaseRecord[]> {
+    const { rows } = await this.pool.query<{ record: CaseRecord }>(
+      `SELECT record FROM cases WHERE created_at < $1 AND (record->>'urgent')::boolean AND record->>'status' = 'new' ORDER BY reference`,
+      [cutoff],
+    );
+    return rows.map((r) => r.record);
+  }
+
   async get(reference: string): Promise<CaseRecord | undefined> {
     const { rows } = await this.pool.query<{ record: CaseRecord }>('SELECT record FROM cases WHERE reference = $1', [reference]);
     return rows[0]?.record;
