@@ -13,8 +13,8 @@ import { loadConfig } from '../src/config.js';
 import { loadContent } from '../src/core/content/load.js';
 import { INTAKE_OPENING, Resident, botFrameworkOpener, directLineOpener, openConversations, runLoad, type LoadResult, type Opener } from './bench/load.js';
 import { startChild, type Started } from './bench/process.js';
-import { resetSeeded, seededFolder } from './bench/seed-cases.js';
-import { benchDatabase } from './bench/postgres.js';
+import { PG_SEED_BATCH, pgSeedCurrent, resetSeeded, seedPgCases, seededFolder, type PgSeedInfo } from './bench/seed-cases.js';
+import { benchDatabase, dropLeftovers, keepDatabase, keptDatabase, seedDatabaseName, unavailable } from './bench/postgres.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,27 +25,44 @@ flight per conversation, as a person types):
   baseline      stock botbuilder echo bot (ConversationState on MemoryStorage), restify + CloudAdapter
   intake-api    our whole service, one intake turn over POST /api/messages, lowdb store
   intake-dl     the same turn over our Direct Line endpoint (/v3/directline), replies in-process
-  postgres      the intake-api turn with DATABASE_URL set (bot state, cases and the audit log in
-                PostgreSQL; transcripts and the rest stay in the data folder), in a fresh database
-  cases-<n>     the intake-api turn with n invented cases in the store (0 is intake-api itself)
+  postgres      the intake-api turn with DATABASE_URL set: every store (bot state, cases,
+                transcripts, web chat, outbox, audit log, staff and Teams records) in PostgreSQL,
+                in a fresh database
+  cases-<n>     the intake-api turn with n invented cases in the lowdb store (0 is intake-api itself)
+  pg-cases-<n>  the postgres turn with n invented cases in its fresh database (0 is postgres
+                itself): a copy of narvard_bench_seed_<n>, which the first run fills through
+                PgCaseStore.import and keeps (see --reseed)
 
 Options:
   --seconds N                 measured seconds per scenario (default 10)
   --warmup N                  warm-up seconds per scenario, not measured (default 3)
   --connections N             concurrent conversations (default 16)
-  --cases LIST                stored-case counts to compare with the empty store (default 10000,100000)
+  --cases LIST                stored-case counts to compare with the empty store, on lowdb and on
+                              PostgreSQL (default 10000,100000)
   --turn help|answer-back     the measured message: "hjälp" (default), or a free-text answer and
                               "tillbaka" in turn
   --turns-per-conversation N  a resident moves on to a fresh conversation after N messages
                               (default 40, about one interview; 0 = one conversation for the whole run)
-  --only LIST                 run only these scenarios (baseline always runs), e.g. intake-dl,cases
-  --database-url URL          a PostgreSQL server on which the benchmark may create (and then drop)
-                              a database (default $BENCH_DATABASE_URL, else
+  --only LIST                 run only these scenarios (baseline always runs), e.g. intake-dl,cases;
+                              a name also selects the scenarios named after it with a dash
+                              (postgres: not pg-cases). cases: the case rows on both stores,
+                              lowdb-cases or pg-cases: on one store only, cases-10000: that count
+                              on both; case rows bring their empty store along (intake-api or
+                              postgres, as their 0 row)
+  --database-url URL          a PostgreSQL server on which the benchmark may create databases: one
+                              per PostgreSQL scenario, dropped afterwards, and the seeded
+                              narvard_bench_seed_<n>, kept (default $BENCH_DATABASE_URL, else
                               postgresql://postgres@127.0.0.1:5432/test, as the tests use)
   --data-root DIR              where the servers' data folders go (default: the system temp folder;
                               /dev/shm takes the disk out of the measurement)
-  --reseed                    write the seeded case folders again (they are kept and reused:
-                              <data-root>/narvard-bench-seed-<n>, about 11 KB per case)
+  --reseed                    write the seeded cases again. They are kept and reused (written
+                              anew after 30 days, in a new year, when the generator changed or,
+                              on PostgreSQL, the schema): lowdb in <data-root>/narvard-bench-seed-<n>,
+                              about 11 KB per case; PostgreSQL in the database
+                              narvard_bench_seed_<n> (DROP DATABASE removes it), about 4 KB per
+                              case, imported through PgCaseStore.import in batches of ${PG_SEED_BATCH.toLocaleString('en')} by
+                              up to 4 processes (CPU-bound, mostly in node: about 1 ms per case
+                              on 2 cores), then copied for each run in a second or two
   --keep-data                 keep the temporary data folders
   --cpu-prof                  write a V8 CPU profile of each server to test-output/bench/profiles/
                               (open in Chrome DevTools or speedscope)
@@ -97,7 +114,10 @@ const SERVER_FLAGS = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.jo
 const DATA_ROOT = path.resolve(opts['data-root'] ?? os.tmpdir());
 const DATABASE_URL = opts['database-url'] ?? process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const ONLY = opts.only?.split(',').map((s) => s.trim());
-const wanted = (name: string) => !ONLY || ONLY.some((o) => name === o || name.startsWith(`${o}-`));
+/** Whether --only selects the scenario known by any of these names: one of them, or a name followed by a dash. */
+const wanted = (...names: string[]) => !ONLY || ONLY.some((o) => names.some((name) => name === o || name.startsWith(`${o}-`)));
+/** A case row: `cases-<n>` on lowdb (also `lowdb-cases-<n>`), `pg-cases-<n>` on PostgreSQL (also `cases-<n>`). */
+const wantedCases = (store: 'lowdb' | 'pg', count: number) => (store === 'lowdb' ? wanted(`cases-${count}`, `lowdb-cases-${count}`) : wanted(`pg-cases-${count}`, `cases-${count}`));
 
 /** The measured message, said again and again at the same point of the interview. */
 const TURN =
@@ -177,10 +197,12 @@ async function measure(
   try {
     const startup: Record<string, unknown> = {};
     if (s.events['dataFolderChecked']) {
-      // Start-up work that goes on after listening (the first retention sweep) is waited for, not measured.
-      const sweep = await s.waitFor('retentionSweepDone', 300_000).catch(() => undefined);
+      // Start-up work that goes on after listening (the first retention sweep, and the first
+      // delivery round, whose urgent-case reminder check reads every case) is waited for, not measured.
+      const [sweep, round] = await Promise.all([s.waitFor('retentionSweepDone', 300_000).catch(() => undefined), s.waitFor('firstDeliveryRoundDone', 300_000).catch(() => undefined)]);
       for (const [k, e] of Object.entries(s.events)) startup[k] = { atMs: Math.round(e.ms), ...e.detail };
       if (sweep && sweep.ms > s.startupMs + 100) progress(`[${name}] first retention sweep done ${((sweep.ms - s.startupMs) / 1000).toFixed(1)} s after ready`);
+      if (round && round.ms > s.startupMs + 100) progress(`[${name}] first delivery round (urgent-case reminders: reads every case) done ${((round.ms - s.startupMs) / 1000).toFixed(1)} s after ready`);
     }
     const atReady = await s.stats();
     progress(`[${name}] ready in ${s.startupMs.toFixed(0)} ms (RSS ${mb(atReady.rssBytes).toFixed(0)} MB); opening ${CONNECTIONS} conversations…`);
@@ -318,6 +340,75 @@ function intakeScenario(
   })();
 }
 
+/** Progress of seeding `count` cases: a line rewritten on a terminal, else a line every 10 % (at most every 25,000 cases). */
+function seedProgress(count: number): (done: number) => void {
+  const step = Math.min(25_000, Math.max(5_000, count / 10));
+  let shown = 0;
+  return (done) => {
+    const line = `  seeded ${done.toLocaleString('en')} / ${count.toLocaleString('en')} cases`;
+    if (tty) process.stderr.write(`\r\x1b[K${line}`);
+    else if (done - shown >= step || done === count) {
+      shown = done;
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}
+
+const PG_NOTE = "the server's own RSS and CPU only: PostgreSQL's processes are not counted (they share the same cores)";
+
+/**
+ * The cases of a pg-cases-<n> row: the database kept with n invented cases (seedDatabaseName), used
+ * as it is when it is current (pgSeedCurrent) and not --reseed, else imported anew.
+ */
+async function pgSeeded(name: string, count: number): Promise<{ template: string; info: PgSeedInfo; reused: boolean }> {
+  const template = seedDatabaseName(count);
+  if (!opts.reseed) {
+    const info = await keptDatabase<PgSeedInfo>(DATABASE_URL, template);
+    if (pgSeedCurrent(info, count)) {
+      progress(`[${name}] reusing the database ${template} (imported ${info!.seededAt.slice(0, 16)} in ${(info!.importMs / 1000).toFixed(1)} s; --reseed imports it again)`);
+      return { template, info: info!, reused: true };
+    }
+  }
+  progress(`[${name}] importing ${count.toLocaleString('en')} invented cases into ${template} (kept for later runs) through PgCaseStore.import, batches of ${PG_SEED_BATCH.toLocaleString('en')}…`);
+  const dataDir = (await emptyFolder(`${name}-seed`)).dir;
+  const info = await keepDatabase(DATABASE_URL, template, (url) => seedPgCases(url, dataDir, count, seedProgress(count))).finally(() => {
+    if (tty) process.stderr.write('\r\x1b[K');
+    return rm(dataDir, { recursive: true, force: true });
+  });
+  progress(
+    `[${name}] ${count.toLocaleString('en')} cases imported in ${(info.importMs / 1000).toFixed(1)} s by ${info.importers} processes (${Math.round(count / (info.importMs / 1000)).toLocaleString('en')} cases/s); VACUUM ANALYZE and CHECKPOINT ${(info.settleMs / 1000).toFixed(1)} s; ${mb(info.databaseBytes).toFixed(0)} MB`,
+  );
+  return { template, info, reused: false };
+}
+
+/**
+ * The intake-api turn on PostgreSQL (DATABASE_URL: every store there), in a fresh database, dropped
+ * afterwards: empty (the `postgres` scenario), or a copy of the database kept with `count` cases.
+ */
+async function pgScenario(name: string, title: string, count: number): Promise<ScenarioResult> {
+  const notAvailable = (why: string): ScenarioResult => {
+    progress(`[${name}] not available: ${why}`);
+    return { name, title, available: false, note: `not available: ${why}`, ...(count ? { storedCases: count } : {}) };
+  };
+  const why = await unavailable(DATABASE_URL);
+  if (why) return notAvailable(why);
+  const seeded = count ? await pgSeeded(name, count) : undefined;
+  progress(`[${name}] creating a database on ${new URL(DATABASE_URL).host}${seeded ? ` as a copy of ${seeded.template}` : ''}…`);
+  const t = performance.now();
+  const db = await benchDatabase(DATABASE_URL, seeded?.template);
+  if ('unavailable' in db) return notAvailable(db.unavailable);
+  const copyMs = Math.round(performance.now() - t);
+  if (seeded) progress(`[${name}] copied in ${(copyMs / 1000).toFixed(1)} s`);
+  try {
+    const extra: Partial<ScenarioResult> = seeded
+      ? { note: PG_NOTE, storedCases: count, startup: { pgSeed: { ...seeded.info, reused: seeded.reused, template: seeded.template, copyMs } } }
+      : { note: PG_NOTE };
+    return await intakeScenario(name, title, 'api', async () => ({ ...(await emptyFolder(name)), extra }), db.url);
+  } finally {
+    await db.drop().catch((err: Error) => progress(`[${name}] could not drop the benchmark database: ${err.message}`));
+  }
+}
+
 // ---- the run --------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -340,43 +431,34 @@ async function main(): Promise<void> {
   );
   results.push(baseline);
 
-  // Direct Line first, so that the empty store (intake-api, also the 0-case row) runs right before the seeded stores.
-  const dl = wanted('intake-dl') ? await intakeScenario('intake-dl', 'intake turn, Direct Line, lowdb', 'dl') : undefined;
-  let postgres: ScenarioResult | undefined;
-  if (wanted('postgres')) {
-    const title = 'intake turn, /api/messages, PostgreSQL (state, cases, audit; transcripts in the data folder)';
-    progress(`[postgres] creating a database on ${new URL(DATABASE_URL).host}…`);
-    const db = await benchDatabase(DATABASE_URL);
-    if ('unavailable' in db) {
-      progress(`[postgres] not available: ${db.unavailable}`);
-      postgres = { name: 'postgres', title, available: false, note: `not available: ${db.unavailable}` };
-    } else {
-      try {
-        const note = "the server's own RSS and CPU only: PostgreSQL's processes are not counted (they share the same cores)";
-        postgres = await intakeScenario('postgres', title, 'api', async () => ({ ...(await emptyFolder('postgres')), extra: { note } }), db.url);
-      } finally {
-        await db.drop().catch((err: Error) => progress(`[postgres] could not drop the benchmark database: ${err.message}`));
-      }
-    }
+  const config = loadConfig({}, REPO_ROOT);
+  const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
+  const lowdbCounts = CASE_COUNTS.filter((n) => wantedCases('lowdb', n));
+  const pgCounts = CASE_COUNTS.filter((n) => wantedCases('pg', n));
+
+  // PostgreSQL first: the empty database (postgres, also the 0-case row on PostgreSQL) right before
+  // the seeded ones, and before the lowdb case rows write their folders (a gigabyte of small files).
+  const postgres = wanted('postgres') || pgCounts.length ? await pgScenario('postgres', 'intake turn, /api/messages, PostgreSQL (every store)', 0) : undefined;
+  const pgCaseRows: ScenarioResult[] = [];
+  if (pgCounts.length) {
+    if (postgres) pgCaseRows.push({ ...postgres, name: 'pg-cases-0', title: '0 stored cases on PostgreSQL (= postgres)', storedCases: 0 });
+    for (const count of pgCounts) pgCaseRows.push(await pgScenario(`pg-cases-${count}`, `${count.toLocaleString('en')} stored cases, /api/messages, PostgreSQL`, count));
   }
-  const empty = wanted('intake-api') || wanted('cases') ? await intakeScenario('intake-api', 'intake turn, /api/messages, lowdb', 'api') : undefined;
+
+  // Direct Line next, so that the empty store (intake-api, also the 0-case row) runs right before the seeded stores.
+  const dl = wanted('intake-dl') ? await intakeScenario('intake-dl', 'intake turn, Direct Line, lowdb', 'dl') : undefined;
+  const empty = wanted('intake-api') || lowdbCounts.length ? await intakeScenario('intake-api', 'intake turn, /api/messages, lowdb', 'api') : undefined;
   if (empty) results.push(empty);
   if (dl) results.push(dl);
   if (postgres) results.push(postgres);
 
   const caseRows: ScenarioResult[] = [];
-  if (wanted('cases')) {
+  if (lowdbCounts.length) {
     if (empty) caseRows.push({ ...empty, name: 'cases-0', title: '0 stored cases (= intake-api)', storedCases: 0 });
-    const config = loadConfig({}, REPO_ROOT);
-    const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
-    for (const count of CASE_COUNTS) {
+    for (const count of lowdbCounts) {
       const row = await intakeScenario(`cases-${count}`, `${count.toLocaleString('en')} stored cases, /api/messages`, 'api', async () => {
         progress(`[cases-${count}] ${opts.reseed ? 'writing' : 'reusing or writing'} ${count.toLocaleString('en')} invented cases in ${DATA_ROOT}…`);
-        const seeded = await seededFolder(content, DATA_ROOT, count, opts.reseed, (done) => {
-          const line = `  seeded ${done.toLocaleString('en')} / ${count.toLocaleString('en')} cases`;
-          if (tty) process.stderr.write(`\r\x1b[K${line}`);
-          else if (done % 25_000 === 0) process.stderr.write(`${line}\n`);
-        });
+        const seeded = await seededFolder(content, DATA_ROOT, count, opts.reseed, seedProgress(count));
         if (tty) process.stderr.write('\r\x1b[K');
         const { info } = seeded;
         progress(
@@ -395,6 +477,7 @@ async function main(): Promise<void> {
     }
     results.push(...caseRows);
   }
+  results.push(...pgCaseRows);
 
   for (const r of results) {
     if (!r.available || r === baseline) continue;
@@ -424,16 +507,27 @@ async function main(): Promise<void> {
       measured: `${dl.turnsPerSecond!.toFixed(0)} vs ${(2 * baseline.turnsPerSecond!).toFixed(0)} turns/s needed (${dl.ratio!.turnsPerSecond.toFixed(2)}x baseline; sustained ${dl.sustainedTurnsPerSecond!.toFixed(0)})`,
     });
   }
-  const zero = caseRows.find((r) => r.storedCases === 0);
-  const most = caseRows.filter((r) => r.storedCases! > 0).sort((a, b) => b.storedCases! - a.storedCases!)[0];
-  if (zero && most) {
-    // Turn cost = wall time per turn at full load = 1 / turns per second.
-    const cost = zero.turnsPerSecond! / most.turnsPerSecond!;
-    targets.push({
-      target: `(5) turn cost with ${most.storedCases!.toLocaleString('en')} cases <= 1.2x the empty store (cost = 1 / turns per s)`,
-      met: cost <= 1.2,
-      measured: `${cost.toFixed(2)}x (${most.turnsPerSecond!.toFixed(0)} vs ${zero.turnsPerSecond!.toFixed(0)} turns/s; sustained ${(zero.sustainedTurnsPerSecond! / most.sustainedTurnsPerSecond!).toFixed(2)}x; p50 ${most.p50Ms} vs ${zero.p50Ms} ms; CPU ${most.cpu!.serverMsPerTurn} vs ${zero.cpu!.serverMsPerTurn} ms/turn)`,
-    });
+  // (5) on each store: the most cases measured against its empty store.
+  for (const [store, rows] of [
+    ['lowdb', caseRows],
+    ['PostgreSQL', pgCaseRows],
+  ] as const) {
+    const zero = rows.find((r) => r.storedCases === 0 && r.available);
+    const most = rows.filter((r) => r.storedCases! > 0 && r.available).sort((a, b) => b.storedCases! - a.storedCases!)[0];
+    const wantedMost = Math.max(0, ...rows.map((r) => r.storedCases ?? 0));
+    const target = (n: number) => `(5) ${store}: turn cost at ${n.toLocaleString('en')} stored cases within 1.2x of the empty store (cost = 1 / turns per s)`;
+    if (zero && most) {
+      // Turn cost = wall time per turn at full load = 1 / turns per second.
+      const cost = zero.turnsPerSecond! / most.turnsPerSecond!;
+      targets.push({
+        target: target(most.storedCases!),
+        met: cost <= 1.2,
+        measured: `${cost.toFixed(2)}x (${most.turnsPerSecond!.toFixed(0)} vs ${zero.turnsPerSecond!.toFixed(0)} turns/s; sustained ${(zero.sustainedTurnsPerSecond! / most.sustainedTurnsPerSecond!).toFixed(2)}x; p50 ${most.p50Ms} vs ${zero.p50Ms} ms; CPU ${most.cpu!.serverMsPerTurn} vs ${zero.cpu!.serverMsPerTurn} ms/turn)`,
+      });
+    } else if (wantedMost > 0) {
+      const missing = rows.find((r) => !r.available);
+      targets.push({ target: target(wantedMost), met: null, measured: missing?.note ?? 'not measured' });
+    }
   }
   if (postgres) {
     targets.push({
@@ -485,7 +579,14 @@ async function main(): Promise<void> {
     }
     const seed = r.startup?.['seed'] as { reused?: boolean; ms?: number; files?: number } | undefined;
     if (seed) bits.push(`${f(seed.files)} seeded files ${seed.reused ? 'reused from an earlier run' : 'written'} (writing took ${f((seed.ms ?? 0) / 1000, 1)} s)`);
+    const pgSeed = r.startup?.['pgSeed'] as (PgSeedInfo & { reused: boolean; template: string; copyMs: number }) | undefined;
+    if (pgSeed) {
+      bits.push(
+        `${f(pgSeed.count)} cases imported through PgCaseStore.import ${pgSeed.reused ? `by an earlier run (${pgSeed.seededAt.slice(0, 16)})` : 'by this run'} in ${f(pgSeed.importMs / 1000, 1)} s (${pgSeed.importers} processes, batches of ${f(pgSeed.batchSize)}; VACUUM ANALYZE and CHECKPOINT ${f(pgSeed.settleMs / 1000, 1)} s), ${f(mb(pgSeed.databaseBytes))} MB, copied from ${pgSeed.template} in ${f(pgSeed.copyMs / 1000, 1)} s`,
+      );
+    }
     if (r.startup?.['retentionSweepDone']) bits.push(`first retention sweep done at ${f((r.startup['retentionSweepDone'] as { atMs: number }).atMs)} ms`);
+    if (r.startup?.['firstDeliveryRoundDone']) bits.push(`first delivery round (reminder check reads every case) done at ${f((r.startup['firstDeliveryRoundDone'] as { atMs: number }).atMs)} ms`);
     if (r.note && r.available) bits.push(r.note);
     out.push(`  ${r.name}: ${bits.join('; ')}`);
   }
@@ -513,11 +614,12 @@ async function main(): Promise<void> {
 
 async function cleanUp(): Promise<void> {
   await Promise.all([...children].map((c) => c.stop().catch(() => undefined)));
+  await dropLeftovers();
   if (!opts['keep-data']) await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true }).catch(() => undefined)));
 }
 
 process.once('SIGINT', () => {
-  progress('interrupted; stopping the servers and removing the data folders…');
+  progress('interrupted; stopping the servers, removing the data folders and dropping the databases…');
   void cleanUp().then(() => process.exit(130));
 });
 

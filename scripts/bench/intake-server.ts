@@ -2,8 +2,9 @@
  * Our whole service, as `npm start` builds it (createApp from src/app.ts) on the embedded lowdb
  * store in the data folder given as the first argument. Logs are off for the measurement; the
  * start-up events the runner prints (data folder checked, retention sweep done) are picked out of
- * the logger's stream and sent over IPC instead.
- * With a second argument, DATABASE_URL: bot state, cases and the audit log go to PostgreSQL.
+ * the logger's stream and sent over IPC instead, with the end of the delivery worker's first round.
+ * With a second argument, DATABASE_URL: every store (state, cases, transcripts, web chat, outbox,
+ * audit log, records) goes to PostgreSQL.
  * Usage (by the runner): node --import tsx scripts/bench/intake-server.ts <dataDir> [<databaseUrl>]
  */
 import { Writable } from 'node:stream';
@@ -55,6 +56,11 @@ try {
   const app = await createApp({ ...config, port: 0 }, logger);
   const { port } = await app.listen();
   tell({ type: 'ready', port, readyMs: performance.now() });
+  // The delivery worker's first round began with the app: its check for urgent cases to remind
+  // staff of reads every stored case, so it grows with the store. The runner waits for it, as for
+  // the first retention sweep (the bench's OUTBOX_INTERVAL_MS puts the next check 12 minutes on).
+  const roundFrom = performance.now();
+  void app.delivery.runOnce().then(() => tell({ type: 'event', name: 'firstDeliveryRoundDone', ms: performance.now(), detail: { msAfterReady: Math.round(performance.now() - roundFrom) } }));
   // Transcripts are written after the turn has answered (botbuilder does not wait for them).
   serveRunner({ onStop: () => app.close(), settle: () => app.transcripts.flush(), detail: () => ({ errorLines }) });
 } catch (err) {

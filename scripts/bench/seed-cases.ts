@@ -1,22 +1,31 @@
 /**
- * Fills a data folder with invented cases in the embedded store's own format, before the service
- * starts: cases/NV-2026-000001.json as { key, value: CaseRecord } (what LowdbCaseStore writes
- * through RecordFolder), the index file of each case's idempotency key (case-keys/<sha256>.json)
- * and the year's counter (counters/2026.json), so the service numbers on from there.
+ * Invented cases for the benchmark's case-count scenarios, stored before the service starts.
  * Answers follow the real question bank (every question of the right kind, options by id), the
  * recipients are real contact points of the directory; people, texts and numbers are invented
  * (Skatteverket's test personnummer, phone numbers from the range PTS keeps for fiction).
+ * The embedded store: a data folder in the store's own format, cases/NV-2026-000001.json as
+ * { key, value: CaseRecord } (what LowdbCaseStore writes through RecordFolder), the index file of
+ * each case's idempotency key (case-keys/<sha256>.json) and the year's counter
+ * (counters/2026.json), so the service numbers on from there.
+ * PostgreSQL: the same cases imported through PgCaseStore.import (cases, their keys and the year's
+ * counter), a batch per transaction.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ROUTING_TOPICS, type ContactType, type RoutingTopic } from '../../src/core/content/schema.js';
 import type { Content } from '../../src/core/content/load.js';
 import { formatReference, type CaseRecipient, type CaseRecord } from '../../src/core/cases.js';
 import type { AnswerValue, Answers } from '../../src/core/interview/answers.js';
 import { fileNameFor } from '../../src/storage/record-folder.js';
 import { isApplicable } from '../../src/core/routing.js';
+import { openPgStores } from '../../src/storage/stores.js';
+import type { PgCaseStore } from '../../src/storage/postgres/pg-case-store.js';
+import { MIGRATIONS } from '../../src/storage/postgres/migrations.js';
 
 const STORIES = [
   'Jag bor ensam sedan min man dog och trappan upp till lägenheten blir tyngre för varje vinter.',
@@ -248,4 +257,142 @@ export async function seededFolder(
   const info: SeedInfo = { count, version: SEED_VERSION, year: new Date().getUTCFullYear(), seededAt: new Date().toISOString(), ms: Math.round(performance.now() - t), bytes, files };
   await writeFile(path.join(dir, MARKER), JSON.stringify(info));
   return { dir, info, reused: false };
+}
+
+// ---- PostgreSQL -----------------------------------------------------------------------------
+
+/** Cases per PgCaseStore.import call: one transaction, one statement for the cases, one for their keys. */
+export const PG_SEED_BATCH = 1000;
+
+/**
+ * Imports cases `from`..`to` (1-based, of `count`) into `cases`, PG_SEED_BATCH at a time; the next
+ * batch is invented while the one before is being written. `onBatch` gets the cases written so far.
+ */
+export async function importInventedCases(
+  content: Content,
+  cases: PgCaseStore,
+  range: { from: number; to: number; count: number; year: number; now: number },
+  onBatch?: (written: number) => void,
+): Promise<void> {
+  const { to, count, year, now } = range;
+  let written = 0;
+  let writing: Promise<void> | undefined;
+  for (let from = range.from; from <= to; from += PG_SEED_BATCH) {
+    const last = Math.min(to, from + PG_SEED_BATCH - 1);
+    const batch: CaseRecord[] = [];
+    for (let n = from; n <= last; n++) batch.push(inventCase(content, n, count, year, now));
+    await writing;
+    writing = cases.import(batch).then((outcomes) => {
+      const kept = outcomes.filter((o) => o !== 'inserted').length;
+      if (kept) throw new Error(`${kept} of cases ${from}-${last} were in the database already`);
+      written += batch.length;
+      onBatch?.(written);
+    });
+    // Awaited before the next batch or after the last; no unhandled rejection meanwhile.
+    writing.catch(() => undefined);
+  }
+  await writing;
+}
+
+export interface PgSeedInfo {
+  count: number;
+  version: number;
+  year: number;
+  seededAt: string;
+  /** The newest migration applied when seeding (a kept database of an older schema is seeded again). */
+  schema: number;
+  batchSize: number;
+  /** Processes that imported in parallel, each its own share of the cases. */
+  importers: number;
+  /** Opening the stores (migrations) to the last batch committed. */
+  importMs: number;
+  /** VACUUM (ANALYZE) and a CHECKPOINT afterwards. */
+  settleMs: number;
+  databaseBytes: number;
+}
+
+const SCHEMA = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/** Whether `info` describes what seedPgCases would write for `count` cases now (see seededFolder for why 30 days). */
+export function pgSeedCurrent(info: Partial<PgSeedInfo> | undefined, count: number): boolean {
+  return (
+    !!info &&
+    info.version === SEED_VERSION &&
+    info.schema === SCHEMA &&
+    info.count === count &&
+    info.year === new Date().getUTCFullYear() &&
+    Date.now() - Date.parse(info.seededAt ?? '') < 30 * 86_400_000
+  );
+}
+
+const WORKER = fileURLToPath(new URL('./seed-pg-worker.ts', import.meta.url));
+
+/** Runs seed-pg-worker.ts for one share of the cases; `onBatch` gets its cases written so far. */
+function importer(databaseUrl: string, dataDir: string, range: { from: number; to: number; count: number; year: number; now: number }, onBatch: (written: number) => void): { done: Promise<void>; stop(): void } {
+  const args = [databaseUrl, dataDir, ...[range.from, range.to, range.count, range.year, range.now].map(String)];
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', WORKER, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString('utf8')).slice(-4000)));
+  child.on('message', (m: { written?: number }) => m.written !== undefined && onBatch(m.written));
+  const done = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`importing cases ${range.from}-${range.to} failed (exit ${code ?? signal}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`)),
+    );
+  });
+  return { done, stop: () => void child.kill() };
+}
+
+/**
+ * Imports `count` invented cases (NV-<year>-000001 …, the same as seedCases writes) into the
+ * database at `databaseUrl` through PgCaseStore.import: opens its stores as the service does
+ * (bringing the schema up to date), then has `importers` processes (one per CPU, at most 4) each
+ * import a share, in batches of PG_SEED_BATCH (inventing cases and handing them to `pg` costs more
+ * CPU than PostgreSQL spends storing them). Then vacuums and analyses the database and asks for a
+ * checkpoint, so that a measurement on it does not pay for the bulk load (autovacuum, dirty
+ * buffers). Reports the cases written so far after every batch.
+ */
+export async function seedPgCases(databaseUrl: string, dataDir: string, count: number, onProgress?: (done: number) => void): Promise<PgSeedInfo> {
+  const year = new Date().getUTCFullYear();
+  const now = Date.now();
+  const started = performance.now();
+  const stores = await openPgStores({ dataDir, databaseUrl });
+  try {
+    const importers = Math.max(1, Math.min(4, os.availableParallelism(), Math.ceil(count / PG_SEED_BATCH)));
+    const share = Math.ceil(count / importers);
+    const written = new Array<number>(importers).fill(0);
+    const running = Array.from({ length: importers }, (_, i) =>
+      importer(databaseUrl, dataDir, { from: i * share + 1, to: Math.min(count, (i + 1) * share), count, year, now }, (n) => {
+        written[i] = n;
+        onProgress?.(written.reduce((a, b) => a + b, 0));
+      }),
+    );
+    try {
+      await Promise.all(running.map((r) => r.done));
+    } catch (err) {
+      for (const r of running) r.stop();
+      throw err;
+    }
+    const stored = await stores.cases.count();
+    if (stored !== count) throw new Error(`the database holds ${stored} cases, not ${count}`);
+    const importMs = performance.now() - started;
+    await stores.pool.query('VACUUM (ANALYZE)');
+    // Needs superuser or pg_checkpoint; without it the checkpoint comes when PostgreSQL wants it.
+    await stores.pool.query('CHECKPOINT').catch(() => undefined);
+    const { rows } = await stores.pool.query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes');
+    return {
+      count,
+      version: SEED_VERSION,
+      year,
+      seededAt: new Date().toISOString(),
+      schema: SCHEMA,
+      batchSize: PG_SEED_BATCH,
+      importers,
+      importMs: Math.round(importMs),
+      settleMs: Math.round(performance.now() - started - importMs),
+      databaseBytes: Number(rows[0]!.bytes),
+    };
+  } finally {
+    await stores.close();
+  }
 }
