@@ -19,7 +19,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { describeViolations, launchBrowser, runAxe } from './helpers/browser.js';
+import { describeViolations, isolatedContext, launchBrowser, runAxe } from './helpers/browser.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
 /** Anna Exempel, Karlstad, in data/staff-teams.yaml. */
@@ -416,9 +416,7 @@ describe('staff sign-in with Microsoft Entra ID (OpenID Connect)', function () {
 
     /** A fresh browser that may talk to the app and the provider, nothing else. */
     async function newPage(base = appUrl): Promise<Page> {
-      context = await browser.newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 900 } });
-      const allowed = [new URL(base).origin, issuer];
-      await context.route('**/*', (route) => (allowed.some((o) => route.request().url().startsWith(o)) ? route.fallback() : route.abort('blockedbyclient')));
+      context = await isolatedContext(browser, [base, issuer]);
       return context.newPage();
     }
 

@@ -15,12 +15,12 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
 import type { Activity } from 'botbuilder';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import type { CaseRecord, NewCase } from '../../src/core/cases.js';
 import type { OutboxItem } from '../../src/core/delivery.js';
 import type { SummaryView } from '../../src/core/summary.js';
 import { MIN_PASSWORD_LENGTH } from '../../src/staff/accounts.js';
-import { describeViolations, focused, launchBrowser, runAxe, screenshot, startServer, watchErrors, type TestServer } from '../helpers/browser.js';
+import { PageSessions, describeViolations, focused, isolatedContext, launchBrowser, runAxe, screenshot, startServer, type TestServer } from '../helpers/browser.js';
 import { KARLSTAD_BISTAND, KIL_BISTAND, REGION_VARDCENTRAL, caseDraft } from '../helpers/cases.js';
 import { REPO_ROOT } from '../helpers/harness.js';
 
@@ -140,8 +140,7 @@ describe('the staff page in a browser (Swedish)', function () {
   this.timeout(60000);
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext | undefined;
-  let errors: string[] = [];
+  const sessions = new PageSessions();
   /** Karlstad: a resident's own case with the whole conversation and deliveries (taken and closed below). */
   let richCase: CaseRecord;
   /** Karlstad and the region: urgent, written by a relative. */
@@ -211,27 +210,16 @@ describe('the staff page in a browser (Swedish)', function () {
     await server?.close();
   });
 
-  afterEach(async function () {
-    await context?.close();
-    context = undefined;
-    if (this.currentTest?.state === 'passed') expect(errors, 'errors in the page').to.deep.equal([]);
-    errors = [];
+  afterEach(function () {
+    return sessions.end(this.currentTest);
   });
 
   /** A fresh browser context that may only talk to the app under test. */
   async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE', ...options });
-    const origin = new URL(server.url).origin;
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.fallback();
-      return route.abort('blockedbyclient');
-    });
-    const page = await context.newPage();
-    errors = watchErrors(page);
+    const page = await sessions.open(() => isolatedContext(browser, [server.url], options));
     page.on('console', (m) => {
       // Refusals (401, 403, 404) are answers the page expects; the browser logs them anyway.
-      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/u.test(m.text())) errors.push(`console: ${m.text()}`);
+      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/u.test(m.text())) sessions.errors.push(`console: ${m.text()}`);
     });
     return page;
   }
@@ -629,7 +617,7 @@ describe('the staff page in a browser (Swedish)', function () {
     await staff.waitForSelector('.notice--error');
     expect(await staff.textContent('.notice--error')).to.equal('Bara administratörer kan läsa granskningsloggen.');
     expect(await staff.isVisible('#nav-audit')).to.equal(false);
-    await context!.close();
+    await sessions.context!.close();
 
     const page = await newPage();
     await openSignIn(page);
@@ -797,7 +785,7 @@ describe('the staff page in a browser (Swedish)', function () {
 
     await signIn(page, PEOPLE.karlstadStaff.email);
     await waitForList(page);
-    await context!.clearCookies();
+    await sessions.context!.clearCookies();
     await page.click(`table.cases a:text-is("${urgentCase.reference}")`);
     await page.waitForSelector('#sign-in-email');
     await message(page, 'Din inloggning har gått ut. Logga in igen.');
@@ -951,7 +939,7 @@ describe('the staff page in a browser (Swedish)', function () {
     await expectSwedishOnly(page);
     expectNoViolations(await runAxe(page), 'on the staff accounts view after adding');
     await screenshot(page, 'staff-accounts', true);
-    await context!.close();
+    await sessions.context!.close();
 
     // The new account signs in, in a fresh browser, and sees no "Personal".
     const fresh = await newPage();
@@ -1015,7 +1003,7 @@ describe('the staff page in a browser (Swedish)', function () {
     expect(await page.$(button)).to.equal(null);
     await expectSwedishOnly(page);
     expectNoViolations(await runAxe(page), 'on the staff accounts view after disabling');
-    await context!.close();
+    await sessions.context!.close();
 
     // Its open session has ended, and it cannot sign in again.
     expect(await elsewhere.me(), 'the open session ends').to.equal(401);
@@ -1043,7 +1031,7 @@ describe('the staff page in a browser (Swedish)', function () {
     await expectSwedishOnly(page);
     expectNoViolations(await runAxe(page), 'on the refused staff accounts view');
     await screenshot(page, 'staff-accounts-refused');
-    await context!.close();
+    await sessions.context!.close();
 
     // The service has local accounts turned off (STAFF_LOCAL_ACCOUNTS=false): an administrator
     // already signed in sees no "Personal", and #/accounts says why.

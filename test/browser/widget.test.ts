@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { CaseRecord } from '../../src/core/cases.js';
 import {
   SEL,
@@ -16,6 +16,7 @@ import {
   click,
   describeViolations,
   focused,
+  PageSessions,
   launchBrowser,
   newContext,
   openDemo,
@@ -27,7 +28,6 @@ import {
   transcript,
   waitForBot,
   waitForSuggestedAction,
-  watchErrors,
   type TestServer,
 } from '../helpers/browser.js';
 
@@ -93,8 +93,7 @@ describe('the resident widget in a browser (Swedish)', function () {
   this.timeout(60000);
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext | undefined;
-  let errors: string[] = [];
+  const sessions = new PageSessions();
 
   before(async () => {
     [server, browser] = await Promise.all([startServer({ DIRECTLINE_ALLOWED_ORIGINS: HOST_ORIGIN }), launchBrowser()]);
@@ -105,18 +104,12 @@ describe('the resident widget in a browser (Swedish)', function () {
     await server?.close();
   });
 
-  afterEach(async function () {
-    await context?.close();
-    context = undefined;
-    if (this.currentTest?.state === 'passed') expect(errors, 'errors in the page').to.deep.equal([]);
-    errors = [];
+  afterEach(function () {
+    return sessions.end(this.currentTest);
   });
 
-  async function newPage(options: Parameters<typeof newContext>[2] = {}): Promise<Page> {
-    context = await newContext(browser, server.url, options);
-    const page = await context.newPage();
-    errors = watchErrors(page);
-    return page;
+  function newPage(options: Parameters<typeof newContext>[2] = {}): Promise<Page> {
+    return sessions.open(() => newContext(browser, server.url, options));
   }
 
   it('the demo page and the open widget pass axe (WCAG 2.1 AA); Web Chat is loaded only on opening', async () => {
@@ -162,7 +155,7 @@ describe('the resident widget in a browser (Swedish)', function () {
     await screenshot(page, '02-widget-open-greeting');
 
     // The text pages the panel links to.
-    const privacy = await context!.newPage();
+    const privacy = await sessions.context!.newPage();
     await privacy.goto(`${server.url}/integritet`);
     expect(await privacy.textContent('h1')).to.equal('Så hanteras dina uppgifter');
     expect(await privacy.textContent('main')).to.include('dataskydd@narvard.example');
@@ -392,7 +385,7 @@ describe('the resident widget in a browser (Swedish)', function () {
 
   it('320 px wide at 200 % text size: the panel fills the screen, its send box and buttons visible, no horizontal scroll', async () => {
     const page = await newPage({ viewport: { width: 320, height: 640 }, reducedMotion: 'reduce', hasTouch: true });
-    const cdp = await context!.newCDPSession(page);
+    const cdp = await sessions.context!.newCDPSession(page);
     // Text-only zoom, as in the browser's font size setting: the default font size is doubled.
     await cdp.send('Page.setFontSizes' as any, { fontSizes: { standard: 32, fixed: 26 } } as any);
     await openDemo(page, server.url);
@@ -452,7 +445,7 @@ describe('the resident widget in a browser (Swedish)', function () {
     );
     // In the test the service is on 127.0.0.1, and Chromium asks before a public site may reach the
     // loopback address (Local Network Access); a real deployment is on a public address.
-    await context!.grantPermissions(['local-network-access'], { origin: HOST_ORIGIN });
+    await sessions.context!.grantPermissions(['local-network-access'], { origin: HOST_ORIGIN });
     const crossOrigin: string[] = [];
     page.on('request', (r) => {
       if (r.url().startsWith(server.url) && r.headers()['origin'] === HOST_ORIGIN) crossOrigin.push(new URL(r.url()).pathname);

@@ -6,6 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -71,18 +72,54 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
  */
 const fastClocks = new WeakSet<BrowserContext>();
 
-/** A fresh browser context (its own sessionStorage) that may only talk to the app under test. */
+/** Refuses every request of the context except to these origins (and data: and blob: URLs). */
+async function allowOnly(context: BrowserContext, allowedOrigins: string[]): Promise<void> {
+  const origins = allowedOrigins.map((u) => new URL(u).origin);
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (origins.some((o) => url.startsWith(o)) || url.startsWith('data:') || url.startsWith('blob:')) return route.fallback();
+    return route.abort('blockedbyclient');
+  });
+}
+
+/** A fresh browser context (its own cookies and storage) that may only talk to these origins. */
+export async function isolatedContext(browser: Browser, allowedOrigins: string[], options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE', ...options });
+  await allowOnly(context, allowedOrigins);
+  return context;
+}
+
+/** A context for the widget that may only talk to the app under test, with the fast clock described above. */
 export async function newContext(browser: Browser, baseUrl: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE', ...options });
   await context.clock.install();
   fastClocks.add(context);
-  const origin = new URL(baseUrl).origin;
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.fallback();
-    return route.abort('blockedbyclient');
-  });
+  await allowOnly(context, [baseUrl]);
   return context;
+}
+
+/**
+ * One browser context per test: `open` makes it and its page, `end` (from afterEach) closes it and
+ * fails a test that passed while errors showed in its page.
+ */
+export class PageSessions {
+  context: BrowserContext | undefined;
+  errors: string[] = [];
+
+  async open(make: () => Promise<BrowserContext>): Promise<Page> {
+    this.context = await make();
+    const page = await this.context.newPage();
+    this.errors = watchErrors(page);
+    return page;
+  }
+
+  async end(test: { state?: string } | undefined): Promise<void> {
+    await this.context?.close();
+    this.context = undefined;
+    const errors = this.errors;
+    this.errors = [];
+    if (test?.state === 'passed') expect(errors, 'errors in the page').to.deep.equal([]);
+  }
 }
 
 /** Collects page errors so a test can assert there were none. */
