@@ -27,9 +27,6 @@ import { loadTeamsBotTexts } from './teams/bot-texts.js';
 import { noticeCard } from './teams/cards.js';
 import { HandoffSender, TeamsSender } from './delivery/senders.js';
 import { ConversationReferences, RememberConversation } from './bot/references.js';
-import { persistentSecret, sharedSecret } from './directline/tokens.js';
-import { PgRecords } from './storage/postgres/pg-records.js';
-import { RECORD_KINDS } from './storage/records.js';
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
 import { ReusingBotFrameworkAuthentication } from './bot/connector-clients.js';
@@ -39,8 +36,7 @@ import { openStores, type Stores } from './storage/stores.js';
 import type { TranscriptArchive } from './bot/storage/transcripts.js';
 import type { CaseStore } from './core/cases.js';
 import type { AuditLog } from './core/audit.js';
-import { scheduleRetention, sweepExpired } from './storage/retention.js';
-import { sweepExpiredPg } from './storage/postgres/pg-retention.js';
+import { scheduleRetention } from './storage/retention.js';
 import { createServer } from './http/server.js';
 import { ping } from './storage/postgres/database.js';
 import { addWebRoutes } from './http/web.js';
@@ -80,11 +76,6 @@ export interface IntakeStack {
   staff: StaffService;
   /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
   directLineStore: DirectLineStore;
-  /**
-   * A signing secret: the configured one, else one generated once and kept (in the data folder, or
-   * in PostgreSQL for every instance to share).
-   */
-  secret(name: string, configured: string | undefined, file: string): Promise<string>;
   /** Adds the middleware and error handler to an adapter (CloudAdapter or TestAdapter). */
   attach(adapter: BotAdapter): void;
 }
@@ -189,9 +180,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     };
   };
   const staff = new StaffService(cases, transcripts, outbox, audit, logger, staffTexts.export);
-  const secret = (name: string, configured: string | undefined, file: string) =>
-    stores.pool ? sharedSecret(new PgRecords<{ value: string }>(stores.pool, RECORD_KINDS.secrets), name, configured) : persistentSecret(configured, file);
-  return { config, content, stores, secret, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
+  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -206,9 +195,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   const adapter = new CloudAdapter(auth);
   stack.attach(adapter);
 
-  const pool = stack.stores.pool;
   const stopRetention = scheduleRetention(
-    () => (pool ? sweepExpiredPg(pool, config.retentionDays) : sweepExpired(config.dataDir, config.retentionDays)),
+    () => stack.stores.sweepExpired(config.retentionDays),
     (r) => logger.info({ ...r, retentionDays: config.retentionDays }, 'retention sweep done'),
     (err) => logger.error({ err: { message: err.message } }, 'retention sweep failed; expired records may remain'),
   );
@@ -263,7 +251,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   });
 
   // Local accounts and members of the Entra staff list (data/staff-teams.yaml) sign in to the staff page.
-  const sessionSecret = await stack.secret('staff-session', config.staff.sessionSecret, path.join(config.dataDir, 'staff', 'session-secret'));
+  const sessionSecret = await stack.stores.secret('staff-session', config.staff.sessionSecret);
   const sessions = new StaffSessions(
     sessionSecret,
     config.staff.sessionHours,
@@ -302,7 +290,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     server.use(cors.actual);
   }
   if (dl.mode === 'embedded') {
-    const issuer = new TokenIssuer(await stack.secret('directline-token', dl.tokenSecret, path.join(config.dataDir, 'directline', 'token-secret')), dl.tokenMinutes * 60);
+    const issuer = new TokenIssuer(await stack.stores.secret('directline-token', dl.tokenSecret), dl.tokenMinutes * 60);
     directLineAdapter = new DirectLineAdapter(
       stack.directLineStore,
       { account: { id: 'narvard-intake', name: '', role: 'bot' }, logic: (context) => stack.bot.run(context) },

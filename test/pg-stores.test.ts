@@ -4,7 +4,6 @@
  * instances, case numbering and idempotency under concurrent confirms from two instances, one audit
  * chain from two instances, and migrations that two instances can start at once.
  */
-import path from 'node:path';
 import type { Storage, TurnContext } from 'botbuilder';
 import { expect } from 'chai';
 import { verifyChain, type AuditLog } from '../src/core/audit.js';
@@ -316,12 +315,12 @@ describe('the intake on PostgreSQL (DATABASE_URL)', function () {
     const b = await startConversation({ env: { DATABASE_URL: db.url } });
     try {
       expect(a.dataDir).not.to.equal(b.dataDir);
-      const fromA = await a.stack.secret('directline-token', undefined, path.join(a.dataDir, 'token-secret'));
-      const fromB = await b.stack.secret('directline-token', undefined, path.join(b.dataDir, 'token-secret'));
+      const fromA = await a.stack.stores.secret('directline-token', undefined);
+      const fromB = await b.stack.stores.secret('directline-token', undefined);
       expect(fromA).to.have.length.greaterThan(40);
       expect(fromB, 'the second instance uses the first one\'s secret').to.equal(fromA);
-      expect(await b.stack.secret('staff-session', undefined, path.join(b.dataDir, 'session-secret'))).not.to.equal(fromA);
-      expect(await a.stack.secret('directline-token', 'x'.repeat(40), path.join(a.dataDir, 'token-secret')), 'a configured secret wins').to.equal('x'.repeat(40));
+      expect(await b.stack.stores.secret('staff-session', undefined)).not.to.equal(fromA);
+      expect(await a.stack.stores.secret('directline-token', 'x'.repeat(40)), 'a configured secret wins').to.equal('x'.repeat(40));
     } finally {
       await a.close();
       await b.close();

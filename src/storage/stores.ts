@@ -22,6 +22,9 @@ import { LowdbAuditLog } from './lowdb-audit-log.js';
 import { LowdbCaseStore } from './lowdb-case-store.js';
 import { LowdbOutbox } from './lowdb-outbox.js';
 import { RecordFolder } from './record-folder.js';
+import { sweepExpired, type SweepResult } from './retention.js';
+import { sweepExpiredPg } from './postgres/pg-retention.js';
+import { persistentSecret, sharedSecret } from '../directline/tokens.js';
 import { RECORD_KINDS, type Records } from './records.js';
 import { createPool, migrate } from './postgres/database.js';
 import { PgAuditLog } from './postgres/pg-audit-log.js';
@@ -49,6 +52,13 @@ export interface Stores {
   /** PostgreSQL only: the pools, for readiness checks and tests. */
   pool?: pg.Pool;
   lockPool?: pg.Pool;
+  /**
+   * A signing secret: the configured one, else one generated once and kept (a file in the data
+   * folder, or a record in PostgreSQL that every instance shares).
+   */
+  secret(name: SecretName, configured: string | undefined): Promise<string>;
+  /** Removes what was not changed for `retentionDays`. */
+  sweepExpired(retentionDays: number): Promise<SweepResult>;
   /** Throws if the backend cannot be reached. */
   ping(): Promise<void>;
   /** Waits for pending writes and closes connections. */
@@ -87,6 +97,13 @@ export interface PgStores extends Stores {
   lockPool: pg.Pool;
 }
 
+/** The signing secrets, and where the embedded store keeps each under the data folder. */
+const SECRET_FILES = {
+  'directline-token': 'directline/token-secret',
+  'staff-session': 'staff/session-secret',
+} as const;
+export type SecretName = keyof typeof SECRET_FILES;
+
 export interface StoreOptions {
   dataDir: string;
   databaseUrl?: string;
@@ -115,6 +132,8 @@ export function openLowdbStores(options: StoreOptions): LowdbStores {
     teamsChannels: folder(RECORD_KINDS.teamsChannels),
     kitchenTables: folder(RECORD_KINDS.kitchenTables),
     references: folder(RECORD_KINDS.references),
+    secret: (name, configured) => persistentSecret(configured, path.join(dataDir, SECRET_FILES[name])),
+    sweepExpired: (retentionDays) => sweepExpired(dataDir, retentionDays),
     ping: () => cases.ping(),
     close: () => transcripts.flush(),
   };
@@ -149,6 +168,8 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     turnLock: new PgTurnLock(lockPool),
     pool,
     lockPool,
+    secret: (name, configured) => sharedSecret(new PgRecords<{ value: string }>(pool, RECORD_KINDS.secrets), name, configured),
+    sweepExpired: (retentionDays) => sweepExpiredPg(pool, retentionDays),
     ping: async () => void (await pool.query('SELECT 1')),
     close: async () => {
       await transcripts.flush();
