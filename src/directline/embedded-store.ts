@@ -9,11 +9,10 @@
  * activities, so a turn and the page's poll right after it read no file. This process is the only
  * writer, so what it remembers is what is on disk.
  */
-import { appendFile, mkdir, readFile, readdir, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import { CorruptDataError } from '../storage/errors.js';
-import { parseLines } from '../storage/json-lines.js';
+import { parseLines, readCuttingTornEnd } from '../storage/json-lines.js';
 import { RecordFolder, fileNameFor } from '../storage/record-folder.js';
 import { SerialByKey } from '../storage/serial-by-key.js';
 import type { ActivityPage, DirectLineConversation, DirectLineExport, DirectLineStore } from './store.js';
@@ -71,15 +70,7 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
   /** Every kept activity, read from disk (earlier layout first); a torn last line is cut off. */
   private async readLines(id: string, file: ConversationFile): Promise<Line[]> {
     const jsonl = this.fileOf(id);
-    let raw = '';
-    try {
-      raw = await readFile(jsonl, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new CorruptDataError(jsonl, `cannot be read (${code ?? (err as Error).message})`);
-    }
-    // An append cut short by a crash: cut it off, so the next append does not run into it.
-    if (raw && !raw.endsWith('\n')) await truncate(jsonl, Buffer.byteLength(raw.slice(0, raw.lastIndexOf('\n') + 1)));
+    const raw = (await readCuttingTornEnd(jsonl)) ?? '';
     return [...(file.activities ?? []), ...parseLines<Line>(jsonl, raw)];
   }
 

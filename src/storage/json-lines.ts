@@ -1,4 +1,5 @@
 /** Reading JSON Lines files that are only ever appended to. */
+import { readFile, truncate } from 'node:fs/promises';
 import { CorruptDataError } from './errors.js';
 
 /**
@@ -19,4 +20,27 @@ export function parseLines<T = unknown>(file: string, raw: string): T[] {
     }
   });
   return out;
+}
+
+/** The file's text, or undefined when there is none; a file that cannot be read raises CorruptDataError. */
+export async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new CorruptDataError(file, `cannot be read (${code ?? (err as Error).message})`);
+  }
+}
+
+/**
+ * The text of an appended file, after cutting off a last line that a crash left without its newline,
+ * so the next append does not run into it. Only where no append to the file can be under way.
+ */
+export async function readCuttingTornEnd(file: string): Promise<string | undefined> {
+  const raw = await readOptional(file);
+  if (!raw || raw.endsWith('\n')) return raw;
+  const whole = raw.slice(0, raw.lastIndexOf('\n') + 1);
+  await truncate(file, Buffer.byteLength(whole));
+  return whole;
 }

@@ -13,13 +13,13 @@
  * releases as one JSON file per conversation (<conversation>.json) are still read, then appended to
  * in the new form.
  */
-import { appendFile, mkdir, readFile, readdir, rm, truncate } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder';
 import { CorruptDataError } from '../../storage/errors.js';
 import { fileNameFor } from '../../storage/record-folder.js';
 import { SerialByKey } from '../../storage/serial-by-key.js';
-import { parseLines } from '../../storage/json-lines.js';
+import { parseLines, readCuttingTornEnd, readOptional } from '../../storage/json-lines.js';
 import { loudly, page, revive, type TranscriptArchive, type TranscriptErrorHandler, type TranscriptExport } from './transcripts.js';
 
 /** One line of a transcript file. */
@@ -104,8 +104,7 @@ export class JsonlTranscriptStore implements TranscriptArchive {
    */
   private async repairEnd(file: string): Promise<void> {
     if (this.checkedEnds.has(file)) return;
-    const raw = await readOptional(file);
-    if (raw && !raw.endsWith('\n')) await truncate(file, Buffer.byteLength(raw.slice(0, raw.lastIndexOf('\n') + 1)));
+    await readCuttingTornEnd(file);
     this.checkedEnds.add(file);
   }
 
@@ -142,7 +141,19 @@ export class JsonlTranscriptStore implements TranscriptArchive {
 
   /** The conversations of a channel with their first line (conversation id and when it began). */
   private async conversations(channelId: string): Promise<Array<{ base: string; first: TranscriptLine }>> {
-    const dir = this.dirOf(channelId);
+    const found: Array<{ base: string; first: TranscriptLine }> = [];
+    for (const base of await this.bases(this.dirOf(channelId))) {
+      const [first] = await this.lines(base);
+      if (first) found.push({ base, first });
+    }
+    return found;
+  }
+
+  /**
+   * The conversations' files in a channel folder, without extension: a conversation may have both a
+   * .json of an earlier release and a .jsonl.
+   */
+  private async bases(dir: string): Promise<string[]> {
     let names: string[];
     try {
       names = await readdir(dir);
@@ -150,13 +161,7 @@ export class JsonlTranscriptStore implements TranscriptArchive {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    const bases = new Set(names.filter((n) => !n.startsWith('.') && /\.jsonl?$/u.test(n)).map((n) => path.join(dir, n.replace(/\.jsonl?$/u, ''))));
-    const found: Array<{ base: string; first: TranscriptLine }> = [];
-    for (const base of bases) {
-      const [first] = await this.lines(base);
-      if (first) found.push({ base, first });
-    }
-    return found;
+    return [...new Set(names.filter((n) => !n.startsWith('.') && /\.jsonl?$/u.test(n)).map((n) => path.join(dir, n.replace(/\.jsonl?$/u, ''))))];
   }
 
   /** A page of the channel's conversations, oldest first. */
@@ -187,11 +192,7 @@ export class JsonlTranscriptStore implements TranscriptArchive {
 
   /** How many conversations of the channel have a transcript (for diagnostics and progress). */
   async count(channelId: string): Promise<number> {
-    try {
-      return new Set((await readdir(this.dirOf(channelId))).filter((n) => !n.startsWith('.') && /\.jsonl?$/u.test(n)).map((n) => n.replace(/\.jsonl?$/u, ''))).size;
-    } catch {
-      return 0;
-    }
+    return (await this.bases(this.dirOf(channelId))).length;
   }
 
   /** Every channel that has transcripts (read-only; `npm run db:move`). */
@@ -208,10 +209,8 @@ export class JsonlTranscriptStore implements TranscriptArchive {
     for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       // The folder name may be a hash of the channel id: the lines say which channel it is.
-      const dir = path.join(root, entry.name);
-      for (const name of await readdir(dir)) {
-        if (name.startsWith('.') || !/\.jsonl?$/u.test(name)) continue;
-        const [first] = await this.lines(path.join(dir, name.replace(/\.jsonl?$/u, '')));
+      for (const base of await this.bases(path.join(root, entry.name))) {
+        const [first] = await this.lines(base);
         if (first) {
           channels.add(first.channelId);
           break;
@@ -223,19 +222,11 @@ export class JsonlTranscriptStore implements TranscriptArchive {
 
   /** Every conversation of the channel with its whole transcript, as stored (read-only; `npm run db:move`). */
   async *export(channelId: string): AsyncGenerator<TranscriptExport> {
-    for (const { base, first } of await this.conversations(channelId)) {
+    // Each file read once; every read parses afresh, so the activities are the caller's to keep.
+    for (const base of await this.bases(this.dirOf(channelId))) {
       const lines = await this.lines(base);
-      yield { channelId, conversationId: first.conversationId, created: first.at, activities: lines.map((l) => JSON.parse(JSON.stringify(l.activity)) as Record<string, unknown>) };
+      const first = lines[0];
+      if (first) yield { channelId, conversationId: first.conversationId, created: first.at, activities: lines.map((l) => l.activity) };
     }
-  }
-}
-
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new CorruptDataError(file, `cannot be read (${code ?? (err as Error).message})`);
   }
 }
