@@ -26,7 +26,7 @@ import { sweepExpired, type SweepResult } from './retention.js';
 import { sweepExpiredPg } from './postgres/pg-retention.js';
 import { persistentSecret, sharedSecret } from '../directline/tokens.js';
 import { RECORD_KINDS, type Records } from './records.js';
-import { createPool, migrate } from './postgres/database.js';
+import { createPool, migrate, ping } from './postgres/database.js';
 import { PgAuditLog } from './postgres/pg-audit-log.js';
 import { PgBotStorage } from './postgres/pg-bot-storage.js';
 import { PgCaseStore } from './postgres/pg-case-store.js';
@@ -170,7 +170,7 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     lockPool,
     secret: (name, configured) => sharedSecret(new PgRecords<{ value: string }>(pool, RECORD_KINDS.secrets), name, configured),
     sweepExpired: (retentionDays) => sweepExpiredPg(pool, retentionDays),
-    ping: async () => void (await pool.query('SELECT 1')),
+    ping: () => ping(pool),
     close: async () => {
       await transcripts.flush();
       await Promise.all([pool.end(), lockPool.end()]);
