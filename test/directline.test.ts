@@ -258,7 +258,7 @@ describe('our Direct Line channel (botframework-directlinejs in polling mode)', 
     await running.app.transcripts.flush();
 
     const stateFiles = existsSync(path.join(dataDir, 'state')) ? await readdir(path.join(dataDir, 'state')) : [];
-    expect(stateFiles.filter((f) => f.endsWith('.json'))).to.have.length(0);
+    expect(stateFiles.filter((f) => /\.jsonl?$/u.test(f))).to.have.length(0);
     const transcript = await running.app.transcripts.getTranscriptActivities('directline', token.conversationId);
     expect(transcript.items).to.have.length(0);
     const history = await fetch(`${running.url}/v3/directline/conversations/${token.conversationId}/activities`, { headers: authed(token.token) });

@@ -3,16 +3,18 @@
  * never repeats, corrupt files reported and left alone, transcripts in order and erasable.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import type { NewCase } from '../src/core/cases.js';
 import { LowdbCaseStore } from '../src/storage/lowdb-case-store.js';
-import { LowdbBotStorage } from '../src/bot/storage/lowdb-bot-storage.js';
+import { EmbeddedBotStorage } from '../src/bot/storage/embedded-bot-storage.js';
 import { JsonlTranscriptStore } from '../src/bot/storage/jsonl-transcript-store.js';
 import { EmbeddedDirectLineStore } from '../src/directline/embedded-store.js';
 import { RecordFolder } from '../src/storage/record-folder.js';
+import { AppendFiles } from '../src/storage/append-files.js';
+import { openLowdbStores } from '../src/storage/stores.js';
 import { verifyDataFolder } from '../src/storage/data-folder.js';
 import { ConcurrencyError, CorruptDataError } from '../src/storage/errors.js';
 import { removeDir, tempDir } from './helpers/harness.js';
@@ -132,9 +134,9 @@ describe('embedded storage (lowdb, one file per record)', () => {
 
   describe('bot state (botbuilder Storage)', () => {
     it('keeps state per key across instances, with real eTags', async () => {
-      const storage = new LowdbBotStorage(dir);
+      const storage = new EmbeddedBotStorage(dir);
       await storage.write({ 'webchat/conversations/c1': { answers: 1, eTag: '*' } });
-      const read = await new LowdbBotStorage(dir).read(['webchat/conversations/c1', 'missing']);
+      const read = await new EmbeddedBotStorage(dir).read(['webchat/conversations/c1', 'missing']);
       expect(Object.keys(read)).to.deep.equal(['webchat/conversations/c1']);
       const item = read['webchat/conversations/c1'];
       expect(item.answers).to.equal(1);
@@ -150,11 +152,61 @@ describe('embedded storage (lowdb, one file per record)', () => {
 
     it('stores long Teams-style keys in a safe file name', async () => {
       const key = `msteams/conversations/a:1${'x'.repeat(300)}@thread.tacv2;messageid=1`;
-      const storage = new LowdbBotStorage(dir);
+      const storage = new EmbeddedBotStorage(dir);
       await storage.write({ [key]: { ok: true } });
       expect((await storage.read([key]))[key].ok).to.equal(true);
       const [file] = await readdir(path.join(dir, 'state'));
-      expect(file).to.match(/^[0-9a-f]{64}\.json$/u);
+      expect(file).to.match(/^[0-9a-f]{64}\.jsonl$/u);
+    });
+
+    it('appends each save, keeps the file short, and reads the latest state after a restart', async () => {
+      const key = 'webchat/conversations/c-many';
+      const storage = new EmbeddedBotStorage(dir);
+      for (let i = 1; i <= 100; i++) {
+        const { [key]: current } = await storage.read([key]);
+        await storage.write({ [key]: { turn: i, eTag: current?.eTag ?? '*' } });
+      }
+      const [file] = await readdir(path.join(dir, 'state'));
+      const lines = (await readFile(path.join(dir, 'state', file!), 'utf8')).split('\n').filter(Boolean);
+      expect(lines.length).to.be.within(1, 32);
+      expect(JSON.parse(lines.at(-1)!).value.turn).to.equal(100);
+      expect((await new EmbeddedBotStorage(dir).read([key]))[key].turn).to.equal(100);
+    });
+
+    it('after a save cut short by a crash, reads the state before it and appends cleanly after it', async () => {
+      const key = 'webchat/conversations/c-torn';
+      await new EmbeddedBotStorage(dir).write({ [key]: { answer: 'Att bo kvar hemma.' } });
+      const file = path.join(dir, 'state', (await readdir(path.join(dir, 'state')))[0]!);
+      await writeFile(file, `${await readFile(file, 'utf8')}{"key":"${key}","value":{"answer":"Att`);
+      const restarted = new EmbeddedBotStorage(dir);
+      const item = (await restarted.read([key]))[key];
+      expect(item.answer).to.equal('Att bo kvar hemma.');
+      await restarted.write({ [key]: { answer: 'Trädgården.', eTag: item.eTag } });
+      expect(await verifyDataFolder(dir)).to.deep.equal({ files: 1 });
+      expect((await new EmbeddedBotStorage(dir).read([key]))[key].answer).to.equal('Trädgården.');
+    });
+
+    it('reads state of earlier releases (one .json per key) and moves it on the first save', async () => {
+      await mkdir(path.join(dir, 'state'), { recursive: true });
+      const key = 'webchat/conversations/c-old';
+      await writeFile(path.join(dir, 'state', 'webchat%2Fconversations%2Fc-old.json'), JSON.stringify({ key, value: { answer: 'Katten.', eTag: 'old' } }));
+      const storage = new EmbeddedBotStorage(dir);
+      expect(await storage.keys()).to.deep.equal([key]);
+      expect((await storage.read([key]))[key]).to.deep.equal({ answer: 'Katten.', eTag: 'old' });
+      await storage.write({ [key]: { answer: 'Katten och trädgården.', eTag: 'old' } });
+      expect(await readdir(path.join(dir, 'state'))).to.deep.equal(['webchat%2Fconversations%2Fc-old.jsonl']);
+      expect((await new EmbeddedBotStorage(dir).read([key]))[key].answer).to.equal('Katten och trädgården.');
+    });
+
+    it('forgets in memory what the retention sweep removed from disk', async () => {
+      const stores = openLowdbStores({ dataDir: dir });
+      const key = 'webchat/conversations/c-expired';
+      await stores.botState.write({ [key]: { answer: 'Att bo kvar hemma.' } });
+      const old = new Date(Date.now() - 100 * 24 * 60 * 60 * 1000);
+      for (const name of await readdir(path.join(dir, 'state'))) await utimes(path.join(dir, 'state', name), old, old);
+      expect((await stores.sweepExpired(90)).removed).to.equal(1);
+      expect(await stores.botState.read([key])).to.deep.equal({});
+      await stores.close();
     });
 
     it('applies 20 concurrent read-modify-writes of one record without losing one', async () => {
@@ -233,6 +285,25 @@ describe('embedded storage (lowdb, one file per record)', () => {
       expect(rejected).to.equal(true);
       expect(errors).to.deep.equal(['webchat:logActivity']);
       expect(existsSync(path.join(root, 'transcripts'))).to.equal(false);
+    });
+  });
+
+  describe('appending to kept-open files', () => {
+    it('never appends to a file removed or replaced behind its back, and keeps few files open', async () => {
+      const appends = new AppendFiles(2);
+      const file = path.join(dir, 'logs', 'a.jsonl');
+      appends.append(file, '{"n":1}\n');
+      await rm(file);
+      appends.append(file, '{"n":2}\n');
+      expect(await readFile(file, 'utf8')).to.equal('{"n":2}\n');
+      await writeFile(`${file}.tmp`, '{"n":0}\n');
+      await rename(`${file}.tmp`, file);
+      appends.append(file, '{"n":3}\n');
+      expect(await readFile(file, 'utf8')).to.equal('{"n":0}\n{"n":3}\n');
+      for (const name of ['b', 'c', 'd']) appends.append(path.join(dir, 'logs', `${name}.jsonl`), '{}\n');
+      expect(appends.openCount).to.equal(2);
+      appends.close();
+      expect(appends.openCount).to.equal(0);
     });
   });
 

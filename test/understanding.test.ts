@@ -13,9 +13,10 @@ import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { buttonsOf, startConversation, textOf, type Conversation } from './helpers/harness.js';
 import { readCases } from './helpers/stored.js';
 
+/** The data files under a folder (JSON documents and JSON Lines logs). */
 async function jsonFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
-  return (await readdir(dir, { recursive: true })).map(String).filter((f) => f.endsWith('.json'));
+  return (await readdir(dir, { recursive: true })).map(String).filter((f) => /\.jsonl?$/u.test(f));
 }
 
 describe('understanding free text in the conversation', function () {
@@ -98,6 +99,8 @@ describe('understanding free text in the conversation', function () {
     convo = await startConversation();
     await convo.join();
     await convo.sayAll(['Ja', 'För mig själv', 'Karlstad', 'Jag bor med min katt Testa.']);
+    await convo.flush();
+    expect(await jsonFiles(path.join(convo.dataDir, 'state'))).to.have.length(1);
     const ask = await convo.say('jag vill att ni raderar allt jag har skrivit');
     expect(textOf(ask)).to.include('Vill du att vi glömmer dig?');
     const done = textOf(await convo.say('Ja, radera allt'));

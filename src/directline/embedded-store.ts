@@ -9,9 +9,10 @@
  * activities, so a turn and the page's poll right after it read no file. This process is the only
  * writer, so what it remembers is what is on disk.
  */
-import { appendFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
+import { AppendFiles } from '../storage/append-files.js';
 import { parseLines, readCuttingTornEnd } from '../storage/json-lines.js';
 import { RecordFolder, fileNameFor } from '../storage/record-folder.js';
 import { SerialByKey } from '../storage/serial-by-key.js';
@@ -49,9 +50,11 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
   private readonly activitiesDir: string;
   private readonly queue = new SerialByKey();
   private readonly cache = new Map<string, Cached>();
-  private dirMade: Promise<unknown> | undefined;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly appends: AppendFiles = new AppendFiles(),
+  ) {
     this.meta = new RecordFolder(path.join(dataDir, 'directline', 'conversations'));
     this.activitiesDir = path.join(dataDir, 'directline', 'activities');
   }
@@ -112,9 +115,7 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
       const entry = await this.load(id);
       if (!entry) throw new Error(`Direct Line conversation ${id} does not exist`);
       const lines = activities.map((a, i) => ({ watermark: entry.last + i + 1, activity: prepare(a, entry.last + i + 1) }));
-      this.dirMade ??= mkdir(this.activitiesDir, { recursive: true });
-      await this.dirMade;
-      await appendFile(this.fileOf(id), lines.map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8');
+      this.appends.append(this.fileOf(id), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
       entry.last += lines.length;
       entry.tail.push(...lines);
       if (entry.tail.length > TAIL) {
@@ -147,6 +148,7 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
       // The activities file is replaced whole (rare: "keep nothing"), then the conversation file
       // records the last watermark, which the forgotten activities no longer carry.
       const jsonl = this.fileOf(id);
+      this.appends.release(jsonl);
       if (kept.length) {
         await writeFile(`${jsonl}.tmp`, kept.map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8');
         await rename(`${jsonl}.tmp`, jsonl);
@@ -156,6 +158,11 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
       await this.meta.write(id, { conversation: entry.conversation, last: entry.last });
       this.remember(id, { ...entry, tail: kept.slice(-TAIL), complete: kept.length <= TAIL });
     });
+  }
+
+  /** Forgets the conversations kept in memory (after files were removed behind this store's back). */
+  forgetCached(): void {
+    this.cache.clear();
   }
 
   /** How many conversations are kept (read-only; for progress while moving them). */

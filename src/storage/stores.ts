@@ -11,13 +11,14 @@ import type { CaseStore } from '../core/cases.js';
 import type { OutboxStore } from '../core/delivery.js';
 import type { StaffAccount } from '../staff/accounts.js';
 import type { KitchenTable } from '../teams/kitchen-table.js';
-import { LowdbBotStorage } from '../bot/storage/lowdb-bot-storage.js';
+import { EmbeddedBotStorage } from '../bot/storage/embedded-bot-storage.js';
 import { JsonlTranscriptStore } from '../bot/storage/jsonl-transcript-store.js';
 import { PgTranscriptStore } from '../bot/storage/pg-transcript-store.js';
 import type { TranscriptArchive, TranscriptErrorHandler } from '../bot/storage/transcripts.js';
 import { EmbeddedDirectLineStore } from '../directline/embedded-store.js';
 import { PgDirectLineStore } from '../directline/pg-store.js';
 import type { DirectLineStore } from '../directline/store.js';
+import { AppendFiles } from './append-files.js';
 import { LowdbAuditLog } from './lowdb-audit-log.js';
 import { LowdbCaseStore } from './lowdb-case-store.js';
 import { LowdbOutbox } from './lowdb-outbox.js';
@@ -68,7 +69,7 @@ export interface Stores {
 /** The embedded stores, as their own classes (`npm run db:move` reads them through methods only they have). */
 export interface LowdbStores extends Stores {
   backend: 'lowdb';
-  botState: LowdbBotStorage;
+  botState: EmbeddedBotStorage;
   cases: LowdbCaseStore;
   transcripts: JsonlTranscriptStore;
   directLine: EmbeddedDirectLineStore;
@@ -118,14 +119,18 @@ export interface StoreOptions {
 export function openLowdbStores(options: StoreOptions): LowdbStores {
   const { dataDir } = options;
   const cases = new LowdbCaseStore(dataDir);
-  const transcripts = new JsonlTranscriptStore(dataDir, options.onTranscriptError);
+  // One set of kept-open files for everything appended (state, transcripts, web chat activities).
+  const appends = new AppendFiles();
+  const botState = new EmbeddedBotStorage(dataDir, appends);
+  const transcripts = new JsonlTranscriptStore(dataDir, options.onTranscriptError, appends);
+  const directLine = new EmbeddedDirectLineStore(dataDir, appends);
   const folder = <T>(kind: string) => new RecordFolder<T>(path.join(dataDir, kind));
   return {
     backend: 'lowdb',
-    botState: new LowdbBotStorage(dataDir),
+    botState,
     cases,
     transcripts,
-    directLine: new EmbeddedDirectLineStore(dataDir),
+    directLine,
     outbox: new LowdbOutbox(dataDir, options.outboxLeaseMs),
     audit: new LowdbAuditLog(dataDir),
     staffAccounts: folder(RECORD_KINDS.staffAccounts),
@@ -133,9 +138,20 @@ export function openLowdbStores(options: StoreOptions): LowdbStores {
     kitchenTables: folder(RECORD_KINDS.kitchenTables),
     references: folder(RECORD_KINDS.references),
     secret: (name, configured) => persistentSecret(configured, path.join(dataDir, SECRET_FILES[name])),
-    sweepExpired: (retentionDays) => sweepExpired(dataDir, retentionDays),
+    sweepExpired: async (retentionDays) => {
+      const result = await sweepExpired(dataDir, retentionDays);
+      // What the sweep removed must not live on in memory (it would be written back on the next turn).
+      if (result.removed > 0) {
+        botState.forgetCached();
+        directLine.forgetCached();
+      }
+      return result;
+    },
     ping: () => cases.ping(),
-    close: () => transcripts.flush(),
+    close: async () => {
+      await transcripts.flush();
+      appends.close();
+    },
   };
 }
 

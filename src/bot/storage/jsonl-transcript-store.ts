@@ -4,7 +4,8 @@
  * whole file on every write, which for a transcript that grows with every message made each message
  * cost more than the one before (35–40 % of a turn in the benchmark); appending costs the same on
  * the first and the hundredth message. Activities logged for one conversation while a write is
- * under way go out together in the next single append.
+ * under way go out together in the next single append, on a descriptor kept open
+ * (src/storage/append-files.ts, which also cuts off a line a crash cut short before appending).
  *
  * Writes for one conversation apply in call order, so a delete issued after a turn's logging runs
  * after it. Failures reach `onError` and reject (TranscriptLoggerMiddleware only prints rejections).
@@ -13,13 +14,14 @@
  * releases as one JSON file per conversation (<conversation>.json) are still read, then appended to
  * in the new form.
  */
-import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder';
 import { CorruptDataError } from '../../storage/errors.js';
 import { fileNameFor } from '../../storage/record-folder.js';
 import { SerialByKey } from '../../storage/serial-by-key.js';
-import { parseLines, readCuttingTornEnd, readOptional } from '../../storage/json-lines.js';
+import { AppendFiles } from '../../storage/append-files.js';
+import { parseLines, readOptional } from '../../storage/json-lines.js';
 import { loudly, page, revive, type TranscriptArchive, type TranscriptErrorHandler, type TranscriptExport } from './transcripts.js';
 
 /** One line of a transcript file. */
@@ -45,13 +47,11 @@ export class JsonlTranscriptStore implements TranscriptArchive {
   private readonly queue = new SerialByKey();
   /** Lines waiting for the append that will carry them, per file. */
   private readonly batches = new Map<string, Batch>();
-  private readonly madeDirs = new Set<string>();
-  /** Files whose end this process has checked for an append cut short by a crash. */
-  private readonly checkedEnds = new Set<string>();
 
   constructor(
     private readonly root: string,
     private readonly onError: TranscriptErrorHandler = () => undefined,
+    private readonly appends: AppendFiles = new AppendFiles(),
   ) {}
 
   private dirOf(channelId: string): string {
@@ -80,9 +80,7 @@ export class JsonlTranscriptStore implements TranscriptArchive {
           loudly(this.onError, channelId, 'logActivity', async () => {
             // Whatever was logged until now goes in this append; later lines start a new batch.
             this.batches.delete(base);
-            await this.ensureDir(path.dirname(base));
-            await this.repairEnd(`${base}.jsonl`);
-            await appendFile(`${base}.jsonl`, lines.join(''), 'utf8');
+            this.appends.append(`${base}.jsonl`, lines.join(''));
           }),
         ),
       };
@@ -90,22 +88,6 @@ export class JsonlTranscriptStore implements TranscriptArchive {
     }
     batch.lines.push(text);
     return batch.written;
-  }
-
-  private async ensureDir(dir: string): Promise<void> {
-    if (this.madeDirs.has(dir)) return;
-    await mkdir(dir, { recursive: true });
-    this.madeDirs.add(dir);
-  }
-
-  /**
-   * Before this process first appends to a file: a last line cut short by a crash (no newline) is
-   * cut off, so the new lines do not run into it.
-   */
-  private async repairEnd(file: string): Promise<void> {
-    if (this.checkedEnds.has(file)) return;
-    await readCuttingTornEnd(file);
-    this.checkedEnds.add(file);
   }
 
   /** Every line of a conversation's transcript, legacy file first. */
@@ -178,8 +160,8 @@ export class JsonlTranscriptStore implements TranscriptArchive {
     const base = this.baseOf(channelId, conversationId);
     return this.queue.run(base, () =>
       loudly(this.onError, channelId, 'deleteTranscript', async () => {
+        this.appends.release(`${base}.jsonl`);
         await rm(`${base}.jsonl`, { force: true });
-        this.checkedEnds.delete(`${base}.jsonl`);
         await rm(`${base}.json`, { force: true });
       }),
     );
