@@ -195,6 +195,18 @@ describe('our Direct Line channel (botframework-directlinejs in polling mode)', 
     expect(unknown.status).to.equal(404);
   });
 
+  it('refuses a token once it has expired, though it was accepted (and remembered) before', async function () {
+    this.timeout(10000);
+    const issuer = new TokenIssuer('a-test-secret-of-at-least-32-characters', 1);
+    const token = await issuer.issue({ conversationId: 'c1', userId: 'u1' });
+    expect(await issuer.verify(token)).to.deep.equal({ conversationId: 'c1', userId: 'u1' });
+    expect(await issuer.verify(token)).to.deep.equal({ conversationId: 'c1', userId: 'u1' });
+    const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).exp as number;
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    const refused = await issuer.verify(token).then(() => 'accepted', (err: Error) => err.message);
+    expect(refused).to.equal('token expired');
+  });
+
   it('refuses an oversized activity (413) and a flooding client (429 with Retry-After), keeping what was said', async () => {
     running = await start(dataDir, { MAX_BODY_BYTES: '4096', DIRECTLINE_REQUESTS_PER_MINUTE: '8' });
     const token = await generateToken(running.url);

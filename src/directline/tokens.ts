@@ -20,9 +20,18 @@ export class TokenError extends Error {
   override name = 'TokenError';
 }
 
+/** Verified tokens remembered (a page polling or posting sends the same token again and again). */
+const VERIFIED_TOKENS = 10_000;
+
 export class TokenIssuer {
   /** A KeyObject made once: given bytes, jose imports the key again on every sign and verify. */
   private readonly key: KeyObject;
+  /**
+   * Tokens whose signature was checked, with their claims and expiry (seconds). A token's validity
+   * depends only on its bytes, the key and the clock, so checking the same bytes again gives the
+   * same answer until it expires; the signature check was about a tenth of a web chat turn's CPU.
+   */
+  private readonly verified = new Map<string, { claims: TokenClaims; exp: number }>();
 
   constructor(
     secret: string,
@@ -44,10 +53,22 @@ export class TokenIssuer {
 
   /** The claims of a valid token; throws TokenError when it is malformed, forged or expired. */
   async verify(token: string): Promise<TokenClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp * 1000 > Date.now()) return known.claims;
+      this.verified.delete(token);
+      throw new TokenError('token expired');
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (typeof payload['conv'] !== 'string' || typeof payload['user'] !== 'string') throw new TokenError('token without conversation or user');
-      return { conversationId: payload['conv'], userId: payload['user'] };
+      const claims = { conversationId: payload['conv'], userId: payload['user'] };
+      // Every token this issuer signs carries an expiry; one without is checked every time.
+      if (typeof payload.exp === 'number') {
+        this.verified.set(token, { claims, exp: payload.exp });
+        if (this.verified.size > VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+      }
+      return claims;
     } catch (err) {
       if (err instanceof TokenError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new TokenError('token expired');
