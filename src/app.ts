@@ -106,6 +106,13 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     outboxLeaseMs: config.delivery.leaseMs,
     onTranscriptError: (err, info) => logger.error({ err: { name: err.name, message: err.message }, ...info }, 'transcript store failed: the conversation is not being recorded'),
     onMigrated: (applied) => logger.info({ applied }, 'PostgreSQL schema up to date'),
+    exclusive: {
+      // Another process took the data folder over: both writing it would lose answers, so this one stops.
+      onLost: (err) => {
+        logger.fatal({ err: { message: err.message }, dataDir: config.dataDir }, 'lost the lock on the data folder; stopping');
+        process.kill(process.pid, 'SIGTERM');
+      },
+    },
   });
   const { cases, transcripts, outbox, audit } = stores;
   const conversationState = new ConversationState(stores.botState);

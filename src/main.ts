@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { ContentError } from './core/content/load.js';
 import { CorruptDataError } from './storage/errors.js';
+import { DataFolderInUseError } from './storage/data-folder-lock.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ContentError) {
       console.error(`Content error: ${err.message}. Fix the file and start again.`);
-    } else if (err instanceof CorruptDataError) {
+    } else if (err instanceof CorruptDataError || err instanceof DataFolderInUseError) {
       console.error(err.message);
     } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       console.error(`Port ${config.port} on ${config.host} is already in use. Stop the other process or set PORT to a free port.`);

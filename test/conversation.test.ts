@@ -272,6 +272,7 @@ describe('the resident intake conversation (Swedish)', function () {
     await first.join();
     await first.sayAll(SELF_ANSWERS.slice(0, 6));
     await first.flush();
+    await first.stop();
     // A new process on the same data folder.
     convo = await startConversation({ dataDir: first.dataDir, conversationId: 'resume-1' });
     const resumed = textOf(await convo.say('hjälp'));

@@ -186,6 +186,40 @@ describe('start-up', function () {
       expect(await readFile(damaged, 'utf8')).to.equal(bytes);
     });
 
+    it('refuses a second service on the same data folder, and starts again after the first stops or is killed', async function () {
+      this.timeout(60000);
+      dir = await tempDir('intake-lock-');
+      const first = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/main.ts'], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', DATA_DIR: dir, PORT: '0' },
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          let out = '';
+          first.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            if (/ready/u.test(out)) resolve();
+          });
+          first.on('close', (code) => reject(new Error(`the first service ended with ${code}`)));
+        });
+        const second = await runMain({ DATA_DIR: dir, PORT: '0' }, /ready/u);
+        expect(second.code).to.equal(1);
+        expect(second.stderr.split('\n')).to.have.length(1);
+        expect(second.stderr).to.include(`The data folder ${dir} is in use by another running intake service`);
+      } finally {
+        first.kill('SIGKILL');
+        await new Promise((resolve) => first.once('close', resolve));
+      }
+      // Killed without letting go of the lock: the next start takes it over once it is stale.
+      const afterKill = await runMain({ DATA_DIR: dir, PORT: '0' }, /ready/u);
+      expect(afterKill.stdout).to.match(/Intake assistant ready/u);
+      // Stopped with SIGTERM by runMain: the lock was let go, the next start does not wait.
+      const started = Date.now();
+      const afterStop = await runMain({ DATA_DIR: dir, PORT: '0' }, /ready/u);
+      expect(afterStop.stdout).to.match(/Intake assistant ready/u);
+      expect(Date.now() - started).to.be.below(5000);
+    });
+
     it('starts with the defaults and says where it listens', async () => {
       dir = await tempDir('intake-start-');
       const exit = await runMain({ DATA_DIR: dir, PORT: '0' }, /ready/u);

@@ -19,6 +19,7 @@ import { EmbeddedDirectLineStore } from '../directline/embedded-store.js';
 import { PgDirectLineStore } from '../directline/pg-store.js';
 import type { DirectLineStore } from '../directline/store.js';
 import { AppendFiles } from './append-files.js';
+import { lockDataFolder } from './data-folder-lock.js';
 import { LowdbAuditLog } from './lowdb-audit-log.js';
 import { LowdbCaseStore } from './lowdb-case-store.js';
 import { LowdbOutbox } from './lowdb-outbox.js';
@@ -113,6 +114,12 @@ export interface StoreOptions {
   onTranscriptError?: TranscriptErrorHandler;
   /** Called with the migrations applied at start-up (PostgreSQL). */
   onMigrated?: (applied: number[]) => void;
+  /**
+   * The service's own stores: on the embedded store, the data folder is locked against a second
+   * service for as long as the stores are open (src/storage/data-folder-lock.ts); `onLost` hears
+   * if the lock is taken away.
+   */
+  exclusive?: { onLost: (err: Error) => void };
 }
 
 /** The embedded stores in a data folder. */
@@ -195,6 +202,12 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
 }
 
 /** PostgreSQL when a database URL is given, else the data folder. */
-export function openStores(options: StoreOptions): Promise<Stores> {
-  return options.databaseUrl ? openPgStores({ ...options, databaseUrl: options.databaseUrl }) : Promise.resolve(openLowdbStores(options));
+export async function openStores(options: StoreOptions): Promise<Stores> {
+  if (options.databaseUrl) return openPgStores({ ...options, databaseUrl: options.databaseUrl });
+  if (!options.exclusive) return openLowdbStores(options);
+  const unlock = await lockDataFolder(options.dataDir, options.exclusive.onLost);
+  const stores = openLowdbStores(options);
+  let closed: Promise<void> | undefined;
+  // Closing twice (a test's teardown after the app's own close) lets go of the lock once.
+  return { ...stores, close: () => (closed ??= stores.close().then(() => unlock())) };
 }

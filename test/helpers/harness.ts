@@ -86,6 +86,11 @@ export class Conversation {
     return this.stack.transcripts.flush();
   }
 
+  /** The process ends: its stores are closed (and the data folder let go), the data stays. */
+  stop(): Promise<void> {
+    return this.stack.stores.close();
+  }
+
   async close(): Promise<void> {
     await this.stack.stores.close();
     await removeDir(this.dataDir);
