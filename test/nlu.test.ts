@@ -107,6 +107,15 @@ describe('understanding what people write', function () {
       }
     });
 
+    it('reads words in their order: a game is not a threat, a story that ended is not one, a threat after it is', async () => {
+      for (const text of ['han slår mig alltid i kortspel på fredagarna', 'han slog mig, men vi skildes för länge sedan', 'jag tar livet som det kommer']) {
+        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('none');
+      }
+      for (const text of ['vi skildes för länge sedan, men han hotar att döda mig nu', 'det vore bättre för alla om jag var död']) {
+        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('acute');
+      }
+    });
+
     it('suggests routing topics from a free-text answer', async () => {
       const r = await embedded.recognize('hemtjänsten kommer bara en gång om dagen och jag klarar inte att laga mat själv längre', 'sv');
       expect(r.topics.map((t) => t.topic)).to.include('elderly_care');
