@@ -26,6 +26,7 @@ import { isApplicable } from '../../src/core/routing.js';
 import { openPgStores } from '../../src/storage/stores.js';
 import type { PgCaseStore } from '../../src/storage/postgres/pg-case-store.js';
 import { MIGRATIONS } from '../../src/storage/postgres/migrations.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
 
 const STORIES = [
   'Jag bor ensam sedan min man dog och trappan upp till lägenheten blir tyngre för varje vinter.',
@@ -48,17 +49,6 @@ const LAST = ['Exempelsson', 'Testberg', 'Provström', 'Påhittad', 'Fiktivsson'
 /** Skatteverket's published test personnummer (as in test/helpers/cases.ts). */
 const PERSONNUMMER = '19811218-9876';
 
-/** A small deterministic generator, so two runs seed the same folder. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(rnd: () => number, items: readonly T[]): T {
   return items[Math.floor(rnd() * items.length)]!;
@@ -71,7 +61,7 @@ function some<T>(rnd: () => number, items: readonly T[], max: number): T[] {
 
 /** Builds the n-th of `count` invented cases (1-based) with the directory and question bank of `content`. */
 export function inventCase(content: Content, n: number, count: number, year: number, now: number): CaseRecord {
-  const rnd = random(n * 7919);
+  const rnd = seededRandom(n * 7919);
   const sv = content.locales['sv'] ?? Object.values(content.locales)[0]!;
   const municipalities = content.directory.organisations.filter((o) => o.kind === 'municipality');
   const region = content.directory.organisations.find((o) => o.kind === 'region')!;

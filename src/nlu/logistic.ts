@@ -15,6 +15,8 @@
  * scaled by 1/sqrt(count), so long texts do not score higher merely for being long.
  */
 
+import { seededRandom } from '../core/seeded-random.js';
+
 export interface LogisticOptions {
   /** Passes over the training data. */
   epochs: number;
@@ -40,7 +42,7 @@ export class LogisticRegression {
     this.weights = new Float64Array(this.index.size);
     const squaredGradients = new Float64Array(this.index.size).fill(1e-8);
     let biasSquaredGradient = 1e-8;
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const order = rows.map((_, i) => i);
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
@@ -84,16 +86,4 @@ export class LogisticRegression {
     }
     return [...out];
   }
-}
-
-/** A small deterministic pseudo-random generator (mulberry32), uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
