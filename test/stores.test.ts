@@ -290,6 +290,8 @@ describe('embedded storage (lowdb, one file per record)', () => {
 
   describe('appending to kept-open files', () => {
     it('never appends to a file removed or replaced behind its back, and keeps few files open', async () => {
+      const openDescriptors = async () => (await readdir('/proc/self/fd')).length;
+      const before = await openDescriptors();
       const appends = new AppendFiles(2);
       const file = path.join(dir, 'logs', 'a.jsonl');
       appends.append(file, '{"n":1}\n');
@@ -302,8 +304,10 @@ describe('embedded storage (lowdb, one file per record)', () => {
       expect(await readFile(file, 'utf8')).to.equal('{"n":0}\n{"n":3}\n');
       for (const name of ['b', 'c', 'd']) appends.append(path.join(dir, 'logs', `${name}.jsonl`), '{}\n');
       expect(appends.openCount).to.equal(2);
+      expect(await openDescriptors()).to.equal(before + 2);
       appends.close();
       expect(appends.openCount).to.equal(0);
+      expect(await openDescriptors()).to.equal(before);
     });
   });
 

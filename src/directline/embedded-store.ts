@@ -12,6 +12,7 @@
 import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
+import { LRUCache } from 'lru-cache';
 import { AppendFiles } from '../storage/append-files.js';
 import { parseLines, readCuttingTornEnd } from '../storage/json-lines.js';
 import { RecordFolder, fileNameFor } from '../storage/record-folder.js';
@@ -49,7 +50,7 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
   private readonly meta: RecordFolder<ConversationFile>;
   private readonly activitiesDir: string;
   private readonly queue = new SerialByKey();
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache = new LRUCache<string, Cached>({ max: CACHED_CONVERSATIONS });
 
   constructor(
     dataDir: string,
@@ -64,9 +65,7 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
   }
 
   private remember(id: string, entry: Cached): Cached {
-    this.cache.delete(id);
     this.cache.set(id, entry);
-    if (this.cache.size > CACHED_CONVERSATIONS) this.cache.delete(this.cache.keys().next().value!);
     return entry;
   }
 
@@ -80,7 +79,7 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
   /** The conversation as remembered, loading it from disk when needed; undefined when it does not exist. */
   private async load(id: string): Promise<Cached | undefined> {
     const cached = this.cache.get(id);
-    if (cached) return this.remember(id, cached);
+    if (cached) return cached;
     const file = await this.meta.read(id);
     if (!file) return undefined;
     const lines = await this.readLines(id, file);

@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Records } from '../storage/records.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 const ISSUER = 'narvard-intake/directline';
 
@@ -27,11 +28,12 @@ export class TokenIssuer {
   /** A KeyObject made once: given bytes, jose imports the key again on every sign and verify. */
   private readonly key: KeyObject;
   /**
-   * Tokens whose signature was checked, with their claims and expiry (seconds). A token's validity
-   * depends only on its bytes, the key and the clock, so checking the same bytes again gives the
-   * same answer until it expires; the signature check was about a tenth of a web chat turn's CPU.
+   * Tokens whose signature was checked, with their claims, each kept until it expires. A token's
+   * validity depends only on its bytes, the key and the clock, so checking the same bytes again gives
+   * the same answer until then; the signature check was about a tenth of a web chat turn's CPU. An
+   * expired token is no longer here, and jose refuses it.
    */
-  private readonly verified = new Map<string, { claims: TokenClaims; exp: number }>();
+  private readonly verified = new LRUCache<string, TokenClaims>({ max: VERIFIED_TOKENS });
 
   constructor(
     secret: string,
@@ -54,20 +56,14 @@ export class TokenIssuer {
   /** The claims of a valid token; throws TokenError when it is malformed, forged or expired. */
   async verify(token: string): Promise<TokenClaims> {
     const known = this.verified.get(token);
-    if (known) {
-      if (known.exp * 1000 > Date.now()) return known.claims;
-      this.verified.delete(token);
-      throw new TokenError('token expired');
-    }
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (typeof payload['conv'] !== 'string' || typeof payload['user'] !== 'string') throw new TokenError('token without conversation or user');
       const claims = { conversationId: payload['conv'], userId: payload['user'] };
       // Every token this issuer signs carries an expiry; one without is checked every time.
-      if (typeof payload.exp === 'number') {
-        this.verified.set(token, { claims, exp: payload.exp });
-        if (this.verified.size > VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
-      }
+      // jose accepted it, so it expires after now; lru-cache wants a whole number of milliseconds.
+      if (typeof payload.exp === 'number') this.verified.set(token, claims, { ttl: Math.max(1, Math.floor(payload.exp * 1000 - Date.now())) });
       return claims;
     } catch (err) {
       if (err instanceof TokenError) throw err;

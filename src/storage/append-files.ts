@@ -13,22 +13,19 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, ftruncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
-
-interface OpenFile {
-  fd: number;
-  usedAt: number;
-}
+import { LRUCache } from 'lru-cache';
 
 export class AppendFiles {
-  private readonly files = new Map<string, OpenFile>();
-  private readonly madeDirs = new Set<string>();
+  /**
+   * Open descriptors by file, most recently used last: the least recently used is closed when more
+   * than `maxOpen` are open, and any unused for `idleMs` when the timer purges them.
+   */
+  private readonly files: LRUCache<string, number>;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(
-    private readonly maxOpen = 128,
-    private readonly idleMs = 60_000,
-  ) {
-    this.timer = setInterval(() => this.closeIdle(), Math.max(1000, Math.floor(idleMs / 2)));
+  constructor(maxOpen = 128, idleMs = 60_000) {
+    this.files = new LRUCache<string, number>({ max: maxOpen, ttl: idleMs, updateAgeOnGet: true, dispose: closeQuietly });
+    this.timer = setInterval(() => this.files.purgeStale(), Math.max(1000, Math.floor(idleMs / 2)));
     this.timer.unref();
   }
 
@@ -47,16 +44,13 @@ export class AppendFiles {
 
   /** Closes `file`'s descriptor, if one is open (before the file is removed or replaced). */
   release(file: string): void {
-    const open = this.files.get(file);
-    if (!open) return;
     this.files.delete(file);
-    closeQuietly(open.fd);
   }
 
   /** Closes every descriptor and stops the idle timer. */
   close(): void {
     clearInterval(this.timer);
-    for (const file of [...this.files.keys()]) this.release(file);
+    this.files.clear();
   }
 
   /** How many descriptors are open (for tests). */
@@ -66,30 +60,17 @@ export class AppendFiles {
 
   private descriptor(file: string): number {
     const open = this.files.get(file);
-    if (open) {
-      if (fstatSync(open.fd).nlink > 0) {
-        // Most recently used last, so eviction takes the first entry.
-        this.files.delete(file);
-        open.usedAt = Date.now();
-        this.files.set(file, open);
-        return open.fd;
-      }
+    if (open !== undefined) {
+      if (fstatSync(open).nlink > 0) return open;
       this.release(file);
-    }
-    const dir = path.dirname(file);
-    if (!this.madeDirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      // Bounded like the descriptors: a long-running service appends to ever new folders only rarely.
-      if (this.madeDirs.size >= this.maxOpen * 4) this.madeDirs.clear();
-      this.madeDirs.add(dir);
     }
     let fd: number;
     try {
       fd = openSync(file, 'a+');
     } catch (err) {
-      // The folder was removed since (retention of a whole channel folder): make it again once.
+      // A new folder, or one removed since (retention of a whole channel folder): made, then again.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(path.dirname(file), { recursive: true });
       fd = openSync(file, 'a+');
     }
     try {
@@ -98,14 +79,8 @@ export class AppendFiles {
       closeQuietly(fd);
       throw err;
     }
-    this.files.set(file, { fd, usedAt: Date.now() });
-    if (this.files.size > this.maxOpen) this.release(this.files.keys().next().value!);
+    this.files.set(file, fd);
     return fd;
-  }
-
-  private closeIdle(): void {
-    const before = Date.now() - this.idleMs;
-    for (const [file, open] of this.files) if (open.usedAt < before) this.release(file);
   }
 }
 

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
+import { LRUCache } from 'lru-cache';
 import { AppendFiles } from '../../storage/append-files.js';
 import { ConcurrencyError, CorruptDataError } from '../../storage/errors.js';
 import { parseLines, readOptional } from '../../storage/json-lines.js';
@@ -45,7 +46,8 @@ interface Known {
 export class EmbeddedBotStorage implements Storage {
   private readonly dir: string;
   private readonly queue = new SerialByKey();
-  private readonly known = new Map<string, Known>();
+  /** The latest state of recently used keys (the least recently used goes beyond CACHED_KEYS). */
+  private readonly known = new LRUCache<string, Known>({ max: CACHED_KEYS });
 
   constructor(
     root: string,
@@ -118,16 +120,14 @@ export class EmbeddedBotStorage implements Storage {
   }
 
   private remember(key: string, entry: Known): Known {
-    this.known.delete(key);
     this.known.set(key, entry);
-    if (this.known.size > CACHED_KEYS) this.known.delete(this.known.keys().next().value!);
     return entry;
   }
 
   /** What is stored for `key`: from memory, else from its file (the new layout first). */
   private async load(key: string): Promise<Known> {
     const cached = this.known.get(key);
-    if (cached) return this.remember(key, cached);
+    if (cached) return cached;
     const base = this.baseOf(key);
     const raw = await readOptional(`${base}.jsonl`);
     const lines = raw === undefined ? [] : parseLines<Line>(`${base}.jsonl`, raw);
