@@ -333,6 +333,21 @@ describe('embedded storage (lowdb, one file per record)', () => {
       expect((await restarted.after('dl-1', undefined)).activities).to.have.length(61);
     });
 
+    it('after an append cut short by a crash, reads what was whole and appends cleanly after it', async () => {
+      await new EmbeddedDirectLineStore(dir).create({ id: 'dl-torn', userId: 'u', createdAt: '2026-11-23T09:00:00.000Z', started: false });
+      const first = new EmbeddedDirectLineStore(dir);
+      await first.append('dl-torn', [{ type: 'message', text: 'm1' }], prepare('dl-torn'));
+      const [file] = await readdir(path.join(dir, 'directline', 'activities'));
+      await writeFile(path.join(dir, 'directline', 'activities', file!), '{"watermark":2,"activity":{"te', { flag: 'a' });
+      const restarted = new EmbeddedDirectLineStore(dir);
+      expect((await restarted.after('dl-torn', 0)).activities.map((a) => a.text)).to.deep.equal(['m1']);
+      await restarted.append('dl-torn', [{ type: 'message', text: 'm2' }], prepare('dl-torn'));
+      expect(await verifyDataFolder(dir)).to.deep.equal({ files: 2 });
+      const page = await new EmbeddedDirectLineStore(dir).after('dl-torn', 0);
+      expect(page.activities.map((a) => a.text)).to.deep.equal(['m1', 'm2']);
+      expect(page.watermark).to.equal(2);
+    });
+
     it('forgets activities before a watermark for good, keeps counting after it, and reads conversations of earlier releases', async () => {
       const store = new EmbeddedDirectLineStore(dir);
       await store.create({ id: 'dl-2', userId: 'u', createdAt: '2026-11-23T09:00:00.000Z', started: true });

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
 import { AppendFiles } from '../storage/append-files.js';
-import { parseLines, readCuttingTornEnd } from '../storage/json-lines.js';
+import { parseLines, readOptional } from '../storage/json-lines.js';
 import { RecordFolder, fileNameFor } from '../storage/record-folder.js';
 import { SerialByKey } from '../storage/serial-by-key.js';
 import type { ActivityPage, DirectLineConversation, DirectLineExport, DirectLineStore } from './store.js';
@@ -69,10 +69,13 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
     return entry;
   }
 
-  /** Every kept activity, read from disk (earlier layout first); a torn last line is cut off. */
+  /**
+   * Every kept activity, read from disk (earlier layout first); a last line a crash cut short is
+   * skipped here, and cut off before the next append (AppendFiles).
+   */
   private async readLines(id: string, file: ConversationFile): Promise<Line[]> {
     const jsonl = this.fileOf(id);
-    const raw = (await readCuttingTornEnd(jsonl)) ?? '';
+    const raw = (await readOptional(jsonl)) ?? '';
     return [...(file.activities ?? []), ...parseLines<Line>(jsonl, raw)];
   }
 

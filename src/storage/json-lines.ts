@@ -1,5 +1,5 @@
 /** Reading JSON Lines files that are only ever appended to. */
-import { readFile, truncate } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { CorruptDataError } from './errors.js';
 
 /**
@@ -31,16 +31,4 @@ export async function readOptional(file: string): Promise<string | undefined> {
     if (code === 'ENOENT') return undefined;
     throw new CorruptDataError(file, `cannot be read (${code ?? (err as Error).message})`);
   }
-}
-
-/**
- * The text of an appended file, after cutting off a last line that a crash left without its newline,
- * so the next append does not run into it. Only where no append to the file can be under way.
- */
-export async function readCuttingTornEnd(file: string): Promise<string | undefined> {
-  const raw = await readOptional(file);
-  if (!raw || raw.endsWith('\n')) return raw;
-  const whole = raw.slice(0, raw.lastIndexOf('\n') + 1);
-  await truncate(file, Buffer.byteLength(whole));
-  return whole;
 }
