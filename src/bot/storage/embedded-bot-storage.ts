@@ -37,6 +37,8 @@ interface Line {
 interface Known {
   /** The stored item as JSON, or undefined when the key has none. */
   json: string | undefined;
+  /** Its eTag, kept beside it so a save need not parse the item to check it. */
+  eTag: string | undefined;
   /** Lines in the key's .jsonl file. */
   lines: number;
   /** Whether a file of the earlier layout (.json) is still there. */
@@ -84,7 +86,7 @@ export class EmbeddedBotStorage implements Storage {
           this.appends.release(`${base}.jsonl`);
           await rm(`${base}.jsonl`, { force: true });
           await rm(`${base}.json`, { force: true });
-          this.remember(key, { json: undefined, lines: 0, legacy: false });
+          this.remember(key, { json: undefined, eTag: undefined, lines: 0, legacy: false });
         }),
       ),
     );
@@ -133,29 +135,29 @@ export class EmbeddedBotStorage implements Storage {
     const lines = raw === undefined ? [] : parseLines<Line>(`${base}.jsonl`, raw);
     const legacyRaw = await readOptional(`${base}.json`);
     const last = lines.at(-1)?.value ?? (legacyRaw === undefined ? undefined : parseLegacy(`${base}.json`, legacyRaw)?.value);
-    return this.remember(key, { json: last === undefined ? undefined : JSON.stringify(last), lines: lines.length, legacy: legacyRaw !== undefined });
+    return this.remember(key, { json: last === undefined ? undefined : JSON.stringify(last), eTag: last?.eTag, lines: lines.length, legacy: legacyRaw !== undefined });
   }
 
   private async save(key: string, change: StoreItem): Promise<void> {
     const current = await this.load(key);
     const eTag = change.eTag;
-    if (eTag !== undefined && eTag !== '*') {
-      const stored = current.json === undefined ? undefined : (JSON.parse(current.json) as StoreItem).eTag;
-      if (stored !== eTag) throw new ConcurrencyError(`state "${key}" was changed by someone else (eTag ${eTag} is stale)`);
+    if (eTag !== undefined && eTag !== '*' && current.eTag !== eTag) {
+      throw new ConcurrencyError(`state "${key}" was changed by someone else (eTag ${eTag} is stale)`);
     }
-    const value = { ...change, eTag: randomUUID() };
-    const json = JSON.stringify(value);
-    const line = `${JSON.stringify({ key, value } satisfies Line)}\n`;
+    const newETag = randomUUID();
+    const json = JSON.stringify({ ...change, eTag: newETag });
+    // The line is a Line ({ key, value }) with the item's JSON put in as it is, not serialised twice.
+    const line = `{"key":${JSON.stringify(key)},"value":${json}}\n`;
     const base = this.baseOf(key);
     if (current.lines >= COMPACT_AFTER) {
       // Rewritten with the latest state only; the descriptor of the old file is let go first.
       this.appends.release(`${base}.jsonl`);
       await writeFile(`${base}.jsonl.tmp`, line, 'utf8');
       await rename(`${base}.jsonl.tmp`, `${base}.jsonl`);
-      this.remember(key, { json, lines: 1, legacy: current.legacy });
+      this.remember(key, { json, eTag: newETag, lines: 1, legacy: current.legacy });
     } else {
       this.appends.append(`${base}.jsonl`, line);
-      this.remember(key, { json, lines: current.lines + 1, legacy: current.legacy });
+      this.remember(key, { json, eTag: newETag, lines: current.lines + 1, legacy: current.legacy });
     }
     if (current.legacy) {
       await rm(`${base}.json`, { force: true });
