@@ -94,10 +94,6 @@ export interface App extends IntakeStack {
 export async function createIntake(config: AppConfig, logger: Logger): Promise<IntakeStack> {
   const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
 
-  const started = Date.now();
-  const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking data files'));
-  logger.info({ dataDir: config.dataDir, files, ms: Date.now() - started }, 'data folder checked');
-
   // PostgreSQL when DATABASE_URL is set (every store, shared by any number of instances), else the
   // embedded lowdb data folder.
   const stores = await openStores({
@@ -114,6 +110,16 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       },
     },
   });
+  // Checked after the stores are open, so a second service on the same folder is turned away by the
+  // lock at once instead of after reading every file (17 s at 100,000 cases).
+  const started = Date.now();
+  try {
+    const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking data files'));
+    logger.info({ dataDir: config.dataDir, files, ms: Date.now() - started }, 'data folder checked');
+  } catch (err) {
+    await stores.close();
+    throw err;
+  }
   const { cases, transcripts, outbox, audit } = stores;
   const conversationState = new ConversationState(stores.botState);
   const kitchenTables = new KitchenTables(stores.kitchenTables);

@@ -7,9 +7,9 @@
  * waits a few seconds at most. `npm run staff` does not take it: adding an account while the service
  * runs is what it is for.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { ensureDataFolder } from './data-folder.js';
 
 /** A lock not refreshed for this long belongs to a process that is gone. */
 const STALE_MS = 5000;
@@ -25,7 +25,7 @@ export class DataFolderInUseError extends Error {
  * removed, or the process stalled past STALE_MS and another took over).
  */
 export async function lockDataFolder(dataDir: string, onLost: (err: Error) => void): Promise<() => Promise<void>> {
-  await mkdir(dataDir, { recursive: true });
+  await ensureDataFolder(dataDir);
   try {
     return await lockfile.lock(dataDir, {
       lockfilePath: path.join(dataDir, '.lock'),

@@ -20,13 +20,18 @@ async function listJsonFiles(dir: string, out: string[]): Promise<void> {
   }
 }
 
-/** Creates the folder if needed and parses every data file; throws CorruptDataError on the first bad one. */
-export async function verifyDataFolder(root: string, onProgress?: (checked: number, total: number) => void): Promise<{ files: number }> {
+/** Creates the data folder if needed; throws CorruptDataError naming it when that is not possible. */
+export async function ensureDataFolder(root: string): Promise<void> {
   try {
     await mkdir(root, { recursive: true });
   } catch (err) {
     throw new CorruptDataError(root, `cannot be created as the data folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+}
+
+/** Creates the folder if needed and parses every data file; throws CorruptDataError on the first bad one. */
+export async function verifyDataFolder(root: string, onProgress?: (checked: number, total: number) => void): Promise<{ files: number }> {
+  await ensureDataFolder(root);
   const files: string[] = [];
   await listJsonFiles(root, files);
   let next = 0;
