@@ -43,6 +43,14 @@ export async function testDatabase(): Promise<TestDatabase> {
       drop: async () => {
         const c = new pg.Client({ connectionString: SERVER_URL });
         await c.connect();
+        // pool.end() resolves once its clients are asked to close, before their sessions have gone:
+        // a session cut off by FORCE then errors in a client nobody listens to any more (an uncaught
+        // error in the test). So wait, briefly, for the sessions to leave; FORCE ends any left over.
+        for (let waited = 0; waited < 5000; waited += 50) {
+          const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await c.end();
       },
