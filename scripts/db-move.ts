@@ -1,6 +1,7 @@
 /**
  * `npm run db:move`: moves the embedded data folder into PostgreSQL, every kind of data, and checks
- * the counts at the end (see src/storage/move.ts). Stop the service first.
+ * the counts at the end (see src/storage/move.ts). Stop the service first: the move takes
+ * the data folder's lock and is refused while a service holds it.
  *
  *   DATA_DIR=var/data DATABASE_URL=postgresql://intake:…@db.example.se:5432/intake npm run db:move
  *   npm run db:move -- --from var/data --to postgresql://intake:…@db.example.se:5432/intake

@@ -24,6 +24,7 @@ import { KARLSTAD_BISTAND, caseDraft } from './helpers/cases.js';
 import { removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
 import { testDatabase, type TestDatabase } from './helpers/postgres.js';
 import { runScript, type ScriptRun as Run } from './helpers/scripts.js';
+import { freePort, startService } from './helpers/service-process.js';
 
 /** `npm run db:move` as the operator runs it: the script in a child process, with only these variables. */
 function runMove(env: Record<string, string>, args: string[] = []): Promise<Run> {
@@ -368,6 +369,32 @@ describe('npm run db:move: case numbers, another history, an unreachable databas
       expect((await pool.query('SELECT reference FROM cases WHERE reference = $1', [moved.reference])).rowCount).to.equal(1);
     } finally {
       await pool.end();
+    }
+  });
+
+  it('a service running on the data folder: exit 1 saying to stop it, nothing moved; after it stops, the move goes through', async () => {
+    const dataDir = await tempDir('intake-move-running-');
+    dirs.push(dataDir);
+    await new LowdbCaseStore(dataDir).create(caseDraft([KARLSTAD_BISTAND], { createdAt: '2026-06-01T10:00:00.000Z' }));
+    const service = await startService({ port: await freePort(), env: { LOG_LEVEL: 'silent', DATA_DIR: dataDir } });
+    const empty = await testDatabase();
+    const pool = createPool(empty.url);
+    try {
+      const refused = await runMove({ DATA_DIR: dataDir, DATABASE_URL: empty.url });
+      expect(refused.code, refused.stderr).to.equal(1);
+      expect(refused.stderr).to.include(`The data folder ${dataDir} is in use by a running intake service. Stop the service first`);
+      expect(refused.stdout).to.equal('');
+      // Refused before connecting: the empty database was not even given the schema.
+      expect((await pool.query("SELECT to_regclass('cases') AS t")).rows[0].t).to.equal(null);
+
+      await service.kill('SIGTERM');
+      const moved = await runMove({ DATA_DIR: dataDir, DATABASE_URL: empty.url });
+      expect(moved.code, moved.stderr).to.equal(0);
+      expect(countTable(moved.stdout).get('cases')).to.deep.include({ source: 1, moved: 1 });
+    } finally {
+      await service.kill('SIGKILL');
+      await pool.end();
+      await empty.drop();
     }
   });
 

@@ -4,8 +4,8 @@
  * `npm start` on the same DATA_DIR would silently lose answers. The service therefore holds a lock
  * (proper-lockfile: a `.lock` folder whose time it refreshes) for as long as it runs. A lock left by
  * a process that was killed goes stale after STALE_MS and is taken over, so a restart after a crash
- * waits a few seconds at most. `npm run staff` does not take it: adding an account while the service
- * runs is what it is for.
+ * waits a few seconds at most. `npm run db:move` takes it too (a copy taken while the service writes
+ * can be mid-turn); `npm run staff` does not: adding an account while the service runs is what it is for.
  */
 import path from 'node:path';
 import lockfile from 'proper-lockfile';

@@ -25,6 +25,7 @@ import type { PgRecords } from './postgres/pg-records.js';
 import type { RecordFolder } from './record-folder.js';
 import { RECORD_KINDS } from './records.js';
 import { CorruptDataError } from './errors.js';
+import { DataFolderInUseError, lockDataFolder } from './data-folder-lock.js';
 import { openLowdbStores, openPgStores, type LowdbStores, type PgStores } from './stores.js';
 
 /** The kinds of data moved, in the order they are moved and reported. */
@@ -246,10 +247,21 @@ export async function moveDataFolder(options: MoveOptions): Promise<MoveReport> 
   const limit = options.concurrency ?? 4;
   const progress = options.onProgress;
   if (!(await folderExists(from))) throw new MoveSourceError(`There is no data folder at ${from}. Name it with DATA_DIR or --from.`);
+  // A running service keeps the latest state in memory and appends as it goes, so a copy taken
+  // meanwhile can be mid-turn. The move holds the folder's lock: a running service turns it away,
+  // and a service started during the move is turned away in its turn.
+  let lockLost: Error | undefined;
+  const unlock = await lockDataFolder(from, (err) => void (lockLost = err)).catch((err: unknown) => {
+    if (err instanceof DataFolderInUseError) throw new MoveSourceError(`The data folder ${from} is in use by a running intake service. Stop the service first (a copy taken while it writes can be caught mid-turn), then run the command again.`);
+    throw err;
+  });
 
   const source = openLowdbStores({ dataDir: from });
   let migrated: number[] = [];
-  const target = await openPgStores({ dataDir: from, databaseUrl: options.to, onMigrated: (applied) => void (migrated = applied) });
+  const target = await openPgStores({ dataDir: from, databaseUrl: options.to, onMigrated: (applied) => void (migrated = applied) }).catch(async (err: unknown) => {
+    await Promise.allSettled([source.close(), unlock()]);
+    throw err;
+  });
   try {
     const before = await countTarget(target.pool);
     const tally = new Tally();
@@ -351,6 +363,7 @@ export async function moveDataFolder(options: MoveOptions): Promise<MoveReport> 
       }
     }
 
+    if (lockLost) throw new MoveSourceError(`The lock on the data folder ${from} was lost during the move (${lockLost.message}); another process may have written to it. Make sure the service is stopped and run the command again: what was moved is skipped.`);
     const after = await countTarget(target.pool);
     const kinds: KindCount[] = KIND_IDS.map((kind) => ({ kind, label: MOVE_KINDS[kind], ...tally.counts[kind], targetBefore: before[kind], target: after[kind] }));
     const secrets = await Promise.all(SECRETS_LEFT_BEHIND.map(async (s) => ({ ...s, present: await stat(path.join(from, s.file)).then(() => true, () => false) })));
@@ -366,6 +379,7 @@ export async function moveDataFolder(options: MoveOptions): Promise<MoveReport> 
     };
   } finally {
     await Promise.allSettled([target.close(), source.close()]);
+    await unlock().catch(() => undefined);
   }
 }
 
