@@ -4,6 +4,7 @@
  * to is delivered (possibly after a restart).
  */
 import { TurnContext, type ConversationReference, type Middleware } from 'botbuilder';
+import { LRUCache } from 'lru-cache';
 import type { Records } from '../storage/records.js';
 import { ERASE_CONVERSATION } from '../../dialogs/intake-dialog.js';
 
@@ -27,9 +28,12 @@ export class ConversationReferences {
   }
 }
 
+/** Conversations remembered as saved; one forgotten (a long-running process) is saved again, harmlessly. */
+const MAX_SEEN = 50_000;
+
 /** Keeps the reference of every conversation the first time this process sees it. */
 export class RememberConversation implements Middleware {
-  private readonly seen = new Set<string>();
+  private readonly seen = new LRUCache<string, true>({ max: MAX_SEEN });
 
   constructor(private readonly references: ConversationReferences) {}
 
@@ -37,7 +41,7 @@ export class RememberConversation implements Middleware {
     const { channelId, conversation } = context.activity;
     const key = `${channelId}/${conversation?.id ?? ''}`;
     if (conversation?.id && channelId !== 'msteams' && !this.seen.has(key)) {
-      this.seen.add(key);
+      this.seen.set(key, true);
       await this.references.save(TurnContext.getConversationReference(context.activity));
     }
     await next();
