@@ -397,5 +397,15 @@ describe('the resident intake conversation (Swedish)', function () {
     // A card clicked again later is explained, not crashed on.
     const stale = textOf(await convo.submit({ intake: 'edit', question: 'nonexistent' }));
     expect(stale).to.include('Det svaret förstod jag inte');
+
+    // Staff reading the case see what was chosen on the cards in the words the cards showed.
+    await convo.sayAll(CONFIRM_AND_SHARE.slice(1));
+    await convo.flush();
+    const [created] = await convo.stack.cases.list();
+    expect(created, 'the case').to.exist;
+    const staff = { id: 'anna@karlstad.test', name: 'Anna Exempel', organisationId: 'karlstad', role: 'staff' as const };
+    const view = await convo.stack.staff.read(staff, created!.reference, '127.0.0.1');
+    const answers = view.transcript.filter((l) => l.from === 'resident' && l.value !== undefined).map((l) => l.valueText);
+    expect(answers).to.deep.equal(['Hjälp hemma (hemtjänst, trygghetslarm, boende), Hälsa, sjukdom eller mediciner', '5. En riktigt bra dag', 'Det stämmer', 'nonexistent']);
   });
 });

@@ -933,7 +933,7 @@
       var text = m.text || m.cardText;
       var body;
       if (text) body = h('p', { className: 'msg__text' }, text);
-      else if (m.value !== undefined) body = h('p', { className: 'msg__text msg__text--form' }, t('case.formAnswer', { value: describeValue(m.value) }));
+      else if (m.value !== undefined) body = h('p', { className: 'msg__text msg__text--form' }, t('case.formAnswer', { value: m.valueText || describeValue(m.value) }));
       else body = h('p', { className: 'msg__text muted' }, t('case.emptyMessage'));
       return h(
         'li',

@@ -11,6 +11,7 @@ import type { OutboxItem, OutboxStore } from '../core/delivery.js';
 import { caseOrganisations, mayChangeCase, mayReadCase, type StaffIdentity } from '../core/staff/access.js';
 import type { Logger } from '../logger.js';
 import { fill, type StaffTexts } from '../delivery/staff-texts.js';
+import { CardChoices } from './form-answers.js';
 
 /** A refusal or a missing case, with the HTTP status it maps to. */
 export class StaffError extends Error {
@@ -37,6 +38,8 @@ export interface TranscriptLine {
   text: string;
   cardText?: string;
   value?: unknown;
+  /** A card's answer in the words the card showed (the options chosen, or the button pressed). */
+  valueText?: string;
 }
 
 export interface CaseView {
@@ -117,13 +120,7 @@ export class StaffService {
     await this.record(staff, from, 'transcript.read', 'allowed', found.reference, caseOrganisations(found));
     return {
       case: found,
-      transcript: activities
-        .filter((a) => a.type === 'message')
-        .map((a) => {
-          // A question sent as a card (a multi-choice list) has its words in the card's fallback text.
-          const cardText = (a.attachments ?? []).map((att) => (att.content as { fallbackText?: string } | undefined)?.fallbackText ?? '').filter(Boolean).join('\n');
-          return { at: a.timestamp, from: a.from?.role === 'bot' ? 'assistant' : 'resident', text: a.text ?? '', ...(cardText ? { cardText } : {}), ...(a.value ? { value: a.value } : {}) };
-        }),
+      transcript: transcriptLines(activities),
       deliveries: deliveries.filter((d) => d.organisationId === staff.organisationId),
     };
   }
@@ -158,6 +155,28 @@ export class StaffService {
 const swedishDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
 export function swedishDate(iso: string): string {
   return swedishDay.format(new Date(iso));
+}
+
+/** The messages of a transcript as staff read them; a card's answer also in the words the card showed. */
+function transcriptLines(activities: Partial<Activity>[]): TranscriptLine[] {
+  const cards = new CardChoices();
+  return activities
+    .filter((a) => a.type === 'message')
+    .map((a) => {
+      const fromAssistant = a.from?.role === 'bot';
+      // A question sent as a card (a multi-choice list) has its words in the card's fallback text.
+      const cardText = (a.attachments ?? []).map((att) => (att.content as { fallbackText?: string } | undefined)?.fallbackText ?? '').filter(Boolean).join('\n');
+      if (fromAssistant) for (const att of a.attachments ?? []) cards.learn(att.content);
+      const valueText = !fromAssistant && a.value ? cards.describe(a.value) : undefined;
+      return {
+        at: a.timestamp,
+        from: fromAssistant ? 'assistant' : 'resident',
+        text: a.text ?? '',
+        ...(cardText ? { cardText } : {}),
+        ...(a.value ? { value: a.value } : {}),
+        ...(valueText ? { valueText } : {}),
+      };
+    });
 }
 
 /** The whole transcript of a conversation (the store pages it). */
