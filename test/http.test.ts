@@ -194,9 +194,16 @@ describe('the HTTP service', function () {
     expect(page.headers.get('content-type')).to.include('text/html');
     expect(await page.text()).to.include('/widget.js');
 
-    const widget = await fetch(`${running.url}/widget.js`);
+    const widget = await fetch(`${running.url}/widget.js`, { headers: { 'accept-encoding': 'identity' } });
     expect(widget.status).to.equal(200);
     expect(widget.headers.get('content-type')).to.include('javascript');
+    const widgetBytes = Buffer.byteLength(await widget.text());
+    // An uptime check or a cache asking with HEAD: the same headers, no body.
+    const head = await fetch(`${running.url}/widget.js`, { method: 'HEAD', headers: { 'accept-encoding': 'identity' } });
+    expect(head.status).to.equal(200);
+    expect(head.headers.get('content-type')).to.include('javascript');
+    expect(head.headers.get('content-length')).to.equal(String(widgetBytes));
+    expect(await head.text()).to.equal('');
 
     // fetch() unpacks gzip itself; ask node:http for the raw bytes to see the compression.
     const raw = await new Promise<{ encoding?: string; bytes: number }>((resolve, reject) => {

@@ -52,6 +52,8 @@ function send(req: Request, res: Response, file: CachedFile, maxAgeSeconds: numb
     vary: 'accept-encoding',
     'x-content-type-options': 'nosniff',
     ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    // Said outright: Node counts it only when it writes the body, which a HEAD answer has none of.
+    'content-length': (gzip ? file.gzipped : file.body).length,
   });
   res.end(gzip ? file.gzipped : file.body);
 }
@@ -94,10 +96,13 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
     '/staff/staff.css': { file: publicFile('staff/staff.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
   };
   for (const [route, { file, type, maxAge }] of Object.entries(staticFiles)) {
-    server.get(route, async (req: Request, res: Response) => {
+    const serve = async (req: Request, res: Response) => {
       if (!existsSync(file)) return sendError(res, 404, 'NotFound', `${route} is not installed on this server.`);
       send(req, res, cache.get(file, type), maxAge);
-    });
+    };
+    server.get(route, serve);
+    // Uptime checks and caches ask with HEAD: the same headers, no body (Node leaves it out).
+    server.head(route, serve);
   }
 
   /** The language folder a request asks for with ?lang=, or the default. */
