@@ -162,6 +162,8 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
   });
 
   it('gives admins their organisation\'s audit log and an export; staff are refused', async () => {
+    // Someone trying passwords: on a Karlstad account, on a Kil account, on an address nobody has.
+    for (const email of [people.karlstadStaff.email, people.kilStaff.email, 'okand@karlstad.test']) expect((await signIn(email, 'gissning-123')).status).to.equal(401);
     const staff = (await signIn(people.karlstadStaff.email)).session!;
     expect((await get(staff, '/staff/api/audit')).status).to.equal(403);
     const admin = (await signIn(people.karlstadAdmin.email)).session!;
@@ -173,6 +175,10 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     expect(view.entries.some((e) => e.actor === people.kilStaff.email && e.outcome === 'denied' && e.target === karlstadCase.reference)).to.equal(true);
     // …but what Kil's staff do with Kil's own cases is not.
     expect(view.entries.some((e) => e.actor === people.kilStaff.email && e.target === kilCase.reference)).to.equal(false);
+    // A failed sign-in to a Karlstad account is Karlstad's to see; Kil's and an unknown address's are not.
+    const failed = view.entries.filter((e) => e.action === 'login.failed').map((e) => e.actor);
+    expect(failed).to.include(people.karlstadStaff.email);
+    expect(failed).not.to.include(people.kilStaff.email).and.not.to.include('okand@karlstad.test');
     const exported = await (await get(admin, '/staff/api/audit?format=jsonl')).text();
     const lines = exported.trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
     expect(lines.length).to.be.greaterThan(5);

@@ -82,7 +82,17 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
       if (!body.success) throw new HttpError(400, 'BadRequest', 'Send { "email": …, "password": … }.');
       const staff = await accounts.check(body.data.email, body.data.password);
       if (!staff) {
-        await service.audit.append({ at: new Date().toISOString(), actor: body.data.email.toLowerCase().slice(0, 200), action: 'login.failed', outcome: 'denied', from: from(req) });
+        // A failed sign-in to a real account belongs to its organisation's audit log: its admin sees
+        // someone trying their staff's passwords.
+        const account = await accounts.get(body.data.email);
+        await service.audit.append({
+          at: new Date().toISOString(),
+          actor: body.data.email.toLowerCase().slice(0, 200),
+          ...(account ? { actorOrganisation: account.organisationId } : {}),
+          action: 'login.failed',
+          outcome: 'denied',
+          from: from(req),
+        });
         throw new HttpError(401, 'Unauthorized', 'Wrong e-mail or password, or the account is disabled.');
       }
       await sessions.issue(req, res, staff, 'local');
