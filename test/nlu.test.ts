@@ -116,6 +116,28 @@ describe('understanding what people write', function () {
       }
     });
 
+    it('reads each part of a message: the past does not hide a danger told after it, an idiom or a denial is no alarm', async () => {
+      for (const text of [
+        'för två år sedan slog han mig, nu hotar han att döda mig ikväll',
+        'jag mådde bra i somras, nu vill jag inte leva längre och har tabletterna framme',
+        'han har slagit mig varje vecka sedan i höstas och i kväll är han full igen',
+      ]) {
+        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('acute');
+      }
+      for (const text of ['han har tagit livet av sina pelargoner igen', 'nej, jag har aldrig tänkt på att ta mitt liv', 'för tio år sedan ville jag inte leva. Nu har jag ett bra liv.']) {
+        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('none');
+      }
+    });
+
+    it('raises an alarm on many pills at once named by count, package or medicine, and on someone at home hit just now', async () => {
+      for (const text of ['har svalt typ 30 panodil för en stund sen', 'jag åt hela kartan med stesolid', 'farsan slog mamma nu ikväll och hon gråter']) {
+        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('acute');
+      }
+      for (const text of ['slog i huvudet nyss men det är ingen fara', 'tog hela dosetten med mig på resan']) {
+        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('none');
+      }
+    });
+
     it('suggests routing topics from a free-text answer', async () => {
       const r = await embedded.recognize('hemtjänsten kommer bara en gång om dagen och jag klarar inte att laga mat själv längre', 'sv');
       expect(r.topics.map((t) => t.topic)).to.include('elderly_care');

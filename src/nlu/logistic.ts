@@ -28,17 +28,41 @@ export interface LogisticOptions {
   seed: number;
 }
 
-export const LOGISTIC_DEFAULTS: LogisticOptions = { epochs: 30, l2: 1e-4, learningRate: 0.5, seed: 12345 };
+export const LOGISTIC_DEFAULTS: LogisticOptions = { epochs: 15, l2: 1e-4, learningRate: 0.5, seed: 12345 };
+
+/**
+ * Training examples with their features numbered once, so that several models can be trained on them
+ * without numbering the same strings again (for the risk model's three, most of the training time).
+ */
+export class IndexedExamples {
+  readonly index = new Map<string, number>();
+  readonly rows: ReadonlyArray<{ x: readonly number[]; y: number }>;
+
+  /** `examples`: each one's features and whether it is of the positive class. */
+  constructor(examples: ReadonlyArray<{ features: readonly string[]; positive: boolean }>) {
+    const add = (feature: string) => {
+      const k = this.index.size;
+      this.index.set(feature, k);
+      return k;
+    };
+    this.rows = examples.map((e) => ({ x: featureNumbers(this.index, e.features, add), y: e.positive ? 1 : 0 }));
+  }
+}
 
 export class LogisticRegression {
-  private readonly index = new Map<string, number>();
+  private readonly index: ReadonlyMap<string, number>;
   private readonly weights: Float64Array;
   private bias = 0;
 
-  /** `examples`: each one's features and whether it is of the positive class. */
-  constructor(examples: ReadonlyArray<{ features: readonly string[]; positive: boolean }>, options: Partial<LogisticOptions> = {}) {
+  /** `examples`: each one's features and whether it is of the positive class, or such examples already numbered. */
+  constructor(
+    examples: ReadonlyArray<{ features: readonly string[]; positive: boolean }> | IndexedExamples,
+    options: Partial<LogisticOptions> = {},
+  ) {
     const { epochs, l2, learningRate, seed } = { ...LOGISTIC_DEFAULTS, ...options };
-    const rows = examples.map((e) => ({ x: this.indexOf(e.features, true), y: e.positive ? 1 : 0 }));
+    const data = examples instanceof IndexedExamples ? examples : new IndexedExamples(examples);
+    const rows = data.rows;
+    this.index = data.index;
     this.weights = new Float64Array(this.index.size);
     const squaredGradients = new Float64Array(this.index.size).fill(1e-8);
     let biasSquaredGradient = 1e-8;
@@ -66,7 +90,7 @@ export class LogisticRegression {
 
   /** The probability that a text with these features is of the positive class. */
   probability(features: readonly string[]): number {
-    return this.probabilityOf(this.indexOf(features, false));
+    return this.probabilityOf(featureNumbers(this.index, features));
   }
 
   private probabilityOf(x: readonly number[]): number {
@@ -75,15 +99,14 @@ export class LogisticRegression {
     for (const k of x) z += this.weights[k]! * scale;
     return 1 / (1 + Math.exp(-z));
   }
+}
 
-  /** Distinct feature numbers; unseen features are added while training and dropped afterwards. */
-  private indexOf(features: readonly string[], grow: boolean): number[] {
-    const out = new Set<number>();
-    for (const f of features) {
-      let k = this.index.get(f);
-      if (k === undefined && grow) this.index.set(f, (k = this.index.size));
-      if (k !== undefined) out.add(k);
-    }
-    return [...out];
+/** Distinct feature numbers; unseen features are numbered by `add` while training and dropped afterwards. */
+function featureNumbers(index: ReadonlyMap<string, number>, features: readonly string[], add?: (feature: string) => number): number[] {
+  const out = new Set<number>();
+  for (const f of features) {
+    const k = index.get(f) ?? add?.(f);
+    if (k !== undefined) out.add(k);
   }
+  return [...out];
 }
