@@ -98,44 +98,33 @@ describe('understanding what people write', function () {
       }
     });
 
+    /** Each text is judged as expected (the text names a failure). */
+    async function expectRisk(risk: 'acute' | 'none', texts: string[]): Promise<void> {
+      for (const text of texts) expect((await embedded.recognize(text, 'sv')).risk, text).to.equal(risk);
+    }
+
     it('raises an alarm on acute risk, not on idioms or a story from long ago', async () => {
-      for (const text of ['jag vill inte leva längre', 'pappa har ramlat och kommer inte upp, han svarar inte', 'han slår mig och jag är rädd att han kommer hem ikväll']) {
-        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('acute');
-      }
-      for (const text of ['jag är dödstrött efter jobbet', 'jag dör av skratt när barnbarnen busar', 'för tjugo år sedan ville jag inte leva, nu mår jag bra']) {
-        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('none');
-      }
+      await expectRisk('acute', ['jag vill inte leva längre', 'pappa har ramlat och kommer inte upp, han svarar inte', 'han slår mig och jag är rädd att han kommer hem ikväll']);
+      await expectRisk('none', ['jag är dödstrött efter jobbet', 'jag dör av skratt när barnbarnen busar', 'för tjugo år sedan ville jag inte leva, nu mår jag bra']);
     });
 
     it('reads words in their order: a game is not a threat, a story that ended is not one, a threat after it is', async () => {
-      for (const text of ['han slår mig alltid i kortspel på fredagarna', 'han slog mig, men vi skildes för länge sedan', 'jag tar livet som det kommer']) {
-        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('none');
-      }
-      for (const text of ['vi skildes för länge sedan, men han hotar att döda mig nu', 'det vore bättre för alla om jag var död']) {
-        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('acute');
-      }
+      await expectRisk('none', ['han slår mig alltid i kortspel på fredagarna', 'han slog mig, men vi skildes för länge sedan', 'jag tar livet som det kommer']);
+      await expectRisk('acute', ['vi skildes för länge sedan, men han hotar att döda mig nu', 'det vore bättre för alla om jag var död']);
     });
 
     it('reads each part of a message: the past does not hide a danger told after it, an idiom or a denial is no alarm', async () => {
-      for (const text of [
+      await expectRisk('acute', [
         'för två år sedan slog han mig, nu hotar han att döda mig ikväll',
         'jag mådde bra i somras, nu vill jag inte leva längre och har tabletterna framme',
         'han har slagit mig varje vecka sedan i höstas och i kväll är han full igen',
-      ]) {
-        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('acute');
-      }
-      for (const text of ['han har tagit livet av sina pelargoner igen', 'nej, jag har aldrig tänkt på att ta mitt liv', 'för tio år sedan ville jag inte leva. Nu har jag ett bra liv.']) {
-        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('none');
-      }
+      ]);
+      await expectRisk('none', ['han har tagit livet av sina pelargoner igen', 'nej, jag har aldrig tänkt på att ta mitt liv', 'för tio år sedan ville jag inte leva. Nu har jag ett bra liv.']);
     });
 
     it('raises an alarm on many pills at once named by count, package or medicine, and on someone at home hit just now', async () => {
-      for (const text of ['har svalt typ 30 panodil för en stund sen', 'jag åt hela kartan med stesolid', 'farsan slog mamma nu ikväll och hon gråter']) {
-        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('acute');
-      }
-      for (const text of ['slog i huvudet nyss men det är ingen fara', 'tog hela dosetten med mig på resan']) {
-        expect((await embedded.recognize(text, 'sv')).risk, text).to.equal('none');
-      }
+      await expectRisk('acute', ['har svalt typ 30 panodil för en stund sen', 'jag åt hela kartan med stesolid', 'farsan slog mamma nu ikväll och hon gråter']);
+      await expectRisk('none', ['slog i huvudet nyss men det är ingen fara', 'tog hela dosetten med mig på resan']);
     });
 
     it('suggests routing topics from a free-text answer', async () => {
