@@ -153,7 +153,14 @@ describe('the staff page in a browser (Swedish)', function () {
   let kilRegionCase: CaseRecord;
 
   before(async () => {
-    [server, browser] = await Promise.all([startServer({ URGENT_REMINDER_MINUTES: '0' }), launchBrowser()]);
+    // Started side by side; the server is kept even when the browser cannot start, so the after
+    // hook closes it and mocha can exit after reporting the failure.
+    const starting = startServer({ URGENT_REMINDER_MINUTES: '0' });
+    try {
+      browser = await launchBrowser();
+    } finally {
+      server = await starting;
+    }
     const { app } = server;
     for (const p of Object.values(PEOPLE)) await app.accounts.put({ email: p.email, name: p.name, organisationId: p.org, role: p.role, password: PASSWORD });
 

@@ -96,7 +96,14 @@ describe('the resident widget in a browser (Swedish)', function () {
   const sessions = new PageSessions();
 
   before(async () => {
-    [server, browser] = await Promise.all([startServer({ DIRECTLINE_ALLOWED_ORIGINS: HOST_ORIGIN }), launchBrowser()]);
+    // Started side by side; the server is kept even when the browser cannot start, so the after
+    // hook closes it and mocha can exit after reporting the failure.
+    const starting = startServer({ DIRECTLINE_ALLOWED_ORIGINS: HOST_ORIGIN });
+    try {
+      browser = await launchBrowser();
+    } finally {
+      server = await starting;
+    }
   });
 
   after(async () => {
