@@ -128,6 +128,7 @@ class Classifier {
 /** The risk model: the probability that a text signals acute risk. */
 class RiskModel {
   private readonly models: LogisticRegression[];
+  private readonly examples: IndexedExamples;
 
   constructor(
     private readonly tools: TextTools,
@@ -135,15 +136,15 @@ class RiskModel {
     options: Partial<LogisticOptions> = {},
     private readonly settings: FeatureSettings = FEATURES.risk,
   ) {
-    const labelled = new IndexedExamples(
+    this.examples = new IndexedExamples(
       Object.entries(examples).flatMap(([label, lines]) => lines.map((line) => ({ features: this.featuresOf(line), positive: label === 'acute' }))),
     );
     const seed = options.seed ?? LOGISTIC_DEFAULTS.seed;
-    this.models = Array.from({ length: RISK_MODELS }, (_, i) => new LogisticRegression(labelled, { ...options, seed: seed + i * 7919 }));
+    this.models = Array.from({ length: RISK_MODELS }, (_, i) => new LogisticRegression(this.examples, { ...options, seed: seed + i * 7919 }));
   }
 
   acute(text: string): number {
-    const x = this.featuresOf(text);
+    const x = this.examples.numbers(this.featuresOf(text));
     return this.models.reduce((sum, model) => sum + model.probability(x), 0) / this.models.length;
   }
 

@@ -32,10 +32,10 @@ export const LOGISTIC_DEFAULTS: LogisticOptions = { epochs: 15, l2: 1e-4, learni
 
 /**
  * Training examples with their features numbered once, so that several models can be trained on them
- * without numbering the same strings again (for the risk model's three, most of the training time).
+ * (the risk model's three) and a text to judge is numbered once for all of them.
  */
 export class IndexedExamples {
-  readonly index = new Map<string, number>();
+  private readonly index = new Map<string, number>();
   readonly rows: ReadonlyArray<{ x: readonly number[]; y: number }>;
 
   /** `examples`: each one's features and whether it is of the positive class. */
@@ -47,24 +47,27 @@ export class IndexedExamples {
     };
     this.rows = examples.map((e) => ({ x: featureNumbers(this.index, e.features, add), y: e.positive ? 1 : 0 }));
   }
+
+  /** How many distinct features the examples have. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** A text's distinct feature numbers; features never seen in training are dropped. */
+  numbers(features: readonly string[]): number[] {
+    return featureNumbers(this.index, features);
+  }
 }
 
 export class LogisticRegression {
-  private readonly index: ReadonlyMap<string, number>;
   private readonly weights: Float64Array;
   private bias = 0;
 
-  /** `examples`: each one's features and whether it is of the positive class, or such examples already numbered. */
-  constructor(
-    examples: ReadonlyArray<{ features: readonly string[]; positive: boolean }> | IndexedExamples,
-    options: Partial<LogisticOptions> = {},
-  ) {
+  constructor(examples: IndexedExamples, options: Partial<LogisticOptions> = {}) {
     const { epochs, l2, learningRate, seed } = { ...LOGISTIC_DEFAULTS, ...options };
-    const data = examples instanceof IndexedExamples ? examples : new IndexedExamples(examples);
-    const rows = data.rows;
-    this.index = data.index;
-    this.weights = new Float64Array(this.index.size);
-    const squaredGradients = new Float64Array(this.index.size).fill(1e-8);
+    const rows = examples.rows;
+    this.weights = new Float64Array(examples.size);
+    const squaredGradients = new Float64Array(examples.size).fill(1e-8);
     let biasSquaredGradient = 1e-8;
     const random = seededRandom(seed);
     const order = rows.map((_, i) => i);
@@ -76,7 +79,7 @@ export class LogisticRegression {
       for (const i of order) {
         const { x, y } = rows[i]!;
         const scale = x.length ? 1 / Math.sqrt(x.length) : 0;
-        const error = this.probabilityOf(x) - y;
+        const error = this.probability(x) - y;
         for (const k of x) {
           const g = error * scale + l2 * this.weights[k]!;
           squaredGradients[k]! += g * g;
@@ -88,12 +91,8 @@ export class LogisticRegression {
     }
   }
 
-  /** The probability that a text with these features is of the positive class. */
-  probability(features: readonly string[]): number {
-    return this.probabilityOf(featureNumbers(this.index, features));
-  }
-
-  private probabilityOf(x: readonly number[]): number {
+  /** The probability that a text with these feature numbers (IndexedExamples.numbers) is of the positive class. */
+  probability(x: readonly number[]): number {
     const scale = x.length ? 1 / Math.sqrt(x.length) : 0;
     let z = this.bias;
     for (const k of x) z += this.weights[k]! * scale;
