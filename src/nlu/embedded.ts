@@ -169,21 +169,19 @@ export interface EmbeddedOptions {
 }
 
 export class EmbeddedRecognizer implements Recognizer {
-  private readonly detectors = new Map<string, RiskDetector>();
-
   private constructor(
     private readonly models: Map<string, LanguageModel>,
-    riskPatterns: Record<string, RiskPatterns>,
+    /** Risk patterns per locale folder; a language's own also served its model's training. */
+    private readonly detectors: Map<string, RiskDetector>,
     private readonly defaultLanguage: string,
-  ) {
-    for (const [locale, patterns] of Object.entries(riskPatterns)) this.detectors.set(locale, new RiskDetector(patterns));
-  }
+  ) {}
 
   /** Trains a model per language with training data; resolves when all are ready. */
   static async train(options: EmbeddedOptions): Promise<EmbeddedRecognizer> {
     // Only languages the assistant speaks (a locale folder, or the base of one such as sv for sv-lattlast).
     const spoken = new Set(Object.keys(options.riskPatterns).flatMap((locale) => [locale, locale.split('-')[0]!]));
     const languages = trainedLanguages(options.localesDir).filter((l) => LANGUAGE_PLUGINS[l] && spoken.has(l));
+    const detectors = new Map(Object.entries(options.riskPatterns).map(([locale, patterns]) => [locale, new RiskDetector(patterns)]));
     const models = new Map<string, LanguageModel>();
     await Promise.all(
       languages.map(async (language) => {
@@ -191,15 +189,14 @@ export class EmbeddedRecognizer implements Recognizer {
         const tools = await textTools(language);
         const intents = new Classifier(tools, FEATURES.intents, data.intents);
         const topics = new Classifier(tools, FEATURES.topics, data.topics);
-        const patterns = options.riskPatterns[language];
-        const risk = new RiskModel(tools, riskExamples(data, patterns && new RiskDetector(patterns)));
+        const risk = new RiskModel(tools, riskExamples(data, detectors.get(language)));
         models.set(language, { language, intents, topics, risk });
       }),
     );
     if (!models.has(options.defaultLanguage)) {
       throw new Error(`The embedded recognizer has no training data for the default language "${options.defaultLanguage}" (locales/${options.defaultLanguage}/nlu/).`);
     }
-    return new EmbeddedRecognizer(models, options.riskPatterns, options.defaultLanguage);
+    return new EmbeddedRecognizer(models, detectors, options.defaultLanguage);
   }
 
   /** Languages with a trained model. */
