@@ -9,7 +9,7 @@
  * activities, so a turn and the page's poll right after it read no file. This process is the only
  * writer, so what it remembers is what is on disk.
  */
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
@@ -150,13 +150,8 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
       // The activities file is replaced whole (rare: "keep nothing"), then the conversation file
       // records the last watermark, which the forgotten activities no longer carry.
       const jsonl = this.fileOf(id);
-      this.appends.release(jsonl);
-      if (kept.length) {
-        await writeFile(`${jsonl}.tmp`, kept.map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8');
-        await rename(`${jsonl}.tmp`, jsonl);
-      } else {
-        await rm(jsonl, { force: true });
-      }
+      if (kept.length) await this.appends.replace(jsonl, kept.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      else await this.appends.remove(jsonl);
       await this.meta.write(id, { conversation: entry.conversation, last: entry.last });
       this.remember(id, { ...entry, tail: kept.slice(-TAIL), complete: kept.length <= TAIL });
     });

@@ -12,6 +12,7 @@
  * so no append ever goes to a file that is no longer there.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, ftruncateSync, writeSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 
@@ -45,6 +46,22 @@ export class AppendFiles {
   /** Closes `file`'s descriptor, if one is open (before the file is removed or replaced). */
   release(file: string): void {
     this.files.delete(file);
+  }
+
+  /**
+   * Replaces `file` whole with `text` (written to a temp file, then renamed over it, so a crash leaves
+   * the old file or the new one), letting go of its descriptor first.
+   */
+  async replace(file: string, text: string): Promise<void> {
+    this.release(file);
+    await writeFile(`${file}.tmp`, text, 'utf8');
+    await rename(`${file}.tmp`, file);
+  }
+
+  /** Removes `file` (a missing one is fine), letting go of its descriptor first. */
+  async remove(file: string): Promise<void> {
+    this.release(file);
+    await rm(file, { force: true });
   }
 
   /** Closes every descriptor and stops the idle timer. */

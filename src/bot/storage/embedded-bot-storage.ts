@@ -14,7 +14,7 @@
  * save of such a key moves it to the new layout.
  */
 import { randomUUID } from 'node:crypto';
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
@@ -83,8 +83,7 @@ export class EmbeddedBotStorage implements Storage {
       keys.map((key) =>
         this.queue.run(key, async () => {
           const base = this.baseOf(key);
-          this.appends.release(`${base}.jsonl`);
-          await rm(`${base}.jsonl`, { force: true });
+          await this.appends.remove(`${base}.jsonl`);
           await rm(`${base}.json`, { force: true });
           this.remember(key, { json: undefined, eTag: undefined, lines: 0, legacy: false });
         }),
@@ -150,10 +149,8 @@ export class EmbeddedBotStorage implements Storage {
     const line = `{"key":${JSON.stringify(key)},"value":${json}}\n`;
     const base = this.baseOf(key);
     if (current.lines >= COMPACT_AFTER) {
-      // Rewritten with the latest state only; the descriptor of the old file is let go first.
-      this.appends.release(`${base}.jsonl`);
-      await writeFile(`${base}.jsonl.tmp`, line, 'utf8');
-      await rename(`${base}.jsonl.tmp`, `${base}.jsonl`);
+      // Rewritten with the latest state only.
+      await this.appends.replace(`${base}.jsonl`, line);
       this.remember(key, { json, eTag: newETag, lines: 1, legacy: current.legacy });
     } else {
       this.appends.append(`${base}.jsonl`, line);

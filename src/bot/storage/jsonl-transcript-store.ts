@@ -160,8 +160,7 @@ export class JsonlTranscriptStore implements TranscriptArchive {
     const base = this.baseOf(channelId, conversationId);
     return this.queue.run(base, () =>
       loudly(this.onError, channelId, 'deleteTranscript', async () => {
-        this.appends.release(`${base}.jsonl`);
-        await rm(`${base}.jsonl`, { force: true });
+        await this.appends.remove(`${base}.jsonl`);
         await rm(`${base}.json`, { force: true });
       }),
     );
