@@ -339,8 +339,13 @@ describe('several instances on one PostgreSQL: SIGKILL of one in the middle of m
     const finished = () => staggered.filter((r) => r.reference).length;
     try {
       await until(() => finished() >= KILL_AFTER_FINISHED || staggered.some((r) => r.error !== undefined), `${KILL_AFTER_FINISHED} interviews to finish`, 60000);
-      // In the middle of some of its turns (or soon after, if that moment does not come).
-      await until(() => victim.inFlight >= KILL_WITH_IN_FLIGHT || finished() >= KILL_AFTER_FINISHED + 2, `${KILL_WITH_IN_FLIGHT} messages in flight to ${victim.name}`, 30000).catch(() => undefined);
+      // In the middle of some of its turns: with several messages in flight to it, or, if that
+      // moment does not come soon, with at least one. (Killing it idle would test nothing in flight.)
+      await until(
+        () => victim.inFlight >= KILL_WITH_IN_FLIGHT || (finished() >= KILL_AFTER_FINISHED + 2 && victim.inFlight >= 1),
+        `messages in flight to ${victim.name}`,
+        30000,
+      ).catch(() => undefined);
     } finally {
       // Kill it hard, and take it out of the rotation (the load balancer's health check).
       killAt = Date.now();
