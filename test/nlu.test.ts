@@ -127,6 +127,21 @@ describe('understanding what people write', function () {
       await expectRisk('none', ['slog i huvudet nyss men det är ingen fara', 'tog hela dosetten med mig på resan']);
     });
 
+    it('no alarm on a denied fear or violence, on learning about suicide, or on medicines as daily care; an alarm when the danger is there after all', async () => {
+      await expectRisk('none', [
+        'jag är inte alls rädd för min sambo, han är snäll',
+        'här hemma har det aldrig förekommit något våld',
+        'min dotter går en kurs i suicidprevention på jobbet',
+        'vi lyssnade på en podd om självmord bland unga män',
+        'hemtjänsten hjälper mig att lägga dosetten varje söndag',
+      ]);
+      await expectRisk('acute', [
+        'jag är inte rädd för att dö längre, jag har tabletterna framme nu',
+        'ingen vet om det men han slår mig varje kväll och i kväll är han full',
+        'svalde hela dosetten för en halvtimme sen',
+      ]);
+    });
+
     it('suggests routing topics from a free-text answer', async () => {
       const r = await embedded.recognize('hemtjänsten kommer bara en gång om dagen och jag klarar inte att laga mat själv längre', 'sv');
       expect(r.topics.map((t) => t.topic)).to.include('elderly_care');
