@@ -168,6 +168,19 @@ describe('the resident intake conversation (Swedish)', function () {
     expect(skipped).to.include('Vad är viktigast för dig just nu?');
   });
 
+  it('a phone number abroad is taken with its country code; one that is not a number is asked again, nothing lost', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(SELF_ANSWERS.slice(0, -1));
+    const again = textOf(await convo.say('+47 412'));
+    expect(again).to.include('Det ser inte ut som ett telefonnummer');
+    expect(again).to.include('+47 412 34 567');
+    const summary = textOf(await convo.say('+47 412 34 567'));
+    expect(summary).to.include('Sammanfattning');
+    expect(summary).to.include('+47 412 34 567');
+    expect(summary).to.include('Att kunna bo kvar hemma och träffa mina barnbarn.');
+  });
+
   it('"avbryt" asks first; yes erases everything, no continues at the same question', async () => {
     convo = await startConversation();
     await convo.join();

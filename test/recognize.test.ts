@@ -70,9 +70,10 @@ describe('personnummer and phone numbers', () => {
     expect(coordination).to.deep.equal({ ok: true, value: '19811278-9873', coordinationNumber: true });
   });
 
-  it('accepts Swedish phone numbers and rejects others', () => {
-    for (const p of ['070-123 45 67', '0701234567', '+46 70 123 45 67', '054-12 34 56']) expect(checkPhone(p), p).to.equal(p);
-    for (const p of ['12345', '+47 22 00 00 00', 'ring mig', '070-123 45 67 89 00']) expect(checkPhone(p), p).to.equal(undefined);
+  it('accepts Swedish phone numbers and other countries\' with their country code, and rejects the rest', () => {
+    for (const p of ['070-123 45 67', '0701234567', '+46 70 123 45 67', '054-12 34 56', '08-123 456 78', '+47 412 34 567', '0047 412 34 567', '+358 40 123 4567']) expect(checkPhone(p), p).to.equal(p);
+    // Too short, not a number, too long, a mobile number a digit short, a country code that does not exist.
+    for (const p of ['12345', 'ring mig', '070-123 45 67 89 00', '070-123 45 6', '+999 123 456 78']) expect(checkPhone(p), p).to.equal(undefined);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
- * Checks for answers with a known format: Swedish personnummer (and samordningsnummer) and Swedish
- * phone numbers. Each returns the normalised value, or the reason it is not valid so the resident
+ * Checks for answers with a known format: Swedish personnummer (and samordningsnummer) and phone
+ * numbers. Each returns the normalised value, or the reason it is not valid so the resident
  * can be told exactly what to fix.
  */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 export type PersonnummerResult =
   | { ok: true; value: string; coordinationNumber: boolean }
@@ -52,19 +53,15 @@ export function checkPersonnummer(input: string, today: Date = new Date()): Pers
 }
 
 /**
- * A Swedish phone number: 07x mobile or an area-code number, 8–10 digits national form, or +46.
- * Returns it as typed, trimmed (people recognise their own way of writing it), or undefined.
+ * A phone number the intake's contact can call back: a Swedish one in national form (070-123 45 67,
+ * 054-12 34 56) or any country's with its country code (+47 412 34 567, 0047 …), since relatives
+ * often live in Norway or further away. Checked against libphonenumber-js's full metadata (number
+ * ranges per country), not only its length. Returns it as typed, trimmed (people recognise their own
+ * way of writing it), or undefined; anything but digits, spaces, dashes, brackets and a leading + is
+ * no phone number.
  */
 export function checkPhone(input: string): string | undefined {
   const trimmed = input.trim();
   if (!/^[+\d][\d\s\-()]*$/u.test(trimmed)) return undefined;
-  let digits = trimmed.replace(/\D/gu, '');
-  if (trimmed.startsWith('+')) {
-    if (!digits.startsWith('46')) return undefined;
-    digits = `0${digits.slice(2)}`;
-  } else if (digits.startsWith('0046')) {
-    digits = `0${digits.slice(4)}`;
-  }
-  if (!digits.startsWith('0') || digits.startsWith('00')) return undefined;
-  return digits.length >= 8 && digits.length <= 10 ? trimmed : undefined;
+  return parsePhoneNumberFromString(trimmed, 'SE')?.isValid() ? trimmed : undefined;
 }
