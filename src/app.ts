@@ -26,6 +26,7 @@ import { CASE_CREATED, ERASE_CONVERSATION } from '../dialogs/intake-dialog.js';
 import { loadTeamsBotTexts } from './teams/bot-texts.js';
 import { noticeCard } from './teams/cards.js';
 import { HandoffSender, TeamsSender } from './delivery/senders.js';
+import { JsonTrackedConversationState } from './bot/conversation-state.js';
 import { ConversationReferences, RememberConversation } from './bot/references.js';
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
@@ -121,7 +122,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     throw err;
   }
   const { cases, transcripts, outbox, audit } = stores;
-  const conversationState = new ConversationState(stores.botState);
+  const conversationState = new JsonTrackedConversationState(stores.botState);
   const kitchenTables = new KitchenTables(stores.kitchenTables);
   const references = new ConversationReferences(stores.references);
   const accounts = new StaffAccounts(stores.staffAccounts);

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
+import { TestAdapter, TurnContext, type Activity, type ConversationAccount } from 'botbuilder';
+import { JsonTrackedConversationState } from '../src/bot/conversation-state.js';
 import type { NewCase } from '../src/core/cases.js';
 import { LowdbCaseStore } from '../src/storage/lowdb-case-store.js';
 import { EmbeddedBotStorage } from '../src/bot/storage/embedded-bot-storage.js';
@@ -213,6 +214,40 @@ describe('embedded storage (lowdb, one file per record)', () => {
       const folder = new RecordFolder<{ n: number }>(path.join(dir, 'counter'));
       await Promise.all(Array.from({ length: 20 }, () => folder.update('c', (v) => ({ n: (v?.n ?? 0) + 1 }))));
       expect(await folder.read('c')).to.deep.equal({ n: 20 });
+    });
+
+    it('conversation state: a turn that changed the state appends it, one that changed nothing writes nothing', async () => {
+      const state = new JsonTrackedConversationState(new EmbeddedBotStorage(dir));
+      const answers = state.createProperty<{ answers: Record<string, string[]> }>('dialogState');
+      const adapter = new TestAdapter();
+      const turn = async (work: (context: TurnContext) => Promise<void>, end: 'save' | 'delete' = 'save') => {
+        const context = new TurnContext(adapter, { type: 'message', channelId: 'test', conversation: { id: 'c-state' } as ConversationAccount, from: { id: 'u', name: 'u' }, recipient: { id: 'bot', name: 'bot' } });
+        await work(context);
+        if (end === 'save') await state.saveChanges(context);
+        else await state.delete(context);
+      };
+      const stateFile = async () => {
+        const names = await readdir(path.join(dir, 'state')).catch(() => []);
+        return names.length === 0 ? [] : (await readFile(path.join(dir, 'state', names[0]!), 'utf8')).trim().split('\n');
+      };
+      await turn(async (c) => void (await answers.get(c, { answers: { boende: ['Eget hus'] } })));
+      expect(await stateFile()).to.have.length(1);
+      // Read and nothing changed: no line.
+      await turn(async (c) => void (await answers.get(c)));
+      expect(await stateFile()).to.have.length(1);
+      // A change deep inside the state (an answer pushed in place) is a change.
+      await turn(async (c) => void (await answers.get(c))!.answers.boende!.push('Trappor'));
+      const lines = await stateFile();
+      expect(lines).to.have.length(2);
+      expect(lines[1]).to.contain('Trappor');
+      // Cleared, the empty state is saved: the next turn starts afresh.
+      await turn(async (c) => state.clear(c));
+      expect(await stateFile()).to.have.length(3);
+      await turn(async (c) => {
+        expect(await answers.get(c)).to.equal(undefined);
+      });
+      await turn(async (c) => void (await answers.get(c, { answers: {} })), 'delete');
+      expect(await stateFile()).to.deep.equal([]);
     });
   });
 
