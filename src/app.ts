@@ -319,9 +319,10 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
       adapter: directLineAdapter,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       knownMunicipality,
+      limiter: (name, points) => stack.stores.limiter(name, points),
     });
   } else if (dl.mode === 'azure') {
-    addAzureTokenRoute(server, { config: dl, store: stack.directLineStore, logger, knownMunicipality });
+    addAzureTokenRoute(server, { config: dl, store: stack.directLineStore, logger, knownMunicipality, limiter: (name, points) => stack.stores.limiter(name, points) });
   }
   logger.info({ directLine: dl.mode, channel: DIRECT_LINE_CHANNEL_ID, allowedOrigins: dl.allowedOrigins }, 'web chat channel set up');
 

@@ -17,6 +17,7 @@ import { MIGRATIONS } from '../src/storage/postgres/migrations.js';
 import { PgBotStorage } from '../src/storage/postgres/pg-bot-storage.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
 import { sweepExpiredPg } from '../src/storage/postgres/pg-retention.js';
+import { secondsToWait } from '../src/directline/rate-limit.js';
 import { KARLSTAD_BISTAND, caseDraft } from './helpers/cases.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
@@ -85,6 +86,27 @@ for (const make of [postgresBackend, lowdbBackend]) {
       backend = await make();
     });
     after(() => backend.close());
+
+    it('web chat request limits: the request over the limit waits; on PostgreSQL every instance counts together', async () => {
+      const [a, b] = backend.stores;
+      const onPostgres = a.backend === 'postgresql';
+      const first = a.limiter('test-limit', 3);
+      // The embedded store serves one instance: its limit is that instance's.
+      const second = onPostgres ? b.limiter('test-limit', 3) : first;
+      const address = '192.0.2.10';
+      expect(await secondsToWait(first, address)).to.equal(undefined);
+      expect(await secondsToWait(second, address)).to.equal(undefined);
+      expect(await secondsToWait(first, address)).to.equal(undefined);
+      expect(await secondsToWait(second, address)).to.be.within(1, 60);
+      expect(await secondsToWait(first, '192.0.2.11'), 'another address is not held back').to.equal(undefined);
+      if (onPostgres) {
+        const rows = await a.pool!.query<{ key: string; points: number }>('SELECT key, points FROM rate_limits ORDER BY key');
+        expect(rows.rows).to.deep.equal([
+          { key: 'test-limit:192.0.2.10', points: 4 },
+          { key: 'test-limit:192.0.2.11', points: 1 },
+        ]);
+      }
+    });
 
     it('bot state: real eTags; a stale write from another instance is refused and changes nothing', async () => {
       const [a, b] = backend.state;

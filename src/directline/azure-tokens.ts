@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'restify';
 import type restify from 'restify';
-import { perMinute, secondsToWait } from './rate-limit.js';
+import { secondsToWait, type RequestLimiter } from './rate-limit.js';
 import { z } from 'zod';
 import type { DirectLineConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -21,11 +21,13 @@ export interface AzureTokenOptions {
   store: DirectLineStore;
   logger: Logger;
   knownMunicipality(code: string): boolean;
+  /** Makes a request limit (shared by every instance on PostgreSQL). */
+  limiter(name: string, points: number): RequestLimiter;
 }
 
 export function addAzureTokenRoute(server: restify.Server, options: AzureTokenOptions): void {
   const { config, store, logger } = options;
-  const perAddress = perMinute(config.newConversationsPerMinute);
+  const perAddress = options.limiter('dl-address', config.newConversationsPerMinute);
 
   server.post(`${DIRECT_LINE_PATH}/tokens/generate`, async (req: Request, res: Response) => {
     const wait = await secondsToWait(perAddress, req.socket.remoteAddress ?? 'unknown');

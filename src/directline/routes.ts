@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Request, Response } from 'restify';
 import type restify from 'restify';
-import type { RateLimiterMemory } from 'rate-limiter-flexible';
-import { perMinute, secondsToWait } from './rate-limit.js';
+import { secondsToWait, type RequestLimiter } from './rate-limit.js';
 import { z } from 'zod';
 import type { DirectLineConfig } from '../config.js';
 import { conversationTag, type Logger } from '../logger.js';
@@ -32,6 +31,8 @@ export interface DirectLineRoutesOptions {
   publicUrl?: string;
   /** Checks a municipality code from the page; unknown codes are dropped (and logged). */
   knownMunicipality(code: string): boolean;
+  /** Makes a request limit (shared by every instance on PostgreSQL). */
+  limiter(name: string, points: number): RequestLimiter;
 }
 
 /** An error that becomes a Direct Line error response. */
@@ -85,10 +86,10 @@ function send(res: Response, status: number, body: unknown): void {
 
 export function addDirectLineRoutes(server: restify.Server, options: DirectLineRoutesOptions): void {
   const { config, store, issuer, logger, adapter } = options;
-  const perConversation = perMinute(config.requestsPerMinute);
-  const perAddress = perMinute(config.newConversationsPerMinute);
+  const perConversation = options.limiter('dl-conversation', config.requestsPerMinute);
+  const perAddress = options.limiter('dl-address', config.newConversationsPerMinute);
 
-  const limit = async (limiter: RateLimiterMemory, key: string): Promise<void> => {
+  const limit = async (limiter: RequestLimiter, key: string): Promise<void> => {
     const seconds = await secondsToWait(limiter, key);
     if (seconds !== undefined) throw new HttpError(429, 'TooManyRequests', `Too many requests; try again in ${seconds} s.`, seconds);
   };

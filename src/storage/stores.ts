@@ -19,6 +19,7 @@ import { EmbeddedDirectLineStore } from '../directline/embedded-store.js';
 import { PgDirectLineStore } from '../directline/pg-store.js';
 import type { DirectLineStore } from '../directline/store.js';
 import { AppendFiles } from './append-files.js';
+import { perMinute, sharedPerMinute, type RequestLimiter } from '../directline/rate-limit.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { LowdbAuditLog } from './lowdb-audit-log.js';
 import { LowdbCaseStore } from './lowdb-case-store.js';
@@ -59,6 +60,11 @@ export interface Stores {
    * folder, or a record in PostgreSQL that every instance shares).
    */
   secret(name: SecretName, configured: string | undefined): Promise<string>;
+  /**
+   * A limit of `points` requests per key and minute named `name`: in memory on the embedded store,
+   * counted by every instance together on PostgreSQL.
+   */
+  limiter(name: string, points: number): RequestLimiter;
   /** Removes what was not changed for `retentionDays`. */
   sweepExpired(retentionDays: number): Promise<SweepResult>;
   /** Throws if the backend cannot be reached. */
@@ -144,6 +150,7 @@ export function openLowdbStores(options: StoreOptions): LowdbStores {
     teamsChannels: folder(RECORD_KINDS.teamsChannels),
     kitchenTables: folder(RECORD_KINDS.kitchenTables),
     references: folder(RECORD_KINDS.references),
+    limiter: (_name, points) => perMinute(points),
     secret: (name, configured) => persistentSecret(configured, path.join(dataDir, SECRET_FILES[name])),
     sweepExpired: async (retentionDays) => {
       const result = await sweepExpired(dataDir, retentionDays);
@@ -191,6 +198,7 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     turnLock: new PgTurnLock(lockPool),
     pool,
     lockPool,
+    limiter: (name, points) => sharedPerMinute(pool, name, points),
     secret: (name, configured) => sharedSecret(new PgRecords<{ value: string }>(pool, RECORD_KINDS.secrets), name, configured),
     sweepExpired: (retentionDays) => sweepExpiredPg(pool, retentionDays),
     ping: () => ping(pool),

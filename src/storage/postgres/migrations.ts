@@ -108,4 +108,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cases_urgent_new ON cases (created_at) WHERE (record->>'urgent')::boolean AND record->>'status' = 'new';
     `,
   },
+  {
+    version: 5,
+    description: 'web chat request limits shared by every instance (rate-limiter-flexible\'s layout)',
+    sql: `
+      CREATE TABLE rate_limits (
+        key varchar(255) PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      );
+    `,
+  },
 ];
