@@ -7,7 +7,8 @@
 import type { Storage, TurnContext } from 'botbuilder';
 import { expect } from 'chai';
 import { verifyChain, type AuditLog } from '../src/core/audit.js';
-import type { CaseStore } from '../src/core/cases.js';
+import type { CaseQuery } from '../src/core/case-query.js';
+import type { CaseRecord, CaseStore } from '../src/core/cases.js';
 import type { Activity } from 'botbuilder';
 import type { OutboxItem } from '../src/core/delivery.js';
 import { LowdbAuditLog } from '../src/storage/lowdb-audit-log.js';
@@ -18,7 +19,7 @@ import { PgBotStorage } from '../src/storage/postgres/pg-bot-storage.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
 import { sweepExpiredPg } from '../src/storage/postgres/pg-retention.js';
 import { secondsToWait } from '../src/directline/rate-limit.js';
-import { KARLSTAD_BISTAND, caseDraft } from './helpers/cases.js';
+import { KARLSTAD_BISTAND, KIL_BISTAND, caseDraft } from './helpers/cases.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
 import { testDatabase, type TestDatabase } from './helpers/postgres.js';
@@ -151,6 +152,39 @@ for (const make of [postgresBackend, lowdbBackend]) {
       await b.update(urgent.reference, (c) => ({ ...c, status: 'taken' }));
       expect(await a.urgentNewBefore(cutoff)).to.deep.equal([]);
       expect((await a.urgentNewBefore(new Date('2026-11-24T00:00:00.000Z'))).map((c) => c.reference)).to.deep.equal([fresh.reference]);
+    });
+
+    it('case lists: an organisation\'s cases sent with consent, by status, urgency, municipality and Swedish day, newest first, with totals', async () => {
+      const [a, b] = backend.cases;
+      const torsby = { ...KIL_BISTAND, organisationId: 'torsby', organisationName: 'Torsby kommun' };
+      const arvika = { ...KIL_BISTAND, organisationId: 'arvika', organisationName: 'Arvika kommun' };
+      const torsbyMunicipality = { id: 'torsby', name: 'Torsby kommun', scbCode: '1737' };
+      // In November Sweden is UTC+1: 23:30 UTC is 00:30 the next day there.
+      const c1 = await a.create(caseDraft([torsby], { createdAt: '2026-11-19T23:30:00.000Z', municipality: torsbyMunicipality }));
+      const c2 = await a.create(caseDraft([torsby], { createdAt: '2026-11-20T12:00:00.000Z', urgent: true }));
+      const c3 = await a.create(caseDraft([{ ...torsby, consent: false }, arvika], { createdAt: '2026-11-20T13:00:00.000Z' }));
+      const c4 = await a.create(caseDraft([torsby, arvika], { createdAt: '2026-11-21T22:59:00.000Z', urgent: true }));
+      const c5 = await a.create(caseDraft([torsby], { createdAt: '2026-11-21T23:00:00.000Z' }));
+      await a.update(c4.reference, (c) => ({ ...c, status: 'taken' }));
+      const find = async (query: Omit<CaseQuery, 'organisationId' | 'limit'> & { organisationId?: string; limit?: number }) => {
+        const page = await b.find({ organisationId: 'torsby', limit: 10, ...query });
+        return { cases: page.cases.map((c) => c.reference), total: page.total, urgentWaiting: page.urgentWaiting };
+      };
+      const refs = (...cases: CaseRecord[]) => cases.map((c) => c.reference);
+      expect(await find({})).to.deep.equal({ cases: refs(c5, c4, c2, c1), total: 4, urgentWaiting: 1 });
+      expect(await find({ limit: 2 }), 'the newest two of four').to.deep.equal({ cases: refs(c5, c4), total: 4, urgentWaiting: 1 });
+      expect((await find({ status: 'new' })).cases).to.deep.equal(refs(c5, c2, c1));
+      expect((await find({ status: 'taken' })).cases).to.deep.equal(refs(c4));
+      expect((await find({ urgent: true })).cases).to.deep.equal(refs(c4, c2));
+      expect((await find({ urgent: false })).cases).to.deep.equal(refs(c5, c1));
+      expect((await find({ municipality: 'torsby' })).cases).to.deep.equal(refs(c1));
+      expect((await find({ municipality: '1737' })).cases, 'by SCB code').to.deep.equal(refs(c1));
+      expect(await find({ from: '2026-11-20', to: '2026-11-20', limit: 1 }), '00:30 in Sweden is that day').to.deep.equal({ cases: refs(c2), total: 2, urgentWaiting: 1 });
+      expect((await find({ from: '2026-11-21', to: '2026-11-21' })).cases, '23:59 in Sweden is still that day').to.deep.equal(refs(c4));
+      expect((await find({ from: '2026-11-22' })).cases, '00:00 in Sweden is the next').to.deep.equal(refs(c5));
+      expect((await find({ to: '2026-11-19' })).cases).to.deep.equal([]);
+      expect(await find({ organisationId: 'arvika' }), 'without consent a case is not the organisation\'s').to.deep.equal({ cases: refs(c4, c3), total: 2, urgentWaiting: 0 });
+      expect(await find({ organisationId: 'eda' })).to.deep.equal({ cases: [], total: 0, urgentWaiting: 0 });
     });
 
     it('audit: appends from two instances at once form one unbroken chain', async () => {

@@ -2,6 +2,7 @@
  * Cases: what is stored when a person confirms the summary, and the store interface the storage
  * backends implement. No Bot Framework types here.
  */
+import type { CasePage, CaseQuery } from './case-query.js';
 import type { RiskCategory, RoutingTopic } from './content/schema.js';
 import type { Answers } from './interview/answers.js';
 import type { Recipient } from './routing.js';
@@ -64,8 +65,10 @@ export interface CaseStore {
   get(reference: string): Promise<CaseRecord | undefined>;
   /** All references, oldest first. */
   references(): Promise<string[]>;
-  /** Every case, oldest first. */
+  /** Every case, oldest first (retention, moving a data folder; not for lists staff read). */
   list(): Promise<CaseRecord[]>;
+  /** One organisation's cases matching the filters, newest first, with how many match in all. */
+  find(query: CaseQuery): Promise<CasePage>;
   /** Urgent cases nobody has taken yet ("new"), created before `cutoff`: the ones to remind about. */
   urgentNewBefore(cutoff: Date): Promise<CaseRecord[]>;
   /** Read-modify-write of one case; resolves with the new record, or undefined if there is none. */

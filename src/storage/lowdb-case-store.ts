@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Mutex } from 'async-mutex';
+import { findInRecords, type CasePage, type CaseQuery } from '../core/case-query.js';
 import { formatReference, type CaseRecord, type CaseStore, type NewCase } from '../core/cases.js';
 import { RecordFolder } from './record-folder.js';
 
@@ -63,6 +64,11 @@ export class LowdbCaseStore implements CaseStore {
   async list(): Promise<CaseRecord[]> {
     const records = await this.cases.readMany(await this.references());
     return records.filter((r): r is CaseRecord => r !== undefined);
+  }
+
+  /** One organisation's cases matching the filters, newest first (reads every case, as list does). */
+  async find(query: CaseQuery): Promise<CasePage> {
+    return findInRecords(await this.list(), query);
   }
 
   /** How many cases are stored, without reading them. */

@@ -4,6 +4,7 @@
  * returns the same case.
  */
 import type pg from 'pg';
+import type { CasePage, CaseQuery } from '../../core/case-query.js';
 import { formatReference, parseReference, type CaseRecord, type CaseStore, type NewCase } from '../../core/cases.js';
 import { outcomeOf, type ImportOutcome } from './imports.js';
 import { withTransaction } from './transaction.js';
@@ -142,6 +143,37 @@ export class PgCaseStore implements CaseStore {
   async list(): Promise<CaseRecord[]> {
     const { rows } = await this.pool.query<{ record: CaseRecord }>('SELECT record FROM cases ORDER BY reference');
     return rows.map((r) => r.record);
+  }
+
+  /**
+   * One organisation's cases matching the filters, newest first, from the generated columns of
+   * migration 6 (the organisations index finds the organisation's cases; only the page's records
+   * are read whole). A Swedish calendar day is turned into its instants in UTC, so the
+   * created_at index can serve it too.
+   */
+  async find(query: CaseQuery): Promise<CasePage> {
+    const params: unknown[] = [JSON.stringify([query.organisationId])];
+    const where = ['organisations @> $1::jsonb'];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (query.status) where.push(`status = ${param(query.status)}`);
+    if (query.urgent !== undefined) where.push(`urgent = ${param(query.urgent)}`);
+    if (query.municipality) {
+      const m = param(query.municipality);
+      where.push(`(municipality_id = ${m} OR municipality_scb = ${m})`);
+    }
+    if (query.from) where.push(`created_at >= (${param(query.from)}::date::timestamp AT TIME ZONE 'Europe/Stockholm')`);
+    if (query.to) where.push(`created_at < ((${param(query.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')`);
+    const filter = where.join(' AND ');
+    const filterParams = [...params];
+    const limit = param(Math.max(1, query.limit));
+    const [page, counts] = await Promise.all([
+      this.pool.query<{ record: CaseRecord }>(`SELECT record FROM cases WHERE ${filter} ORDER BY reference DESC LIMIT ${limit}`, params),
+      this.pool.query<{ total: string; waiting: string }>(
+        `SELECT count(*) FILTER (WHERE ${filter}) AS total, count(*) FILTER (WHERE urgent AND status = 'new') AS waiting FROM cases WHERE organisations @> $1::jsonb`,
+        filterParams,
+      ),
+    ]);
+    return { cases: page.rows.map((r) => r.record), total: Number(counts.rows[0]!.total), urgentWaiting: Number(counts.rows[0]!.waiting) };
   }
 
   update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined> {
