@@ -13,7 +13,7 @@ import { verifyChain, type AuditEntry } from '../src/core/audit.js';
 import type { CaseRecord } from '../src/core/cases.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { swedishDate } from '../src/staff/service.js';
+import { swedishDate } from '../src/core/case-query.js';
 import { KARLSTAD_BISTAND, KIL_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
@@ -159,6 +159,21 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     const { session } = await signIn(people.karlstadStaff.email);
     const day = (await (await get(session, '/staff/api/cases?from=2026-06-21&to=2026-06-21')).json()) as { cases: Array<{ reference: string }> };
     expect(day.cases.map((c) => c.reference)).to.deep.equal([late.reference]);
+  });
+
+  it('lists the newest cases up to a limit, with how many match in all and how many urgent ones wait', async () => {
+    const { session } = await signIn(people.kilStaff.email);
+    const before = (await (await get(session, '/staff/api/cases')).json()) as { cases: Array<{ reference: string }>; total: number; urgentWaiting: number };
+    const added = [];
+    for (let i = 0; i < 3; i++) added.push(await app.cases.create(caseDraft([KIL_BISTAND], { urgent: i === 0, municipality: { id: 'kil', name: 'Kils kommun', scbCode: '1715' } })));
+    const two = (await (await get(session, '/staff/api/cases?limit=2')).json()) as typeof before;
+    expect(two.cases.map((c) => c.reference), 'the newest two').to.deep.equal([added[2]!.reference, added[1]!.reference]);
+    expect(two.total).to.equal(before.total + 3);
+    expect(two.urgentWaiting).to.equal(before.urgentWaiting + 1);
+    // The urgent count is the organisation's, not the filter's: a list of closed cases still says so.
+    const closed = (await (await get(session, '/staff/api/cases?status=closed&limit=2')).json()) as typeof before;
+    expect(closed.urgentWaiting).to.equal(two.urgentWaiting);
+    for (const limit of ['0', '1001', 'många']) expect((await get(session, `/staff/api/cases?limit=${encodeURIComponent(limit)}`)).status, `limit=${limit}`).to.equal(400);
   });
 
   it('gives admins their organisation\'s audit log and an export; staff are refused', async () => {

@@ -103,6 +103,23 @@ describe('staff in Microsoft Teams', function () {
     ]);
   });
 
+  it('shows the ten newest of many new cases, with how many there are and a link to all on the staff page', async () => {
+    const more = [];
+    for (let i = 0; i < 11; i++) more.push(await app.cases.create(caseDraft([KARLSTAD_BISTAND])));
+    const reply = await say(ANNA, 'nya ärenden');
+    const card = (JSON.parse(reply) as Array<{ attachments?: Array<{ content: { body: Array<{ text?: string }>; actions?: Array<{ type: string; url?: string }> } }> }>)[0]!.attachments![0]!.content;
+    const shown = more.map((c) => c.reference).filter((r) => reply.includes(r));
+    expect(shown, 'the ten newest').to.deep.equal(more.slice(1).map((c) => c.reference));
+    expect(reply).not.to.include(karlstadCase.reference);
+    expect(card.body[0]!.text).to.equal('Nya ärenden till Karlstads kommun (12)');
+    expect(card.body[1]!.text).to.equal('De 10 senaste av 12 visas här. Alla finns på personalsidan.');
+    expect(card.actions!.map((a) => [a.type, (a as { title?: string }).title])).to.deep.equal([['Action.OpenUrl', 'Alla nya ärenden på personalsidan']]);
+    expect(card.actions![0]!.url).to.match(/^http:\/\/[^/]+\/staff\/#\/cases\?status=new$/u);
+    // Teams refuses a message over about 28 KB.
+    expect(Buffer.byteLength(JSON.stringify(card))).to.be.below(28_000);
+    for (const c of more) await app.cases.update(c.reference, (r) => ({ ...r, status: 'closed' }));
+  });
+
   it('refuses another organisation\'s case, in Swedish, and audits the attempt', async () => {
     const reply = await say(ANNA, `öppna ${kilCase.reference}`);
     expect(reply).to.include('skickades inte till din verksamhet');

@@ -488,10 +488,10 @@
         return;
       }
       var cases = res.json.cases || [];
+      var total = typeof res.json.total === 'number' ? res.json.total : cases.length;
       var filtered = Object.keys(filters).length > 0;
-      var waiting = cases.filter(function (c) {
-        return c.urgent && c.status === 'new';
-      }).length;
+      // Counted by the server over all the organisation's cases: the list may show only the newest.
+      var waiting = res.json.urgentWaiting || 0;
       var onlyUrgentNew = filters.status === 'new' && filters.urgent === 'true' && !filters.municipality && !filters.from && !filters.to;
       if (waiting > 0) {
         el.view.appendChild(
@@ -509,8 +509,9 @@
         announce(filtered ? t('list.none') : t('list.noneAtAll'));
         return;
       }
+      var count = total > cases.length ? t('list.countNewest', { shown: cases.length, count: total }) : tCount('list.count', cases.length);
+      if (total > cases.length) el.view.appendChild(h('p', { className: 'notice', id: 'list-more' }, count));
       el.view.appendChild(caseTable(cases));
-      var count = tCount('list.count', cases.length);
       announce(waiting > 0 ? count + ' ' + tCount('list.urgentWaiting', waiting) : count);
     });
   }

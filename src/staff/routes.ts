@@ -31,12 +31,20 @@ export interface StaffRoutesOptions {
 
 const loginBody = z.object({ email: z.string().min(3).max(200), password: z.string().min(1).max(500) });
 const closeBody = z.object({ note: z.string().max(4000).optional() });
+/**
+ * A list shows the newest cases up to this many (the page says how many match in all and asks
+ * to narrow the filter): a long list is read by nobody, and an organisation's cases over years
+ * are tens of thousands.
+ */
+const LIST_DEFAULT = 200;
+const MAX_LIST = 1000;
 const listQuery = z.object({
   status: z.enum(['new', 'taken', 'closed']).optional(),
   urgent: z.enum(['true', 'false']).optional(),
   municipality: z.string().max(40).optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_LIST).optional(),
 });
 
 function query(req: Request): Record<string, string> {
@@ -122,7 +130,7 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
       const staff = await signedIn(req);
       const q = listQuery.safeParse(query(req));
       if (!q.success) throw new HttpError(400, 'BadRequest', `Filter not understood: ${q.error.issues[0]!.path.join('.')} ${q.error.issues[0]!.message}.`);
-      const { status, urgent, municipality, from: since, to } = q.data;
+      const { status, urgent, municipality, from: since, to, limit } = q.data;
       const filter = {
         ...(status ? { status } : {}),
         ...(urgent ? { urgent: urgent === 'true' } : {}),
@@ -130,8 +138,8 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
         ...(since ? { from: since } : {}),
         ...(to ? { to } : {}),
       };
-      const visible = await service.list(staff, filter, from(req), new URL(req.url ?? '/', 'http://x').search || '(all)');
-      res.json({ cases: visible.map(listItem) });
+      const page = await service.list(staff, filter, from(req), new URL(req.url ?? '/', 'http://x').search || '(all)', limit ?? LIST_DEFAULT);
+      res.json({ cases: page.cases.map(listItem), total: page.total, urgentWaiting: page.urgentWaiting });
     }),
   );
 

@@ -6,6 +6,7 @@
  */
 import type { Activity, TranscriptStore } from 'botbuilder';
 import type { AuditAction, AuditEntry, AuditLog } from '../core/audit.js';
+import type { CasePage, CaseQuery } from '../core/case-query.js';
 import { REFERENCE_PATTERN, type CaseRecord, type CaseStore } from '../core/cases.js';
 import type { OutboxItem, OutboxStore } from '../core/delivery.js';
 import { caseOrganisations, mayChangeCase, mayReadCase, type StaffIdentity } from '../core/staff/access.js';
@@ -24,13 +25,8 @@ export class StaffError extends Error {
   }
 }
 
-export interface CaseFilter {
-  status?: CaseRecord['status'];
-  urgent?: boolean;
-  municipality?: string;
-  from?: string;
-  to?: string;
-}
+/** A case list's filters; the organisation is the signed-in member of staff's own. */
+export type CaseFilter = Omit<CaseQuery, 'organisationId' | 'limit'>;
 
 export interface TranscriptLine {
   at: unknown;
@@ -94,19 +90,11 @@ export class StaffService {
     return found;
   }
 
-  /** The organisation's cases matching the filter, newest first. */
-  async list(staff: StaffIdentity, filter: CaseFilter, from: string, described: string): Promise<CaseRecord[]> {
-    const { status, urgent, municipality } = filter;
-    const visible = (await this.cases.list())
-      .filter((c) => mayReadCase(staff, c))
-      .filter((c) => !status || c.status === status)
-      .filter((c) => urgent === undefined || c.urgent === urgent)
-      .filter((c) => !municipality || c.municipality?.id === municipality || c.municipality?.scbCode === municipality)
-      .filter((c) => !filter.from || swedishDate(c.createdAt) >= filter.from)
-      .filter((c) => !filter.to || swedishDate(c.createdAt) <= filter.to)
-      .reverse();
+  /** The organisation's newest cases matching the filter (at most `limit`), with how many match in all. */
+  async list(staff: StaffIdentity, filter: CaseFilter, from: string, described: string, limit: number): Promise<CasePage> {
+    const page = await this.cases.find({ ...filter, organisationId: staff.organisationId, limit });
     await this.record(staff, from, 'case.list', 'allowed', described, [staff.organisationId]);
-    return visible;
+    return page;
   }
 
   /** The case with its whole conversation and this organisation's deliveries. */
@@ -149,12 +137,6 @@ export class StaffService {
     await this.record(staff, from, 'case.export', 'allowed', found.reference, caseOrganisations(found));
     return found;
   }
-}
-
-/** The calendar date in Sweden (a case at 00:30 Swedish time is that day's, not the UTC day before). */
-const swedishDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
-export function swedishDate(iso: string): string {
-  return swedishDay.format(new Date(iso));
 }
 
 /** The messages of a transcript as staff read them; a card's answer also in the words the card showed. */

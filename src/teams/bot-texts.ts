@@ -13,6 +13,7 @@ const schema = z.strictObject({
   needsReference: text,
   noCases: text,
   listTitle: text,
+  listNewest: text,
   urgent: text,
   notFound: text,
   forbidden: text,
@@ -40,6 +41,7 @@ const schema = z.strictObject({
     resident: text,
     assistant: text,
     staffPage: text,
+    allNew: text,
   }),
 });
 export type TeamsBotTexts = z.infer<typeof schema>;

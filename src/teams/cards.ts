@@ -6,6 +6,7 @@
 import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
 import type { CaseRecord } from '../core/cases.js';
+import type { CasePage } from '../core/case-query.js';
 import type { TranscriptLine } from '../staff/service.js';
 import { fill, type TeamsBotTexts } from './bot-texts.js';
 import { staffLink } from '../delivery/senders.js';
@@ -68,14 +69,16 @@ export function noticeCard(record: CaseRecord, t: TeamsBotTexts, publicUrl: stri
   });
 }
 
-/** New cases, each with a button to open it. */
-export function listCard(records: CaseRecord[], organisation: string, t: TeamsBotTexts): Attachment {
+/** The newest new cases, each with a button to open it; the total, and a link to all when they are more. */
+export function listCard(page: CasePage, organisation: string, t: TeamsBotTexts, publicUrl: string): Attachment {
+  const more = page.total > page.cases.length;
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
     version: VERSION,
     body: [
-      { type: 'TextBlock', text: fill(t.listTitle, { organisation, count: String(records.length) }), size: 'Medium', weight: 'Bolder', wrap: true, style: 'heading' },
-      ...records.map((r) => ({
+      { type: 'TextBlock', text: fill(t.listTitle, { organisation, count: String(page.total) }), size: 'Medium', weight: 'Bolder', wrap: true, style: 'heading' },
+      ...(more ? [{ type: 'TextBlock', text: fill(t.listNewest, { shown: String(page.cases.length), count: String(page.total) }), isSubtle: true, spacing: 'None', wrap: true }] : []),
+      ...page.cases.map((r) => ({
         type: 'ColumnSet',
         separator: true,
         columns: [
@@ -91,6 +94,7 @@ export function listCard(records: CaseRecord[], organisation: string, t: TeamsBo
         ],
       })),
     ],
+    ...(more ? { actions: [{ type: 'Action.OpenUrl', title: t.card.allNew, url: `${publicUrl}/staff/#/cases?status=new` }] } : {}),
   });
 }
 

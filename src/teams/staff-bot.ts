@@ -15,6 +15,11 @@ import type { TeamsChannels } from './channels.js';
 import type { TeamsStaffDirectory } from './staff-directory.js';
 
 const REFERENCE = /\bNV-\d{4}-\d{6}\b/iu;
+/**
+ * The newest new cases a list card in Teams shows; the card links to the staff page for all of
+ * them. Teams refuses a message over about 28 KB, which a card of 40 cases comes close to.
+ */
+const TEAMS_LIST_LIMIT = 10;
 
 export interface StaffBotOptions {
   service: StaffService;
@@ -97,9 +102,9 @@ export class StaffTeamsBot extends TeamsActivityHandler {
       return;
     }
     if (parsed.command === 'newCases') {
-      const cases = await service.list(staff, { status: 'new' }, 'teams', 'status=new');
+      const page = await service.list(staff, { status: 'new' }, 'teams', 'status=new', TEAMS_LIST_LIMIT);
       const organisation = this.organisationName(staff.organisationId);
-      await context.sendActivity(cases.length ? { attachments: [listCard(cases, organisation, t)] } : fill(t.noCases, { organisation }));
+      await context.sendActivity(page.total ? { attachments: [listCard(page, organisation, t, this.options.publicUrl)] } : fill(t.noCases, { organisation }));
       return;
     }
     const reference = REFERENCE.exec(parsed.rest)?.[0]?.toUpperCase();

@@ -445,6 +445,20 @@ describe('the staff page in a browser (Swedish)', function () {
     expect(options).to.include.members(['Karlstad', 'Kil', 'Årjäng', 'Säffle']);
     expect(await applyFilters(page, { municipality: '1715' })).to.deep.equal([kilRegionCase.reference]);
     await screenshot(page, 'staff-04-list-region-filtered');
+
+    // Years of cases: the list shows the newest 200 and says how many there are, above the table.
+    const many = [];
+    for (let i = 0; i < 200; i++) many.push(await server.app.cases.create(caseDraft([REGION_VARDCENTRAL], { createdAt: new Date(Date.parse('2026-11-23T08:00:00.000Z') + i * 60_000).toISOString() })));
+    await page.goto(`${server.url}/staff/#/cases`);
+    await page.waitForSelector('#list-more');
+    expect(await page.textContent('#list-more')).to.equal('De 200 senaste av 203 ärenden visas. Välj status, kommun eller datum ovan för att se andra.');
+    const references = await listReferences(page);
+    expect(references).to.have.length(200);
+    expect(references[0]).to.equal(many.at(-1)!.reference);
+    expect(references).not.to.include(urgentCase.reference);
+    // The urgent case is not among the 200 shown, and is still announced.
+    expect(await page.textContent('#urgent-waiting')).to.include('1 brådskande ärende är inte taget ännu.');
+    expect(await applyFilters(page, { municipality: '1715' })).to.deep.equal([kilRegionCase.reference]);
   });
 
   it('opens a case from the list: summary with IBIC areas, the conversation, the delivery history; takes and closes it with a note; the list follows', async () => {
