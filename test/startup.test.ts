@@ -29,10 +29,17 @@ function runMain(env: Record<string, string>, untilStdout?: RegExp): Promise<Exi
     });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    // A start may wait for a stale lock and train the recognizer on a slow machine; a stop is quick.
+    let timer = setTimeout(() => child.kill('SIGKILL'), 60000);
+    let stopping = false;
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (untilStdout?.test(stdout)) child.kill('SIGTERM');
+      if (!stopping && untilStdout?.test(stdout)) {
+        stopping = true;
+        child.kill('SIGTERM');
+        clearTimeout(timer);
+        timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+      }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
@@ -216,6 +223,7 @@ describe('start-up', function () {
       expect(afterKill.stdout).to.match(/Intake assistant ready/u);
       // Stopped with SIGTERM by runMain: the lock was let go (its folder is gone), so the next start
       // takes it at once instead of waiting for it to go stale.
+      expect(afterKill.code, 'the exit code after SIGTERM').to.equal(0);
       expect(existsSync(path.join(dir, '.lock')), 'the lock after a clean stop').to.equal(false);
       const afterStop = await runMain({ DATA_DIR: dir, PORT: '0' }, /ready/u);
       expect(afterStop.stdout).to.match(/Intake assistant ready/u);
