@@ -355,9 +355,13 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
       }),
     close: async () => {
       stopRetention();
-      await stack.delivery.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await stack.stores.close();
+      try {
+        await stack.delivery.stop();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      } finally {
+        // The stores (and the data folder's lock) are let go of even if the steps before failed.
+        await stack.stores.close();
+      }
     },
   };
 }

@@ -216,6 +216,7 @@ export async function openStores(options: StoreOptions): Promise<Stores> {
   const unlock = await lockDataFolder(options.dataDir, options.exclusive.onLost);
   const stores = openLowdbStores(options);
   let closed: Promise<void> | undefined;
-  // Closing twice (a test's teardown after the app's own close) lets go of the lock once.
-  return { ...stores, close: () => (closed ??= stores.close().then(() => unlock())) };
+  // Closing twice (a test's teardown after the app's own close) lets go of the lock once; a store
+  // that fails to close still lets go of it, so the next start need not wait for it to go stale.
+  return { ...stores, close: () => (closed ??= stores.close().finally(() => unlock())) };
 }
