@@ -54,7 +54,7 @@ export function matchesCaseQuery(record: CaseRecord, query: Omit<CaseQuery, 'lim
 /** Answers a query from cases in memory, oldest first as the embedded store lists them. */
 export function findInRecords(oldestFirst: readonly CaseRecord[], query: CaseQuery): CasePage {
   const matching = oldestFirst.filter((r) => matchesCaseQuery(r, query));
-  const waiting = oldestFirst.filter((r) => r.urgent && r.status === 'new' && caseOrganisations(r).includes(query.organisationId));
+  const waiting = oldestFirst.filter((r) => matchesCaseQuery(r, { organisationId: query.organisationId, status: 'new', urgent: true }));
   return {
     cases: matching.slice(-Math.max(1, query.limit)).reverse(),
     total: matching.length,

@@ -19,6 +19,11 @@ export function staffLink(publicUrl: string, reference: string): string {
   return `${publicUrl}/staff/#/cases/${encodeURIComponent(reference)}`;
 }
 
+/** The staff page's list of the organisation's new cases. */
+export function staffNewCasesLink(publicUrl: string): string {
+  return `${publicUrl}/staff/#/cases?status=new`;
+}
+
 export class EmailSender implements Sender {
   private readonly transport: Transporter | undefined;
 

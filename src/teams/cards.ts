@@ -9,7 +9,7 @@ import type { CaseRecord } from '../core/cases.js';
 import type { CasePage } from '../core/case-query.js';
 import type { TranscriptLine } from '../staff/service.js';
 import { fill, type TeamsBotTexts } from './bot-texts.js';
-import { staffLink } from '../delivery/senders.js';
+import { staffLink, staffNewCasesLink } from '../delivery/senders.js';
 
 const VERSION = '1.4';
 
@@ -94,7 +94,7 @@ export function listCard(page: CasePage, organisation: string, t: TeamsBotTexts,
         ],
       })),
     ],
-    ...(more ? { actions: [{ type: 'Action.OpenUrl', title: t.card.allNew, url: `${publicUrl}/staff/#/cases?status=new` }] } : {}),
+    ...(more ? { actions: [{ type: 'Action.OpenUrl', title: t.card.allNew, url: staffNewCasesLink(publicUrl) }] } : {}),
   });
 }
 

@@ -153,6 +153,7 @@ export class PgCaseStore implements CaseStore {
    */
   async find(query: CaseQuery): Promise<CasePage> {
     const params: unknown[] = [JSON.stringify([query.organisationId])];
+    // The organisation first: the counts of urgent cases waiting use it alone.
     const where = ['organisations @> $1::jsonb'];
     const param = (value: unknown) => `$${params.push(value)}`;
     if (query.status) where.push(`status = ${param(query.status)}`);
@@ -169,7 +170,7 @@ export class PgCaseStore implements CaseStore {
     const [page, counts] = await Promise.all([
       this.pool.query<{ record: CaseRecord }>(`SELECT record FROM cases WHERE ${filter} ORDER BY reference DESC LIMIT ${limit}`, params),
       this.pool.query<{ total: string; waiting: string }>(
-        `SELECT count(*) FILTER (WHERE ${filter}) AS total, count(*) FILTER (WHERE urgent AND status = 'new') AS waiting FROM cases WHERE organisations @> $1::jsonb`,
+        `SELECT count(*) FILTER (WHERE ${filter}) AS total, count(*) FILTER (WHERE urgent AND status = 'new') AS waiting FROM cases WHERE ${where[0]}`,
         filterParams,
       ),
     ]);
