@@ -358,6 +358,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
       try {
         await stack.delivery.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await auth.close();
       } finally {
         // The stores (and the data folder's lock) are let go of even if the steps before failed.
         await stack.stores.close();

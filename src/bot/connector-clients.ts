@@ -4,9 +4,11 @@
  * UserTokenClient on every turn; building them was about a tenth of a turn's CPU time in the
  * benchmark. Here a connector client is made once per app, service URL and audience and then reused
  * (the credentials cache their token themselves), and the user-token client is made only when a
- * turn actually uses it (this bot never signs anyone in).
+ * turn actually uses it (this bot never signs anyone in). Replies go out through `lean-replies.ts`.
  */
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { Dispatcher } from 'undici';
+import { connectorDispatcher, withLeanReplies } from './lean-replies.js';
 
 type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
 type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
@@ -18,6 +20,8 @@ const MAX_CLIENTS = 200;
 
 export class ReusingBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly clients = new Map<string, Promise<ConnectorClient>>();
+  /** Keep-alive connections to the Bot Connector for the turns' replies, shared by every client. */
+  private readonly dispatcher: Dispatcher = connectorDispatcher();
 
   private reusing(factory: ConnectorFactory, claims: ClaimsIdentity): ConnectorFactory {
     const app = `${claims.getClaimValue('aud') ?? ''}|${claims.getClaimValue('appid') ?? claims.getClaimValue('azp') ?? ''}`;
@@ -27,7 +31,7 @@ export class ReusingBotFrameworkAuthentication extends ConfigurationBotFramework
         let client = this.clients.get(key);
         if (!client) {
           if (this.clients.size >= MAX_CLIENTS) this.clients.clear();
-          client = factory.create(serviceUrl, audience);
+          client = factory.create(serviceUrl, audience).then((stock) => withLeanReplies(stock, this.dispatcher));
           // A failed creation is not kept: the next turn tries again.
           client.catch(() => this.clients.delete(key));
           this.clients.set(key, client);
@@ -44,6 +48,11 @@ export class ReusingBotFrameworkAuthentication extends ConfigurationBotFramework
 
   override createConnectorFactory(claims: ClaimsIdentity): ConnectorFactory {
     return this.reusing(super.createConnectorFactory(claims), claims);
+  }
+
+  /** Closes the kept-alive connections (when the service stops). */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
   }
 
   override async createUserTokenClient(claims: ClaimsIdentity): Promise<UserTokenClient> {

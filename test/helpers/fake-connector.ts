@@ -22,6 +22,8 @@ export class FakeConnector {
   url = '';
   /** Answer each call after this many ms (a slow connector keeps a turn busy). */
   delayMs = 0;
+  /** Statuses for the next calls, one each, in order (200 once they are used up). */
+  statuses: number[] = [];
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
@@ -35,9 +37,10 @@ export class FakeConnector {
           authorization: req.headers.authorization,
           body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
         });
+        const status = this.statuses.shift() ?? 200;
         setTimeout(() => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ id: `reply-${++this.nextId}` }));
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(status < 300 ? { id: `reply-${++this.nextId}` } : { error: { code: 'Forbidden', message: `status ${status} for the test` } }));
         }, this.delayMs);
         this.waiters = this.waiters.filter((w) => {
           if (this.calls.length < w.count) return true;
