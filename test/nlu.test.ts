@@ -14,7 +14,7 @@ import { createLogger } from '../src/logger.js';
 import { createRecognizer, embeddedRecognizer } from '../src/nlu/create.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
 import type { Recognizer } from '../src/core/nlu/recognizer.js';
-import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+import { REPO_ROOT, removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
 import { runScript } from './helpers/scripts.js';
 
 const content = () => loadContent({ dataDir: path.join(REPO_ROOT, 'data'), localesDir: path.join(REPO_ROOT, 'locales'), defaultLocale: 'sv' });
@@ -244,6 +244,27 @@ describe('understanding what people write', function () {
       } finally {
         await slow.close();
         await broken.close();
+      }
+    });
+
+    it('asks LUIS only about what a person writes in their own words, not about buttons or a command typed as written', async () => {
+      const luis = await stub((body) => ({ status: 200, body: luisAnswer((body as { query: string }).query, 'None', 0.9) }));
+      const convo = await startConversation({ env: { NLU_RECOGNIZER: 'luis', LUIS_ENDPOINT: luis.url, LUIS_APP_ID: '00000000-0000-4000-8000-0000000000aa', LUIS_KEY: 'test-key' } });
+      try {
+        await convo.join();
+        await convo.sayAll(['Ja', 'För mig själv', 'Karlstad']);
+        const asked = () => luis.requests.map((r) => (r.body as { query: string }).query);
+        expect(asked(), 'buttons and options').to.deep.equal([]);
+        const before = asked().length;
+        expect(textOf(await convo.say('hjälp'))).to.include('Berätta med egna ord hur din vardag ser ut just nu.');
+        expect(textOf(await convo.say('Tillbaka!'))).to.include('Vilken kommun');
+        expect(asked().slice(before), 'no call for exact commands').to.deep.equal([]);
+        await convo.say('Karlstad');
+        await convo.say('trapporna är svåra och min dotter handlar åt mig');
+        expect(asked()).to.deep.equal(['trapporna är svåra och min dotter handlar åt mig']);
+      } finally {
+        await convo.close();
+        await luis.close();
       }
     });
   });

@@ -190,7 +190,7 @@ export class InterviewEngine {
       turn.replies.push({ type: 'text', text: texts.t('reprompt.tooLong', { length: text.length, max: this.options.maxMessageLength }) });
       return this.result(turn);
     }
-    const understood = await this.understand(state.locale, text);
+    const understood = this.needsUnderstanding(turn, text) ? await this.understand(state.locale, text) : undefined;
     // The trained model judges free text; a clicked button or a recognised option ("Nej, skicka
     // inte") is not. The patterns in risk.yaml look at everything.
     this.checkRisk(turn, text, understood, understood?.risk === 'acute' && !this.isStructuredAnswer(turn, text));
@@ -361,6 +361,24 @@ export class InterviewEngine {
       if (m && (!exactOnly || m.distance === 0)) return name;
     }
     return undefined;
+  }
+
+  /**
+   * Whether a recognizer has anything to add to the text. Not for a button, an option or a yes/no
+   * where one is expected, nor for a command typed exactly as one of its phrases in locales/
+   * ("hjälp", "tillbaka"): the engine acts on those whatever a recognizer says, so its intent and
+   * topics would go unused and its model's risk verdict is not taken on them. The risk patterns still
+   * look at them (checkRisk). With LUIS or CLU this spares a billed call and a round trip on most
+   * turns of an interview; the embedded recognizer, a tenth of a turn's CPU.
+   */
+  private needsUnderstanding(turn: Turn, text: string): boolean {
+    if (this.isStructuredAnswer(turn, text)) return false;
+    return turn.state.pending !== undefined || !this.exactCommand(turn.kit, text);
+  }
+
+  /** Whether `text` is one of the command phrases as written (no slip allowed). */
+  private exactCommand(kit: LocaleKit, text: string): boolean {
+    return kit.commands.some(([, matcher]) => matcher.match(text)?.distance === 0);
   }
 
   /** What the recognizer makes of the text; a failing recognizer never breaks the turn. */
