@@ -3,7 +3,7 @@
  * never repeats, corrupt files reported and left alone, transcripts in order and erasable.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { TestAdapter, TurnContext, type Activity, type ConversationAccount } from 'botbuilder';
@@ -207,7 +207,10 @@ describe('embedded storage (lowdb, one file per record)', () => {
       for (const name of await readdir(path.join(dir, 'state'))) await utimes(path.join(dir, 'state', name), old, old);
       expect((await stores.sweepExpired(90)).removed).to.equal(1);
       expect(await stores.botState.read([key])).to.deep.equal({});
+      // The file it kept open for appending was let go of: the next save lands in a new file.
+      await stores.botState.write({ [key]: { answer: 'Att komma ut.' } });
       await stores.close();
+      expect((await new EmbeddedBotStorage(dir).read([key]))[key].answer).to.equal('Att komma ut.');
     });
 
     it('applies 20 concurrent read-modify-writes of one record without losing one', async () => {
@@ -324,25 +327,37 @@ describe('embedded storage (lowdb, one file per record)', () => {
   });
 
   describe('appending to kept-open files', () => {
-    it('never appends to a file removed or replaced behind its back, and keeps few files open', async () => {
+    it('never appends to a file it removed or replaced, not even an append under way, and keeps few files open', async () => {
       const openDescriptors = async () => (await readdir('/proc/self/fd')).length;
       const before = await openDescriptors();
       const appends = new AppendFiles(2);
       const file = path.join(dir, 'logs', 'a.jsonl');
-      appends.append(file, '{"n":1}\n');
-      await rm(file);
-      appends.append(file, '{"n":2}\n');
+      await appends.append(file, '{"n":1}\n');
+      await appends.remove(file);
+      expect(existsSync(file)).to.equal(false);
+      await appends.append(file, '{"n":2}\n');
       expect(await readFile(file, 'utf8')).to.equal('{"n":2}\n');
-      await writeFile(`${file}.tmp`, '{"n":0}\n');
-      await rename(`${file}.tmp`, file);
-      appends.append(file, '{"n":3}\n');
+      await appends.replace(file, '{"n":0}\n');
+      await appends.append(file, '{"n":3}\n');
       expect(await readFile(file, 'utf8')).to.equal('{"n":0}\n{"n":3}\n');
-      for (const name of ['b', 'c', 'd']) appends.append(path.join(dir, 'logs', `${name}.jsonl`), '{}\n');
+
+      // Removed while its first append is still opening it (on the thread pool): the line lands in
+      // a file that is there, not in the removed one.
+      const late = path.join(dir, 'logs', 'late.jsonl');
+      const appending = appends.append(late, '{"n":4}\n');
+      await appends.remove(late);
+      await appending;
+      expect(await readFile(late, 'utf8')).to.equal('{"n":4}\n');
+
+      for (const name of ['b', 'c', 'd']) await appends.append(path.join(dir, 'logs', `${name}.jsonl`), '{}\n');
       expect(appends.openCount).to.equal(2);
       expect(await openDescriptors()).to.equal(before + 2);
       appends.close();
       expect(appends.openCount).to.equal(0);
       expect(await openDescriptors()).to.equal(before);
+      let refused: unknown;
+      await appends.append(file, '{"n":5}\n').catch((err: unknown) => (refused = err));
+      expect(String(refused)).to.contain('closed');
     });
   });
 

@@ -117,7 +117,7 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
       const entry = await this.load(id);
       if (!entry) throw new Error(`Direct Line conversation ${id} does not exist`);
       const lines = activities.map((a, i) => ({ watermark: entry.last + i + 1, activity: prepare(a, entry.last + i + 1) }));
-      this.appends.append(this.fileOf(id), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      await this.appends.append(this.fileOf(id), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
       entry.last += lines.length;
       entry.tail.push(...lines);
       if (entry.tail.length > TAIL) {

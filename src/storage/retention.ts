@@ -3,7 +3,8 @@
  * than RETENTION_DAYS are removed: conversation state, transcripts and cases (by last change).
  * Runs at start-up and then every few hours, off the path of any turn.
  */
-import { readdir, rm, stat } from 'node:fs/promises';
+import { statSync, unlinkSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The folders under the data folder whose records expire. */
@@ -13,10 +14,15 @@ export const EXPIRING_FOLDERS = ['state', 'transcripts', 'cases', 'case-keys', '
  * A web chat conversation's file is written when it starts, its activities file on every message:
  * the conversation file expires only with its activities (same name, .jsonl).
  */
+function activitiesOf(file: string): string | undefined {
+  if (path.basename(path.dirname(file)) !== 'conversations' || path.basename(path.dirname(path.dirname(file))) !== 'directline') return undefined;
+  return path.join(path.dirname(path.dirname(file)), 'activities', path.basename(file).replace(/\.json$/u, '.jsonl'));
+}
+
 async function lastChange(file: string): Promise<number> {
   const { mtimeMs } = await stat(file);
-  if (path.basename(path.dirname(file)) !== 'conversations' || path.basename(path.dirname(path.dirname(file))) !== 'directline') return mtimeMs;
-  const activities = path.join(path.dirname(path.dirname(file)), 'activities', path.basename(file).replace(/\.json$/u, '.jsonl'));
+  const activities = activitiesOf(file);
+  if (!activities) return mtimeMs;
   try {
     return Math.max(mtimeMs, (await stat(activities)).mtimeMs);
   } catch {
@@ -24,12 +30,39 @@ async function lastChange(file: string): Promise<number> {
   }
 }
 
+/** `lastChange`, looked at synchronously (only for the few files found expired). */
+function lastChangeNow(file: string): number {
+  const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Number.POSITIVE_INFINITY;
+  const activities = activitiesOf(file);
+  const activitiesMs = activities ? (statSync(activities, { throwIfNoEntry: false })?.mtimeMs ?? 0) : 0;
+  return Math.max(mtimeMs, activitiesMs);
+}
+
+/**
+ * Removes a file the sweep found expired if `stillExpired` says it still is, and says whether it
+ * did. The embedded store passes AppendFiles.removeNow, which also lets go of a descriptor kept open
+ * on the file; both look again and remove in one go, so an append that came in since the first
+ * look keeps the file.
+ */
+export type RemoveExpired = (file: string, stillExpired: () => boolean) => boolean;
+
+const removeExpired: RemoveExpired = (file, stillExpired) => {
+  if (!stillExpired()) return false;
+  try {
+    unlinkSync(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+};
+
 export interface SweepResult {
   removed: number;
   kept: number;
 }
 
-async function sweepDir(dir: string, cutoff: number, result: SweepResult): Promise<void> {
+async function sweepDir(dir: string, cutoff: number, result: SweepResult, remove: RemoveExpired): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -40,12 +73,11 @@ async function sweepDir(dir: string, cutoff: number, result: SweepResult): Promi
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      await sweepDir(full, cutoff, result);
+      await sweepDir(full, cutoff, result, remove);
       continue;
     }
     if (!/\.jsonl?$/u.test(entry.name)) continue;
-    if ((await lastChange(full)) < cutoff) {
-      await rm(full, { force: true });
+    if ((await lastChange(full)) < cutoff && remove(full, () => lastChangeNow(full) < cutoff)) {
       result.removed += 1;
     } else {
       result.kept += 1;
@@ -54,10 +86,10 @@ async function sweepDir(dir: string, cutoff: number, result: SweepResult): Promi
 }
 
 /** Removes every expiring record not changed for `retentionDays`. */
-export async function sweepExpired(dataDir: string, retentionDays: number, now: Date = new Date()): Promise<SweepResult> {
+export async function sweepExpired(dataDir: string, retentionDays: number, now: Date = new Date(), remove: RemoveExpired = removeExpired): Promise<SweepResult> {
   const cutoff = now.getTime() - retentionDays * 24 * 60 * 60 * 1000;
   const result: SweepResult = { removed: 0, kept: 0 };
-  for (const folder of EXPIRING_FOLDERS) await sweepDir(path.join(dataDir, folder), cutoff, result);
+  for (const folder of EXPIRING_FOLDERS) await sweepDir(path.join(dataDir, folder), cutoff, result, remove);
   return result;
 }
 

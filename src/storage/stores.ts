@@ -153,7 +153,7 @@ export function openLowdbStores(options: StoreOptions): LowdbStores {
     limiter: (_name, points) => perMinute(points),
     secret: (name, configured) => persistentSecret(configured, path.join(dataDir, SECRET_FILES[name])),
     sweepExpired: async (retentionDays) => {
-      const result = await sweepExpired(dataDir, retentionDays);
+      const result = await sweepExpired(dataDir, retentionDays, new Date(), (file, stillExpired) => appends.removeNow(file, stillExpired));
       // What the sweep removed must not live on in memory (it would be written back on the next turn).
       if (result.removed > 0) {
         botState.forgetCached();

@@ -153,7 +153,7 @@ export class EmbeddedBotStorage implements Storage {
       await this.appends.replace(`${base}.jsonl`, line);
       this.remember(key, { json, eTag: newETag, lines: 1, legacy: current.legacy });
     } else {
-      this.appends.append(`${base}.jsonl`, line);
+      await this.appends.append(`${base}.jsonl`, line);
       this.remember(key, { json, eTag: newETag, lines: current.lines + 1, legacy: current.legacy });
     }
     if (current.legacy) {

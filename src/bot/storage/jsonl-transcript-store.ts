@@ -80,7 +80,7 @@ export class JsonlTranscriptStore implements TranscriptArchive {
           loudly(this.onError, channelId, 'logActivity', async () => {
             // Whatever was logged until now goes in this append; later lines start a new batch.
             this.batches.delete(base);
-            this.appends.append(`${base}.jsonl`, lines.join(''));
+            await this.appends.append(`${base}.jsonl`, lines.join(''));
           }),
         ),
       };
