@@ -39,8 +39,9 @@ Options:
   --connections N             concurrent conversations (default 16)
   --cases LIST                stored-case counts to compare with the empty store, on lowdb and on
                               PostgreSQL (default 10000,100000)
-  --turn help|answer-back     the measured message: "hjälp" (default), or a free-text answer and
-                              "tillbaka" in turn
+  --turn help|answer-back     the measured message: "hjälp" (default; a command, like a button
+                              not sent to the recognizer), or a free-text answer (read by the
+                              recognizer) and "tillbaka" in turn
   --turns-per-conversation N  a resident moves on to a fresh conversation after N messages
                               (default 40, about one interview; 0 = one conversation for the whole run)
   --only LIST                 run only these scenarios (baseline always runs), e.g. intake-dl,cases;
@@ -122,7 +123,7 @@ const wantedCases = (store: 'lowdb' | 'pg', count: number) => (store === 'lowdb'
 /** The measured message, said again and again at the same point of the interview. */
 const TURN =
   opts.turn === 'help'
-    ? { messages: ['hjälp'], description: '"hjälp" at the first free-text question: recognition, the help text and the question again (2 replies), state read and saved, transcript logged; the interview stays at the same question' }
+    ? { messages: ['hjälp'], description: '"hjälp" at the first free-text question: a command typed as written (the risk patterns look at it; no recognizer is asked, as for a button), the help text and the question again (2 replies), state read and saved, transcript logged; the interview stays at the same question (--turn answer-back measures free text, which the recognizer reads)' }
     : {
         messages: ['Jag bor ensam och trappan upp till lägenheten är svår på vintern.', 'tillbaka'],
         description: 'a free-text answer to the first free-text question, then "tillbaka" (back to it), in turn: both advance or rewind the interview for real, so the position stays the same every second turn',
