@@ -92,13 +92,7 @@ export class AppendFiles {
   removeNow(file: string, stillExpired: () => boolean): boolean {
     if (!stillExpired()) return false;
     this.release(file);
-    try {
-      unlinkSync(file);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
-    }
+    return unlinkIfThere(file);
   }
 
   /** Closes every descriptor and stops the idle timer. */
@@ -186,6 +180,17 @@ function cutTornEnd(fd: number): void {
     read += n;
   }
   ftruncateSync(fd, whole.subarray(0, read).lastIndexOf(0x0a) + 1);
+}
+
+/** Removes `file` synchronously; says whether it was there. */
+export function unlinkIfThere(file: string): boolean {
+  try {
+    unlinkSync(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
 }
 
 function closeQuietly(fd: number): void {

@@ -3,9 +3,10 @@
  * than RETENTION_DAYS are removed: conversation state, transcripts and cases (by last change).
  * Runs at start-up and then every few hours, off the path of any turn.
  */
-import { statSync, unlinkSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { unlinkIfThere } from './append-files.js';
 
 /** The folders under the data folder whose records expire. */
 export const EXPIRING_FOLDERS = ['state', 'transcripts', 'cases', 'case-keys', 'directline/conversations', 'directline/activities', 'outbox/done', 'references'] as const;
@@ -46,16 +47,7 @@ function lastChangeNow(file: string): number {
  */
 export type RemoveExpired = (file: string, stillExpired: () => boolean) => boolean;
 
-const removeExpired: RemoveExpired = (file, stillExpired) => {
-  if (!stillExpired()) return false;
-  try {
-    unlinkSync(file);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
-};
+const removeExpired: RemoveExpired = (file, stillExpired) => stillExpired() && unlinkIfThere(file);
 
 export interface SweepResult {
   removed: number;
