@@ -4,6 +4,9 @@
  * connector that is briefly unavailable, and fail with a message that says what the connector
  * answered.
  */
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { ConnectorClient, MicrosoftAppCredentials } from 'botframework-connector';
 import { connectorDispatcher, withLeanReplies } from '../src/bot/lean-replies.js';
@@ -39,7 +42,8 @@ function reply(text: string): Record<string, unknown> {
 describe('replies to the Bot Connector (lean sends)', function () {
   this.timeout(15_000);
   const connector = new FakeConnector();
-  const dispatcher = connectorDispatcher();
+  // No proxy from this machine's environment: the connector is on 127.0.0.1.
+  const dispatcher = connectorDispatcher({ httpProxy: '', httpsProxy: '', noProxy: '' });
 
   before(() => connector.start());
   after(async () => {
@@ -90,6 +94,36 @@ describe('replies to the Bot Connector (lean sends)', function () {
     const answer = await lean.conversations.replyToActivity(TEAMS_CONVERSATION, 'act-1', reply('Hej igen'));
     expect(answer.id).to.match(/^reply-/);
     expect(connector.texts()).to.deep.equal(['Hej igen', 'Hej igen']);
+  });
+
+  it('goes through the proxy HTTPS_PROXY/HTTP_PROXY names, as the stock client does', async () => {
+    // A loopback forward proxy that tunnels (CONNECT) and notes where each tunnel went.
+    const tunnels: string[] = [];
+    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = connectorDispatcher({ httpProxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, noProxy: '' });
+    try {
+      const lean = withLeanReplies(client(), proxied);
+      await lean.conversations.replyToActivity(TEAMS_CONVERSATION, 'act-1', reply('Via proxy'));
+      expect(connector.texts()).to.deep.equal(['Via proxy']);
+      expect(tunnels).to.deep.equal([new URL(connector.url).host]);
+    } finally {
+      await proxied.close();
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it('fails with what the connector answered when it refuses a reply (403), without retrying', async () => {

@@ -9,7 +9,7 @@
  * botbuilder as before). Every other operation (members, updates, deletes, conversations) stays
  * with the stock client, as does everything Teams-specific.
  */
-import { Agent, RetryAgent, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, RetryAgent, type Dispatcher } from 'undici';
 
 /** What this module needs of botframework-connector's ConnectorClient (kept structural on purpose). */
 export interface ConnectorClientLike {
@@ -35,13 +35,26 @@ export class ConnectorReplyError extends Error {
   }
 }
 
+/** Proxy settings; each one left out is read from its environment variable, as the stock client does. */
+export interface ProxySettings {
+  /** HTTP_PROXY */
+  httpProxy?: string;
+  /** HTTPS_PROXY */
+  httpsProxy?: string;
+  /** NO_PROXY */
+  noProxy?: string;
+}
+
 /**
- * One dispatcher for every connector: keep-alive connections per origin, and the stock client's
- * retry rules (network errors, 408, 429 and 5xx but 501/505, at most three retries honouring
- * Retry-After) so a reply is not lost to a blip any more than before.
+ * One dispatcher for every connector: keep-alive connections per origin, through the proxy that
+ * HTTPS_PROXY / HTTP_PROXY name unless NO_PROXY exempts the host (as the stock client's pipeline
+ * does: a municipality's network may allow no other way out), and the stock client's retry rules
+ * (network errors, 408, 429 and 5xx but 501/505, at most three retries honouring Retry-After) so a
+ * reply is not lost to a blip any more than before.
  */
-export function connectorDispatcher(): Dispatcher {
-  return new RetryAgent(new Agent({ keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000 }), {
+export function connectorDispatcher(proxy: ProxySettings = {}): Dispatcher {
+  const connections = new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000, ...proxy });
+  return new RetryAgent(connections, {
     maxRetries: 3,
     minTimeout: 500,
     maxTimeout: 10_000,
