@@ -81,7 +81,8 @@ export class AppendFiles {
 
   /** Removes `file` (a missing one is fine), letting go of its descriptor in the same step. */
   async remove(file: string): Promise<void> {
-    this.removeNow(file, () => true);
+    this.release(file);
+    unlinkIfThere(file);
   }
 
   /**

@@ -191,9 +191,9 @@ export class InterviewEngine {
       return this.result(turn);
     }
     const understood = this.needsUnderstanding(turn, text) ? await this.understand(state.locale, text) : undefined;
-    // The trained model judges free text; a clicked button or a recognised option ("Nej, skicka
-    // inte") is not. The patterns in risk.yaml look at everything.
-    this.checkRisk(turn, text, understood, understood?.risk === 'acute' && !this.isStructuredAnswer(turn, text));
+    // The trained model judges free text only: a clicked button or a recognised option ("Nej, skicka
+    // inte") never reaches the recognizer. The patterns in risk.yaml look at everything.
+    this.checkRisk(turn, text, understood, understood?.risk === 'acute');
 
     if (state.pending) {
       this.onPendingConfirmation(turn, text);
@@ -206,7 +206,7 @@ export class InterviewEngine {
     }
     // After an alarm, a message like "I want to end it all" is not taken as "cancel the interview".
     const acuteNow = turn.replies.some((r) => r.type === 'emergency');
-    const intent = acuteNow ? undefined : this.intentToActOn(turn, text, understood);
+    const intent = acuteNow ? undefined : this.intentToActOn(turn, understood);
     if (intent) {
       if (this.inFreeTextQuestion(turn)) this.checkIntent(turn, intent, text);
       else this.onIntent(turn, intent);
@@ -393,14 +393,13 @@ export class InterviewEngine {
 
   /**
    * The intent to act on, if any. An answer that fits the question ("nej" to a yes/no question,
-   * an option, a number) is always an answer; a free-text answer needs a very sure intent.
+   * an option, a number) is always an answer: it is never sent to the recognizer
+   * (needsUnderstanding), so it has no intent here. A free-text answer needs a very sure intent.
    */
-  private intentToActOn(turn: Turn, text: string, understood: Recognition | undefined): Intent | undefined {
+  private intentToActOn(turn: Turn, understood: Recognition | undefined): Intent | undefined {
     if (!understood || understood.intent === 'none') return undefined;
     const { state, kit } = turn;
     const view = state.phase === 'asking' && state.current ? kit.views.get(state.current) : undefined;
-    if (view && view.kind !== 'text' && this.fitsAnswer(kit, view, text)) return undefined;
-    if (state.phase !== 'asking' && this.phaseUnderstands(kit, state, text)) return undefined;
     const threshold = view?.kind === 'text' ? FREE_TEXT_INTENT_THRESHOLD : INTENT_THRESHOLD;
     return understood.intentScore >= threshold ? understood.intent : undefined;
   }
