@@ -31,7 +31,7 @@ import { ConversationReferences, RememberConversation } from './bot/references.j
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
 import { ReusingBotFrameworkAuthentication } from './bot/connector-clients.js';
-import { EraseTranscript, SafeTranscriptLogger, SerializeTurns } from './bot/middleware.js';
+import { EraseTranscript, TranscriptLogger, SerializeTurns } from './bot/middleware.js';
 import { verifyDataFolder } from './storage/data-folder.js';
 import { openStores, type Stores } from './storage/stores.js';
 import type { TranscriptArchive } from './bot/storage/transcripts.js';
@@ -179,7 +179,13 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     if (stores.turnLock) adapter.use(stores.turnLock);
     adapter.use(new RememberConversation(references));
     adapter.use(new EraseTranscript(transcripts));
-    adapter.use(new SafeTranscriptLogger(transcripts, async (context) => (await kitchenTables.get(context.activity.conversation.id)) !== undefined));
+    adapter.use(
+      new TranscriptLogger(
+        transcripts,
+        async (context) => (await kitchenTables.get(context.activity.conversation.id)) !== undefined,
+        (err) => logger.error({ err: { name: err.name, message: err.message } }, 'transcript store refused an activity: it is missing from the transcript'),
+      ),
+    );
     adapter.onTurnError = async (context: TurnContext, error: Error) => {
       const { channelId, conversation } = context.activity;
       logger.error(

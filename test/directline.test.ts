@@ -92,6 +92,18 @@ describe('our Direct Line channel (botframework-directlinejs in polling mode)', 
     const times = dl.received.map((a) => Date.parse(String(a.timestamp)));
     expect(times).to.deep.equal([...times].sort((a, b) => a - b));
     expect(new Set(dl.received.map((a) => a.id)).size).to.equal(dl.received.length);
+
+    // Staff read the conversation the resident saw: every message, in order, with the page's ids.
+    await running.app.transcripts.flush();
+    const logged: Array<{ type?: string; id?: string; text?: string }> = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await running.app.transcripts.getTranscriptActivities('directline', token.conversationId, continuationToken);
+      logged.push(...page.items);
+      continuationToken = page.continuationToken || undefined;
+    } while (continuationToken);
+    const messages = (list: Array<{ type?: string; id?: string; text?: string }>) => list.filter((a) => a.type === 'message').map((a) => `${a.id} ${a.text ?? ''}`);
+    expect(messages(logged)).to.deep.equal(messages(dl.received));
   });
 
   it('starts a live-agent handoff (handoff.initiate) in the resident\'s conversation when a contact point asks for it', async () => {

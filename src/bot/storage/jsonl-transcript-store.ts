@@ -8,7 +8,7 @@
  * (src/storage/append-files.ts, which also cuts off a line a crash cut short before appending).
  *
  * Writes for one conversation apply in call order, so a delete issued after a turn's logging runs
- * after it. Failures reach `onError` and reject (TranscriptLoggerMiddleware only prints rejections).
+ * after it. Failures reach `onError` and reject (the TranscriptLogger middleware does not wait for them).
  * A last line cut short by a crash in the middle of an append is ignored when reading; any other
  * line that is not JSON stops the read with CorruptDataError. Transcripts written by earlier
  * releases as one JSON file per conversation (<conversation>.json) are still read, then appended to

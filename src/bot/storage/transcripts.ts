@@ -49,9 +49,9 @@ export function page<T>(items: T[], idOf: (item: T) => string | undefined, conti
 
 
 /**
- * Runs a store operation and reports its failure to `onError` before rejecting: botbuilder's
- * TranscriptLoggerMiddleware only prints rejections to the console, and a conversation that is not
- * being recorded must show in the logs.
+ * Runs a store operation and reports its failure to `onError` before rejecting: the TranscriptLogger
+ * middleware does not wait for its writes, and a conversation that is not being recorded must show
+ * in the logs.
  */
 export async function loudly<R>(onError: TranscriptErrorHandler, channelId: string, operation: string, op: () => Promise<R>): Promise<R> {
   try {
