@@ -17,7 +17,7 @@ const STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
  * Not an ActivityHandler: the intake reacts to three kinds of activity, and ActivityHandler's chain
  * of handler lists (each level a generator-based async function in the SDK's compiled ES2015) cost
  * a sixth of a Direct Line turn's CPU and a tenth of an /api/messages turn's (A/B over six rounds,
- * scripts/ab.ts). Other activities pass without a word, as before; an invoke still gets
+ * npm run bench:ab). Other activities pass without a word, as before; an invoke still gets
  * botbuilder's 501 from the adapter, which answers so when no invoke response was set.
  */
 export class IntakeBot {

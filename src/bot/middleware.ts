@@ -71,7 +71,7 @@ function snapshot(activity: Partial<Activity>, id?: string): Partial<Activity> {
  * store, after the turn, in the order they happened: what botbuilder's TranscriptLoggerMiddleware
  * does, written here because the SDK's costs more: its generator-based async functions (the SDK is
  * compiled to ES2015) and a JSON round trip of every activity made a Direct Line turn 7 % dearer
- * (A/B over six alternating rounds, scripts/ab.ts). Differences on purpose:
+ * (A/B over six alternating rounds, npm run bench:ab). Differences on purpose:
  * - staff chats in Teams are not logged (those are not residents' transcripts; the audit log records
  *   what staff read), unless the chat is an interview held together with a resident;
  * - an activity without `from` is logged as from "unknown" (botbuilder-js #3768: the SDK's logger
