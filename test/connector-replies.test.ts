@@ -39,6 +39,10 @@ function reply(text: string): Record<string, unknown> {
   };
 }
 
+
+/** The variables that choose a proxy, in both spellings. */
+const PROXY_VARIABLES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'];
+
 describe('replies to the Bot Connector (lean sends)', function () {
   this.timeout(15_000);
   const connector = new FakeConnector();
@@ -113,7 +117,15 @@ describe('replies to the Bot Connector (lean sends)', function () {
       client.on('error', () => upstream.destroy());
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const proxied = connectorDispatcher({ httpProxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, noProxy: '' });
+    // As the service makes it: no settings, the environment says (read when the dispatcher is made).
+    const saved = Object.fromEntries(PROXY_VARIABLES.map((v) => [v, process.env[v]]));
+    for (const v of PROXY_VARIABLES) delete process.env[v];
+    process.env['HTTP_PROXY'] = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const proxied = connectorDispatcher();
+    for (const v of PROXY_VARIABLES) {
+      if (saved[v] === undefined) delete process.env[v];
+      else process.env[v] = saved[v];
+    }
     try {
       const lean = withLeanReplies(client(), proxied);
       await lean.conversations.replyToActivity(TEAMS_CONVERSATION, 'act-1', reply('Via proxy'));
