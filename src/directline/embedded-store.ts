@@ -15,7 +15,7 @@ import type { Activity } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
 import { AppendFiles } from '../storage/append-files.js';
 import { parseLines, readOptional } from '../storage/json-lines.js';
-import { RecordFolder, fileNameFor } from '../storage/record-folder.js';
+import { FilePaths, RecordFolder } from '../storage/record-folder.js';
 import { SerialByKey } from '../storage/serial-by-key.js';
 import type { ActivityPage, DirectLineConversation, DirectLineExport, DirectLineStore } from './store.js';
 
@@ -48,7 +48,7 @@ const TAIL = 40;
 
 export class EmbeddedDirectLineStore implements DirectLineStore {
   private readonly meta: RecordFolder<ConversationFile>;
-  private readonly activitiesDir: string;
+  private readonly activities: FilePaths;
   private readonly queue = new SerialByKey();
   private readonly cache = new LRUCache<string, Cached>({ max: CACHED_CONVERSATIONS });
 
@@ -57,11 +57,11 @@ export class EmbeddedDirectLineStore implements DirectLineStore {
     private readonly appends: AppendFiles = new AppendFiles(),
   ) {
     this.meta = new RecordFolder(path.join(dataDir, 'directline', 'conversations'));
-    this.activitiesDir = path.join(dataDir, 'directline', 'activities');
+    this.activities = new FilePaths(path.join(dataDir, 'directline', 'activities'));
   }
 
   private fileOf(id: string): string {
-    return path.join(this.activitiesDir, fileNameFor(id).replace(/\.json$/u, '.jsonl'));
+    return `${this.activities.of(id)}.jsonl`;
   }
 
   private remember(id: string, entry: Cached): Cached {

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { CorruptDataError } from './errors.js';
@@ -21,12 +22,39 @@ interface Stored<T> {
   value: T;
 }
 
-/** A file name for any key: readable when the key is simple, a hash when it is long or odd. */
-export function fileNameFor(key: string): string {
+/** A file name without extension for any key: readable when the key is simple, a hash when it is long or odd. */
+export function fileBaseFor(key: string): string {
   const encoded = encodeURIComponent(key);
-  return encoded.length <= 120 && /^[A-Za-z0-9._%-]+$/u.test(encoded) && !encoded.startsWith('.')
-    ? `${encoded}.json`
-    : `${createHash('sha256').update(key).digest('hex')}.json`;
+  return encoded.length <= 120 && /^[A-Za-z0-9._%-]+$/u.test(encoded) && !encoded.startsWith('.') ? encoded : createHash('sha256').update(key).digest('hex');
+}
+
+/** The JSON file name for any key (see fileBaseFor). */
+export function fileNameFor(key: string): string {
+  return `${fileBaseFor(key)}.json`;
+}
+
+/** Keys whose paths FilePaths remembers. */
+const REMEMBERED_PATHS = 5000;
+
+/**
+ * The path of each key's file in a folder (without extension), remembered for recently used keys:
+ * a turn asks for the same few paths several times, and encoding and joining them anew every time
+ * was 2-3 % of a Direct Line turn's CPU in profiles.
+ */
+export class FilePaths {
+  private readonly known = new LRUCache<string, string>({ max: REMEMBERED_PATHS });
+
+  constructor(readonly dir: string) {}
+
+  /** The key's path without extension (add .json, .jsonl). */
+  of(key: string): string {
+    let known = this.known.get(key);
+    if (known === undefined) {
+      known = path.join(this.dir, fileBaseFor(key));
+      this.known.set(key, known);
+    }
+    return known;
+  }
 }
 
 export class RecordFolder<T> implements Records<T> {

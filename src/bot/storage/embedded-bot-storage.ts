@@ -21,7 +21,7 @@ import { LRUCache } from 'lru-cache';
 import { AppendFiles } from '../../storage/append-files.js';
 import { ConcurrencyError, CorruptDataError } from '../../storage/errors.js';
 import { parseLines, readOptional } from '../../storage/json-lines.js';
-import { fileNameFor } from '../../storage/record-folder.js';
+import { FilePaths } from '../../storage/record-folder.js';
 import { SerialByKey } from '../../storage/serial-by-key.js';
 
 /** Saves appended to a key's file before it is rewritten with the latest one only. */
@@ -47,6 +47,7 @@ interface Known {
 
 export class EmbeddedBotStorage implements Storage {
   private readonly dir: string;
+  private readonly paths: FilePaths;
   private readonly queue = new SerialByKey();
   /** The latest state of recently used keys (the least recently used goes beyond CACHED_KEYS). */
   private readonly known = new LRUCache<string, Known>({ max: CACHED_KEYS });
@@ -56,6 +57,7 @@ export class EmbeddedBotStorage implements Storage {
     private readonly appends: AppendFiles = new AppendFiles(),
   ) {
     this.dir = path.join(root, 'state');
+    this.paths = new FilePaths(this.dir);
   }
 
   /** The stored items for the keys that exist. */
@@ -117,7 +119,7 @@ export class EmbeddedBotStorage implements Storage {
   }
 
   private baseOf(key: string): string {
-    return path.join(this.dir, fileNameFor(key).replace(/\.json$/u, ''));
+    return this.paths.of(key);
   }
 
   private remember(key: string, entry: Known): Known {

@@ -18,7 +18,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder';
 import { CorruptDataError } from '../../storage/errors.js';
-import { fileNameFor } from '../../storage/record-folder.js';
+import { FilePaths, fileBaseFor } from '../../storage/record-folder.js';
 import { SerialByKey } from '../../storage/serial-by-key.js';
 import { AppendFiles } from '../../storage/append-files.js';
 import { parseLines, readOptional } from '../../storage/json-lines.js';
@@ -47,6 +47,8 @@ export class JsonlTranscriptStore implements TranscriptArchive {
   private readonly queue = new SerialByKey();
   /** Lines waiting for the append that will carry them, per file. */
   private readonly batches = new Map<string, Batch>();
+  /** The conversations' file paths per channel (a handful of channels). */
+  private readonly pathsByChannel = new Map<string, FilePaths>();
 
   constructor(
     private readonly root: string,
@@ -55,12 +57,17 @@ export class JsonlTranscriptStore implements TranscriptArchive {
   ) {}
 
   private dirOf(channelId: string): string {
-    return path.join(this.root, 'transcripts', fileNameFor(channelId).replace(/\.json$/u, ''));
+    return path.join(this.root, 'transcripts', fileBaseFor(channelId));
   }
 
   /** The file of a conversation, without extension. */
   private baseOf(channelId: string, conversationId: string): string {
-    return path.join(this.dirOf(channelId), fileNameFor(conversationId).replace(/\.json$/u, ''));
+    let paths = this.pathsByChannel.get(channelId);
+    if (!paths) {
+      paths = new FilePaths(this.dirOf(channelId));
+      this.pathsByChannel.set(channelId, paths);
+    }
+    return paths.of(conversationId);
   }
 
   /** Appends an activity to its conversation's transcript. */
