@@ -127,6 +127,9 @@ async function main(): Promise<void> {
         const after = await side.server.stats();
         const failed = load.non2xx + load.errors + load.timeouts;
         if (failed) throw new Error(`${side.name} failed ${failed} requests in round ${round}`);
+        // A turn that fails still answers 200 (the resident gets the error message): the server's error lines tell.
+        const errorLines = Number(after.detail?.['errorLines'] ?? 0) - Number(before.detail?.['errorLines'] ?? 0);
+        if (errorLines) throw new Error(`${side.name} logged ${errorLines} errors (failed turns) in round ${round}: the measurement would flatter it`);
         const cpu = (after.cpuMs - before.cpuMs) / Math.max(1, load.turns);
         if (round > 0) {
           side.cpuMsPerTurn.push(cpu);
