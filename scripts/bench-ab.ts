@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { INTAKE_OPENING, Resident, botFrameworkOpener, directLineOpener, openConversations, runLoad } from './bench/load.js';
+import { wholeOption } from './bench/options.js';
 import { startChild, type Started } from './bench/process.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,17 +48,9 @@ if (opts.help) {
   console.log(HELP);
   process.exit(0);
 }
-const whole = (name: string, value: string, min: number) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`--${name} must be a whole number of at least ${min} (got "${value}")`);
-    process.exit(2);
-  }
-  return n;
-};
-const ROUNDS = whole('rounds', opts.rounds, 1);
-const SECONDS = whole('seconds', opts.seconds, 1);
-const CONNECTIONS = whole('connections', opts.connections, 1);
+const ROUNDS = wholeOption('rounds', opts.rounds, 1);
+const SECONDS = wholeOption('seconds', opts.seconds, 1);
+const CONNECTIONS = wholeOption('connections', opts.connections, 1);
 if (!['dl', 'api'].includes(opts.channel) || !['help', 'answer-back'].includes(opts.turn)) {
   console.error('--channel must be dl or api, --turn help or answer-back');
   process.exit(2);

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { loadContent } from '../src/core/content/load.js';
 import { INTAKE_OPENING, Resident, botFrameworkOpener, directLineOpener, openConversations, runLoad, type LoadResult, type Opener } from './bench/load.js';
+import { wholeOption } from './bench/options.js';
 import { startChild, type Started } from './bench/process.js';
 import { PG_SEED_BATCH, pgSeedCurrent, resetSeeded, seedPgCases, seededFolder, type PgSeedInfo } from './bench/seed-cases.js';
 import { benchDatabase, dropLeftovers, keepDatabase, keptDatabase, seedDatabaseName, unavailable } from './bench/postgres.js';
@@ -91,22 +92,14 @@ if (opts.help) {
   process.exit(0);
 }
 
-function whole(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`--${name} must be a whole number of at least ${min} (got "${value}")`);
-    process.exit(2);
-  }
-  return n;
-}
-const SECONDS = whole('seconds', opts.seconds, 1);
-const WARMUP = whole('warmup', opts.warmup, 0);
-const CONNECTIONS = whole('connections', opts.connections, 1);
-const TURNS_PER_CONVERSATION = whole('turns-per-conversation', opts['turns-per-conversation'], 0);
+const SECONDS = wholeOption('seconds', opts.seconds, 1);
+const WARMUP = wholeOption('warmup', opts.warmup, 0);
+const CONNECTIONS = wholeOption('connections', opts.connections, 1);
+const TURNS_PER_CONVERSATION = wholeOption('turns-per-conversation', opts['turns-per-conversation'], 0);
 const CASE_COUNTS = opts.cases
   .split(',')
   .filter((s) => s.trim())
-  .map((s) => whole('cases', s.trim(), 1));
+  .map((s) => wholeOption('cases', s.trim(), 1));
 if (!['help', 'answer-back'].includes(opts.turn)) {
   console.error(`--turn must be help or answer-back (got "${opts.turn}")`);
   process.exit(2);
