@@ -199,7 +199,7 @@ export class InterviewEngine {
       this.onPendingConfirmation(turn, text);
       return this.result(turn);
     }
-    const command = this.command(turn.kit, text, state);
+    const command = this.command(turn, text);
     if (command) {
       this.onCommand(turn, command);
       return this.result(turn);
@@ -352,10 +352,16 @@ export class InterviewEngine {
 
   // ---- commands -----------------------------------------------------------------------------
 
-  private command(kit: LocaleKit, text: string, state: InterviewState): Command | undefined {
-    // In a free-text question only the plain command counts, not a close spelling of it,
-    // so a story is never mistaken for a command.
-    const exactOnly = state.phase === 'asking' && state.current !== undefined && kit.views.get(state.current)?.kind === 'text';
+  /**
+   * The command the text names. In a free-text question only the plain command counts, not a close
+   * spelling of it, so a story is never mistaken for a command.
+   */
+  private command(turn: Turn, text: string): Command | undefined {
+    return this.commandNamed(turn.kit, text, this.inFreeTextQuestion(turn));
+  }
+
+  /** The first command one of whose phrases the text is: as written when `exactOnly`, else also with a slip. */
+  private commandNamed(kit: LocaleKit, text: string, exactOnly: boolean): Command | undefined {
     for (const [name, matcher] of kit.commands) {
       const m = matcher.match(text);
       if (m && (!exactOnly || m.distance === 0)) return name;
@@ -373,12 +379,7 @@ export class InterviewEngine {
    */
   private needsUnderstanding(turn: Turn, text: string): boolean {
     if (this.isStructuredAnswer(turn, text)) return false;
-    return turn.state.pending !== undefined || !this.exactCommand(turn.kit, text);
-  }
-
-  /** Whether `text` is one of the command phrases as written (no slip allowed). */
-  private exactCommand(kit: LocaleKit, text: string): boolean {
-    return kit.commands.some(([, matcher]) => matcher.match(text)?.distance === 0);
+    return turn.state.pending !== undefined || this.commandNamed(turn.kit, text, true) === undefined;
   }
 
   /** What the recognizer makes of the text; a failing recognizer never breaks the turn. */
@@ -537,7 +538,7 @@ export class InterviewEngine {
     const n = turn.kit.recognizer.number(text);
     const chosen = (n !== undefined ? choices[n - 1] : undefined) ?? choices.find((c) => c.matcher.matches(text));
     if (!chosen) {
-      if (turn.kit.recognizer.yesNo(text) === false || this.command(turn.kit, text, state) === 'cancel') {
+      if (turn.kit.recognizer.yesNo(text) === false || this.command(turn, text) === 'cancel') {
         delete state.pending;
         turn.replies.push({ type: 'text', text: turn.kit.texts.t('language.kept') });
         this.repeat(turn);
