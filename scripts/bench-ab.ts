@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { INTAKE_OPENING, Resident, botFrameworkOpener, directLineOpener, openConversations, runLoad } from './bench/load.js';
-import { wholeOption } from './bench/options.js';
+import { median, wholeOption } from './bench/options.js';
 import { startChild, type Started } from './bench/process.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,7 +66,6 @@ interface Side {
   turnsPerSecond: number[];
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, wholeOption } from './bench/options.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,11 +38,7 @@ if (args.includes('--help')) {
   process.exit(0);
 }
 const at = args.indexOf('--rounds');
-const rounds = at >= 0 ? Number(args[at + 1]) : 3;
-if (!Number.isInteger(rounds) || rounds < 1) {
-  console.error(`--rounds must be a whole number of at least 1 (got "${at >= 0 ? args[at + 1] : ''}")`);
-  process.exit(2);
-}
+const rounds = wholeOption('rounds', at >= 0 ? (args[at + 1] ?? '') : '3', 1);
 const benchArgs = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
 
 /** Runs one bench, passing its output through, and answers the JSON file it wrote. */
@@ -62,12 +59,6 @@ function runBench(round: number): Promise<string> {
     });
   });
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 async function main(): Promise<void> {
   const runs: RunJson[] = [];
