@@ -144,8 +144,8 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     backoff: { ...DEFAULT_BACKOFF, baseMs: config.delivery.retryBaseMs },
   });
 
-  const { recognizer, trainingMs } = await createRecognizer(config.nlu, config.localesDir, content, logger);
-  logger.info({ recognizer: config.nlu.recognizer, trainingMs }, 'language understanding ready');
+  const { recognizer, trainingMs, fromCache } = await createRecognizer(config.nlu, config.localesDir, content, logger);
+  logger.info({ recognizer: config.nlu.recognizer, trainingMs, fromCache }, 'language understanding ready');
 
   const engine = new InterviewEngine({
     recognizer,

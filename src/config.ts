@@ -69,6 +69,7 @@ const envSchema = z
     PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ message: 'must be the public address, such as https://intag.example.se' }).optional()),
     NLU_RECOGNIZER: z.preprocess(emptyAsUndefined, z.enum(['embedded', 'luis', 'clu'], { message: 'must be embedded, luis or clu' }).default('embedded')),
     NLU_TIMEOUT_MS: positiveInt(60_000).default(1500),
+    NLU_CACHE_DIR: z.preprocess(emptyAsUndefined, z.string().default('var/cache/nlu')),
     LUIS_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ message: 'must be a URL such as https://westeurope.api.cognitive.microsoft.com' }).optional()),
     LUIS_APP_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
     LUIS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -179,6 +180,8 @@ export interface NluConfig {
   /** Which model understands free text; cloud ones fall back to the embedded one per turn. */
   recognizer: 'embedded' | 'luis' | 'clu';
   timeoutMs: number;
+  /** Where the trained embedded recognizer is kept between starts; absent (NLU_CACHE_DIR=off): trained at every start. */
+  cacheDir?: string;
   luis?: { endpoint: string; appId: string; key: string; slot: string };
   clu?: { endpoint: string; key: string; project: string; deployment: string; apiVersion: string };
 }
@@ -276,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     nlu: {
       recognizer: e.NLU_RECOGNIZER,
       timeoutMs: e.NLU_TIMEOUT_MS,
+      ...(e.NLU_CACHE_DIR === 'off' ? {} : { cacheDir: path.resolve(cwd, e.NLU_CACHE_DIR) }),
       ...(e.LUIS_ENDPOINT && e.LUIS_APP_ID && e.LUIS_KEY ? { luis: { endpoint: e.LUIS_ENDPOINT, appId: e.LUIS_APP_ID, key: e.LUIS_KEY, slot: e.LUIS_SLOT } } : {}),
       ...(e.CLU_ENDPOINT && e.CLU_KEY && e.CLU_PROJECT && e.CLU_DEPLOYMENT
         ? { clu: { endpoint: e.CLU_ENDPOINT, key: e.CLU_KEY, project: e.CLU_PROJECT, deployment: e.CLU_DEPLOYMENT, apiVersion: e.CLU_API_VERSION } }
