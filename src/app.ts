@@ -14,7 +14,6 @@ import { EmailSender, UnavailableSender, WebhookSender } from './delivery/sender
 import { loadStaffTexts } from './delivery/staff-texts.js';
 import { StaffAccounts } from './staff/accounts.js';
 import { addStaffRoutes } from './staff/routes.js';
-import { addEntraSignIn } from './staff/oidc.js';
 import { StaffService } from './staff/service.js';
 import { StaffSessions } from './staff/sessions.js';
 import { addStaffAdminRoutes } from './staff/admin-routes.js';
@@ -39,7 +38,6 @@ import type { CaseStore } from './core/cases.js';
 import type { AuditLog } from './core/audit.js';
 import { scheduleRetention } from './storage/retention.js';
 import { createServer } from './http/server.js';
-import { ping } from './storage/postgres/database.js';
 import { addWebRoutes } from './http/web.js';
 import { DirectLineAdapter, DIRECT_LINE_CHANNEL_ID } from './directline/adapter.js';
 import type { DirectLineStore } from './directline/store.js';
@@ -265,7 +263,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     readiness: [
       { name: 'store', check: () => stack.stores.ping() },
       // Turns take their lock on a pool of its own: without one of its connections no turn starts.
-      ...(stack.stores.lockPool ? [{ name: 'turn locks', check: () => ping(stack.stores.lockPool!) }] : []),
+      ...(stack.stores.lockPool ? [{ name: 'turn locks', check: async () => (await import('./storage/postgres/database.js')).ping(stack.stores.lockPool!) }] : []),
     ],
     authenticationRequired: Boolean(config.bot.appId),
   });
@@ -291,6 +289,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     entraSignIn: Boolean(config.staff.oidc),
   });
   if (config.staff.oidc) {
+    // openid-client is loaded only when Entra sign-in is configured.
+    const { addEntraSignIn } = await import('./staff/oidc.js');
     addEntraSignIn(server, { ...config.staff.oidc, people: entraStaff, sessions, service: stack.staff, logger, secret: sessionSecret });
   } else if (!config.staff.localAccounts) {
     logger.warn('STAFF_LOCAL_ACCOUNTS=false and no STAFF_OIDC_ISSUER: nobody can sign in to the staff page');

@@ -8,9 +8,7 @@ import type { Content } from '../core/content/load.js';
 import type { Recognizer } from '../core/nlu/recognizer.js';
 import type { Logger } from '../logger.js';
 import { CloudRecognizer } from './cloud.js';
-import { CluIntentModel } from './clu.js';
 import { EmbeddedRecognizer, trainingFingerprint } from './embedded.js';
-import { LuisIntentModel } from './luis.js';
 import { DiskModelCache } from './model-cache.js';
 
 const trained = new Map<string, Promise<EmbeddedRecognizer>>();
@@ -46,10 +44,10 @@ export async function createRecognizer(config: NluConfig, localesDir: string, co
   const fromCache = embedded.fromCache;
   const trainingMs = Date.now() - started;
   if (config.recognizer === 'luis' && config.luis) {
-    return { recognizer: new CloudRecognizer(new LuisIntentModel(config.luis), embedded, config.timeoutMs, logger), embedded, trainingMs, fromCache };
+    return { recognizer: new CloudRecognizer(new (await import('./luis.js')).LuisIntentModel(config.luis), embedded, config.timeoutMs, logger), embedded, trainingMs, fromCache };
   }
   if (config.recognizer === 'clu' && config.clu) {
-    return { recognizer: new CloudRecognizer(new CluIntentModel(config.clu), embedded, config.timeoutMs, logger), embedded, trainingMs, fromCache };
+    return { recognizer: new CloudRecognizer(new (await import('./clu.js')).CluIntentModel(config.clu), embedded, config.timeoutMs, logger), embedded, trainingMs, fromCache };
   }
   return { recognizer: embedded, embedded, trainingMs, fromCache };
 }
