@@ -11,7 +11,7 @@ export interface ScriptRun {
 /** The script in a child process, `input` fed on stdin; PATH is the only variable passed on besides `env`. */
 export function runScript(script: string, args: string[], env: Record<string, string> = {}, input = ''): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ENV_FILE: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
