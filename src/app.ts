@@ -49,6 +49,8 @@ import corsMiddleware from 'restify-cors-middleware2';
 import path from 'node:path';
 import { PACKAGE_ROOT } from './package-root.js';
 import { conversationTag, type Logger } from './logger.js';
+import { ServiceMetrics } from './ops/metrics.js';
+import { addMetricsRoute } from './ops/metrics-route.js';
 
 /** The bot and everything it needs, without any HTTP: what tests drive with a TestAdapter. */
 export interface IntakeStack {
@@ -75,6 +77,8 @@ export interface IntakeStack {
   staff: StaffService;
   /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
   directLineStore: DirectLineStore;
+  /** What /metrics serves: turns, risk alarms, cases, deliveries, urgent cases waiting, sign-in failures. */
+  metrics: ServiceMetrics;
   /** Adds the middleware and error handler to an adapter (CloudAdapter or TestAdapter). */
   attach(adapter: BotAdapter): void;
 }
@@ -119,7 +123,10 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     await stores.close();
     throw err;
   }
-  const { cases, transcripts, outbox, audit } = stores;
+  const { cases, transcripts, outbox } = stores;
+  const metrics = new ServiceMetrics();
+  metrics.watchOutbox(outbox);
+  const audit = metrics.countingSignInFailures(stores.audit);
   const conversationState = new JsonTrackedConversationState(stores.botState);
   const kitchenTables = new KitchenTables(stores.kitchenTables);
   const references = new ConversationReferences(stores.references);
@@ -140,6 +147,8 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     intervalMs: config.delivery.intervalMs,
     urgentReminderMinutes: config.delivery.urgentReminderMinutes,
     backoff: { ...DEFAULT_BACKOFF, baseMs: config.delivery.retryBaseMs },
+    onAttempt: (target, delivered) => metrics.deliveryAttempt(target, delivered),
+    onUrgentWaiting: (createdAt, now) => metrics.urgentCasesWaiting(createdAt, now),
   });
 
   const { recognizer, trainingMs, fromCache } = await createRecognizer(config.nlu, config.localesDir, content, logger);
@@ -150,11 +159,13 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     content,
     maxMessageLength: config.maxMessageLength,
     retentionDays: config.retentionDays,
+    onRiskAlarm: (level) => metrics.riskAlarm(level),
     createCase: async (draft) => {
       const table = draft.conversation.channelId === 'msteams' ? await kitchenTables.get(draft.conversation.conversationId) : undefined;
       const record = await cases.create(table ? { ...draft, assistedBy: table.staff } : draft);
       // Into the outbox before the person is told it is sent: a crash after this still delivers it.
       await delivery.caseCreated(record.reference);
+      metrics.caseCreated(record.urgent);
       logger.info({ reference: record.reference, urgent: record.urgent, topics: record.topics, sip: record.sipSuggested }, 'case created');
       return record;
     },
@@ -171,7 +182,9 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   const bot = new IntakeBot(conversationState, new IntakeDialog(engine, presetFor));
 
   const attach = (adapter: BotAdapter) => {
-    // Outermost first: one turn per conversation at a time, then erase (after the logger), then the logger.
+    // Outermost first: counted and timed, one turn per conversation at a time, then erase (after the
+    // logger), then the logger.
+    adapter.use(metrics.turnMiddleware());
     adapter.use(new SerializeTurns());
     // With several instances on PostgreSQL, also across instances.
     if (stores.turnLock) adapter.use(stores.turnLock);
@@ -198,7 +211,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     };
   };
   const staff = new StaffService(cases, transcripts, outbox, audit, logger, staffTexts.export);
-  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
+  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, metrics, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -298,6 +311,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   addStaffAdminRoutes(server, { service: stack.staff, accounts: stack.accounts, sessions, logger });
   stack.delivery.start();
 
+  addMetricsRoute(server, { metrics: stack.metrics, ...(config.metricsToken ? { token: config.metricsToken } : {}), logger });
   addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale });
 
   const dl = config.directLine;

@@ -108,6 +108,7 @@ const envSchema = z
         .refine((u) => !URL.canParse(u) || new URL(u).pathname.endsWith(ENTRA_CALLBACK_PATH), `must end with ${ENTRA_CALLBACK_PATH}`)
         .optional(),
     ),
+    METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters (for example: openssl rand -hex 32)').optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -166,6 +167,8 @@ export interface AppConfig {
   };
   /** The address residents' browsers use, when it differs from the request's own (behind a proxy). */
   publicUrl?: string;
+  /** Who may read /metrics from elsewhere than this machine: requests with this bearer token. */
+  metricsToken?: string;
 }
 
 export interface StaffOidcConfig {
@@ -286,5 +289,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
         : {}),
     },
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/u, '') } : {}),
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
   };
 }

@@ -42,6 +42,8 @@ export interface EngineOptions {
   /** Understands free text (intents, topics, risk); without one only exact phrases and patterns count. */
   recognizer?: Recognizer;
   now?: () => Date;
+  /** Told of every message that shows the emergency numbers, with its level (for monitoring; no text). */
+  onRiskAlarm?: (level: 'acute') => void;
 }
 
 /** A recognised intent is acted on from this score up (choice questions, summary, consent). */
@@ -995,6 +997,7 @@ export class InterviewEngine {
     const categories = understood ? understood.riskCategories : turn.kit.risk.detect(text);
     if (categories.length === 0 && !recognizedAcute) return;
     const { state, kit } = turn;
+    this.options.onRiskAlarm?.('acute');
     state.urgent = true;
     state.risk = [...new Set<RiskCategory>([...state.risk, ...categories])];
     turn.replies.push({
