@@ -31,7 +31,7 @@ import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
 import { ReusingBotFrameworkAuthentication } from './bot/connector-clients.js';
 import { EraseTranscript, TranscriptLogger, SerializeTurns } from './bot/middleware.js';
-import { verifyDataFolder } from './storage/data-folder.js';
+import { ARCHIVE_FOLDERS, verifyDataFolder } from './storage/data-folder.js';
 import { openStores, type Stores } from './storage/stores.js';
 import type { TranscriptArchive } from './bot/storage/transcripts.js';
 import type { CaseStore } from './core/cases.js';
@@ -114,10 +114,11 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     },
   });
   // Checked after the stores are open, so a second service on the same folder is turned away by the
-  // lock at once instead of after reading every file (17 s at 100,000 cases).
+  // lock at once instead of after reading every file. What turns read is checked now; the archive
+  // (cases, transcripts, the audit log …: 17 s at 100,000 cases) once the service is ready.
   const started = Date.now();
   try {
-    const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking data files'));
+    const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking data files'), { skip: ARCHIVE_FOLDERS });
     logger.info({ dataDir: config.dataDir, files, ms: Date.now() - started }, 'data folder checked');
   } catch (err) {
     await stores.close();
@@ -226,10 +227,30 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   const adapter = new CloudAdapter(auth);
   stack.attach(adapter);
 
+  // The archive's check after start-up (see ARCHIVE_FOLDERS): a corrupt file found there makes /readyz
+  // say which, until it is dealt with and the service restarted.
+  let markListening: () => void = () => undefined;
+  const listening = new Promise<void>((resolve) => (markListening = resolve));
+  let archive: Promise<void> | undefined;
+  let archiveProblem: string | undefined;
+  const checkArchive = () =>
+    (archive ??= (async () => {
+      const started = Date.now();
+      try {
+        const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking archived data files'), { only: ARCHIVE_FOLDERS });
+        logger.info({ files, ms: Date.now() - started }, 'archived data files checked');
+      } catch (err) {
+        archiveProblem = (err as Error).message;
+        logger.error({ err: { message: archiveProblem } }, 'a data file is damaged; it is left as it is');
+      }
+    })());
   const stopRetention = scheduleRetention(
     () => stack.stores.sweepExpired(config.retentionDays),
     (r) => logger.info({ ...r, retentionDays: config.retentionDays }, 'retention sweep done'),
     (err) => logger.error({ err: { message: err.message } }, 'retention sweep failed; expired records may remain'),
+    undefined,
+    // The first sweep reads every file too: once the service listens and the archive is checked.
+    listening.then(checkArchive),
   );
 
   // Staff in Teams get the staff bot; every other channel reaches the residents' intake.
@@ -275,6 +296,12 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     maxBodyBytes: config.maxBodyBytes,
     readiness: [
       { name: 'store', check: () => stack.stores.ping() },
+      {
+        name: 'data files',
+        check: async () => {
+          if (archiveProblem) throw new Error(archiveProblem);
+        },
+      },
       // Turns take their lock on a pool of its own: without one of its connections no turn starts.
       ...(stack.stores.lockPool ? [{ name: 'turn locks', check: async () => (await import('./storage/postgres/database.js')).ping(stack.stores.lockPool!) }] : []),
     ],
@@ -370,6 +397,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
         server.listen(config.port, config.host, () => {
           const address = server.address();
           const port = typeof address === 'object' && address ? address.port : config.port;
+          markListening();
           resolve({ url: `http://${config.host}:${port}`, port });
         });
       }),

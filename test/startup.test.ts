@@ -13,6 +13,7 @@ import { configErrorFor } from './helpers/config-error.js';
 import { CONFIG_VARIABLES, loadConfig } from '../src/config.js';
 import { ContentError, loadContent } from '../src/core/content/load.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+import { freePort, startService } from './helpers/service-process.js';
 
 interface Exit {
   code: number | null;
@@ -181,6 +182,30 @@ describe('start-up', function () {
       expect(exit.code).to.equal(1);
       expect(exit.stderr.split('\n')).to.have.length(1);
       expect(exit.stderr).to.match(/^Content error: .*directory\.yaml: organisations\[0\]\.contacts\[0\]\.responseDays: .*Fix the file and start again\.$/u);
+    });
+
+    it('starts with a damaged case file (the archive is checked after start-up), names it on /readyz and leaves it as it was', async () => {
+      dir = await tempDir('intake-corrupt-case-');
+      await mkdir(path.join(dir, 'cases'), { recursive: true });
+      const damaged = path.join(dir, 'cases', 'NV-2026-000007.json');
+      const bytes = '{"key": "NV-2026-000007", "value": {"reference": "NV-2026-0';
+      await writeFile(damaged, bytes);
+      const service = await startService({ port: await freePort(), env: { DATA_DIR: dir, LOG_LEVEL: 'silent' } });
+      try {
+        let body = '';
+        for (let i = 0; i < 100 && !body.includes('NV-2026-000007'); i++) {
+          const res = await fetch(`${service.url}/readyz`);
+          body = await res.text();
+          if (res.status === 503) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(body).to.include('"name":"data files"');
+        expect(body).to.include(`${damaged} is not valid JSON`);
+        expect((await fetch(`${service.url}/healthz`)).status, 'the service itself runs').to.equal(200);
+      } finally {
+        await service.kill();
+      }
+      expect(await readFile(damaged, 'utf8'), 'left as it was').to.equal(bytes);
     });
 
     it('stops on a damaged data file, names it and leaves it as it was', async () => {
