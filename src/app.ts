@@ -336,7 +336,9 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     logger.warn('STAFF_LOCAL_ACCOUNTS=false and no STAFF_OIDC_ISSUER: nobody can sign in to the staff page');
   }
   addStaffAdminRoutes(server, { service: stack.staff, accounts: stack.accounts, sessions, logger });
-  stack.delivery.start();
+  // Deliveries start once the service listens: the first round's check of urgent cases reads every
+  // case (seconds at 100,000 cases on the embedded store), which must not hold up the start.
+  void listening.then(() => stack.delivery.start());
 
   addMetricsRoute(server, { metrics: stack.metrics, ...(config.metricsToken ? { token: config.metricsToken } : {}), logger });
   addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale });
