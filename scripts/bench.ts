@@ -621,7 +621,7 @@ async function main(): Promise<void> {
     if (r.note && r.available) bits.push(r.note);
     out.push(`  ${r.name}: ${bits.join('; ')}`);
   }
-  if (startup) out.push('', `Start-up, spawn to listening, ${STARTUP_ROUNDS} alternating rounds (each server through tsx, as the rest of this benchmark):`, formatStartups(startup));
+  if (startup) out.push('', `Start-up, spawn to listening, ${STARTUP_ROUNDS} alternating rounds (compiled, as npm start runs it):`, formatStartups(startup));
   out.push('', 'Targets (repeated runs of one scenario can differ by 10-20 % on a small shared VM; repeat a close call with --seconds 30):');
   for (const t of targets) out.push(`  ${t.met === null ? 'n/a    ' : t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.measured}`);
   out.push('');

@@ -1,10 +1,12 @@
 /**
  * `npm run bench -- --only startup`: how long each server takes from spawn to listening, in
  * alternating rounds (echo bot, intake with an empty data folder, intake with n stored cases, …), so
- * that the machine's drift falls on all of them alike. Each start is a new process with the same
- * loader as the others (tsx); the intake server reads its trained recognizer from the cache
- * (var/cache/nlu, as every start after the first does), and one more start per round measures it
- * with the cache off (training, as the very first start does).
+ * that the machine's drift falls on all of them alike. Both run compiled, as `npm start` runs the
+ * service (`node dist/src/main.js`, timed to its ready line; the echo bot's dist/scripts/bench/
+ * echo-server.js to its "ready"), after one `npm run build`. The intake service reads its trained
+ * recognizer from the cache (var/cache/nlu, as every start after the first does; one start before
+ * the rounds fills it), and one more start per round measures it with the cache off (training, as
+ * the very first start does).
  *
  * Targets (issue 21): ready within 1.5 s with an empty data folder and within 3 s at 100,000 stored
  * cases on the embedded store. Seconds depend on the machine's load, so they are also given as a
@@ -13,7 +15,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { startChild } from './process.js';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** The echo bot's start when the targets were set (README's table of 2026-11-23). */
 export const ECHO_REFERENCE_MS = 777;
@@ -27,8 +29,6 @@ export interface StartupRow {
   medianMs: number;
   /** median / the echo bot's median in the same rounds. */
   ratio: number;
-  /** Start-up events the server reported (ms since spawn), from its last start. */
-  events?: Record<string, number>;
   target?: { ms: number; ratio: number; met: boolean; metByRatio: boolean };
 }
 
@@ -48,59 +48,62 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-/** One start of a benchmark server; resolves with its ms to listening and its start-up events. */
-async function oneStart(repoRoot: string, script: string, args: string[], env: Record<string, string> = {}): Promise<{ ms: number; events: Record<string, number> }> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const started = await startChild(repoRoot, script, args, () => undefined);
-    const events = Object.fromEntries(Object.entries(started.events).map(([k, e]) => [k, Math.round(e.ms)]));
-    await started.stop();
-    return { ms: started.startupMs, events };
-  } finally {
-    for (const key of Object.keys(env)) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-  }
+/** Spawns `node <args>` and resolves with the ms until it says it is ready (an IPC "ready" or the service's ready line); then kills it. */
+function timedStart(repoRoot: string, args: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', ...args], { cwd: repoRoot, env: { PATH: process.env['PATH'] ?? '', ENV_FILE: '', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    let out = '';
+    let done = false;
+    const ready = () => {
+      if (done) return;
+      done = true;
+      const ms = performance.now() - t0;
+      // Killed at once: what a service does after it listens (the archive's check, the first
+      // delivery round) is not start-up. Its data folder is thrown away or reset by the caller.
+      child.once('exit', () => resolve(ms));
+      child.kill('SIGKILL');
+    };
+    child.on('message', (m: { type?: string }) => m?.type === 'ready' && ready());
+    child.stdout!.on('data', (d: Buffer) => {
+      out = (out + d.toString()).slice(-4000);
+      if (out.includes('Intake assistant ready')) ready();
+    });
+    child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
+    child.once('exit', (code) => !done && reject(new Error(`node ${args.join(' ')} ended (${code}) before it was ready: ${out}`)));
+  });
 }
+
+const ECHO = ['dist/scripts/bench/echo-server.js'];
+const INTAKE = ['dist/src/main.js'];
+const intakeEnv = (dataDir: string, extra: Record<string, string> = {}) => ({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...extra });
 
 export async function measureStartups(options: StartupOptions): Promise<StartupRow[]> {
   const { repoRoot, rounds, progress } = options;
-  const kinds: Array<{ name: string; title: string; run: () => Promise<{ ms: number; events: Record<string, number> }>; target?: number }> = [
-    { name: 'echo', title: 'stock echo bot', run: () => oneStart(repoRoot, 'scripts/bench/echo-server.ts', []) },
-    {
-      name: 'intake-empty',
-      title: 'intake, empty data folder (recognizer from its cache)',
-      target: STARTUP_TARGETS.empty,
-      run: async () => {
-        const dir = await mkdtemp(path.join(options.dataRoot, 'narvard-bench-startup-'));
-        try {
-          return await oneStart(repoRoot, 'scripts/bench/intake-server.ts', [dir]);
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
-      },
-    },
-    {
-      name: 'intake-empty-training',
-      title: 'intake, empty data folder, NLU_CACHE_DIR=off (trains at start, as the first start does)',
-      run: async () => {
-        const dir = await mkdtemp(path.join(options.dataRoot, 'narvard-bench-startup-'));
-        try {
-          return await oneStart(repoRoot, 'scripts/bench/intake-server.ts', [dir], { NLU_CACHE_DIR: 'off' });
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
-      },
-    },
+  progress('[startup] compiling as npm start does (npm run build)…');
+  const build = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stdout}${build.stderr}`);
+  const inEmptyFolder = async (extra: Record<string, string> = {}) => {
+    const dir = await mkdtemp(path.join(options.dataRoot, 'narvard-bench-startup-'));
+    try {
+      return await timedStart(repoRoot, INTAKE, intakeEnv(dir, extra));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  // The compiled code's recognizer in the cache, as after any earlier start.
+  await inEmptyFolder();
+  const kinds: Array<{ name: string; title: string; run: () => Promise<number>; target?: number }> = [
+    { name: 'echo', title: 'stock echo bot', run: () => timedStart(repoRoot, ECHO, {}) },
+    { name: 'intake-empty', title: 'intake, empty data folder (recognizer from its cache)', target: STARTUP_TARGETS.empty, run: () => inEmptyFolder() },
+    { name: 'intake-empty-training', title: 'intake, empty data folder, NLU_CACHE_DIR=off (trains, as the first start does)', run: () => inEmptyFolder({ NLU_CACHE_DIR: 'off' }) },
     ...options.seeded.map((s) => ({
       name: `intake-cases-${s.count}`,
       title: `intake, ${s.count.toLocaleString('en')} stored cases`,
       target: STARTUP_TARGETS.cases,
       run: async () => {
         try {
-          return await oneStart(repoRoot, 'scripts/bench/intake-server.ts', [s.dir]);
+          return await timedStart(repoRoot, INTAKE, intakeEnv(s.dir));
         } finally {
           await s.reset();
         }
@@ -108,14 +111,12 @@ export async function measureStartups(options: StartupOptions): Promise<StartupR
     })),
   ];
   const times = new Map<string, number[]>(kinds.map((k) => [k.name, []]));
-  const events = new Map<string, Record<string, number>>();
   for (let round = 0; round < rounds; round++) {
     // Alternating order: each kind starts first in some round.
     const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]!);
     for (const kind of order) {
-      const { ms, events: e } = await kind.run();
+      const ms = await kind.run();
       times.get(kind.name)!.push(ms);
-      events.set(kind.name, e);
       progress(`  [startup ${round + 1}/${rounds}] ${kind.title}: ready in ${Math.round(ms)} ms`);
     }
   }
@@ -123,7 +124,7 @@ export async function measureStartups(options: StartupOptions): Promise<StartupR
   return kinds.map((kind) => {
     const ms = times.get(kind.name)!;
     const m = median(ms);
-    const row: StartupRow = { name: kind.name, title: kind.title, readyMs: ms.map(Math.round), medianMs: Math.round(m), ratio: m / echo, events: events.get(kind.name) ?? {} };
+    const row: StartupRow = { name: kind.name, title: kind.title, readyMs: ms.map(Math.round), medianMs: Math.round(m), ratio: m / echo };
     if (kind.target) {
       const ratioTarget = kind.target / ECHO_REFERENCE_MS;
       row.target = { ms: kind.target, ratio: ratioTarget, met: m <= kind.target, metByRatio: m / echo <= ratioTarget };

@@ -7,7 +7,7 @@
  * the versions of the packages that turn text into features, the recognizer's own code, and every
  * input of training (the example files, the risk patterns, the languages). A change of any of them
  * gives another key, so the model is trained again; the files of older keys are removed when a new
- * one is written. A file that cannot be read, parsed or restored is ignored (the caller is told why)
+ * one is written (but for the two newest). A file that cannot be read, parsed or restored is ignored (the caller is told why)
  * and replaced by the next training: a cache is never a reason not to start.
  *
  * Adding a trained part (a new classifier, a second risk level):
@@ -20,12 +20,14 @@
  * `test/nlu.test.ts` checks that a restored recognizer answers exactly as a freshly trained one.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** Raise when the JSON of any cached part changes shape. */
 export const MODEL_FORMAT_VERSION = 1;
+/** Models of other keys kept besides the one just written. */
+const KEEP_OTHERS = 2;
 
 export interface ModelCache {
   /** The cached value of `key`, or undefined when there is none or it cannot be read. */
@@ -81,10 +83,11 @@ export class DiskModelCache implements ModelCache {
       await mkdir(this.dir, { recursive: true });
       await writeFile(temp, JSON.stringify({ format: MODEL_FORMAT_VERSION, key, value }));
       await rename(temp, file);
-      // Models of other keys (older training data or code) are of no further use.
-      for (const other of await readdir(this.dir)) {
-        if (other.startsWith(`${this.name}-`) && other.endsWith('.json') && path.join(this.dir, other) !== file) await rm(path.join(this.dir, other), { force: true });
-      }
+      // Models of older keys (earlier training data or code) go, but for the newest few: the code of
+      // the tests (TypeScript) and of npm start (compiled) make two keys of the same training data.
+      const others = (await readdir(this.dir)).filter((n) => n.startsWith(`${this.name}-`) && n.endsWith('.json') && path.join(this.dir, n) !== file);
+      const dated = await Promise.all(others.map(async (n) => ({ n, at: (await stat(path.join(this.dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+      for (const { n } of dated.sort((a, b) => b.at - a.at).slice(KEEP_OTHERS)) await rm(path.join(this.dir, n), { force: true });
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
       this.onProblem(`could not keep the trained model in ${this.dir}: the next start trains again`, err as Error);
