@@ -34,7 +34,11 @@ export function buildKit(content: Content, catalog: TextCatalog, locale: string)
   };
 }
 
-/** Whether the text is a yes, a no or a number: the answer to every question but an open one. */
-export function isYesNoOrNumber(kit: LocaleKit, text: string): boolean {
-  return kit.recognizer.yesNo(text) !== undefined || kit.recognizer.number(text) !== undefined;
+/**
+ * Whether the text is a yes, a no, a number, or one of the buttons named by their text keys: what
+ * every step but an open question waits for.
+ */
+export function isButtonOrYesNo(kit: LocaleKit, text: string, buttonKeys: readonly string[] = []): boolean {
+  if (kit.recognizer.yesNo(text) !== undefined || kit.recognizer.number(text) !== undefined) return true;
+  return buttonKeys.length > 0 && new PhraseMatcher(buttonKeys.map((key) => kit.texts.t(key))).matches(text);
 }

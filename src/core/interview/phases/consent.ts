@@ -4,8 +4,7 @@
  * nothing is kept.
  */
 import type { Content } from '../../content/load.js';
-import { PhraseMatcher } from '../../text/phrase-matcher.js';
-import { isYesNoOrNumber, type LocaleKit } from '../kit.js';
+import { isButtonOrYesNo, type LocaleKit } from '../kit.js';
 import type { Reply } from '../replies.js';
 import { say, type PhaseModule, type Turn } from '../turn.js';
 
@@ -54,10 +53,7 @@ export const consent: PhaseModule = {
     turn.replies.push(consentPrompt(turn.kit));
   },
 
-  expects({ kit }, text) {
-    if (isYesNoOrNumber(kit, text)) return true;
-    return new PhraseMatcher([kit.texts.t('greeting.consentYes'), kit.texts.t('greeting.consentNo')]).matches(text);
-  },
+  expects: (turn, text) => isButtonOrYesNo(turn.kit, text, ['greeting.consentYes', 'greeting.consentNo']),
 
   /** Before the interview has begun, "avbryt" is a no; any other command, a reason to ask again. */
   onCommand(turn, command) {

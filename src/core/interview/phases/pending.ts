@@ -7,7 +7,7 @@
  */
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
 import { commandIn } from '../commands.js';
-import { isYesNoOrNumber } from '../kit.js';
+import { isButtonOrYesNo } from '../kit.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
 /** The languages to choose from, each named in its own language. */
@@ -101,5 +101,5 @@ export const pending: PhaseModule = {
     });
   },
 
-  expects: (turn, text) => isYesNoOrNumber(turn.kit, text),
+  expects: (turn, text) => isButtonOrYesNo(turn.kit, text),
 };

@@ -7,7 +7,7 @@
 import type { Texts } from '../../i18n.js';
 import { route, type Recipient, type RoutingDecision } from '../../routing.js';
 import { caseDraft } from '../case-draft.js';
-import { isYesNoOrNumber } from '../kit.js';
+import { isButtonOrYesNo } from '../kit.js';
 import { say, type PhaseModule, type Turn } from '../turn.js';
 
 /** "De hör vanligen av sig inom 5 arbetsdagar." */
@@ -74,5 +74,5 @@ export const sharing: PhaseModule = {
     return undefined;
   },
   prompt: askShare,
-  expects: (turn, text) => isYesNoOrNumber(turn.kit, text),
+  expects: (turn, text) => isButtonOrYesNo(turn.kit, text),
 };

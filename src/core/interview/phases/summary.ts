@@ -5,7 +5,7 @@
  */
 import { summaryToText } from '../../summary.js';
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
-import { isYesNoOrNumber } from '../kit.js';
+import { isButtonOrYesNo } from '../kit.js';
 import { summaryOf } from '../summary-view.js';
 import { say, type PhaseModule, type Step, type SubmitData, type Turn } from '../turn.js';
 
@@ -50,11 +50,6 @@ function invalidNumber(turn: Turn, max = items(turn).length): undefined {
   return undefined;
 }
 
-/** A yes, a no, a number or one of the step's own buttons. */
-function expected(turn: Turn, text: string, buttons: string[]): boolean {
-  return isYesNoOrNumber(turn.kit, text) || new PhraseMatcher(buttons.map((key) => turn.kit.texts.t(key))).matches(text);
-}
-
 /** The summary card's buttons: confirm (summary only), open the edit menu, change one item. */
 function onCard(turn: Turn, data: SubmitData): Step | false {
   if (data?.intake === 'confirm' && turn.state.phase === 'summary') return { to: 'sharing' };
@@ -80,7 +75,7 @@ export const summary: PhaseModule = {
     return undefined;
   },
   prompt: showSummary,
-  expects: (turn, text) => expected(turn, text, ['summary.confirm', 'summary.edit', 'edit.pickButton']),
+  expects: (turn, text) => isButtonOrYesNo(turn.kit, text, ['summary.confirm', 'summary.edit', 'edit.pickButton']),
   onSubmit: onCard,
 };
 
@@ -91,6 +86,6 @@ export const editMenu: PhaseModule = {
     return n === undefined ? invalidNumber(turn) : editItem(turn, n);
   },
   prompt: showEditMenu,
-  expects: (turn, text) => expected(turn, text, ['edit.back']),
+  expects: (turn, text) => isButtonOrYesNo(turn.kit, text, ['edit.back']),
   onSubmit: onCard,
 };
