@@ -3,14 +3,13 @@
  * does not start one of its own without being asked, and the "continue later" command it prints
  * works when pasted into a shell as printed.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'chai';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
-import { runScript } from './helpers/scripts.js';
+import { runCommand, runScript } from './helpers/scripts.js';
 import { freePort } from './helpers/service-process.js';
 
 const CHAT = 'src/chat/terminal-chat.ts';
@@ -23,20 +22,8 @@ function continueCommand(stdout: string): string {
 }
 
 /** Runs a command line in a shell, in the repository, as a person pastes it (stdin: `input`). */
-function shell(command: string, input: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', ENV_FILE: '', npm_config_update_notifier: 'false', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function shell(command: string, input: string, env: Record<string, string> = {}) {
+  return runCommand('sh', ['-c', command], { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', ENV_FILE: '', npm_config_update_notifier: 'false', ...env }, input);
 }
 
 describe('npm run chat', function () {

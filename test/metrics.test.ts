@@ -15,6 +15,7 @@ import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 import { freePort } from './helpers/service-process.js';
 import { contentWithWebhook } from './helpers/webhook-receiver.js';
+import { until } from './helpers/wait.js';
 
 /** A free-text answer with a cry for help in it, in place of the first free-text answer. */
 const CRY = 'Jag bor ensam och ibland vill jag inte leva längre.';
@@ -37,14 +38,6 @@ function samples(text: string): Array<{ name: string; labels: Record<string, str
 function value(text: string, name: string, labels: Record<string, string> = {}): number {
   const found = samples(text).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   return found.reduce((sum, s) => sum + s.value, 0);
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('metrics for monitoring (GET /metrics)', function () {
@@ -119,8 +112,8 @@ describe('metrics for monitoring (GET /metrics)', function () {
     const login = await fetch(`${url}/staff/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'anna@karlstad.test', password: 'wrong-password-1234' }) });
     expect(login.status).to.equal(401);
 
-    await until(async () => value((await scrape()).text, 'narvard_delivery_attempts_total', { target: 'webhook', outcome: 'failed' }) >= 1, 'a failed webhook delivery');
-    await until(async () => value((await scrape()).text, 'narvard_urgent_cases_waiting') === 1, 'the urgent case counted as waiting');
+    await until(async () => value((await scrape()).text, 'narvard_delivery_attempts_total', { target: 'webhook', outcome: 'failed' }) >= 1, 'a failed webhook delivery', 15000, 50);
+    await until(async () => value((await scrape()).text, 'narvard_urgent_cases_waiting') === 1, 'the urgent case counted as waiting', 15000, 50);
     const { status, type, text } = await scrape();
     expect(status).to.equal(200);
     expect(type).to.match(/^text\/plain; version=0\.0\.4/u);

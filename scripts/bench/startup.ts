@@ -16,6 +16,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** The echo bot's start when the targets were set (README's table of 2026-11-23). */
 export const ECHO_REFERENCE_MS = 777;
@@ -29,6 +30,10 @@ export interface StartupRow {
   medianMs: number;
   /** median / the echo bot's median in the same rounds. */
   ratio: number;
+  /** CPU ms used until ready, each round, its median and its ratio to the echo bot's. */
+  cpuMs: number[];
+  medianCpuMs: number;
+  cpuRatio: number;
   target?: { ms: number; ratio: number; met: boolean; metByRatio: boolean };
 }
 
@@ -48,8 +53,23 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-/** Spawns `node <args>` and resolves with the ms until it says it is ready (an IPC "ready" or the service's ready line); then kills it. */
-function timedStart(repoRoot: string, args: string[], env: Record<string, string>): Promise<number> {
+/** CPU ms a process has used so far (user + system, from /proc; 0 where there is none). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/**
+ * Spawns `node <args>` and resolves with the wall ms until it says it is ready (an IPC "ready" or the
+ * service's ready line), and the CPU ms it used by then (less moved by a busy machine); then kills it.
+ */
+function timedStart(repoRoot: string, args: string[], env: Record<string, string>): Promise<{ ms: number; cpuMs: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--disable-warning=DEP0111', ...args], { cwd: repoRoot, env: { PATH: process.env['PATH'] ?? '', ENV_FILE: '', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
@@ -59,9 +79,10 @@ function timedStart(repoRoot: string, args: string[], env: Record<string, string
       if (done) return;
       done = true;
       const ms = performance.now() - t0;
+      const cpuMs = cpuMsOf(child.pid);
       // Killed at once: what a service does after it listens (the archive's check, the first
       // delivery round) is not start-up. Its data folder is thrown away or reset by the caller.
-      child.once('exit', () => resolve(ms));
+      child.once('exit', () => resolve({ ms, cpuMs }));
       child.kill('SIGKILL');
     };
     child.on('message', (m: { type?: string }) => m?.type === 'ready' && ready());
@@ -93,7 +114,7 @@ export async function measureStartups(options: StartupOptions): Promise<StartupR
   };
   // The compiled code's recognizer in the cache, as after any earlier start.
   await inEmptyFolder();
-  const kinds: Array<{ name: string; title: string; run: () => Promise<number>; target?: number }> = [
+  const kinds: Array<{ name: string; title: string; run: () => Promise<{ ms: number; cpuMs: number }>; target?: number }> = [
     { name: 'echo', title: 'stock echo bot', run: () => timedStart(repoRoot, ECHO, {}) },
     { name: 'intake-empty', title: 'intake, empty data folder (recognizer from its cache)', target: STARTUP_TARGETS.empty, run: () => inEmptyFolder() },
     { name: 'intake-empty-training', title: 'intake, empty data folder, NLU_CACHE_DIR=off (trains, as the first start does)', run: () => inEmptyFolder({ NLU_CACHE_DIR: 'off' }) },
@@ -111,20 +132,24 @@ export async function measureStartups(options: StartupOptions): Promise<StartupR
     })),
   ];
   const times = new Map<string, number[]>(kinds.map((k) => [k.name, []]));
+  const cpu = new Map<string, number[]>(kinds.map((k) => [k.name, []]));
   for (let round = 0; round < rounds; round++) {
     // Alternating order: each kind starts first in some round.
     const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]!);
     for (const kind of order) {
-      const ms = await kind.run();
+      const { ms, cpuMs } = await kind.run();
       times.get(kind.name)!.push(ms);
-      progress(`  [startup ${round + 1}/${rounds}] ${kind.title}: ready in ${Math.round(ms)} ms`);
+      cpu.get(kind.name)!.push(cpuMs);
+      progress(`  [startup ${round + 1}/${rounds}] ${kind.title}: ready in ${Math.round(ms)} ms (${Math.round(cpuMs)} ms of CPU)`);
     }
   }
   const echo = median(times.get('echo')!);
+  const echoCpu = median(cpu.get('echo')!);
   return kinds.map((kind) => {
     const ms = times.get(kind.name)!;
     const m = median(ms);
-    const row: StartupRow = { name: kind.name, title: kind.title, readyMs: ms.map(Math.round), medianMs: Math.round(m), ratio: m / echo };
+    const c = cpu.get(kind.name)!;
+    const row: StartupRow = { name: kind.name, title: kind.title, readyMs: ms.map(Math.round), medianMs: Math.round(m), ratio: m / echo, cpuMs: c.map(Math.round), medianCpuMs: Math.round(median(c)), cpuRatio: median(c) / echoCpu };
     if (kind.target) {
       const ratioTarget = kind.target / ECHO_REFERENCE_MS;
       row.target = { ms: kind.target, ratio: ratioTarget, met: m <= kind.target, metByRatio: m / echo <= ratioTarget };
@@ -135,12 +160,12 @@ export async function measureStartups(options: StartupOptions): Promise<StartupR
 
 /** The table and the verdicts, as the runner prints them. */
 export function formatStartups(rows: StartupRow[]): string {
-  const lines = ['| start-up | median ms (each round) | vs echo | target |', '|---|---|---|---|'];
+  const lines = ['| start-up | median ms (each round) | vs echo | CPU ms until ready, median (each round) | CPU vs echo | target |', '|---|---|---|---|---|---|'];
   for (const r of rows) {
     const target = r.target
       ? `≤ ${r.target.ms} ms: ${r.target.met ? 'met' : 'NOT met'}; ≤ ${r.target.ratio.toFixed(2)}x echo: ${r.target.metByRatio ? 'met' : 'NOT met'}`
       : '';
-    lines.push(`| ${r.title} | ${r.medianMs.toLocaleString('en')} (${r.readyMs.join(', ')}) | ${r.ratio.toFixed(2)}x | ${target} |`);
+    lines.push(`| ${r.title} | ${r.medianMs.toLocaleString('en')} (${r.readyMs.join(', ')}) | ${r.ratio.toFixed(2)}x | ${r.medianCpuMs.toLocaleString('en')} (${r.cpuMs.join(', ')}) | ${r.cpuRatio.toFixed(2)}x | ${target} |`);
   }
   return lines.join('\n');
 }
