@@ -30,6 +30,7 @@ port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>
 
 echo "== ${commands[0]}    (fresh clone of $(git rev-parse --short HEAD), empty npm cache, PORT=$port; stopped once ready)"
 started=$(date +%s)
+: > "$work/start.log"
 PORT="$port" setsid bash -c "${commands[0]}" > "$work/start.log" 2>&1 &
 server=$!
 until grep -q "Intake assistant ready" "$work/start.log"; do
