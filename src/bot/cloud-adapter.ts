@@ -7,6 +7,7 @@
  * then runs the turn.
  */
 import { CloudAdapter, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { decodeJwt } from 'jose';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
 
 export class AuthenticationRefused extends Error {
@@ -29,6 +30,8 @@ export class IntakeCloudAdapter extends CloudAdapter {
    * the anonymous identity. Throws AuthenticationRefused.
    */
   async authenticate(activity: Partial<Activity>, authorization: string): Promise<AuthenticateRequestResult> {
+    // An expired token is refused here: botframework-connector prints a stack trace for each one.
+    if (expiredLongAgo(authorization)) throw new AuthenticationRefused(401, 'The Bot Connector token has expired.');
     try {
       return await this.authentication.authenticateRequest(activity as Activity, authorization);
     } catch (err) {
@@ -43,5 +46,20 @@ export class IntakeCloudAdapter extends CloudAdapter {
   /** Runs the turn of an activity `authenticate` accepted; resolves with its invoke response, if any. */
   run(authenticated: AuthenticateRequestResult, activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     return this.processActivity(authenticated, activity as Activity, logic);
+  }
+}
+
+/** botbuilder's tolerance for clock skew. */
+const CLOCK_SKEW_SECONDS = 5 * 60;
+
+/** Whether the bearer token says it expired (its signature is not checked here: that is botbuilder's). */
+function expiredLongAgo(authorization: string): boolean {
+  const token = /^Bearer\s+(\S+)$/iu.exec(authorization)?.[1];
+  if (!token) return false;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' && exp + CLOCK_SKEW_SECONDS < Date.now() / 1000;
+  } catch {
+    return false;
   }
 }
