@@ -354,6 +354,7 @@ describe('fuzz: hostile requests against the running service', function () {
     expect(total, 'requests sent').to.be.at.least(1500);
     expect(sent).to.equal(total);
     const grown = (await rssMb(service.proc.pid!)) - rssBefore;
+    if (process.env['FUZZ_VERBOSE']) console.log(`      RSS ${Math.round(rssBefore)} MB before, ${Math.round(rssBefore + grown)} MB after ${total} requests`);
     expect(grown, `RSS grew ${Math.round(grown)} MB over ${total} requests`).to.be.below(MAX_GROWTH_MB);
 
     // A normal interview still completes, with a case reference.

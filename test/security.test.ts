@@ -278,6 +278,7 @@ describe('security: the findings of the hostile-input run', function () {
     await store.flush();
     gc();
     const grown = process.memoryUsage().heapUsed - before;
+    if (process.env['FUZZ_VERBOSE']) console.log(`      heap grew ${Math.round(grown / 1e6)} MB for 1,000 channels`);
     expect(grown, `${Math.round(grown / 1e6)} MB for 1,000 channels`).to.be.below(30e6);
     expect(existsSync(path.join(dir, 'transcripts'))).to.equal(true);
     expect((await readdir(path.join(dir, 'transcripts'))).length).to.equal(1001);
