@@ -3,7 +3,10 @@
 # stage has only what the service needs, runs as the unprivileged user "node", keeps its data in the
 # volume /data and answers the health check on /healthz.
 #   docker build -t narvard-intake .
-#   docker run -p 3978:3978 -v narvard-data:/data narvard-intake
+#   docker run -p 3978:3978 -v narvard-data:/data -e MicrosoftAppId=… -e MicrosoftAppPassword=… narvard-intake
+# Listening on 0.0.0.0 without MicrosoftAppId stops start-up with one line (docs/security.md):
+# give the Azure Bot's app id, or ALLOW_UNAUTHENTICATED_BOT=true when /api/messages is not reachable
+# from outside (compose.yaml's proxy does not forward it).
 # test/deploy.test.ts runs these same steps in a clean folder (no Docker engine needed) and starts the
 # result as the image would. docs/operations.md: configuration, PostgreSQL, upgrades.
 

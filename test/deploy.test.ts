@@ -180,6 +180,11 @@ describe('the container image (Dockerfile) and compose.yaml', function () {
     expect(caddyfile).to.match(/reverse_proxy intake-1:3978 intake-2:3978/u);
     expect(caddyfile).to.match(/health_uri \/readyz/u);
     expect(caddyfile, 'the proxy never serves /metrics').to.match(/@metrics path \/metrics\s+respond @metrics 404/u);
+    expect(caddyfile, 'nor the unauthenticated bot endpoint').to.match(/@botapi path \/api\/messages\s+respond @botapi 404/u);
+    for (const [name, s] of instances) {
+      expect(s.environment?.['ALLOW_UNAUTHENTICATED_BOT'], name).to.equal('${ALLOW_UNAUTHENTICATED_BOT:-true}');
+      expect(s.environment?.['TRUSTED_PROXIES'], name).to.match(/^\$\{TRUSTED_PROXIES:-/u);
+    }
     expect(compose.services['proxy']?.ports).to.deep.equal(['8080:8080']);
     // Every variable compose asks .env for is in the example.
     const example = await readFile(path.join(REPO_ROOT, 'deploy', 'compose.env.example'), 'utf8');

@@ -11,9 +11,9 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEntry, AuditEvent, AuditLog } from '../core/audit.js';
 import type { OutboxItem, OutboxStore } from '../core/delivery.js';
+import { KNOWN_CHANNELS } from '../bot/inbound-activity.js';
 
-/** Channels named as they are; any other channel id (a client may send anything) counts as "other". */
-const KNOWN_CHANNELS = new Set(['directline', 'webchat', 'msteams', 'emulator', 'terminal', 'test', 'slack', 'facebook', 'telegram', 'sms', 'email']);
+/** Bot Framework's channels named as they are; anything else (refused before the bot anyway) counts as "other". */
 export const channelLabel = (channelId: string | undefined): string => (channelId && KNOWN_CHANNELS.has(channelId) ? channelId : 'other');
 
 type TargetKind = OutboxItem['target']['kind'];
@@ -45,7 +45,7 @@ export class ServiceMetrics {
     this.riskAlarms = new Counter({ name: 'narvard_risk_alarms_total', help: 'Messages that showed the emergency numbers (an acute-risk signal), by level', labelNames: ['level'], registers });
     this.cases = new Counter({ name: 'narvard_cases_created_total', help: 'Cases created (a confirmed summary), by whether they are urgent', labelNames: ['urgent'], registers });
     this.deliveries = new Counter({ name: 'narvard_delivery_attempts_total', help: 'Attempts to deliver a case to a contact point, by target kind and outcome (delivered, failed)', labelNames: ['target', 'outcome'], registers });
-    this.signInFailures = new Counter({ name: 'narvard_staff_signin_failures_total', help: 'Refused staff sign-ins, by reason (the audit action)', labelNames: ['reason'], registers });
+    this.signInFailures = new Counter({ name: 'narvard_staff_signin_failures_total', help: 'Refused staff sign-ins, by reason (password: wrong e-mail or password; locked: tried while locked out; entra: a Microsoft account not on the staff list)', labelNames: ['reason'], registers });
     this.urgentWaiting = new Gauge({ name: 'narvard_urgent_cases_waiting', help: 'Urgent cases nobody has taken yet (as of the delivery worker\'s last check, about once a minute)', registers });
     this.urgentOldestWait = new Gauge({ name: 'narvard_urgent_case_oldest_wait_seconds', help: 'How long the oldest urgent case nobody has taken has waited (0 when none)', registers });
     const metrics = this;
@@ -67,7 +67,7 @@ export class ServiceMetrics {
     this.riskAlarms.inc({ level: 'acute' }, 0);
     for (const urgent of ['true', 'false']) this.cases.inc({ urgent }, 0);
     for (const target of TARGET_KINDS) for (const outcome of ['delivered', 'failed']) this.deliveries.inc({ target, outcome }, 0);
-    this.signInFailures.inc({ reason: 'login.failed' }, 0);
+    for (const reason of ['password', 'locked', 'entra']) this.signInFailures.inc({ reason }, 0);
   }
 
   /** Where the outbox gauge reads the deliveries not yet done (read on each scrape). */
@@ -112,15 +112,20 @@ export class ServiceMetrics {
     this.urgentOldestWait.set(createdAt.length ? Math.max(0, (now.getTime() - oldest) / 1000) : 0);
   }
 
+  /** A refused local sign-in, from the sign-in throttle: a wrong password, or an attempt while locked out. */
+  signInRefused(reason: 'password' | 'locked'): void {
+    this.signInFailures.inc({ reason });
+  }
+
   /**
-   * The audit log with refused sign-ins counted on the way: every refused sign-in (a local password,
-   * a Microsoft account not on the staff list, and any later refusal written as a "login.…" entry,
-   * such as a throttled one) is audited, so this sees them all without a hook in each route.
+   * The audit log with refused Microsoft sign-ins counted on the way (someone not on the staff list;
+   * src/staff/oidc.ts audits each as "login.failed" by "entra:…"). Local sign-ins are counted by the
+   * throttle (signInRefused), which also sees the attempts it does not audit.
    */
   countingSignInFailures(audit: AuditLog): AuditLog {
     return {
       append: (event: AuditEvent): Promise<AuditEntry> => {
-        if (event.action.startsWith('login') && event.outcome !== 'allowed') this.signInFailures.inc({ reason: event.action });
+        if (event.action === 'login.failed' && event.actor.startsWith('entra:')) this.signInFailures.inc({ reason: 'entra' });
         return audit.append(event);
       },
       entries: () => audit.entries(),

@@ -11,6 +11,7 @@ import type { CaseStore } from '../core/cases.js';
 import type { OutboxStore } from '../core/delivery.js';
 import type { StaffAccount } from '../staff/accounts.js';
 import type { KitchenTable } from '../teams/kitchen-table.js';
+import { RecordsSessionStore, type SessionStore } from '../staff/session-store.js';
 import { EmbeddedBotStorage } from '../bot/storage/embedded-bot-storage.js';
 import { JsonlTranscriptStore } from '../bot/storage/jsonl-transcript-store.js';
 import type { TranscriptArchive, TranscriptErrorHandler } from '../bot/storage/transcripts.js';
@@ -44,6 +45,8 @@ export interface Stores {
   outbox: OutboxStore;
   audit: AuditLog;
   staffAccounts: Records<StaffAccount>;
+  /** Staff sign-in sessions, kept so that signing out or disabling an account ends them. */
+  staffSessions: SessionStore;
   teamsChannels: Records<Partial<ConversationReference>>;
   kitchenTables: Records<KitchenTable>;
   references: Records<Partial<ConversationReference>>;
@@ -58,10 +61,10 @@ export interface Stores {
    */
   secret(name: SecretName, configured: string | undefined): Promise<string>;
   /**
-   * A limit of `points` requests per key and minute named `name`: in memory on the embedded store,
-   * counted by every instance together on PostgreSQL.
+   * A limit of `points` requests per key and minute (or `seconds`) named `name`: in memory on the
+   * embedded store, counted by every instance together on PostgreSQL.
    */
-  limiter(name: string, points: number): RequestLimiter;
+  limiter(name: string, points: number, seconds?: number): RequestLimiter;
   /** Removes what was not changed for `retentionDays`. */
   sweepExpired(retentionDays: number): Promise<SweepResult>;
   /** Throws if the backend cannot be reached. */
@@ -144,10 +147,11 @@ export function openLowdbStores(options: StoreOptions): LowdbStores {
     outbox: new LowdbOutbox(dataDir, options.outboxLeaseMs),
     audit: new LowdbAuditLog(dataDir),
     staffAccounts: folder(RECORD_KINDS.staffAccounts),
+    staffSessions: new RecordsSessionStore(folder(RECORD_KINDS.staffSessions)),
     teamsChannels: folder(RECORD_KINDS.teamsChannels),
     kitchenTables: folder(RECORD_KINDS.kitchenTables),
     references: folder(RECORD_KINDS.references),
-    limiter: (_name, points) => perMinute(points),
+    limiter: (_name, points, seconds) => perMinute(points, seconds),
     secret: (name, configured) => persistentSecret(configured, path.join(dataDir, SECRET_FILES[name])),
     sweepExpired: async (retentionDays) => {
       const result = await sweepExpired(dataDir, retentionDays, new Date(), (file, stillExpired) => appends.removeNow(file, stillExpired));

@@ -14,6 +14,7 @@ import { PgBotStorage } from './pg-bot-storage.js';
 import { PgCaseStore } from './pg-case-store.js';
 import { PgOutbox } from './pg-outbox.js';
 import { PgRecords } from './pg-records.js';
+import { PgSessionStore } from './pg-session-store.js';
 import { sweepExpiredPg } from './pg-retention.js';
 import { PgTurnLock } from './pg-turn-lock.js';
 
@@ -40,13 +41,14 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     outbox: new PgOutbox(pool, options.outboxLeaseMs),
     audit: new PgAuditLog(pool),
     staffAccounts: new PgRecords(pool, RECORD_KINDS.staffAccounts),
+    staffSessions: new PgSessionStore(pool),
     teamsChannels: new PgRecords(pool, RECORD_KINDS.teamsChannels),
     kitchenTables: new PgRecords(pool, RECORD_KINDS.kitchenTables),
     references: new PgRecords(pool, RECORD_KINDS.references),
     turnLock: new PgTurnLock(lockPool),
     pool,
     lockPool,
-    limiter: (name, points) => sharedPerMinute(pool, name, points),
+    limiter: (name, points, seconds) => sharedPerMinute(pool, name, points, seconds),
     secret: (name, configured) => sharedSecret(new PgRecords<{ value: string }>(pool, RECORD_KINDS.secrets), name, configured),
     sweepExpired: (retentionDays) => sweepExpiredPg(pool, retentionDays),
     ping: () => ping(pool),
