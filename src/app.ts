@@ -2,7 +2,7 @@
  * Composition: content, stores, engine, bot, adapter and HTTP server, wired from one AppConfig.
  * Used by `npm start`, the terminal chat and the tests, so all of them run the same bot.
  */
-import { CloudAdapter, ConversationState, EventFactory, type BotAdapter, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConversationState, EventFactory, type Activity, type BotAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type restify from 'restify';
 import type { AppConfig } from './config.js';
 import { loadContent, type Content } from './core/content/load.js';
@@ -16,6 +16,7 @@ import { StaffAccounts } from './staff/accounts.js';
 import { addStaffRoutes } from './staff/routes.js';
 import { addEntraSignIn } from './staff/oidc.js';
 import { StaffService } from './staff/service.js';
+import { StaffMembers } from './staff/members.js';
 import { StaffSessions } from './staff/sessions.js';
 import { addStaffAdminRoutes } from './staff/admin-routes.js';
 import { StaffTeamsBot } from './teams/staff-bot.js';
@@ -75,6 +76,10 @@ export interface IntakeStack {
   kitchenTables: KitchenTables;
   /** What staff can do with cases, for the staff page and Teams. */
   staff: StaffService;
+  /** Staff of each organisation and the units they work in. */
+  members: StaffMembers;
+  /** Members of staff who sign in with Microsoft Entra ID (data/staff-teams.yaml). */
+  entraStaff: TeamsStaffDirectory;
   /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
   directLineStore: DirectLineStore;
   /** Adds the middleware and error handler to an adapter (CloudAdapter or TestAdapter). */
@@ -101,6 +106,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     dataDir: config.dataDir,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     outboxLeaseMs: config.delivery.leaseMs,
+    onCasesUpgraded: (count) => logger.info({ count }, 'cases of an earlier release given their per-unit work'),
     onTranscriptError: (err, info) => logger.error({ err: { name: err.name, message: err.message }, ...info }, 'transcript store failed: the conversation is not being recorded'),
     onMigrated: (applied) => logger.info({ applied }, 'PostgreSQL schema up to date'),
     exclusive: {
@@ -199,8 +205,19 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       }
     };
   };
-  const staff = new StaffService(cases, transcripts, outbox, audit, logger, staffTexts.export);
-  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
+  const entraStaff = TeamsStaffDirectory.load(config.contentDir, content.directory);
+  const members = new StaffMembers(accounts, entraStaff, stores.staffUnits, content.directory);
+  const staff = new StaffService({
+    cases,
+    transcripts,
+    outbox,
+    audit,
+    logger,
+    members,
+    texts: staffTexts,
+    searchSecret: () => stores.secret('audit-search', undefined),
+  });
+  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, members, entraStaff, kitchenTables, references, attach };
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
@@ -225,10 +242,29 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const teamsTexts = loadTeamsBotTexts(config.localesDir);
   const channels = new TeamsChannels(stack.stores.teamsChannels);
-  const entraStaff = TeamsStaffDirectory.load(config.contentDir, stack.content.directory);
+  const entraStaff = stack.entraStaff;
+  /**
+   * A proactive post that replies to nothing: botbuilder's continuation gives its made-up event a
+   * random id and every send in it would be a reply to that id (in a Teams channel, a reply under a
+   * post that does not exist instead of a new post).
+   */
+  const postNew = (reference: Partial<ConversationReference>, activity: Partial<Activity>) =>
+    adapter.continueConversationAsync(config.bot.appId ?? '', reference, async (context) => {
+      context.onSendActivities(async (_context, activities, next) => {
+        for (const a of activities) delete a.replyToId;
+        return next();
+      });
+      await context.sendActivity(activity);
+    });
   const staffBot = new StaffTeamsBot({
     service: stack.staff,
-    people: entraStaff,
+    people: {
+      find: async (objectId) => {
+        const found = entraStaff.find(objectId);
+        return found && stack.members.withUnits(found);
+      },
+    },
+    workTexts: loadStaffTexts(config.localesDir).work,
     channels,
     directory: stack.content.directory,
     texts: teamsTexts,
@@ -252,8 +288,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     'teams',
     new TeamsSender(
       channels,
-      (reference, activity) => adapter.continueConversationAsync(config.bot.appId ?? '', reference, async (context) => void (await context.sendActivity(activity))),
-      (record) => noticeCard(record, teamsTexts, publicUrl),
+      postNew,
+      (record, item) => noticeCard(record, item.recipientKey, teamsTexts, publicUrl),
     ),
   );
 
@@ -276,10 +312,13 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     sessionSecret,
     config.staff.sessionHours,
     async (subject, source) => {
-      if (source === 'entra') return entraStaff.find(subject);
+      if (source === 'entra') {
+        const found = entraStaff.find(subject);
+        return found && stack.members.withUnits(found);
+      }
       if (!config.staff.localAccounts) return undefined;
       const account = await stack.accounts.get(subject);
-      return account && !account.disabled ? { id: account.id, name: account.name, organisationId: account.organisationId, role: account.role } : undefined;
+      return account && !account.disabled ? stack.members.withUnits({ id: account.id, name: account.name, organisationId: account.organisationId, role: account.role }) : undefined;
     },
   );
   addStaffRoutes(server, {
