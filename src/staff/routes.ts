@@ -132,7 +132,8 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
       }
       await sessions.issue(req, res, staff, 'local');
       await service.record(staff, from(req), 'login', 'allowed');
-      res.json(staff);
+      // As /staff/api/me answers: with the units the person works in.
+      res.json(await service.members.withUnits(staff));
     }),
   );
 
