@@ -40,6 +40,18 @@ describe('a case shared by two organisations and three units', function () {
     const res = await fetch(`${url}${route}`, { method, headers: { cookie: cookies[who], ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
+  /** One round of a delivery worker at `now` with urgent reminders after 30 minutes (its senders do nothing). */
+  const reminderRound = (now: string) =>
+    new DeliveryWorker({
+      outbox: app.outbox,
+      cases: app.cases,
+      directory: app.content.directory,
+      senders: { email: { send: async () => undefined }, webhook: { send: async () => undefined }, teams: { send: async () => undefined }, handoff: { send: async () => undefined } },
+      logger: createLogger('silent'),
+      intervalMs: 60_000,
+      urgentReminderMinutes: 30,
+      now: () => new Date(now),
+    }).runOnce();
   const read = async (who: Who) => (await call(who, 'GET', `/staff/api/cases/${shared.reference}`)).json as unknown as { case: CaseRecord };
 
   before(async () => {
@@ -100,19 +112,9 @@ describe('a case shared by two organisations and three units', function () {
   });
 
   it('reminds only the units that have not started the urgent case; a reclassification (audited) stops it for that unit', async () => {
-    const remindAt = async (now: string) => {
-      const worker = new DeliveryWorker({
-        outbox: app.outbox,
-        cases: app.cases,
-        directory: app.content.directory,
-        senders: { email: { send: async () => undefined }, webhook: { send: async () => undefined }, teams: { send: async () => undefined }, handoff: { send: async () => undefined } },
-        logger: createLogger('silent'),
-        intervalMs: 60_000,
-        urgentReminderMinutes: 30,
-        now: () => new Date(now),
-      });
-      await worker.runOnce();
-      return [...new Set((await app.outbox.forCase(shared.reference)).filter((i) => i.purpose === 'reminder').map((i) => i.recipientKey))].sort();
+    const remindAt = async (now: string, reference = shared.reference) => {
+      await reminderRound(now);
+      return [...new Set((await app.outbox.forCase(reference)).filter((i) => i.purpose === 'reminder').map((i) => i.recipientKey))].sort();
     };
     expect(await remindAt('2026-11-02T09:00:00.000Z'), 'Karlstad has started or closed its parts; the Region has not').to.deep.equal(['region_varmland:vardcentral']);
 
@@ -125,18 +127,7 @@ describe('a case shared by two organisations and three units', function () {
     expect(work, 'due five working days after Tuesday 3 November').to.deep.include({ urgent: false, status: 'new', due: '2026-11-10' });
     expect(work.journal.at(-1)).to.deep.include({ kind: 'reclassified', urgent: false, text: 'Ringde personen: det var en missuppfattning, inte akut.' });
     expect((await app.audit.entries()).slice(before).map((e) => [e.action, e.actor, e.target, e.unit, e.outcome])).to.deep.include(['case.reclassify', PEOPLE.cecilia.email, second.reference, 'region_varmland:vardcentral', 'allowed']);
-    const worker = new DeliveryWorker({
-      outbox: app.outbox,
-      cases: app.cases,
-      directory: app.content.directory,
-      senders: { email: { send: async () => undefined }, webhook: { send: async () => undefined }, teams: { send: async () => undefined }, handoff: { send: async () => undefined } },
-      logger: createLogger('silent'),
-      intervalMs: 60_000,
-      urgentReminderMinutes: 30,
-      now: () => new Date('2026-11-03T10:00:00.000Z'),
-    });
-    await worker.runOnce();
-    const reminded = [...new Set((await app.outbox.forCase(second.reference)).filter((i) => i.purpose === 'reminder').map((i) => i.recipientKey))];
+    const reminded = await remindAt('2026-11-03T10:00:00.000Z', second.reference);
     expect(reminded, 'still urgent for Karlstad, no longer for the Region').to.deep.equal(['karlstad:bistand']);
   });
 

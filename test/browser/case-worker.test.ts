@@ -41,6 +41,7 @@ describe('the case worker\'s page in a browser (desktop and tablet)', function (
   const wanted = {} as Record<keyof typeof DEVICES, CaseRecord>;
   let greta: CaseRecord;
   let relativeCase: CaseRecord;
+  let alarmCase: CaseRecord;
 
   before(async () => {
     const starting = startServer({ URGENT_REMINDER_MINUTES: '0' });
@@ -74,6 +75,15 @@ describe('the case worker\'s page in a browser (desktop and tablet)', function (
       });
     }
     greta = wanted.desktop;
+    // An urgent case with the safety net's record: the sentence, its level and category, the person's correction.
+    alarmCase = await app.cases.create({
+      ...caseDraft([KARLSTAD_BISTAND], { urgent: true, createdAt: '2026-12-01T09:00:00.000Z', name: 'Harald Provsson' }),
+      riskCategories: ['medical_emergency'],
+      risk: {
+        triggers: [{ sentence: 'han har slutat äta ordentligt', level: 'unsure', category: 'medical_emergency', at: '2026-12-01T08:55:00.000Z' }],
+        correction: { text: 'Va? Det är inget akut', at: '2026-12-01T08:56:00.000Z' },
+      },
+    });
     // A daughter answered for her mother, who cannot decide; sent to Karlstad's IFO only.
     relativeCase = await app.cases.create({
       ...caseDraft([KARLSTAD_IFO], { createdAt: '2026-11-25T10:00:00.000Z' }),
@@ -210,5 +220,23 @@ describe('the case worker\'s page in a browser (desktop and tablet)', function (
     const entry = (await server.app.audit.entries()).filter((e) => e.action === 'case.read.outside').at(-1);
     expect(entry).to.deep.include({ actor: PEOPLE.anna.email, target: relativeCase.reference, reason: 'Personen ringde mig och IFO:s handläggare är sjuk.', outcome: 'allowed' });
     await screenshot(page, 'worker-outside', true);
+  });
+
+  it('shows why an urgent case is urgent (the sentence, level, category and the person\'s correction); reclassifying it is audited', async () => {
+    const page = await signIn('desktop', 'anna', `#/cases/${alarmCase.reference}`);
+    await page.locator('#urgent-banner').waitFor();
+    const banner = await page.locator('#urgent-banner').innerText();
+    expect(banner).to.include('Osäkert – tecken på akut sjukdom').and.include('han har slutat äta ordentligt').and.include('Personen rättade själv:').and.include('Va? Det är inget akut');
+    const part = page.locator('section.work[data-unit="karlstad:bistand"]');
+    await part.getByLabel('Nej, inte brådskande').check();
+    await part.getByLabel('Varför?').fill('Ringde dottern: han äter igen, inte akut.');
+    await part.getByRole('button', { name: 'Spara bedömningen' }).click();
+    await page.locator('#status').filter({ hasText: 'Bedömningen är sparad.' }).waitFor();
+    expect(await page.locator('section.work[data-unit="karlstad:bistand"] .work-urgency').innerText()).to.equal('nej');
+    expect(await page.locator('section.work[data-unit="karlstad:bistand"] .journal').innerText()).to.include('Bedömt som inte brådskande av Anna Exempel').and.include('Ringde dottern: han äter igen, inte akut.');
+    const entry = (await server.app.audit.entries()).filter((e) => e.action === 'case.reclassify').at(-1);
+    expect(entry).to.deep.include({ actor: PEOPLE.anna.email, target: alarmCase.reference, unit: 'karlstad:bistand', outcome: 'allowed' });
+    await expectNoViolations(page, 'an urgent case after reclassification');
+    await screenshot(page, 'worker-urgent-reclassified', true);
   });
 });

@@ -15,15 +15,7 @@ export function renderCase(reference, after) {
   var view = startView(t('case.title', { reference: reference }), !after);
   if (!after) clearMessages();
   el.view.insertBefore(backLink(), view.h1);
-  if (!REFERENCE.test(reference)) {
-    el.view.appendChild(h('p', { className: 'notice notice--error' }, t('case.badReference', { reference: reference })));
-    return;
-  }
-  var done = loading();
-  api('GET', '/cases/' + encodeURIComponent(reference)).then(function (res) {
-    if (!stillShowing(view)) return;
-    done();
-    if (res.status === 401) return sessionEnded();
+  fetchCase(view, reference, function (res) {
     if (res.status === 403 && res.json && res.json.error && res.json.error.code === 'OutsideUnit') return outsideUnit(view, reference);
     if (res.status === 403) {
       view.h1.textContent = t('case.forbiddenTitle');
@@ -94,6 +86,24 @@ function outsideUnit(view, reference) {
       view.h1.focus();
       say(t('case.outsideRead'));
     });
+  });
+}
+
+/**
+ * Fetches the case for a view (a malformed reference is said at once); `then` gets the answer unless
+ * the view was left meanwhile or the session ended.
+ */
+function fetchCase(view, reference, then) {
+  if (!REFERENCE.test(reference)) {
+    el.view.appendChild(h('p', { className: 'notice notice--error' }, t('case.badReference', { reference: reference })));
+    return;
+  }
+  var done = loading();
+  api('GET', '/cases/' + encodeURIComponent(reference)).then(function (res) {
+    if (!stillShowing(view)) return;
+    done();
+    if (res.status === 401) return sessionEnded();
+    then(res);
   });
 }
 
@@ -244,14 +254,7 @@ export function renderPrint(reference) {
   var view = startView(t('print.title', { reference: reference }));
   clearMessages();
   el.view.insertBefore(h('p', { className: 'back no-print' }, h('a', { href: '#/cases/' + encodeURIComponent(reference), id: 'back' }, h('span', { 'aria-hidden': 'true' }, '← '), t('print.back'))), view.h1);
-  if (!REFERENCE.test(reference)) {
-    el.view.appendChild(h('p', { className: 'notice notice--error' }, t('case.badReference', { reference: reference })));
-    return;
-  }
-  var done = loading();
-  api('GET', '/cases/' + encodeURIComponent(reference)).then(function (res) {
-    if (!stillShowing(view)) return;
-    done();
+  fetchCase(view, reference, function (res) {
     if (!res.ok || !res.json || !res.json.case) {
       el.view.appendChild(h('p', { className: 'notice notice--error' }, res.status === 403 ? t('case.forbidden', { reference: reference }) : failure(res)));
       return;
