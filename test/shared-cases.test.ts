@@ -37,7 +37,9 @@ describe('a case shared by two organisations and three units', function () {
   const cookies = {} as Record<Who, string>;
 
   const call = async (who: Who, method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${url}${route}`, { method, headers: { cookie: cookies[who], ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    // Changes are JSON, as the staff page sends them (src/staff/staff-guard.ts).
+    const json = method !== 'GET' ? (body ?? {}) : undefined;
+    const res = await fetch(`${url}${route}`, { method, headers: { cookie: cookies[who], ...(json ? { 'content-type': 'application/json' } : {}) }, ...(json ? { body: JSON.stringify(json) } : {}) });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
   /** One round of a delivery worker at `now` with urgent reminders after 30 minutes (its senders do nothing). */

@@ -5,7 +5,9 @@
  * Connector: identity from the Entra object id, typed commands, card buttons, refusals that are
  * audited, nothing from a case ever posted to a channel, channel registration only by the owning
  * organisation (audited), notices as new top-level posts, and every card validated as Adaptive
- * Cards 1.5 by the adaptivecards parser.
+ * Cards 1.5 by the adaptivecards parser. Every activity carries a verified Bot Connector token
+ * (test/helpers/bot-connector-auth.ts); without one, or with a forged one or one of another app or
+ * tenant, no staff feature answers at all.
  */
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +23,7 @@ import { KARLSTAD_BISTAND, KIL_BISTAND, caseDraft } from './helpers/cases.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { FakeConnector } from './helpers/fake-connector.js';
 import { adaptiveCards, cardProblems } from './helpers/adaptive-cards.js';
+import { BotConnectorAuth, type TokenOptions } from './helpers/bot-connector-auth.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
 const ANNA = '00000000-0000-4000-8000-00000000a001'; // Karlstad, from data/staff-teams.yaml
@@ -30,12 +33,14 @@ const CHANNEL = '19:karlstad-bistand@thread.tacv2';
 /** A message in a thread of the channel: Teams names the conversation by the channel and the thread's first message. */
 const IN_THREAD = `${CHANNEL};messageid=1733300000000`;
 
+let botConnector: BotConnectorAuth;
+
 /** A message in a team channel, as Teams sends it: the bot @mentioned, the team and channel in channelData. */
 function inChannel(conversationId = IN_THREAD): Record<string, unknown> {
   return {
-    conversation: { id: conversationId, conversationType: 'channel', isGroup: true, tenantId: 'tenant-test' },
-    channelData: { team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, channel: { id: CHANNEL, name: 'Nya ärenden' }, tenant: { id: 'tenant-test' } },
-    entities: [{ type: 'mention', mentioned: { id: '28:narvard-intake', name: 'Intag' }, text: '<at>Intag</at>' }],
+    conversation: { id: conversationId, conversationType: 'channel', isGroup: true, tenantId: botConnector.tenantId },
+    channelData: { team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, channel: { id: CHANNEL, name: 'Nya ärenden' }, tenant: { id: botConnector.tenantId } },
+    entities: [{ type: 'mention', mentioned: { id: `28:${botConnector.appId}`, name: 'Intag' }, text: '<at>Intag</at>' }],
   };
 }
 
@@ -49,18 +54,7 @@ describe('staff in Microsoft Teams', function () {
   let kilCase: CaseRecord;
 
   function activity(objectId: string, extra: Record<string, unknown>): Record<string, unknown> {
-    return {
-      type: 'message',
-      id: randomUUID(),
-      channelId: 'msteams',
-      serviceUrl: connector.url,
-      conversation: { id: `a:personal-${objectId}`, conversationType: 'personal', tenantId: 'tenant-test' },
-      from: { id: `29:${objectId}`, aadObjectId: objectId, name: 'Testperson' },
-      recipient: { id: '28:narvard-intake', name: 'Intag' },
-      channelData: { tenant: { id: 'tenant-test' } },
-      locale: 'sv-SE',
-      ...extra,
-    };
+    return botConnector.teamsMessage({ objectId, serviceUrl: connector.url, extra });
   }
 
   /** Every card the staff bot sent or answered with, for the 1.5 check at the end. */
@@ -68,9 +62,9 @@ describe('staff in Microsoft Teams', function () {
   /** Off while a resident's kitchen-table interview runs: its cards are the intake's (Action.Submit only, 1.4). */
   let collecting = true;
 
-  async function send(objectId: string, extra: Record<string, unknown>): Promise<{ posted: Array<{ path: string; body: Record<string, unknown> }>; response: unknown }> {
+  async function send(objectId: string, extra: Record<string, unknown>, token: TokenOptions = {}): Promise<{ posted: Array<{ path: string; body: Record<string, unknown> }>; response: unknown }> {
     const before = connector.calls.length;
-    const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(objectId, extra)) });
+    const res = await botConnector.post(url, activity(objectId, extra), token);
     expect(res.status).to.be.oneOf([200, 201, 202]);
     const text = await res.text();
     const response = text ? (JSON.parse(text) as unknown) : undefined;
@@ -79,8 +73,8 @@ describe('staff in Microsoft Teams', function () {
     return { posted, response };
   }
 
-  async function say(objectId: string, text: string, extra: Record<string, unknown> = {}): Promise<string> {
-    const { posted } = await send(objectId, { text, ...extra });
+  async function say(objectId: string, text: string, extra: Record<string, unknown> = {}, token: TokenOptions = {}): Promise<string> {
+    const { posted } = await send(objectId, { text, ...extra }, token);
     return JSON.stringify(posted.map((p) => p.body));
   }
 
@@ -91,6 +85,7 @@ describe('staff in Microsoft Teams', function () {
 
   before(async () => {
     await connector.start();
+    botConnector = await BotConnectorAuth.start();
     dir = await tempDir('intake-teams-');
     // Karlstad's elderly care gets new cases in a Teams channel.
     const contentDir = path.join(dir, 'content');
@@ -98,8 +93,11 @@ describe('staff in Microsoft Teams', function () {
     const file = path.join(contentDir, 'directory.yaml');
     const yaml = await readFile(file, 'utf8');
     await writeFile(file, yaml.replace('delivery: { email: bistand@karlstad.example, example: true }', 'delivery: { teamsChannel: karlstad-bistand }'));
-    const config = loadConfig({ DATA_DIR: path.join(dir, 'data'), CONTENT_DIR: contentDir, LOG_LEVEL: 'silent', OUTBOX_INTERVAL_MS: '50', OUTBOX_RETRY_BASE_MS: '20', URGENT_REMINDER_MINUTES: '0' }, REPO_ROOT);
-    app = await createApp({ ...config, port: 0 }, createLogger('silent'));
+    const config = loadConfig(
+      { ...botConnector.env(), DATA_DIR: path.join(dir, 'data'), CONTENT_DIR: contentDir, LOG_LEVEL: 'silent', OUTBOX_INTERVAL_MS: '50', OUTBOX_RETRY_BASE_MS: '20', URGENT_REMINDER_MINUTES: '0' },
+      REPO_ROOT,
+    );
+    app = await createApp({ ...config, port: 0 }, createLogger('silent'), botConnector.appOptions());
     ({ url } = await app.listen());
     karlstadCase = await app.cases.create(caseDraft([KARLSTAD_BISTAND], { urgent: true }));
     kilCase = await app.cases.create(caseDraft([KIL_BISTAND], { municipality: { id: 'kil', name: 'Kils kommun', scbCode: '1715' } }));
@@ -107,6 +105,7 @@ describe('staff in Microsoft Teams', function () {
   after(async () => {
     await app.close();
     await connector.stop();
+    await botConnector.stop();
     await removeDir(dir);
   });
 
@@ -259,12 +258,12 @@ describe('staff in Microsoft Teams', function () {
   it('says what it does and how to register a channel when installed, and when added to a team', async () => {
     const installed = await send(ANNA, { type: 'installationUpdate', action: 'add', text: undefined });
     expect(JSON.stringify(installed.posted.map((p) => p.body))).to.include('intagsassistenten').and.include('hjälp');
-    const added = await send(ANNA, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: '28:narvard-intake' }], ...inChannel(CHANNEL), channelData: { eventType: 'teamMemberAdded', team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, tenant: { id: 'tenant-test' } } });
+    const added = await send(ANNA, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: `28:${botConnector.appId}` }], ...inChannel(CHANNEL), channelData: { eventType: 'teamMemberAdded', team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, tenant: { id: botConnector.tenantId } } });
     const welcome = JSON.stringify(added.posted.map((p) => p.body));
     expect(welcome).to.include('registrera kanal');
     expect(added.posted.map((p) => p.path)).to.deep.equal([`/v3/conversations/${encodeURIComponent(CHANNEL)}/activities`]);
     // Someone else joining the team is not greeted.
-    const other = await send(ANNA, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: '29:someone' }], ...inChannel(CHANNEL), channelData: { eventType: 'teamMemberAdded', team: { id: '19:team@thread.tacv2' }, tenant: { id: 'tenant-test' } } });
+    const other = await send(ANNA, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: '29:someone' }], ...inChannel(CHANNEL), channelData: { eventType: 'teamMemberAdded', team: { id: '19:team@thread.tacv2' }, tenant: { id: botConnector.tenantId } } });
     expect(other.posted.filter((p) => JSON.stringify(p.body).includes('intagsassistenten'))).to.deep.equal([]);
   });
 
@@ -284,6 +283,37 @@ describe('staff in Microsoft Teams', function () {
     expect(transcript.items.some((a) => a.text === 'Att kunna bo kvar hemma och träffa mina barnbarn.')).to.equal(true);
     expect((await app.audit.entries()).some((e) => e.action === 'interview.start' && e.actor === CECILIA)).to.equal(true);
     collecting = true;
+  });
+
+  it('answers no staff feature to an activity whose token is missing, forged, expired, for another app, or from another tenant', async () => {
+    const waiting = await app.cases.create(caseDraft([KARLSTAD_BISTAND], { urgent: true }));
+    const callsBefore = connector.calls.length;
+    const auditBefore = (await app.audit.entries()).length;
+    const list = activity(ANNA, { text: 'nya ärenden' });
+    expect((await botConnector.post(url, list, { token: false })).status, 'no token').to.equal(401);
+    for (const forge of ['stranger-key', 'expired', 'other-app', 'other-issuer', 'other-serviceurl'] as const) {
+      expect((await botConnector.post(url, list, { forge })).status, forge).to.equal(401);
+    }
+    // A valid token of this app, but the activity or its token is from another tenant: no answer at all.
+    const otherTenant = randomUUID();
+    const fromOtherTenant = activity(ANNA, {
+      text: 'nya ärenden',
+      conversation: { id: `a:personal-${ANNA}`, conversationType: 'personal', tenantId: otherTenant },
+      channelData: { tenant: { id: otherTenant } },
+    });
+    expect((await botConnector.post(url, fromOtherTenant, { tenantId: otherTenant })).status).to.equal(200);
+    expect((await botConnector.post(url, list, { tenantId: otherTenant })).status, 'a token of another tenant').to.equal(200);
+    const take = activity(ANNA, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'take', data: { reference: waiting.reference } } } });
+    expect((await botConnector.post(url, take, { tenantId: otherTenant })).status).to.equal(400);
+    expect((await botConnector.post(url, take, { forge: 'stranger-key' })).status).to.equal(401);
+    expect((await botConnector.post(url, activity(ANNA, { text: 'nytt samtal' }), { forge: 'other-app' })).status).to.equal(401);
+    expect(connector.calls.length, 'nothing was said to anyone').to.equal(callsBefore);
+    expect((await app.cases.get(waiting.reference))!.status).to.equal('new');
+    expect((await app.audit.entries()).length, 'nothing was read').to.equal(auditBefore);
+    expect(await app.kitchenTables.get(`a:personal-${ANNA}`)).to.equal(undefined);
+    // The bot's own replies carry its token (from the helper, standing in for Microsoft Entra ID).
+    await say(ANNA, 'hjälp');
+    expect(connector.calls.at(-1)!.authorization).to.match(/^Bearer ey/u);
   });
 
   it('sent only Adaptive Cards 1.5 that the adaptivecards parser accepts, each Action.Execute with an Action.Submit fallback', () => {

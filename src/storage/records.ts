@@ -22,6 +22,8 @@ export const RECORD_KINDS = {
   staffAccounts: 'staff/accounts',
   /** Who works in which unit, as an organisation's administrator set it. */
   staffUnits: 'staff/units',
+  /** Staff sign-in sessions (embedded store only; PostgreSQL has the staff_sessions table). */
+  staffSessions: 'staff/sessions',
   teamsChannels: 'teams/channels',
   kitchenTables: 'teams/interviews',
   references: 'references',

@@ -222,7 +222,7 @@ function clearMessages() {
 
 /* ---------- the API ---------- */
 
-/** Resolves with { status, ok, json } (status 0 when the server could not be reached). */
+/** Resolves with { status, ok, json, retryAfter } (status 0 when the server could not be reached). */
 function api(method, path, body) {
   var init = { method: method, credentials: 'same-origin', headers: { accept: 'application/json' } };
   if (method !== 'GET') {
@@ -237,7 +237,7 @@ function api(method, path, body) {
           return null;
         })
         .then(function (json) {
-          return { status: res.status, ok: res.ok, json: json };
+          return { status: res.status, ok: res.ok, json: json, retryAfter: res.headers.get('retry-after') };
         });
     },
     function () {

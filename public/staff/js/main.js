@@ -151,6 +151,11 @@ function renderSignIn(notice) {
       if (!stillShowing(view)) return;
       submit.disabled = false;
       submit.textContent = t('signIn.submit');
+      if (res.status === 429) {
+        // Too many failed sign-ins: the server says how long to wait (Retry-After, in seconds).
+        showError(t('signIn.throttled', { seconds: res.retryAfter || '60' }), 'both');
+        return;
+      }
       if (res.status === 401 || res.status === 400) {
         password.value = '';
         showError(t('signIn.wrong'), 'both');

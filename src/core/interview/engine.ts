@@ -54,13 +54,14 @@ export class InterviewEngine {
   }
 
   /** The locale to use for a channel's locale tag: "sv-SE" -> "sv"; unknown -> the default. */
-  resolveLocale(tag: string | undefined): string {
+  resolveLocale(tag: unknown): string {
     const locales = this.options.content.locales;
-    if (tag) {
+    // Only the known locales: a tag is whatever a channel sent ("__proto__", a number, an object).
+    if (typeof tag === 'string') {
       const lower = tag.toLowerCase();
-      if (locales[lower]) return lower;
+      if (Object.hasOwn(locales, lower)) return lower;
       const base = lower.split('-')[0]!;
-      if (locales[base]) return base;
+      if (Object.hasOwn(locales, base)) return base;
     }
     return this.options.content.defaultLocale;
   }

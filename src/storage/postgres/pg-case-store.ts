@@ -151,7 +151,7 @@ export class PgCaseStore implements CaseStore {
     return Number(rows[0]!.n);
   }
 
-  /** Cases with a unit still urgent and new, created before `cutoff`, found by the database (migration 7's index). */
+  /** Cases with a unit still urgent and new, created before `cutoff`, found by the database (migration 8's index). */
   async urgentNewBefore(cutoff: Date): Promise<CaseRecord[]> {
     const { rows } = await this.pool.query<{ record: CaseRecord }>(
       `SELECT record FROM cases WHERE created_at < $1 AND jsonb_path_exists(record, '$.work.* ? (@.status == "new" && @.urgent == true)') ORDER BY reference`,
@@ -190,7 +190,7 @@ export class PgCaseStore implements CaseStore {
   }
 
   /**
-   * The cases of some units matching the filters, from the `units` column of migration 7 (its GIN
+   * The cases of some units matching the filters, from the `units` column of migration 8 (its GIN
    * index finds the units' cases; only the page's records are read whole). The work filters look at
    * the work of those units, all at the same unit, as findInRecords does. A Swedish calendar day is
    * turned into its instants in UTC, so the created_at index can serve it too.
