@@ -308,7 +308,7 @@ describe('staff in Microsoft Teams', function () {
     expect((await botConnector.post(url, take, { forge: 'stranger-key' })).status).to.equal(401);
     expect((await botConnector.post(url, activity(ANNA, { text: 'nytt samtal' }), { forge: 'other-app' })).status).to.equal(401);
     expect(connector.calls.length, 'nothing was said to anyone').to.equal(callsBefore);
-    expect((await app.cases.get(waiting.reference))!.status).to.equal('new');
+    expect((await app.cases.get(waiting.reference))!.work['karlstad:bistand']!.status, 'nobody took it').to.equal('new');
     expect((await app.audit.entries()).length, 'nothing was read').to.equal(auditBefore);
     expect(await app.kitchenTables.get(`a:personal-${ANNA}`)).to.equal(undefined);
     // The bot's own replies carry its token (from the helper, standing in for Microsoft Entra ID).

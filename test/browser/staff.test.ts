@@ -333,7 +333,7 @@ describe('the staff page in a browser (Swedish)', function () {
     expect(keys.length).to.be.greaterThan(100);
     // "status." + status and the like: the group must be there (its members are checked in the views).
     const missing = [...new Set(keys)].filter((k) => (k.endsWith('.') ? typeof lookup(k.slice(0, -1)) !== 'object' : typeof lookup(k) !== 'string'));
-    expect(missing, 'texts staff.js uses that the YAML file lacks').to.deep.equal([]);
+    expect(missing, 'texts the staff page modules use that the YAML file lacks').to.deep.equal([]);
   });
 
   it('signs in: the form passes axe, a wrong password gives a Swedish error, then the case list', async () => {
