@@ -233,6 +233,7 @@ describe('the case worker\'s page in a browser (desktop and tablet)', function (
     await part.getByRole('button', { name: 'Spara bedömningen' }).click();
     await page.locator('#status').filter({ hasText: 'Bedömningen är sparad.' }).waitFor();
     expect(await page.locator('section.work[data-unit="karlstad:bistand"] .work-urgency').innerText()).to.equal('nej');
+    expect(await page.locator('#urgent-judged').innerText()).to.include('inte längre är brådskande');
     expect(await page.locator('section.work[data-unit="karlstad:bistand"] .journal').innerText()).to.include('Bedömt som inte brådskande av Anna Exempel').and.include('Ringde dottern: han äter igen, inte akut.');
     const entry = (await server.app.audit.entries()).filter((e) => e.action === 'case.reclassify').at(-1);
     expect(entry).to.deep.include({ actor: PEOPLE.anna.email, target: alarmCase.reference, unit: 'karlstad:bistand', outcome: 'allowed' });

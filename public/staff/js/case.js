@@ -114,10 +114,16 @@ function backLink() {
 function showCase(view, data) {
   var c = data.case;
   if (data.outsideUnit) el.view.appendChild(h('p', { className: 'notice notice--outside', id: 'outside-banner' }, t('case.outsideBanner')));
-  if (c.urgent) el.view.appendChild(urgentBanner(c));
   var works = Object.keys(c.work || {}).map(function (k) {
     return c.work[k];
   });
+  // The alarm stays on the case; the reader's units may have judged it no longer urgent for them.
+  var judgedCalm =
+    works.length > 0 &&
+    works.every(function (w) {
+      return !w.urgent;
+    });
+  if (c.urgent) el.view.appendChild(urgentBanner(c, judgedCalm));
   var canWork = data.workUnits || [];
   var parts = works.map(function (w) {
     return workPanel(c, w, unitName(c, w.unit), canWork.indexOf(w.unit) >= 0, function (doneText) {
@@ -148,7 +154,7 @@ function unitName(c, unit) {
  * Why the case is urgent: the safety net's signal (issue 19 fills the risk record from the
  * conversation: each sentence, its level and category, and the person's own correction).
  */
-function urgentBanner(c) {
+function urgentBanner(c, judgedCalm) {
   var risk = c.risk || null;
   var categories = (c.riskCategories || []).map(function (r) {
     return t('risk.' + r);
@@ -158,6 +164,7 @@ function urgentBanner(c) {
     'div',
     { className: 'urgent-banner', id: 'urgent-banner' },
     h('p', {}, urgentBadge(), ' ', t('urgent.caseBanner')),
+    judgedCalm ? h('p', { className: 'urgent-judged', id: 'urgent-judged' }, t('urgent.judgedCalm')) : null,
     categories.length ? h('p', {}, t('urgent.risk', { categories: categories.join(', ') })) : null,
     triggers.length
       ? h(
