@@ -1,7 +1,8 @@
 /**
  * Drains the outbox: every few seconds it sends what is due, one item at a time, marks it delivered,
  * or schedules the next attempt with backoff. An item that keeps failing becomes "failing": logged
- * as an error once, shown to staff, and still retried. Urgent cases nobody has taken get a reminder.
+ * as an error once, shown to staff, and still retried. Each unit for which an urgent case is still
+ * new (nobody has started it, nobody has judged it not urgent) gets a reminder.
  */
 import type { CaseStore } from '../core/cases.js';
 import type { Directory } from '../core/content/schema.js';
@@ -115,7 +116,9 @@ export class DeliveryWorker {
     this.lastReminderCheck = this.now().getTime();
     const cutoff = new Date(this.now().getTime() - minutes * 60_000);
     for (const record of await this.options.cases.urgentNewBefore(cutoff)) {
-      const reminders = outboxItemsFor(record, this.options.directory, this.now(), 'reminder');
+      // Per unit: a unit that has started the case, or judged it not urgent, gets no reminder.
+      const waiting = Object.values(record.work).filter((w) => w.urgent && w.status === 'new').map((w) => w.unit);
+      const reminders = outboxItemsFor(record, this.options.directory, this.now(), 'reminder', waiting);
       // enqueue ignores ids already there: each target gets one reminder per case.
       await this.options.outbox.enqueue(reminders);
     }

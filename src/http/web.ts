@@ -92,7 +92,6 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
     '/webchat/webchat.js': { file: webChatBundle, type: 'text/javascript; charset=utf-8', maxAge: 86400 },
     // The staff page: plain files; everything it shows comes from /staff/api behind sign-in.
     '/staff/': { file: publicFile('staff/index.html'), type: 'text/html; charset=utf-8', maxAge: 0 },
-    '/staff/staff.js': { file: publicFile('staff/staff.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
     '/staff/staff.css': { file: publicFile('staff/staff.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
   };
   for (const [route, { file, type, maxAge }] of Object.entries(staticFiles)) {
@@ -117,6 +116,15 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
       if (maxAgeSeconds !== undefined) res.header('cache-control', `public, max-age=${maxAgeSeconds}`);
       res.json({ lang, strings: parseYaml(readFileSync(yamlFile, 'utf8')) as unknown });
     });
+  // The staff page's ES modules (public/staff/js/*.js), by name only: nothing else under the folder is served.
+  const serveModule = async (req: Request, res: Response) => {
+    const name = String(req.params['module'] ?? '');
+    const file = path.join(options.publicDir, 'staff', 'js', name);
+    if (!/^[a-z][a-z0-9-]*\.js$/u.test(name) || !existsSync(file)) return sendError(res, 404, 'NotFound', `/staff/js/${name.slice(0, 60)} is not part of the staff page.`);
+    send(req, res, cache.get(file, 'text/javascript; charset=utf-8'), 0);
+  };
+  server.get('/staff/js/:module', serveModule);
+  server.head('/staff/js/:module', serveModule);
   serveStrings('/widget/strings', 'widget.yaml', 'widget texts', 300);
   serveStrings('/staff/strings', 'staff-page.yaml', 'staff page texts');
   server.get('/staff', async (_req: Request, res: Response) => {

@@ -10,7 +10,9 @@ import type { AuditLog } from '../core/audit.js';
 import type { CaseStore } from '../core/cases.js';
 import type { OutboxStore } from '../core/delivery.js';
 import type { StaffAccount } from '../staff/accounts.js';
+import type { Membership } from '../staff/members.js';
 import type { KitchenTable } from '../teams/kitchen-table.js';
+import type { StoredChannel } from '../teams/channels.js';
 import { RecordsSessionStore, type SessionStore } from '../staff/session-store.js';
 import { PgSessionStore } from './postgres/pg-session-store.js';
 import { EmbeddedBotStorage } from '../bot/storage/embedded-bot-storage.js';
@@ -49,9 +51,10 @@ export interface Stores {
   outbox: OutboxStore;
   audit: AuditLog;
   staffAccounts: Records<StaffAccount>;
+  staffUnits: Records<Membership>;
   /** Staff sign-in sessions, kept so that signing out or disabling an account ends them. */
   staffSessions: SessionStore;
-  teamsChannels: Records<Partial<ConversationReference>>;
+  teamsChannels: Records<StoredChannel>;
   kitchenTables: Records<KitchenTable>;
   references: Records<Partial<ConversationReference>>;
   /** PostgreSQL only: serialises turns of one conversation across instances. */
@@ -87,7 +90,8 @@ export interface LowdbStores extends Stores {
   outbox: LowdbOutbox;
   audit: LowdbAuditLog;
   staffAccounts: RecordFolder<StaffAccount>;
-  teamsChannels: RecordFolder<Partial<ConversationReference>>;
+  staffUnits: RecordFolder<Membership>;
+  teamsChannels: RecordFolder<StoredChannel>;
   kitchenTables: RecordFolder<KitchenTable>;
   references: RecordFolder<Partial<ConversationReference>>;
 }
@@ -102,7 +106,8 @@ export interface PgStores extends Stores {
   outbox: PgOutbox;
   audit: PgAuditLog;
   staffAccounts: PgRecords<StaffAccount>;
-  teamsChannels: PgRecords<Partial<ConversationReference>>;
+  staffUnits: PgRecords<Membership>;
+  teamsChannels: PgRecords<StoredChannel>;
   kitchenTables: PgRecords<KitchenTable>;
   references: PgRecords<Partial<ConversationReference>>;
   pool: pg.Pool;
@@ -113,6 +118,8 @@ export interface PgStores extends Stores {
 const SECRET_FILES = {
   'directline-token': 'directline/token-secret',
   'staff-session': 'staff/session-secret',
+  /** Keys the hashes of searched personnummer and phone numbers in the audit log. */
+  'audit-search': 'staff/audit-search-secret',
 } as const;
 export type SecretName = keyof typeof SECRET_FILES;
 
@@ -124,6 +131,8 @@ export interface StoreOptions {
   onTranscriptError?: TranscriptErrorHandler;
   /** Called with the migrations applied at start-up (PostgreSQL). */
   onMigrated?: (applied: number[]) => void;
+  /** Called with how many cases of an earlier release were given their per-unit work at start-up (PostgreSQL). */
+  onCasesUpgraded?: (count: number) => void;
   /**
    * The service's own stores: on the embedded store, the data folder is locked against a second
    * service for as long as the stores are open (src/storage/data-folder-lock.ts); `onLost` hears
@@ -151,6 +160,7 @@ export function openLowdbStores(options: StoreOptions): LowdbStores {
     outbox: new LowdbOutbox(dataDir, options.outboxLeaseMs),
     audit: new LowdbAuditLog(dataDir),
     staffAccounts: folder(RECORD_KINDS.staffAccounts),
+    staffUnits: folder(RECORD_KINDS.staffUnits),
     staffSessions: new RecordsSessionStore(folder(RECORD_KINDS.staffSessions)),
     teamsChannels: folder(RECORD_KINDS.teamsChannels),
     kitchenTables: folder(RECORD_KINDS.kitchenTables),
@@ -188,15 +198,25 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     throw err;
   }
   const transcripts = new PgTranscriptStore(pool, options.onTranscriptError);
+  const cases = new PgCaseStore(pool);
+  try {
+    // Cases of releases before issue 20 get their per-unit work (migration 8's lists need it).
+    const upgraded = await cases.upgradeLegacy();
+    if (upgraded) options.onCasesUpgraded?.(upgraded);
+  } catch (err) {
+    await Promise.all([pool.end(), lockPool.end()]);
+    throw err;
+  }
   return {
     backend: 'postgresql',
     botState: new PgBotStorage(pool),
-    cases: new PgCaseStore(pool),
+    cases,
     transcripts,
     directLine: new PgDirectLineStore(pool),
     outbox: new PgOutbox(pool, options.outboxLeaseMs),
     audit: new PgAuditLog(pool),
     staffAccounts: new PgRecords(pool, RECORD_KINDS.staffAccounts),
+    staffUnits: new PgRecords(pool, RECORD_KINDS.staffUnits),
     staffSessions: new PgSessionStore(pool),
     teamsChannels: new PgRecords(pool, RECORD_KINDS.teamsChannels),
     kitchenTables: new PgRecords(pool, RECORD_KINDS.kitchenTables),
