@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { buildWebChat } from '../../scripts/build-webchat.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -48,8 +49,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app, in-process, on a free port of 127.0.0.1, with its own data folder. */
+/**
+ * The real app, in-process, on a free port of 127.0.0.1, with its own data folder, serving the
+ * current Web Chat build (made first if it is missing or stale, as `npm start` would).
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  await buildWebChat();
   const dataDir = await tempDir('intake-browser-');
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }, REPO_ROOT);
   const app = await createApp({ ...config, port: 0 }, createLogger('silent'));
