@@ -54,6 +54,7 @@
     directLine: null,
     store: null, // Web Chat's store, to hand it what the person typed in the light panel
     webChatHost: null,
+    tokenTimer: null,
     subscriptions: [],
     chatPromise: null,
     ending: false,
@@ -61,6 +62,15 @@
   };
 
   window.__nvIntakeWidget = { base: base };
+
+  /** A User Timing mark of a stage of opening (shown in the browser's performance tools and by npm run bench:widget). */
+  function mark(name) {
+    try {
+      if (window.performance && typeof performance.mark === 'function') performance.mark('nv:' + name);
+    } catch (e) {
+      /* no User Timing */
+    }
+  }
 
   function t(key) {
     var value = strings[key];
@@ -234,6 +244,7 @@
     if (webChatLoaded()) return Promise.resolve(window.WebChat);
     if (!webChatPromise) {
       webChatPromise = new Promise(function (resolve, reject) {
+        mark('webchat-run');
         var s = document.createElement('script');
         s.src = base + WEBCHAT_PATH;
         s.async = true;
@@ -241,6 +252,7 @@
         s.crossOrigin = 'anonymous';
         s.setAttribute('data-nv-webchat', '');
         s.onload = function () {
+          mark('webchat-loaded');
           if (webChatLoaded()) resolve(window.WebChat);
           else reject(new Error('Web Chat did not load'));
         };
@@ -253,6 +265,24 @@
       });
     }
     return webChatPromise;
+  }
+
+  /**
+   * Starts downloading Web Chat without running it: running it keeps the browser busy for a while
+   * (a few hundred milliseconds on a phone), so it runs only once the first message is on screen.
+   * False where the browser cannot preload.
+   */
+  function preloadWebChat() {
+    if (webChatLoaded() || webChatPromise || document.querySelector('link[data-nv-webchat-preload]')) return true;
+    var l = document.createElement('link');
+    if (!(l.relList && typeof l.relList.supports === 'function' && l.relList.supports('preload'))) return false;
+    l.rel = 'preload';
+    l.as = 'script';
+    l.href = base + WEBCHAT_PATH;
+    l.crossOrigin = 'anonymous'; // as the script element, so the preloaded copy is the one it uses
+    l.setAttribute('data-nv-webchat-preload', '');
+    document.head.appendChild(l);
+    return true;
   }
 
   var preconnected = false;
@@ -807,6 +837,23 @@
     };
   }
 
+  /**
+   * Resolves once the browser has drawn what was just put on the page and the panel has faded in
+   * (its opening animation, 0.18 s, none with reduced motion): what runs next may keep the browser
+   * busy, and the greeting is to be readable first.
+   */
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      var panel = els.panel;
+      var running = typeof panel.getAnimations === 'function' ? panel.getAnimations() : [];
+      var faded = running.length ? Promise.all(running.map(function (a) { return a.finished.catch(function () {}); })) : Promise.resolve();
+      var atMost = new Promise(function (done) { setTimeout(done, 500); }); // a paused animation never finishes
+      Promise.race([faded, atMost]).then(function () {
+        nextFrame(function () { setTimeout(resolve, 0); });
+      });
+    });
+  }
+
   function nextFrame(fn) {
     var done = false;
     var once = function () {
@@ -845,11 +892,16 @@
       domain: session.domain,
       webSocket: false,
       conversationId: session.conversationId,
-      watermark: light.watermark
+      watermark: light.watermark,
+      // With a stream URL Direct Line takes the conversation as open (the light panel has just
+      // opened it) and polls at once instead of asking the server first; polling never uses the URL.
+      // It then leaves the token to us: see keepTokenFresh.
+      streamUrl: session.domain + conversationPath(session) + '/stream'
     });
     light.feed = feedEarlier(directLine, light.activities);
     state.directLine = directLine;
     state.store = store;
+    keepTokenFresh(directLine);
 
     subscribe(directLine.connectionStatus$, function (status) {
       if (status === CONNECTION.ONLINE) {
@@ -879,6 +931,7 @@
       },
       host
     );
+    mark('webchat-rendered');
 
     return new Promise(function (resolve) {
       var check = function () {
@@ -892,6 +945,33 @@
       };
       check();
     });
+  }
+
+  /**
+   * A fresh token halfway through each token's life, as Direct Line does itself when it opens a
+   * conversation (here the light panel opened it). A refusal (the conversation has ended or was
+   * erased) is said, with a way to start again; a network error waits for the next turn.
+   */
+  function keepTokenFresh(directLine) {
+    clearInterval(state.tokenTimer);
+    var seconds = Math.max(60, ((state.session && state.session.lifetime) || 1800) / 2);
+    state.tokenTimer = setInterval(function () {
+      var session = state.session;
+      if (state.directLine !== directLine || !session) return;
+      refreshSession(session).then(
+        function (fresh) {
+          if (state.directLine !== directLine) return;
+          state.session = fresh;
+          saveSession();
+          directLine.reconnect({ conversationId: fresh.conversationId, token: fresh.token, streamUrl: directLine.streamUrl });
+        },
+        function (err) {
+          if (state.directLine === directLine && err && (err.status === 401 || err.status === 403 || err.status === 404)) {
+            showError(t('connectError'), retryChat);
+          }
+        }
+      );
+    }, seconds * 1000);
   }
 
   /**
@@ -910,6 +990,7 @@
     state.light = null;
     if (light.root.parentNode) light.root.parentNode.removeChild(light.root);
     setStage('webchat');
+    mark('webchat-ready');
     if (!state.open || !focusHere) return;
     var input = sendBox();
     if (!input) return;
@@ -924,19 +1005,22 @@
   function ensureChat() {
     if (state.chatPromise) return state.chatPromise;
     var generation = ++state.generation;
+    mark('open');
     setStage('loading');
     showStatus(t('loading'));
-    // Both at once: Web Chat downloads while the conversation starts and its greeting is shown.
-    var webChat = loadWebChat();
-    webChat.catch(function () { /* said below, once the conversation is shown */ });
+    // Both at once: Web Chat downloads while the conversation starts and its greeting is shown
+    // (where the browser cannot preload, it runs as soon as it has arrived).
+    if (!preloadWebChat()) loadWebChat().catch(function () { /* said once the conversation is shown */ });
     state.chatPromise = obtainConversation().then(
       function (first) {
         if (generation !== state.generation) return;
+        mark('conversation');
         state.session = first.session;
         saveSession();
         clearStatus();
         showLight(first);
-        return webChat.then(
+        mark('light-panel');
+        return afterPaint().then(loadWebChat).then(
           function (WebChat) {
             if (generation === state.generation) return handOver(WebChat, generation);
           },
@@ -982,6 +1066,8 @@
     if (state.webChatHost && window.WebChat && typeof window.WebChat.unmount === 'function') {
       try { window.WebChat.unmount(state.webChatHost); } catch (e) { /* already gone */ }
     }
+    clearInterval(state.tokenTimer);
+    state.tokenTimer = null;
     state.directLine = null;
     state.store = null;
     state.webChatHost = null;

@@ -12,7 +12,7 @@
  *   npm run build:webchat -- --compare    also measure Web Chat's own full and minimal bundles
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { parse as parseYaml } from 'yaml';
 import { PACKAGE_ROOT } from '../src/package-root.js';
 import { WEBCHAT_BUILD_DIR, WEBCHAT_MANIFEST, packageWebChatBundle, readWebChatManifest, webChatPackageDir, type WebChatManifest } from '../src/http/webchat-bundle.js';
 
@@ -29,6 +30,24 @@ const THIS_SCRIPT = fileURLToPath(import.meta.url);
 const SCRIPT_SOURCE = path.join(PACKAGE_ROOT, 'scripts', 'build-webchat.ts');
 const require = createRequire(import.meta.url);
 const WEBCHAT_DIR = webChatPackageDir();
+const WEBCHAT_API_DIR = path.dirname(path.dirname(require.resolve('botframework-webchat-api', { paths: [WEBCHAT_DIR] })));
+
+/**
+ * The languages of Web Chat's own texts ("Skicka", "Skriv ditt meddelande") to keep: those of the
+ * widget's locales (webchatLocale in locales/<lang>/widget.yaml), by their first part ("sv" keeps
+ * sv-SE), and English, Web Chat's fallback. Web Chat in any other language would show English.
+ */
+function webChatLanguages(): string[] {
+  const localesDir = path.join(PACKAGE_ROOT, 'locales');
+  const configured = readdirSync(localesDir)
+    .map((lang) => path.join(localesDir, lang, 'widget.yaml'))
+    .filter((file) => existsSync(file))
+    .map((file) => (parseYaml(readFileSync(file, 'utf8')) as { webchatLocale?: unknown }).webchatLocale)
+    .filter((locale): locale is string => typeof locale === 'string');
+  return [...new Set(['en', ...configured.map((locale) => locale.split('-')[0]!.toLowerCase())])].sort();
+}
+const WEBCHAT_LANGUAGES = webChatLanguages();
+const keepsLanguage = (file: string) => WEBCHAT_LANGUAGES.includes(file.split('-')[0]!.toLowerCase());
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -49,7 +68,7 @@ export function buildKey(): string {
     hash.update(file.slice(PACKAGE_ROOT.length)).update('\0');
     hash.update(existsSync(file) ? readFileSync(file) : Buffer.alloc(0)).update('\0');
   }
-  hash.update(esbuild.version);
+  hash.update(esbuild.version).update(WEBCHAT_LANGUAGES.join(','));
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -68,6 +87,18 @@ const resolveWebChatParts: esbuild.Plugin = {
       const base = path.join(WEBCHAT_DIR, args.path.slice('botframework-webchat/'.length));
       const found = ['.ts', '.tsx', '.js', '/index.ts'].map((ext) => base + ext).find((file) => existsSync(file));
       return found ? { path: found } : { errors: [{ text: `${args.path} is not in the installed botframework-webchat` }] };
+    });
+    // Web Chat's API layer from its sources too, so that its texts can be left out for every
+    // language but those the widget's locales use (its compiled bundle has all 52 inline, 432 KB).
+    build.onResolve({ filter: /^botframework-webchat-api(\/internal|\/decorator)?$/ }, (args) => {
+      const sub = args.path.slice('botframework-webchat-api'.length);
+      return { path: path.join(WEBCHAT_API_DIR, 'src', sub === '' ? 'index.ts' : sub === '/internal' ? 'internal.ts' : 'decorator/index.ts') };
+    });
+    build.onLoad({ filter: /[\\/]localization[\\/][A-Za-z-]+\.json$/ }, (args) => {
+      if (!args.path.startsWith(path.join(WEBCHAT_API_DIR, 'src'))) return undefined;
+      const language = path.basename(args.path, '.json');
+      if (language === 'overrides' || keepsLanguage(language)) return undefined;
+      return { loader: 'json', contents: '{}' };
     });
     build.onResolve({ filter: /^botframework-directlinejs(\/|$)/ }, (args) => {
       if (args.importer !== ENTRY) return undefined;
