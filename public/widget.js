@@ -707,15 +707,47 @@
       var clientId = activity.channelData && activity.channelData.clientActivityID;
       if (clientId && light.pending[clientId]) {
         light.pending[clientId].classList.remove('nv-light__msg--sending');
+        light.pending[clientId].setAttribute('data-nv-at', activity.timestamp || '');
         delete light.pending[clientId];
         return;
       }
       var words = wordsOf(activity);
-      if (words) light.log.appendChild(lightMessage(words, fromPerson(activity)));
+      if (!words) return;
+      var el = lightMessage(words, fromPerson(activity));
+      el.setAttribute('data-nv-at', activity.timestamp || '');
+      light.log.appendChild(el);
     });
     if (watermark) light.watermark = watermark;
+    markGroupEnds(light);
     renderLightActions(light);
     scrollLightToEnd(light);
+  }
+
+  /**
+   * "Just nu" under the last message of each run from one side, as Web Chat shows it, so that
+   * nothing moves when Web Chat takes over. Only for messages of the last minute: Web Chat says how
+   * long ago older ones were, which the light panel does not try to.
+   */
+  function markGroupEnds(light) {
+    var messages = Array.prototype.slice.call(light.log.querySelectorAll('.nv-light__msg'));
+    messages.forEach(function (el, i) {
+      var next = messages[i + 1];
+      var ends = !next || next.classList.contains('nv-light__msg--user') !== el.classList.contains('nv-light__msg--user');
+      var status = el.querySelector('.nv-light__status');
+      var at = Date.parse(el.getAttribute('data-nv-at') || '');
+      var recent = !el.classList.contains('nv-light__msg--sending') && (isNaN(at) || Date.now() - at < 60000);
+      if (ends && recent && t('lightJustNow')) {
+        if (!status) {
+          status = document.createElement('span');
+          status.className = 'nv-light__status';
+          status.setAttribute('aria-hidden', 'true'); // for the eye: the log reads out each message once
+          status.textContent = t('lightJustNow');
+          el.appendChild(status);
+        }
+      } else if (status) {
+        el.removeChild(status);
+      }
+    });
   }
 
   /** The buttons of the last message, if the assistant sent it (as Web Chat shows suggested actions). */
@@ -768,6 +800,7 @@
       light.log.appendChild(shown);
     }
     light.busy++;
+    markGroupEnds(light);
     renderLightActions(light);
     scrollLightToEnd(light);
     postToConversation(session, body)
@@ -781,6 +814,7 @@
           light.busy--;
           if (shown && shown.parentNode) shown.parentNode.removeChild(shown);
           delete light.pending[clientId];
+          markGroupEnds(light);
           renderLightActions(light);
           if (restore) restore();
           if (state.light === light) showError(t('lightSendFailed'), null);
