@@ -125,10 +125,17 @@ function escapeHtml(text: string): string {
 /** The marked line in widget.js that names Web Chat's path. */
 const WIDGET_WEBCHAT_PATH = `'${WEBCHAT_ROUTE}'; /* nv:webchat-path */`;
 
-/** widget.js with Web Chat's versioned URL, so that a new build is fetched as soon as widget.js is. */
-export function versionWidget(source: string, hash: string | undefined): string {
+/**
+ * widget.js with Web Chat's versioned URL, so that a new build is fetched as soon as widget.js is.
+ * Unchanged (Web Chat then goes out under its plain URL, briefly cached) when there is no build or
+ * widget.js has lost the marked line, which `onMissing` is told.
+ */
+export function versionWidget(source: string, hash: string | undefined, onMissing: (line: string) => void = () => undefined): string {
   if (!hash) return source;
-  if (!source.includes(WIDGET_WEBCHAT_PATH)) throw new Error(`public/widget.js no longer has the line ${WIDGET_WEBCHAT_PATH} that names Web Chat's path`);
+  if (!source.includes(WIDGET_WEBCHAT_PATH)) {
+    onMissing(WIDGET_WEBCHAT_PATH);
+    return source;
+  }
   return source.replace(WIDGET_WEBCHAT_PATH, `'${WEBCHAT_ROUTE}?v=${hash}'; /* nv:webchat-path */`);
 }
 
@@ -136,7 +143,12 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
   const cache = new FileCache();
   const publicFile = (name: string) => path.join(options.publicDir, name);
   const webChat = webChatFile(options);
-  const widgetSource = (body: Buffer) => Buffer.from(versionWidget(body.toString('utf8'), webChat.hash));
+  const widgetSource = (body: Buffer) =>
+    Buffer.from(
+      versionWidget(body.toString('utf8'), webChat.hash, (line) =>
+        options.logger?.warn({ line }, 'public/widget.js has lost the line that names Web Chat\'s path: Web Chat goes out unversioned, cached for 5 minutes only'),
+      ),
+    );
 
   const staticFiles: Record<string, { file: string; type: string; maxAge: number; transform?: (body: Buffer) => Buffer }> = {
     '/': { file: publicFile('index.html'), type: 'text/html; charset=utf-8', maxAge: 60 },
