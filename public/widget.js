@@ -269,8 +269,7 @@
 
   /**
    * Starts downloading Web Chat without running it: running it keeps the browser busy for a while
-   * (a few hundred milliseconds on a phone), so it runs only once the first message is on screen.
-   * False where the browser cannot preload.
+   * (a few hundred milliseconds on a phone). False where the browser cannot preload.
    */
   function preloadWebChat() {
     if (webChatLoaded() || webChatPromise || document.querySelector('link[data-nv-webchat-preload]')) return true;
@@ -1042,9 +1041,16 @@
     mark('open');
     setStage('loading');
     showStatus(t('loading'));
-    // Both at once: Web Chat downloads while the conversation starts and its greeting is shown
-    // (where the browser cannot preload, it runs as soon as it has arrived).
-    if (!preloadWebChat()) loadWebChat().catch(function () { /* said once the conversation is shown */ });
+    // Both at once: Web Chat downloads while the conversation starts and its greeting is shown. It
+    // runs only once the greeting is on screen, also when it is here sooner (from the browser's
+    // cache): on a slow phone running it takes a second, and the greeting is not to wait for that
+    // (the light panel takes answers meanwhile). Where the browser cannot preload, it runs as soon
+    // as it has arrived.
+    var running = null;
+    if (!preloadWebChat()) {
+      running = loadWebChat();
+      running.catch(function () { /* said once the conversation is shown */ });
+    }
     state.chatPromise = obtainConversation().then(
       function (first) {
         if (generation !== state.generation) return;
@@ -1054,7 +1060,7 @@
         clearStatus();
         showLight(first);
         mark('light-panel');
-        return afterPaint().then(loadWebChat).then(
+        return (running || afterPaint().then(loadWebChat)).then(
           function (WebChat) {
             if (generation === state.generation) return handOver(WebChat, generation);
           },

@@ -44,6 +44,7 @@ Taps "Vad är viktigt för dig?" on the demo page (in-process service on 127.0.0
 a 390 x 844 phone viewport) and measures, per network and visit:
   page load          navigation to the load event
   first message      tap -> the first message of the assistant readable in the panel
+  answerable         tap -> the person can answer at all (the light panel's send box and buttons)
   ready for typing   tap -> Web Chat has taken over and its send box takes input
   bytes to first     bytes received (headers and bodies as sent) from the tap to the first message
   bytes to ready     the same, to ready for typing
@@ -90,6 +91,8 @@ interface Run {
   pageLoad: number;
   firstMessage: number;
   firstFrom: string;
+  /** Tap -> the person can answer at all (the light panel's send box or buttons; no target). */
+  answerable: number;
   ready: number;
   bytesToFirst: number;
   bytesToReady: number;
@@ -175,6 +178,7 @@ async function visit(context: BrowserContext, server: TestServer, network: Netwo
     pageLoad,
     firstMessage: (probe.first! - tap) / 1000,
     firstFrom: probe.firstFrom ?? '',
+    answerable: ((probe.answerable ?? probe.ready!) - tap) / 1000,
     ready: (probe.ready! - tap) / 1000,
     bytesToFirst: bytes.between(probe.tapEpoch!, epoch(probe.first!)),
     bytesToReady: bytes.between(probe.tapEpoch!, epoch(probe.ready!)),
@@ -246,6 +250,7 @@ async function main(): Promise<void> {
         visit: kind,
         pageLoad: m((r) => r.pageLoad),
         firstMessage: m((r) => r.firstMessage),
+        answerable: m((r) => r.answerable),
         ready: m((r) => r.ready),
         bytesToFirst: m((r) => r.bytesToFirst),
         bytesToReady: m((r) => r.bytesToReady),
@@ -257,12 +262,13 @@ async function main(): Promise<void> {
   );
 
   console.log(`\nThe widget on the demo page, median of ${RUNS} run${RUNS === 1 ? '' : 's'} (390 x 844, Debian's Chromium, service on 127.0.0.1)\n`);
-  console.log('network   visit    page load   first message   ready for typing   bytes to first   bytes to ready   layout shift (max)   first shown by');
+  console.log('network   visit    page load   first message   answerable   ready for typing   bytes to first   bytes to ready   layout shift (max)   first shown by');
   for (const r of rows) {
     console.log(
-      `${r.network.padEnd(9)} ${r.visit.padEnd(7)} ${seconds(r.pageLoad).padStart(10)} ${seconds(r.firstMessage).padStart(15)} ${seconds(r.ready).padStart(18)} ${kb(r.bytesToFirst).padStart(16)} ${kb(r.bytesToReady).padStart(16)} ${r.layoutShift.toFixed(3).padStart(20)}   ${r.firstFrom}`,
+      `${r.network.padEnd(9)} ${r.visit.padEnd(7)} ${seconds(r.pageLoad).padStart(10)} ${seconds(r.firstMessage).padStart(15)} ${seconds(r.answerable).padStart(12)} ${seconds(r.ready).padStart(18)} ${kb(r.bytesToFirst).padStart(16)} ${kb(r.bytesToReady).padStart(16)} ${r.layoutShift.toFixed(3).padStart(20)}   ${r.firstFrom}`,
     );
   }
+  console.log('(answerable: the person can answer, in the light panel or in Web Chat; for information, no target)');
 
   console.log('\nWhere the time goes (medians, seconds after the tap; the widget\'s marks nv:<stage>):');
   console.log(`network   visit    ${STAGES.map((s) => s.padStart(16)).join(' ')}`);

@@ -14,12 +14,15 @@
  *   Chat has taken over: connected, showing every message the light panel showed, its send box
  *   drawn), and Web Chat's send box (`[data-id="webchat-sendbox-input"]`) is visible, not disabled
  *   and not read-only, with at least one message of the assistant shown by Web Chat.
+ * - Answerable (for information, no target): the first frame in which the person can answer at
+ *   all, in the light panel (its send box visible and enabled, a button of the assistant's question
+ *   shown, or no question with buttons) or in Web Chat (ready for typing).
  * - Layout shifts: every `layout-shift` entry from the tap on, inputs or not (the swap to Web Chat
  *   follows a tap, which layout-shift counting would otherwise forgive).
  */
 export const WIDGET_PROBE = String.raw`
 (() => {
-  const bench = (window.__nvBench = { tap: null, tapEpoch: null, first: null, firstFrom: null, ready: null, shifts: [] });
+  const bench = (window.__nvBench = { tap: null, tapEpoch: null, first: null, firstFrom: null, answerable: null, ready: null, shifts: [] });
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) bench.shifts.push({ value: e.value, at: e.startTime });
@@ -63,6 +66,12 @@ export const WIDGET_PROBE = String.raw`
     const input = host && host.querySelector('[data-id="webchat-sendbox-input"]');
     return Boolean(input && visible(input) && !input.disabled && !input.readOnly && webChatBotBubbles(host).length > 0);
   };
+  const answerable = () => {
+    const panel = document.getElementById('nv-panel');
+    if (!panel || panel.getAttribute('data-nv-stage') !== 'light') return readyForTyping();
+    const input = panel.querySelector('.nv-light__input');
+    return Boolean(input && visible(input) && !input.disabled && firstReadable());
+  };
   const watch = () => {
     const frame = () => {
       const now = performance.now();
@@ -73,6 +82,7 @@ export const WIDGET_PROBE = String.raw`
           bench.firstFrom = from;
         }
       }
+      if (bench.answerable === null && answerable()) bench.answerable = now;
       if (bench.ready === null && readyForTyping()) bench.ready = now;
       if (bench.first === null || bench.ready === null) requestAnimationFrame(frame);
     };
@@ -97,6 +107,7 @@ export interface ProbeResult {
   tapEpoch: number | null;
   first: number | null;
   firstFrom: string | null;
+  answerable: number | null;
   ready: number | null;
   shifts: Array<{ value: number; at: number }>;
 }

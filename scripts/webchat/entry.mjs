@@ -22,16 +22,22 @@ import createAdaptiveCardsStyleSet from 'botframework-webchat/src/adaptiveCards/
 
 /* global __WEBCHAT_VERSION__ */
 
-// The same options as Web Chat's own renderer, except html: false (raw HTML is shown as text).
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: true, xhtmlOut: true });
-const defaultLinkOpen = markdown.renderer.rules.link_open || ((tokens, idx, options, env, self) => self.renderToken(tokens, idx, options));
-// A link in a card opens in a new tab, as in Web Chat's full bundle, never in place of the host page.
-markdown.renderer.rules.link_open = (tokens, idx, options, env, self) => {
-  tokens[idx].attrSet('target', '_blank');
-  tokens[idx].attrSet('rel', 'noopener noreferrer');
-  return defaultLinkOpen(tokens, idx, options, env, self);
-};
-const renderMarkdown = (text) => markdown.render(text);
+let markdown;
+/** Made when the first card is drawn, not when Web Chat starts (which the person waits for). */
+function cardMarkdown() {
+  if (markdown) return markdown;
+  // The same options as Web Chat's own renderer, except html: false (raw HTML is shown as text).
+  markdown = new MarkdownIt({ html: false, linkify: true, typographer: true, xhtmlOut: true });
+  const defaultLinkOpen = markdown.renderer.rules.link_open || ((tokens, idx, options, env, self) => self.renderToken(tokens, idx, options));
+  // A link in a card opens in a new tab, as in Web Chat's full bundle, never in place of the host page.
+  markdown.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+    tokens[idx].attrSet('target', '_blank');
+    tokens[idx].attrSet('rel', 'noopener noreferrer');
+    return defaultLinkOpen(tokens, idx, options, env, self);
+  };
+  return markdown;
+}
+const renderMarkdown = (text) => cardMarkdown().render(text);
 
 const attachmentMiddleware = [createAdaptiveCardsAttachmentMiddleware()];
 const attachmentForScreenReaderMiddleware = [createAdaptiveCardsAttachmentForScreenReaderMiddleware()];
