@@ -37,6 +37,8 @@ import { REPO_ROOT } from '../helpers/paths.js';
 declare const document: any;
 declare const window: any;
 
+/** A municipality's own site, on another origin than the service (answered by the test itself). */
+const HOST_ORIGIN = 'https://kommun.example';
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const LIGHT = {
   root: '.nv-light',
@@ -117,7 +119,7 @@ describe('the widget shows its first message before Web Chat has loaded (light p
   const sessions = new PageSessions();
 
   before(async () => {
-    const starting = startServer();
+    const starting = startServer({ DIRECTLINE_ALLOWED_ORIGINS: HOST_ORIGIN });
     try {
       browser = await launchBrowser();
     } finally {
@@ -318,6 +320,28 @@ describe('the widget shows its first message before Web Chat has loaded (light p
     expect(await page.isVisible('.nv-status--error')).to.equal(false);
     expect(await countInWebChat(page, 'Ja, jag vill fortsätta', true)).to.equal(1);
     await click(page, 'För mig själv', 'Berätta med egna ord');
+  });
+
+  it('on another site, the widget opens a connection to the service when the pointer comes to the launcher, and the greeting comes from there', async () => {
+    const page = await newPage(PHONE);
+    await holdBackWebChat(page);
+    await page.route(`${HOST_ORIGIN}/**`, (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Annan kommun (test)</title></head><body><main><h1>Stöd i vardagen</h1></main><script src="${server.url}/widget.js" data-lang="sv" async></script></body></html>`,
+      }),
+    );
+    await sessions.context!.grantPermissions(['local-network-access'], { origin: HOST_ORIGIN });
+    await page.goto(`${HOST_ORIGIN}/stod`);
+    await page.waitForSelector(SEL.launcher, { state: 'visible' });
+    expect(await page.locator('link[rel="preconnect"]').count(), 'no connection before any sign of intent').to.equal(0);
+    await page.hover(SEL.launcher);
+    const preconnect = await page.evaluate(() => Array.from(document.querySelectorAll('link[rel="preconnect"]')).map((l: any) => ({ href: l.href, crossOrigin: l.crossOrigin })));
+    expect(preconnect).to.deep.equal([{ href: `${server.url}/`, crossOrigin: 'anonymous' }]);
+    await page.click(SEL.launcher);
+    await waitForLight(page, 'Vill du fortsätta?');
+    // Web Chat is asked for the same way (anonymous, so on the same connection as the Direct Line calls).
+    expect(await page.evaluate(() => document.querySelector('link[rel="preload"][as="script"]')?.crossOrigin)).to.equal('anonymous');
   });
 
   for (const lang of ['sv', 'sv-lattlast', 'en']) {
