@@ -969,7 +969,8 @@
     return new Promise(function (resolve) {
       var check = function () {
         if (generation !== state.generation || state.light !== light) return resolve();
-        var shown = light.activities.every(function (a) { return seen[a.id]; });
+        // Messages are what the person sees; other activities (events) need not be waited for.
+        var shown = light.activities.every(function (a) { return a.type !== 'message' || seen[a.id]; });
         if (connected && shown && light.busy === 0 && host.querySelector(SEND_BOX)) {
           swapToWebChat(light, host);
           return resolve();
