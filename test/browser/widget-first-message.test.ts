@@ -13,22 +13,20 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   SEL,
   botCount,
   click,
-  describeViolations,
+  expectNoViolations,
   focused,
-  launchBrowser,
-  newContext,
   openDemo,
-  PageSessions,
   runAxe,
   screenshot,
-  startServer,
+  storedSession,
   transcript,
   until,
+  useWidgetBrowser,
   waitForBot,
   type TestServer,
 } from '../helpers/browser.js';
@@ -76,13 +74,6 @@ async function waitForStage(page: Page, stage: string): Promise<void> {
   await until(page, (stage: string) => document.querySelector('#nv-panel')?.getAttribute('data-nv-stage') === stage, stage, `the panel's stage "${stage}"`);
 }
 
-async function storedSession(page: Page): Promise<{ conversationId: string; token: string; userId: string; domain: string } | null> {
-  return page.evaluate(() => {
-    const key = Object.keys(window.sessionStorage).find((k: string) => k.startsWith('nv-intake:'));
-    return key ? JSON.parse(window.sessionStorage.getItem(key)) : null;
-  });
-}
-
 /** What the server has kept of the conversation: the person's messages and the assistant's, in order. */
 async function serverTranscript(session: { conversationId: string; token: string; domain: string }): Promise<Array<{ fromUser: boolean; text: string }>> {
   const res = await fetch(`${session.domain}/conversations/${session.conversationId}/activities`, { headers: { authorization: `Bearer ${session.token}` } });
@@ -94,10 +85,6 @@ async function serverTranscript(session: { conversationId: string; token: string
 /** How often a text occurs among Web Chat's messages of one side. */
 async function countInWebChat(page: Page, text: string, fromUser: boolean): Promise<number> {
   return (await transcript(page)).filter((a) => a.fromUser === fromUser && a.text.includes(text)).length;
-}
-
-function expectNoViolations(violations: Awaited<ReturnType<typeof runAxe>>, where: string): void {
-  expect(violations, `axe WCAG 2.1 AA violations ${where}:\n${describeViolations(violations)}`).to.deep.equal([]);
 }
 
 /** Where the send box and the footer are on screen (for "nothing moves" at the hand-over). */
@@ -114,31 +101,12 @@ async function edges(page: Page, sendBox: string): Promise<{ sendBoxTop: number;
 
 describe('the widget shows its first message before Web Chat has loaded (light panel and hand-over)', function () {
   this.timeout(90000);
+  const chromium = useWidgetBrowser({ DIRECTLINE_ALLOWED_ORIGINS: HOST_ORIGIN });
+  const { sessions, newPage } = chromium;
   let server: TestServer;
-  let browser: Browser;
-  const sessions = new PageSessions();
-
-  before(async () => {
-    const starting = startServer({ DIRECTLINE_ALLOWED_ORIGINS: HOST_ORIGIN });
-    try {
-      browser = await launchBrowser();
-    } finally {
-      server = await starting;
-    }
+  before(() => {
+    server = chromium.server;
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(function () {
-    return sessions.end(this.currentTest);
-  });
-
-  function newPage(options: Parameters<typeof newContext>[2] = {}): Promise<Page> {
-    return sessions.open(() => newContext(browser, server.url, options));
-  }
 
   it('the tap shows the greeting and its buttons at once, accessibly, while Web Chat is held back; Web Chat then shows each message once', async () => {
     const page = await newPage(PHONE);

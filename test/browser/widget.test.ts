@@ -8,24 +8,22 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CaseRecord } from '../../src/core/cases.js';
 import {
   SEL,
   botCount,
   click,
-  describeViolations,
+  expectNoViolations,
   focused,
-  PageSessions,
-  launchBrowser,
-  newContext,
   openDemo,
   openWidget,
   runAxe,
   say,
   screenshot,
-  startServer,
+  storedSession,
   transcript,
+  useWidgetBrowser,
   waitForBot,
   waitForSuggestedAction,
   type TestServer,
@@ -78,46 +76,14 @@ async function run(page: Page, steps: Array<{ click?: string; say?: string; expe
   }
 }
 
-function expectNoViolations(violations: Awaited<ReturnType<typeof runAxe>>, where: string): void {
-  expect(violations, `axe WCAG 2.1 AA violations ${where}:\n${describeViolations(violations)}`).to.deep.equal([]);
-}
-
-async function storedSession(page: Page): Promise<{ conversationId: string; token: string; userId: string; domain: string } | null> {
-  return page.evaluate(() => {
-    const key = Object.keys(window.sessionStorage).find((k: string) => k.startsWith('nv-intake:'));
-    return key ? JSON.parse(window.sessionStorage.getItem(key)) : null;
-  });
-}
-
 describe('the resident widget in a browser (Swedish)', function () {
   this.timeout(60000);
+  const chromium = useWidgetBrowser({ DIRECTLINE_ALLOWED_ORIGINS: HOST_ORIGIN });
+  const { sessions, newPage } = chromium;
   let server: TestServer;
-  let browser: Browser;
-  const sessions = new PageSessions();
-
-  before(async () => {
-    // Started side by side; the server is kept even when the browser cannot start, so the after
-    // hook closes it and mocha can exit after reporting the failure.
-    const starting = startServer({ DIRECTLINE_ALLOWED_ORIGINS: HOST_ORIGIN });
-    try {
-      browser = await launchBrowser();
-    } finally {
-      server = await starting;
-    }
+  before(() => {
+    server = chromium.server;
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(function () {
-    return sessions.end(this.currentTest);
-  });
-
-  function newPage(options: Parameters<typeof newContext>[2] = {}): Promise<Page> {
-    return sessions.open(() => newContext(browser, server.url, options));
-  }
 
   it('the demo page and the open widget pass axe (WCAG 2.1 AA); Web Chat is loaded only on opening', async () => {
     const page = await newPage();

@@ -127,6 +127,62 @@ export class PageSessions {
   }
 }
 
+/** What a browser suite of the widget uses; `server` and `browser` are there once its before hook has run. */
+export interface WidgetBrowser {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  readonly sessions: PageSessions;
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+}
+
+/**
+ * The hooks of a browser suite of the widget: the app (with `env`) and Debian's Chromium, started
+ * side by side (the server is kept even when the browser cannot start, so the after hook closes it
+ * and mocha can exit after reporting the failure), and a fresh context per test (PageSessions).
+ */
+export function useWidgetBrowser(env: Record<string, string> = {}): WidgetBrowser {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const sessions = new PageSessions();
+  before(async () => {
+    const starting = startServer(env);
+    try {
+      browser = await launchBrowser();
+    } finally {
+      server = await starting;
+    }
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(function () {
+    return sessions.end(this.currentTest);
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get browser() {
+      return browser!;
+    },
+    sessions,
+    newPage: (options = {}) => sessions.open(() => newContext(browser!, server!.url, options)),
+  };
+}
+
+/** The conversation the widget keeps in sessionStorage, or null. */
+export async function storedSession(page: Page): Promise<{ conversationId: string; token: string; userId: string; domain: string } | null> {
+  return page.evaluate(() => {
+    const key = Object.keys(window.sessionStorage).find((k: string) => k.startsWith('nv-intake:'));
+    return key ? JSON.parse(window.sessionStorage.getItem(key)) : null;
+  });
+}
+
+export function expectNoViolations(violations: AxeViolation[], where: string): void {
+  expect(violations, `axe WCAG 2.1 AA violations ${where}:\n${describeViolations(violations)}`).to.deep.equal([]);
+}
+
 /** Collects page errors so a test can assert there were none. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
