@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, type AppConfig } from '../src/config.js';
 import { ContentError, loadContent } from '../src/core/content/load.js';
 import type { AuditLog } from '../src/core/audit.js';
 import { openStores } from '../src/storage/stores.js';
+import type { SessionStore } from '../src/staff/session-store.js';
 import { MIN_PASSWORD_LENGTH, StaffAccounts } from '../src/staff/accounts.js';
 
 function arg(name: string): string | undefined {
@@ -40,13 +41,13 @@ async function main(): Promise<void> {
   // The same stores as the service: PostgreSQL when DATABASE_URL is set, else the data folder.
   const stores = await openStores({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   try {
-    await run(command, config, new StaffAccounts(stores.staffAccounts), stores.audit);
+    await run(command, config, new StaffAccounts(stores.staffAccounts), stores.audit, stores.staffSessions);
   } finally {
     await stores.close();
   }
 }
 
-async function run(command: string | undefined, config: AppConfig, accounts: StaffAccounts, audit: AuditLog): Promise<void> {
+async function run(command: string | undefined, config: AppConfig, accounts: StaffAccounts, audit: AuditLog, sessions: SessionStore): Promise<void> {
   const at = () => new Date().toISOString();
 
   if (command === 'add') {
@@ -73,8 +74,9 @@ async function run(command: string | undefined, config: AppConfig, accounts: Sta
     const account = await accounts.get(email);
     if (!account) fail(`There is no account ${email}.`);
     await accounts.disable(email);
+    await sessions.deleteFor(account.id);
     await audit.append({ at: at(), actor: 'cli', action: 'account.disable', target: account.id, targetOrganisations: [account.organisationId], outcome: 'allowed' });
-    process.stdout.write(`Account ${account.id} is disabled; its open sessions end at their next request.\n`);
+    process.stdout.write(`Account ${account.id} is disabled; its open sessions have ended.\n`);
   } else if (command === 'list') {
     for (const a of await accounts.list()) process.stdout.write(`${a.id}\t${a.name}\t${a.organisationId}\t${a.role}${a.disabled ? '\tdisabled' : ''}\n`);
   } else {

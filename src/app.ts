@@ -2,7 +2,8 @@
  * Composition: content, stores, engine, bot, adapter and HTTP server, wired from one AppConfig.
  * Used by `npm start`, the terminal chat and the tests, so all of them run the same bot.
  */
-import { CloudAdapter, ConversationState, EventFactory, type BotAdapter, type TurnContext } from 'botbuilder';
+import { ConversationState, EventFactory, type BotAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type restify from 'restify';
 import type { AppConfig } from './config.js';
 import { loadContent, type Content } from './core/content/load.js';
@@ -31,6 +32,11 @@ import { ConversationReferences, RememberConversation } from './bot/references.j
 import { IntakeDialog } from '../dialogs/intake-dialog.js';
 import { IntakeBot } from './bot/intake-bot.js';
 import { ReusingBotFrameworkAuthentication } from './bot/connector-clients.js';
+import { IntakeCloudAdapter } from './bot/cloud-adapter.js';
+import { guardedLookup, parseRanges } from './bot/service-urls.js';
+import { staffGateRefusal } from './teams/staff-gate.js';
+import { addStaffGuard } from './staff/staff-guard.js';
+import { SignInThrottle } from './staff/sign-in-throttle.js';
 import { EraseTranscript, TranscriptLogger, SerializeTurns } from './bot/middleware.js';
 import { verifyDataFolder } from './storage/data-folder.js';
 import { openStores, type Stores } from './storage/stores.js';
@@ -82,7 +88,7 @@ export interface IntakeStack {
 }
 
 export interface App extends IntakeStack {
-  adapter: CloudAdapter;
+  adapter: IntakeCloudAdapter;
   /** The adapter behind our own Direct Line endpoint (DIRECTLINE_MODE=embedded). */
   directLineAdapter?: DirectLineAdapter;
   server: restify.Server;
@@ -203,17 +209,41 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, attach };
 }
 
+/** What the environment cannot say: used by tests (test/helpers/bot-connector-auth.ts) and sovereign clouds. */
+export interface AppOptions {
+  botAuthentication?: {
+    /** Where Bot Connector tokens are checked (ToBotFromChannelOpenIdMetadataUrl, ToBotFromChannelTokenIssuer, …). */
+    settings?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
+    /** How the bot gets its own tokens for replies (default: from MicrosoftAppPassword). */
+    credentialsFactory?: ServiceClientCredentialsFactory;
+  };
+}
+
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
-export async function createApp(config: AppConfig, logger: Logger): Promise<App> {
+export async function createApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<App> {
   const stack = await createIntake(config, logger);
-  const auth = new ReusingBotFrameworkAuthentication({
-    MicrosoftAppId: config.bot.appId ?? '',
-    MicrosoftAppPassword: config.bot.appPassword ?? '',
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.tenantId ?? '',
-  });
-  const adapter = new CloudAdapter(auth);
+  const privateRanges = parseRanges(config.bot.privateServiceUrlRanges);
+  const authSettings = options.botAuthentication?.settings ?? {};
+  const auth = new ReusingBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: config.bot.appId ?? '',
+      MicrosoftAppPassword: config.bot.appPassword ?? '',
+      MicrosoftAppType: config.bot.appType,
+      MicrosoftAppTenantId: config.bot.tenantId ?? '',
+      ...authSettings,
+    },
+    options.botAuthentication?.credentialsFactory,
+    // Replies go where the activity's service URL points; a name resolving to a private address is refused there.
+    guardedLookup({ allowLoopback: true, privateRanges }),
+  );
+  const adapter = new IntakeCloudAdapter(auth);
   stack.attach(adapter);
+  if (config.bot.allowUnauthenticated) {
+    logger.warn('ALLOW_UNAUTHENTICATED_BOT=true: /api/messages accepts residents\' conversations without a Bot Connector token from any client (never Teams staff features); see docs/security.md');
+  }
+  if (config.bot.appId && !config.bot.teamsTenantId) {
+    logger.warn('no TEAMS_TENANT_ID (or MicrosoftAppTenantId): the Teams staff features answer nobody until it is set');
+  }
 
   const stopRetention = scheduleRetention(
     () => stack.stores.sweepExpired(config.retentionDays),
@@ -238,9 +268,16 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
       await stack.bot.run(context);
     },
   });
+  const gate = { appId: config.bot.appId, tenantId: config.bot.teamsTenantId, ...(authSettings.ToBotFromChannelTokenIssuer ? { issuer: authSettings.ToBotFromChannelTokenIssuer } : {}) };
   const router = {
     run: async (context: TurnContext) => {
       if (context.activity.channelId !== 'msteams') return stack.bot.run(context);
+      // Staff features only for a verified token of this app and tenant; anything else gets no answer.
+      const refused = staffGateRefusal(context, gate);
+      if (refused) {
+        logger.warn({ reason: refused }, 'Teams activity refused: the staff features need a verified Bot Connector token for this app and tenant');
+        return;
+      }
       const conversationId = context.activity.conversation.id;
       if (!(await stack.kitchenTables.get(conversationId))) return staffBot.run(context);
       // A kitchen-table interview: the resident's intake, until it ends in a case or in nothing.
@@ -268,12 +305,21 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
       ...(stack.stores.lockPool ? [{ name: 'turn locks', check: () => ping(stack.stores.lockPool!) }] : []),
     ],
     authenticationRequired: Boolean(config.bot.appId),
+    allowUnauthenticated: config.bot.allowUnauthenticated,
+    inbound: { embeddedDirectLine: config.directLine.mode === 'embedded', privateServiceUrlRanges: privateRanges },
+    trustedProxies: config.trustedProxies,
+    headers: {
+      frameAncestors: config.directLine.allowedOrigins,
+      ...(config.directLine.mode === 'azure' ? { connectTo: [new URL(config.directLine.azureEndpoint).origin] } : {}),
+    },
   });
+  // Every /staff response no-store; changes JSON only, from the staff page itself (src/staff/staff-guard.ts).
+  addStaffGuard(server, config.publicUrl ? { publicUrl: config.publicUrl } : {});
 
   // Local accounts and members of the Entra staff list (data/staff-teams.yaml) sign in to the staff page.
   const sessionSecret = await stack.stores.secret('staff-session', config.staff.sessionSecret);
   const sessions = new StaffSessions(
-    sessionSecret,
+    stack.stores.staffSessions,
     config.staff.sessionHours,
     async (subject, source) => {
       if (source === 'entra') return entraStaff.find(subject);
@@ -286,6 +332,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<App>
     service: stack.staff,
     accounts: stack.accounts,
     sessions,
+    throttle: new SignInThrottle((name, points, seconds) => stack.stores.limiter(name, points, seconds)),
     logger,
     localAccounts: config.staff.localAccounts,
     entraSignIn: Boolean(config.staff.oidc),

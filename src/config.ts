@@ -4,6 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { compileTrustedProxies, isLoopbackAddress } from './http/client-address.js';
+import { parseRanges } from './bot/service-urls.js';
 
 const port = z.coerce
   .number({ message: 'must be a whole number' })
@@ -15,6 +17,25 @@ const positiveInt = (max: number) =>
   z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, `must be between 1 and ${max}`).max(max, `must be between 1 and ${max}`);
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** "a, b,c" as ["a", "b", "c"]. */
+const commaList = (v: unknown) => (typeof v === 'string' ? v.split(',').map((o) => o.trim()).filter(Boolean) : v);
+
+/** Whether every entry is understood by `check` (which throws on one it does not understand). */
+const understood = (check: (entries: string[]) => unknown) => (entries: string[]) => {
+  try {
+    check(entries);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A HOST that only this machine can reach. */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/gu, '');
+  return bare === 'localhost' || isLoopbackAddress(bare);
+}
 
 /** Where Microsoft Entra ID (or another OpenID provider) sends staff back after signing in. */
 export const ENTRA_CALLBACK_PATH = '/staff/auth/entra/callback';
@@ -38,6 +59,19 @@ const envSchema = z
       z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
     ),
     MicrosoftAppTenantId: z.preprocess(emptyAsUndefined, z.string().optional()),
+    ALLOW_UNAUTHENTICATED_BOT: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { message: 'must be true or false' }).default('false')),
+    TEAMS_TENANT_ID: z.preprocess(emptyAsUndefined, z.uuid('must be the Microsoft Entra tenant id (a UUID) of the organisation whose staff use Teams').optional()),
+    TRUSTED_PROXIES: z.preprocess(
+      commaList,
+      z
+        .array(z.string())
+        .refine(understood(compileTrustedProxies), 'must be a comma-separated list of addresses or ranges (such as 127.0.0.1 or 10.0.0.0/8), or loopback, linklocal, uniquelocal')
+        .default([]),
+    ),
+    SERVICE_URL_PRIVATE_RANGES: z.preprocess(
+      commaList,
+      z.array(z.string()).refine(understood(parseRanges), 'must be a comma-separated list of addresses or ranges such as 10.20.0.0/16').default([]),
+    ),
     DATA_DIR: z.string().min(1, 'must not be empty').default('var/data'),
     CONTENT_DIR: z.string().min(1, 'must not be empty').default('data'),
     LOCALES_DIR: z.string().min(1, 'must not be empty').default('locales'),
@@ -52,7 +86,7 @@ const envSchema = z
     DIRECTLINE_TOKEN_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
     DIRECTLINE_TOKEN_MINUTES: positiveInt(24 * 60).default(30),
     DIRECTLINE_ALLOWED_ORIGINS: z.preprocess(
-      (v) => (typeof v === 'string' ? v.split(',').map((o) => o.trim()).filter(Boolean) : v),
+      commaList,
       z
         .array(
           z.string().refine((o) => o === '*' || /^https?:\/\/[^/\s]+$/u.test(o), 'must be a comma-separated list of origins such as https://www.karlstad.se (no path), or *'),
@@ -123,7 +157,21 @@ const envSchema = z
     if (env.DIRECTLINE_MODE === 'azure' && !env.DIRECTLINE_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['DIRECTLINE_SECRET'], message: 'is required when DIRECTLINE_MODE is azure (the Direct Line secret from the Azure portal)' });
     }
-    if (!env.MicrosoftAppId) return;
+    if (!env.MicrosoftAppId) {
+      // Without an app id /api/messages cannot check who sends an activity; that must be a choice.
+      if (!isLoopbackHost(env.HOST) && env.ALLOW_UNAUTHENTICATED_BOT !== 'true') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['HOST'],
+          message:
+            'is reachable from other machines, but MicrosoftAppId is empty, so nothing could check who sends activities to /api/messages: set MicrosoftAppId and MicrosoftAppPassword (Azure Bot Service), or ALLOW_UNAUTHENTICATED_BOT=true to accept unauthenticated residents\' conversations on purpose (docs/security.md)',
+        });
+      }
+      return;
+    }
+    if (env.ALLOW_UNAUTHENTICATED_BOT === 'true') {
+      ctx.addIssue({ code: 'custom', path: ['ALLOW_UNAUTHENTICATED_BOT'], message: 'cannot be true when MicrosoftAppId is set (every activity must then carry a Bot Connector token)' });
+    }
     if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set (or set MicrosoftAppType=UserAssignedMSI)' });
     }
@@ -140,7 +188,18 @@ export interface AppConfig {
     appPassword?: string;
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     tenantId?: string;
+    /**
+     * Without an app id, /api/messages serves the residents' intake to clients other than this
+     * machine too (ALLOW_UNAUTHENTICATED_BOT=true); never Teams staff features.
+     */
+    allowUnauthenticated: boolean;
+    /** The tenant whose Teams users may use the staff features (TEAMS_TENANT_ID, else MicrosoftAppTenantId). */
+    teamsTenantId?: string;
+    /** Non-public ranges a service URL may point into (SERVICE_URL_PRIVATE_RANGES). */
+    privateServiceUrlRanges: string[];
   };
+  /** Reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
+  trustedProxies: string[];
   dataDir: string;
   contentDir: string;
   localesDir: string;
@@ -226,7 +285,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       ...(e.MicrosoftAppPassword ? { appPassword: e.MicrosoftAppPassword } : {}),
       appType: e.MicrosoftAppType,
       ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
+      allowUnauthenticated: e.ALLOW_UNAUTHENTICATED_BOT === 'true',
+      ...((e.TEAMS_TENANT_ID ?? e.MicrosoftAppTenantId) ? { teamsTenantId: (e.TEAMS_TENANT_ID ?? e.MicrosoftAppTenantId)!.toLowerCase() } : {}),
+      privateServiceUrlRanges: e.SERVICE_URL_PRIVATE_RANGES,
     },
+    trustedProxies: e.TRUSTED_PROXIES,
     dataDir: path.resolve(cwd, e.DATA_DIR),
     contentDir: path.resolve(cwd, e.CONTENT_DIR),
     localesDir: path.resolve(cwd, e.LOCALES_DIR),

@@ -23,7 +23,7 @@ import { freePort, startService, type ServiceProcess } from './helpers/service-p
 import { WebhookReceiver, contentWithWebhook, type WebhookDelivery } from './helpers/webhook-receiver.js';
 
 const SECRET = 'pg-fault-test-webhook-secret-0123456789';
-const CHANNEL = 'faulttest';
+const CHANNEL = 'test';
 const CONVERSATIONS = 12;
 /** Each conversation starts once the one before has this many answers acknowledged: when the kill comes, some are done, some are confirming, some have just begun. */
 const STAGGER = 2;

@@ -52,7 +52,7 @@ describe('a crash of the embedded store (SIGKILL in the middle of many interview
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
-            channelId: 'faulttest',
+            channelId: 'test',
             serviceUrl: 'http://127.0.0.1:9/',
             conversation: { id: conversationId },
             from: { id: `${conversationId}-resident`, role: 'user' },

@@ -109,6 +109,24 @@ for (const make of [postgresBackend, lowdbBackend]) {
       }
     });
 
+    it('staff sessions: kept by the hash of their id, ended one by one, all of a member at once, or when expired; seen by every instance', async () => {
+      const [a, b] = backend.stores;
+      const now = Date.now();
+      const session = (subject: string, hours: number) => ({ subject, source: 'local' as const, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + hours * 3600_000).toISOString() });
+      await a.staffSessions.create('hash-1', session('anna@karlstad.test', 8));
+      await a.staffSessions.create('hash-2', session('anna@karlstad.test', 8));
+      await a.staffSessions.create('hash-3', session('bertil@karlstad.test', 8));
+      await a.staffSessions.create('hash-old', session('bertil@karlstad.test', -1));
+      expect(await b.staffSessions.get('hash-1')).to.deep.equal(session('anna@karlstad.test', 8));
+      await b.staffSessions.delete('hash-1');
+      expect(await a.staffSessions.get('hash-1'), 'signed out on another instance').to.equal(undefined);
+      expect(await a.staffSessions.deleteFor('anna@karlstad.test')).to.equal(1);
+      expect(await b.staffSessions.get('hash-2'), 'the account was disabled').to.equal(undefined);
+      expect(await b.staffSessions.sweep(new Date(now))).to.equal(1);
+      expect(await a.staffSessions.get('hash-old')).to.equal(undefined);
+      expect(await a.staffSessions.get('hash-3')).to.deep.equal(session('bertil@karlstad.test', 8));
+    });
+
     it('bot state: real eTags; a stale write from another instance is refused and changes nothing', async () => {
       const [a, b] = backend.state;
       await a.write({ 'conv/1': { step: 1, eTag: '*' } });

@@ -12,6 +12,7 @@ import { configErrorFor } from './helpers/config-error.js';
 import { CONFIG_VARIABLES, loadConfig } from '../src/config.js';
 import { ContentError, loadContent } from '../src/core/content/load.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+import { freePort, startService } from './helpers/service-process.js';
 
 interface Exit {
   code: number | null;
@@ -227,6 +228,47 @@ describe('start-up', function () {
       expect(existsSync(path.join(dir, '.lock')), 'the lock after a clean stop').to.equal(false);
       const afterStop = await runMain({ DATA_DIR: dir, PORT: '0' }, /ready/u);
       expect(afterStop.stdout).to.match(/Intake assistant ready/u);
+    });
+
+    it('refuses to start on 0.0.0.0 without an app id, with one line saying why; starts with ALLOW_UNAUTHENTICATED_BOT=true', async () => {
+      dir = await tempDir('intake-open-');
+      const refused = await runMain({ DATA_DIR: dir, PORT: '0', HOST: '0.0.0.0' }, /ready/u);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr.split('\n')).to.have.length(1);
+      expect(refused.stderr).to.match(/^Configuration error: HOST is reachable from other machines, but MicrosoftAppId is empty.*ALLOW_UNAUTHENTICATED_BOT=true.*\(got "0\.0\.0\.0"\)\. See \.env\.example\.$/u);
+      expect(refused.stdout).to.equal('');
+      const allowed = await runMain({ DATA_DIR: dir, PORT: '0', HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED_BOT: 'true' }, /ready/u);
+      expect(allowed.stdout).to.match(/Intake assistant ready/u);
+    });
+
+    it('on 0.0.0.0 with an app id, a Teams activity without a valid token gets 401 and no staff feature answers', async () => {
+      dir = await tempDir('intake-appid-');
+      const service = await startService({
+        port: await freePort(),
+        env: { DATA_DIR: dir, HOST: '0.0.0.0', LOG_LEVEL: 'silent', MicrosoftAppId: '00000000-0000-4000-8000-0000000000b0', MicrosoftAppPassword: 'not-a-real-secret', TEAMS_TENANT_ID: '00000000-0000-4000-8000-0000000000c0' },
+      });
+      try {
+        const teams = {
+          type: 'message',
+          text: 'nya ärenden',
+          channelId: 'msteams',
+          serviceUrl: 'https://smba.trafficmanager.net/emea/',
+          conversation: { id: 'a:personal', tenantId: '00000000-0000-4000-8000-0000000000c0' },
+          from: { id: '29:x', aadObjectId: '00000000-0000-4000-8000-00000000a001' },
+          channelData: { tenant: { id: '00000000-0000-4000-8000-0000000000c0' } },
+          deliveryMode: 'expectReplies',
+        };
+        // Tokens that are refused before any key is fetched (no network): none, not a JWT, not signed.
+        const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: 'https://example.invalid', aud: '00000000-0000-4000-8000-0000000000b0' })).toString('base64url')}.`;
+        for (const authorization of [undefined, 'Bearer not-a-token', `Bearer ${unsigned}`, 'Basic dXNlcjpwdw==']) {
+          const res = await fetch(`${service.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(teams) });
+          expect(res.status, String(authorization)).to.equal(401);
+          expect(await res.text()).not.to.include('ärenden till');
+        }
+        expect(service.exited).to.equal(false);
+      } finally {
+        await service.kill();
+      }
     });
 
     it('starts with the defaults and says where it listens', async () => {

@@ -1,8 +1,9 @@
 /**
- * Staff in Microsoft Teams, driven with msteams activities over /api/messages and a loopback fake
- * Bot Connector: identity from the Entra object id, typed commands, card buttons (Action.Execute
- * invokes answered in the HTTP response), refusals that are audited, and a new case posted
- * proactively to a registered channel.
+ * Staff in Microsoft Teams, driven with msteams activities over /api/messages carrying verified Bot
+ * Connector tokens (test/helpers/bot-connector-auth.ts) and a loopback fake Bot Connector: identity
+ * from the Entra object id, typed commands, card buttons (Action.Execute invokes answered in the HTTP
+ * response), refusals that are audited, a new case posted proactively to a registered channel, and
+ * no staff feature at all for an activity whose token is missing, forged, or of another app or tenant.
  */
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { createLogger } from '../src/logger.js';
 import { KARLSTAD_BISTAND, KIL_BISTAND, caseDraft } from './helpers/cases.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { FakeConnector } from './helpers/fake-connector.js';
+import { BotConnectorAuth, type TokenOptions } from './helpers/bot-connector-auth.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
 const ANNA = '00000000-0000-4000-8000-00000000a001'; // Karlstad, from data/staff-teams.yaml
@@ -25,6 +27,7 @@ const STRANGER = '00000000-0000-4000-8000-00000000ffff';
 describe('staff in Microsoft Teams', function () {
   this.timeout(60000);
   const connector = new FakeConnector();
+  let botConnector: BotConnectorAuth;
   let dir: string;
   let app: App;
   let url: string;
@@ -32,29 +35,19 @@ describe('staff in Microsoft Teams', function () {
   let kilCase: CaseRecord;
 
   function activity(objectId: string, extra: Record<string, unknown>): Record<string, unknown> {
-    return {
-      type: 'message',
-      id: randomUUID(),
-      channelId: 'msteams',
-      serviceUrl: connector.url,
-      conversation: { id: `a:personal-${objectId}`, conversationType: 'personal', tenantId: 'tenant-test' },
-      from: { id: `29:${objectId}`, aadObjectId: objectId, name: 'Testperson' },
-      recipient: { id: '28:narvard-intake', name: 'Intag' },
-      channelData: { tenant: { id: 'tenant-test' } },
-      locale: 'sv-SE',
-      ...extra,
-    };
+    return botConnector.teamsMessage({ objectId, serviceUrl: connector.url, extra });
   }
 
-  async function say(objectId: string, text: string, extra: Record<string, unknown> = {}): Promise<string> {
+  async function say(objectId: string, text: string, extra: Record<string, unknown> = {}, token: TokenOptions = {}): Promise<string> {
     const before = connector.calls.length;
-    const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(objectId, { text, ...extra })) });
+    const res = await botConnector.post(url, activity(objectId, { text, ...extra }), token);
     expect(res.status).to.be.oneOf([200, 201, 202]);
     return JSON.stringify(connector.calls.slice(before).map((c) => c.body));
   }
 
   before(async () => {
     await connector.start();
+    botConnector = await BotConnectorAuth.start();
     dir = await tempDir('intake-teams-');
     // Karlstad's elderly care gets new cases in a Teams channel.
     const contentDir = path.join(dir, 'content');
@@ -62,8 +55,11 @@ describe('staff in Microsoft Teams', function () {
     const file = path.join(contentDir, 'directory.yaml');
     const yaml = await readFile(file, 'utf8');
     await writeFile(file, yaml.replace('delivery: { email: bistand@karlstad.example, example: true }', 'delivery: { teamsChannel: karlstad-bistand }'));
-    const config = loadConfig({ DATA_DIR: path.join(dir, 'data'), CONTENT_DIR: contentDir, LOG_LEVEL: 'silent', OUTBOX_INTERVAL_MS: '50', OUTBOX_RETRY_BASE_MS: '20', URGENT_REMINDER_MINUTES: '0' }, REPO_ROOT);
-    app = await createApp({ ...config, port: 0 }, createLogger('silent'));
+    const config = loadConfig(
+      { ...botConnector.env(), DATA_DIR: path.join(dir, 'data'), CONTENT_DIR: contentDir, LOG_LEVEL: 'silent', OUTBOX_INTERVAL_MS: '50', OUTBOX_RETRY_BASE_MS: '20', URGENT_REMINDER_MINUTES: '0' },
+      REPO_ROOT,
+    );
+    app = await createApp({ ...config, port: 0 }, createLogger('silent'), botConnector.appOptions());
     ({ url } = await app.listen());
     karlstadCase = await app.cases.create(caseDraft([KARLSTAD_BISTAND], { urgent: true }));
     kilCase = await app.cases.create(caseDraft([KIL_BISTAND], { municipality: { id: 'kil', name: 'Kils kommun', scbCode: '1715' } }));
@@ -71,6 +67,7 @@ describe('staff in Microsoft Teams', function () {
   after(async () => {
     await app.close();
     await connector.stop();
+    await botConnector.stop();
     await removeDir(dir);
   });
 
@@ -131,13 +128,10 @@ describe('staff in Microsoft Teams', function () {
   });
 
   it('takes a case with a card button (an invoke answered with the updated card)', async () => {
-    const res = await fetch(`${url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        activity(ANNA, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'take', data: { reference: karlstadCase.reference } } } }),
-      ),
-    });
+    const res = await botConnector.post(
+      url,
+      activity(ANNA, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'take', data: { reference: karlstadCase.reference } } } }),
+    );
     expect(res.status).to.equal(200);
     const body = (await res.json()) as { statusCode: number; type: string; value: { body: Array<{ text?: string }> } };
     expect(body.statusCode).to.equal(200);
@@ -156,9 +150,9 @@ describe('staff in Microsoft Teams', function () {
   it('posts a new case to the channel registered for its contact point', async () => {
     const channelConversation = '19:karlstad-bistand@thread.tacv2';
     const registered = await say(ANNA, '<at>Intag</at> registrera kanal karlstad-bistand', {
-      conversation: { id: channelConversation, conversationType: 'channel', isGroup: true, tenantId: 'tenant-test' },
-      channelData: { team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, channel: { id: channelConversation, name: 'Nya ärenden' }, tenant: { id: 'tenant-test' } },
-      entities: [{ type: 'mention', mentioned: { id: '28:narvard-intake', name: 'Intag' }, text: '<at>Intag</at>' }],
+      conversation: { id: channelConversation, conversationType: 'channel', isGroup: true, tenantId: botConnector.tenantId },
+      channelData: { team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, channel: { id: channelConversation, name: 'Nya ärenden' }, tenant: { id: botConnector.tenantId } },
+      entities: [{ type: 'mention', mentioned: { id: `28:${botConnector.appId}`, name: 'Intag' }, text: '<at>Intag</at>' }],
     });
     expect(registered).to.include('visas nu i den här kanalen');
 
@@ -192,5 +186,36 @@ describe('staff in Microsoft Teams', function () {
     const transcript = await app.transcripts.getTranscriptActivities('msteams', assisted!.conversation.conversationId);
     expect(transcript.items.some((a) => a.text === 'Att kunna bo kvar hemma och träffa mina barnbarn.')).to.equal(true);
     expect((await app.audit.entries()).some((e) => e.action === 'interview.start' && e.actor === CECILIA)).to.equal(true);
+  });
+
+  it('answers no staff feature to an activity whose token is missing, forged, expired, for another app, or from another tenant', async () => {
+    const waiting = await app.cases.create(caseDraft([KARLSTAD_BISTAND], { urgent: true }));
+    const callsBefore = connector.calls.length;
+    const auditBefore = (await app.audit.entries()).length;
+    const list = activity(ANNA, { text: 'nya ärenden' });
+    expect((await botConnector.post(url, list, { token: false })).status, 'no token').to.equal(401);
+    for (const forge of ['stranger-key', 'expired', 'other-app', 'other-issuer', 'other-serviceurl'] as const) {
+      expect((await botConnector.post(url, list, { forge })).status, forge).to.equal(401);
+    }
+    // A valid token of this app, but the activity or its token is from another tenant: no answer at all.
+    const otherTenant = randomUUID();
+    const fromOtherTenant = activity(ANNA, {
+      text: 'nya ärenden',
+      conversation: { id: `a:personal-${ANNA}`, conversationType: 'personal', tenantId: otherTenant },
+      channelData: { tenant: { id: otherTenant } },
+    });
+    expect((await botConnector.post(url, fromOtherTenant, { tenantId: otherTenant })).status).to.equal(200);
+    expect((await botConnector.post(url, list, { tenantId: otherTenant })).status, 'a token of another tenant').to.equal(200);
+    const take = activity(ANNA, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'take', data: { reference: waiting.reference } } } });
+    expect((await botConnector.post(url, take, { tenantId: otherTenant })).status).to.equal(400);
+    expect((await botConnector.post(url, take, { forge: 'stranger-key' })).status).to.equal(401);
+    expect((await botConnector.post(url, activity(ANNA, { text: 'nytt samtal' }), { forge: 'other-app' })).status).to.equal(401);
+    expect(connector.calls.length, 'nothing was said to anyone').to.equal(callsBefore);
+    expect((await app.cases.get(waiting.reference))!.status).to.equal('new');
+    expect((await app.audit.entries()).length, 'nothing was read').to.equal(auditBefore);
+    expect(await app.kitchenTables.get(`a:personal-${ANNA}`)).to.equal(undefined);
+    // The bot's own replies carry its token (from the helper, standing in for Microsoft Entra ID).
+    await say(ANNA, 'hjälp');
+    expect(connector.calls.at(-1)!.authorization).to.match(/^Bearer ey/u);
   });
 });

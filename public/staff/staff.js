@@ -214,7 +214,7 @@
 
   /* ---------- the API ---------- */
 
-  /** Resolves with { status, ok, json } (status 0 when the server could not be reached). */
+  /** Resolves with { status, ok, json, retryAfter } (status 0 when the server could not be reached). */
   function api(method, path, body) {
     var init = { method: method, credentials: 'same-origin', headers: { accept: 'application/json' } };
     if (method !== 'GET') {
@@ -229,7 +229,7 @@
             return null;
           })
           .then(function (json) {
-            return { status: res.status, ok: res.ok, json: json };
+            return { status: res.status, ok: res.ok, json: json, retryAfter: res.headers.get('retry-after') };
           });
       },
       function () {
@@ -403,6 +403,11 @@
         if (!stillShowing(view)) return;
         submit.disabled = false;
         submit.textContent = t('signIn.submit');
+        if (res.status === 429) {
+          // Too many failed sign-ins: the server says how long to wait (Retry-After, in seconds).
+          showError(t('signIn.throttled', { seconds: res.retryAfter || '60' }), 'both');
+          return;
+        }
         if (res.status === 401 || res.status === 400) {
           password.value = '';
           showError(t('signIn.wrong'), 'both');

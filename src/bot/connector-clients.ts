@@ -6,7 +6,9 @@
  * (the credentials cache their token themselves), and the user-token client is made only when a
  * turn actually uses it (this bot never signs anyone in). Replies go out through `lean-replies.ts`.
  */
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { LookupFunction } from 'node:net';
+import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Dispatcher } from 'undici';
 import { connectorDispatcher, withLeanReplies } from './lean-replies.js';
 
@@ -21,7 +23,17 @@ const MAX_CLIENTS = 200;
 export class ReusingBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly clients = new Map<string, Promise<ConnectorClient>>();
   /** Keep-alive connections to the Bot Connector for the turns' replies, shared by every client. */
-  private readonly dispatcher: Dispatcher = connectorDispatcher();
+  private readonly dispatcher: Dispatcher;
+
+  /**
+   * `settings`: the app id, password, type and tenant, and (sovereign clouds, tests) where tokens are
+   * checked; `credentials`: how the bot gets its own tokens (default: from the app password);
+   * `lookup`: the DNS lookup for the replies' connections (src/bot/service-urls.ts).
+   */
+  constructor(settings: ConfigurationBotFrameworkAuthenticationOptions, credentials?: ServiceClientCredentialsFactory, lookup?: LookupFunction) {
+    super(settings, credentials);
+    this.dispatcher = connectorDispatcher({}, lookup);
+  }
 
   private reusing(factory: ConnectorFactory, claims: ClaimsIdentity): ConnectorFactory {
     const app = `${claims.getClaimValue('aud') ?? ''}|${claims.getClaimValue('appid') ?? claims.getClaimValue('azp') ?? ''}`;

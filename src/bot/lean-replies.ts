@@ -9,6 +9,7 @@
  * botbuilder as before). Every other operation (members, updates, deletes, conversations) stays
  * with the stock client, as does everything Teams-specific.
  */
+import type { LookupFunction } from 'node:net';
 import { Agent, EnvHttpProxyAgent, RetryAgent, type Dispatcher } from 'undici';
 
 /** What this module needs of botframework-connector's ConnectorClient (kept structural on purpose). */
@@ -52,7 +53,7 @@ export interface ProxySettings {
  * (network errors, 408, 429 and 5xx but 501/505, at most three retries honouring Retry-After) so a
  * reply is not lost to a blip any more than before.
  */
-export function connectorDispatcher(proxy: ProxySettings = {}): Dispatcher {
+export function connectorDispatcher(proxy: ProxySettings = {}, lookup?: LookupFunction): Dispatcher {
   const timeouts = { keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000 };
   // A setting given wins over its environment variables (as in EnvHttpProxyAgent).
   const named = (given: string | undefined, ...variables: string[]) => given ?? variables.map((v) => process.env[v]).find(Boolean) ?? '';
@@ -60,7 +61,8 @@ export function connectorDispatcher(proxy: ProxySettings = {}): Dispatcher {
   // Without a proxy, a plain pool: EnvHttpProxyAgent chooses a route for every request (and reads
   // NO_PROXY from the environment each time), 7 % of an /api/messages turn's CPU (A/B, npm run
   // bench:ab). So the environment is read once, at start-up, as a service's settings are.
-  const connections = proxied ? new EnvHttpProxyAgent({ ...timeouts, ...proxy }) : new Agent(timeouts);
+  // `lookup` checks where a name resolves to (src/bot/service-urls.ts); through a proxy, the proxy resolves.
+  const connections = proxied ? new EnvHttpProxyAgent({ ...timeouts, ...proxy }) : new Agent({ ...timeouts, ...(lookup ? { connect: { lookup } } : {}) });
   return new RetryAgent(connections, {
     maxRetries: 3,
     minTimeout: 500,

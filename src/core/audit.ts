@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 export type AuditAction =
   | 'login'
   | 'login.failed'
+  | 'login.throttled'
   | 'case.list'
   | 'case.read'
   | 'transcript.read'

@@ -14,6 +14,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
+import { LRUCache } from 'lru-cache';
 import { ERASE_CONVERSATION } from '../../dialogs/intake-dialog.js';
 import type { DirectLineConversation, DirectLineStore } from './store.js';
 
@@ -29,8 +30,12 @@ export interface DirectLineBot {
 }
 
 export class DirectLineAdapter extends BotAdapter {
-  /** Last timestamp per conversation: Web Chat orders by timestamp, so each must be later than the last. */
-  private readonly clock = new Map<string, number>();
+  /**
+   * Last timestamp per recently active conversation: Web Chat orders by timestamp, so each must be
+   * later than the last. Bounded: a conversation quiet for long enough needs no memory of it (the
+   * clock has moved on since).
+   */
+  private readonly clock = new LRUCache<string, number>({ max: 10_000 });
 
   constructor(
     private readonly store: DirectLineStore,

@@ -12,6 +12,8 @@ import type { DirectLineConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { DIRECT_LINE_PATH } from './routes.js';
 import type { DirectLineStore } from './store.js';
+import { clientOf } from '../http/client-address.js';
+import { withoutBadLocale } from '../bot/inbound-activity.js';
 
 const azureAnswer = z.object({ conversationId: z.string().min(1), token: z.string().min(1), expires_in: z.number() }).loose();
 
@@ -30,7 +32,7 @@ export function addAzureTokenRoute(server: restify.Server, options: AzureTokenOp
   const perAddress = options.limiter('dl-address', config.newConversationsPerMinute);
 
   server.post(`${DIRECT_LINE_PATH}/tokens/generate`, async (req: Request, res: Response) => {
-    const wait = await secondsToWait(perAddress, req.socket.remoteAddress ?? 'unknown');
+    const wait = await secondsToWait(perAddress, clientOf(req).address);
     if (wait !== undefined) {
       res.header('Retry-After', String(wait));
       res.status(429);
@@ -39,7 +41,7 @@ export function addAzureTokenRoute(server: restify.Server, options: AzureTokenOp
     }
     const body = (req.body ?? {}) as { municipality?: unknown; locale?: unknown };
     const municipality = typeof body.municipality === 'string' && options.knownMunicipality(body.municipality) ? body.municipality : undefined;
-    const locale = typeof body.locale === 'string' && body.locale.length <= 20 ? body.locale : undefined;
+    const locale = withoutBadLocale({ locale: body.locale }).locale as string | undefined;
     const userId = `nv_${randomBytes(12).toString('base64url')}`;
     let answer: z.infer<typeof azureAnswer>;
     try {

@@ -9,9 +9,9 @@ import type pg from 'pg';
 /** Counts requests per key and answers whether one more is allowed. */
 export type RequestLimiter = RateLimiterAbstract;
 
-/** At most `points` requests per key and minute, in this process's memory. */
-export function perMinute(points: number): RequestLimiter {
-  return new RateLimiterMemory({ points, duration: 60 });
+/** At most `points` requests per key and minute (or `seconds`), in this process's memory. */
+export function perMinute(points: number, seconds = 60): RequestLimiter {
+  return new RateLimiterMemory({ points, duration: seconds });
 }
 
 /**
@@ -25,7 +25,7 @@ export const RATE_LIMIT_TABLE = 'rate_limits';
  * keys of each limit start with `name`. Should the database not answer, this instance counts in
  * memory meanwhile (its requests would fail on the database anyway, with their own clear errors).
  */
-export function sharedPerMinute(pool: pg.Pool, name: string, points: number): RequestLimiter {
+export function sharedPerMinute(pool: pg.Pool, name: string, points: number, seconds = 60): RequestLimiter {
   return new RateLimiterPostgres({
     storeClient: pool,
     storeType: 'pool',
@@ -35,8 +35,8 @@ export function sharedPerMinute(pool: pg.Pool, name: string, points: number): Re
     clearExpiredByTimeout: true,
     keyPrefix: name,
     points,
-    duration: 60,
-    insuranceLimiter: perMinute(points),
+    duration: seconds,
+    insuranceLimiter: perMinute(points, seconds),
   });
 }
 

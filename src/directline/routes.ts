@@ -19,6 +19,8 @@ import type { DirectLineAdapter } from './adapter.js';
 import { DIRECT_LINE_CHANNEL_ID } from './adapter.js';
 import type { DirectLineConversation, DirectLineStore } from './store.js';
 import { TokenError, type TokenClaims, type TokenIssuer } from './tokens.js';
+import { clientOf } from '../http/client-address.js';
+import { withoutBadLocale } from '../bot/inbound-activity.js';
 
 export const DIRECT_LINE_PATH = '/v3/directline';
 
@@ -66,7 +68,7 @@ const postedActivity = z
     text: z.string().optional(),
     value: z.unknown().optional(),
     name: z.string().optional(),
-    locale: z.string().max(20).optional(),
+    locale: z.unknown().optional(),
     attachments: z.array(z.unknown()).optional(),
     channelData: z.record(z.string(), z.unknown()).optional(),
     from: z.object({ id: z.string().optional(), name: z.string().max(200).optional() }).loose().optional(),
@@ -165,7 +167,7 @@ export function addDirectLineRoutes(server: restify.Server, options: DirectLineR
   server.post(
     `${DIRECT_LINE_PATH}/tokens/generate`,
     handle('tokens/generate', async (req, res) => {
-      await limit(perAddress, req.socket.remoteAddress ?? 'unknown');
+      await limit(perAddress, clientOf(req).address);
       const parsed = generateBody.safeParse(req.body ?? {});
       if (!parsed.success) throw new HttpError(400, 'BadArgument', `The request body is not valid: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}.`);
       const { municipality, locale, start: startNow } = parsed.data;
@@ -246,7 +248,7 @@ export function addDirectLineRoutes(server: restify.Server, options: DirectLineR
       const parsed = postedActivity.safeParse(body);
       if (!parsed.success) throw new HttpError(400, 'BadArgument', `The activity is not valid: ${parsed.error.issues[0]!.message}.`);
       if (!conversation.started) await store.markStarted(conversation.id);
-      const { from, ...rest } = parsed.data;
+      const { from, ...rest } = withoutBadLocale(parsed.data);
       const stored = await adapter.receive(conversation, { ...(rest as Partial<Activity>), from: { id: conversation.userId, name: from?.name ?? '' } });
       send(res, 200, { id: stored.id });
     }),

@@ -58,12 +58,12 @@ export class TokenIssuer {
     const known = this.verified.get(token);
     if (known) return known;
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      // exp required: a token without an expiry would be good forever.
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] });
       if (typeof payload['conv'] !== 'string' || typeof payload['user'] !== 'string') throw new TokenError('token without conversation or user');
       const claims = { conversationId: payload['conv'], userId: payload['user'] };
-      // Every token this issuer signs carries an expiry; one without is checked every time.
       // jose accepted it, so it expires after now; lru-cache wants a whole number of milliseconds.
-      if (typeof payload.exp === 'number') this.verified.set(token, claims, { ttl: Math.max(1, Math.floor(payload.exp * 1000 - Date.now())) });
+      this.verified.set(token, claims, { ttl: Math.max(1, Math.floor(payload.exp! * 1000 - Date.now())) });
       return claims;
     } catch (err) {
       if (err instanceof TokenError) throw err;

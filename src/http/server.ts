@@ -3,11 +3,20 @@
  * process is up) and GET /readyz (the stores answer, each within READINESS_TIMEOUT_MS). Every error
  * is a JSON body with a status code that says what happened; a malformed request never reaches the
  * bot and never crashes it.
+ *
+ * Every route of the server (also those added later, in other modules) gets the request-body guard
+ * (src/http/request-body.ts), the client's address (src/http/client-address.ts) and the security
+ * headers (src/http/security-headers.ts).
  */
 import restify, { type Request, type Response } from 'restify';
-import { z } from 'zod';
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from '../logger.js';
+import { AuthenticationRefused, type IntakeCloudAdapter } from '../bot/cloud-adapter.js';
+import { inboundActivity, inboundRefusal, withoutBadLocale, type InboundRules } from '../bot/inbound-activity.js';
+import { clientOf, installClientAddress } from './client-address.js';
+import { sendJsonError } from './json-error.js';
+import { jsonBodies } from './request-body.js';
+import { addSecurityHeaders, type SecurityHeaderOptions } from './security-headers.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -19,7 +28,7 @@ export interface ReadinessCheck {
 export const READINESS_TIMEOUT_MS = 2000;
 
 export interface ServerOptions {
-  adapter: CloudAdapter;
+  adapter: IntakeCloudAdapter;
   /** Runs a turn: the bot, or a router in front of several. */
   bot: { run(context: TurnContext): Promise<void> };
   logger: Logger;
@@ -29,17 +38,15 @@ export interface ServerOptions {
   readinessTimeoutMs?: number;
   /** True when an app id is configured: every activity must carry a Bot Connector token. */
   authenticationRequired: boolean;
+  /** Without an app id: clients other than this machine may send activities (ALLOW_UNAUTHENTICATED_BOT). */
+  allowUnauthenticated?: boolean;
+  /** Which channels and service URLs /api/messages accepts (src/bot/inbound-activity.ts). */
+  inbound: InboundRules;
+  /** Reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
+  trustedProxies?: string[];
+  /** Content Security Policy and other headers (src/http/security-headers.ts). */
+  headers?: SecurityHeaderOptions;
 }
-
-/** The least an activity needs before the adapter sees it. */
-const activityShape = z.object({
-  type: z.string({ message: 'activity.type is missing' }).min(1, 'activity.type is empty'),
-  conversation: z.object({ id: z.string({ message: 'activity.conversation.id is missing' }).min(1, 'activity.conversation.id is empty') }, { message: 'activity.conversation is missing' }),
-  serviceUrl: z.string({ message: 'activity.serviceUrl is missing' }).min(1, 'activity.serviceUrl is empty'),
-  channelId: z.string({ message: 'activity.channelId is missing' }).min(1, 'activity.channelId is empty'),
-  from: z.object({ id: z.string({ message: 'activity.from.id is missing' }) }, { message: 'activity.from is missing' }).optional(),
-  text: z.string({ message: 'activity.text must be a string' }).optional(),
-});
 
 /** An error's message for a public answer: its first line, no stack, no user:password@ of an address. */
 export function publicMessage(err: unknown): string {
@@ -91,16 +98,14 @@ function readinessProbe(checks: ReadinessCheck[], timeoutMs: number) {
     );
 }
 
-function sendError(res: Response, status: number, code: string, message: string): void {
-  if (res.headersSent) return;
-  res.status(status);
-  res.json({ error: { code, message } });
-}
+const sendError = sendJsonError;
 
 export function createServer(options: ServerOptions): restify.Server {
   const { adapter, bot, logger } = options;
   const server = restify.createServer({ name: 'narvard-intake', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes, mapParams: false }));
+  installClientAddress(server, options.trustedProxies ?? []);
+  addSecurityHeaders(server, options.headers ?? {});
+  server.use(jsonBodies({ maxBytes: options.maxBodyBytes }));
 
   // restify's own errors (bad JSON 400, body too large 413, unknown route 404) are JSON already;
   // give them the same shape as ours.
@@ -115,19 +120,51 @@ export function createServer(options: ServerOptions): restify.Server {
       sendError(res, 400, 'BadRequest', 'The body must be a JSON activity (Content-Type: application/json).');
       return;
     }
-    const shape = activityShape.safeParse(body);
+    const shape = inboundActivity.safeParse(body);
     if (!shape.success) {
       sendError(res, 400, 'BadRequest', shape.error.issues[0]!.message);
       return;
     }
+    const activity = withoutBadLocale(body as Partial<Activity> & { locale?: unknown });
+    const client = clientOf(req);
+    // Without an app id nothing checks who sends an activity: only this machine may, unless allowed.
+    if (!options.authenticationRequired && !options.allowUnauthenticated && !client.loopback) {
+      logger.warn({ channelId: shape.data.channelId.slice(0, 64) }, 'activity from another machine refused: no MicrosoftAppId to check its token, and ALLOW_UNAUTHENTICATED_BOT is not true');
+      sendError(res, 401, 'Unauthorized', 'This service accepts activities without a Bot Connector token only from its own machine.');
+      return;
+    }
     // Refused here rather than in CloudAdapter, which would print a stack trace for every such request.
     if (options.authenticationRequired && !req.headers.authorization) {
-      logger.warn({ channelId: shape.data.channelId }, 'activity without a Bot Connector token refused');
+      logger.warn({ channelId: shape.data.channelId.slice(0, 64) }, 'activity without a Bot Connector token refused');
       sendError(res, 401, 'Unauthorized', 'This bot requires a Bot Connector token (Authorization: Bearer …).');
       return;
     }
+    let authenticated;
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      authenticated = await adapter.authenticate(activity, req.headers.authorization ?? '');
+    } catch (err) {
+      if (!(err instanceof AuthenticationRefused)) throw err;
+      logger.warn({ channelId: shape.data.channelId.slice(0, 64), status: err.status }, err.message);
+      sendError(res, err.status, err.status === 401 ? 'Unauthorized' : 'ServiceUnavailable', err.message);
+      return;
+    }
+    const refusal = inboundRefusal(shape.data, { authenticated: options.authenticationRequired, loopback: client.loopback }, options.inbound);
+    if (refusal) {
+      logger.warn({ channelId: shape.data.channelId.slice(0, 64), status: refusal.status }, `activity refused: ${refusal.message}`);
+      sendError(res, refusal.status, refusal.code, refusal.message);
+      return;
+    }
+    try {
+      const invoke = await adapter.run(authenticated, activity, (context) => bot.run(context));
+      // botbuilder answers an invoke nobody handled with a bare 501: for a request this bot does not
+      // serve, a 400 that says so (no 5xx for what a client sent).
+      if (invoke?.status === 501 && invoke.body === undefined) {
+        sendError(res, 400, 'BadRequest', `This bot does not handle the invoke "${String((activity as { name?: unknown }).name ?? '').slice(0, 100)}".`);
+        return;
+      }
+      res.status(invoke?.status ?? 200);
+      if (invoke?.body !== undefined) res.json(invoke.body);
+      else res.end();
     } catch (err) {
       logger.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'processing an activity failed');
       sendError(res, 500, 'InternalError', 'The activity could not be processed. It was not stored; send it again.');

@@ -67,6 +67,8 @@ export function addStaffAdminRoutes(server: restify.Server, options: { service: 
         throw new HttpError(account ? 403 : 404, account ? 'Forbidden' : 'NotFound', account ? 'That account belongs to another organisation.' : 'There is no such account.');
       }
       await accounts.disable(account.id);
+      // Signed-in sessions of the account end now, not when they expire.
+      await sessions.revokeAll(account.id);
       await service.record(staff, clientAddress(req), 'account.disable', 'allowed', account.id, [staff.organisationId]);
       res.json({ id: account.id, disabled: true });
     }),

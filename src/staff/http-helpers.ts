@@ -2,6 +2,7 @@
 import type { Request, Response } from 'restify';
 import type { StaffIdentity } from '../core/staff/access.js';
 import type { Logger } from '../logger.js';
+import { clientOf } from '../http/client-address.js';
 import { StaffError } from './service.js';
 import type { StaffSessions } from './sessions.js';
 
@@ -10,6 +11,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent as Retry-After (a 429). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -23,6 +26,7 @@ export function jsonHandler(logger: Logger) {
         await fn(req, res);
       } catch (err) {
         if (err instanceof HttpError || err instanceof StaffError) {
+          if (err instanceof HttpError && err.retryAfterSeconds !== undefined) res.header('Retry-After', String(err.retryAfterSeconds));
           res.status(err.status);
           res.json({ error: { code: err.code, message: err.message } });
           return;
@@ -41,4 +45,5 @@ export async function requireStaff(sessions: StaffSessions, req: Request): Promi
   return staff;
 }
 
-export const clientAddress = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
+/** The client's address for the audit log and the sign-in throttle (behind TRUSTED_PROXIES, the real client's). */
+export const clientAddress = (req: Request): string => clientOf(req).address;

@@ -21,6 +21,7 @@ import type { StaffIdentity } from '../core/staff/access.js';
 import type { Logger } from '../logger.js';
 import type { StaffService } from './service.js';
 import type { StaffSessions } from './sessions.js';
+import { clientAddress } from './http-helpers.js';
 
 export const ENTRA_START_PATH = '/staff/auth/entra';
 export const ENTRA_STATE_COOKIE = 'nv_entra';
@@ -65,7 +66,7 @@ export function addEntraSignIn(server: restify.Server, options: EntraSignInOptio
   const { clientId, clientSecret, people, sessions, service, logger } = options;
   const issuer = new URL(options.issuer);
   const key = new Uint8Array(hkdfSync('sha256', options.secret, '', STATE_ISSUER, 32));
-  const from = (req: Request) => req.socket.remoteAddress ?? 'unknown';
+  const from = clientAddress;
   const secure = (req: Request) => req.isSecure() || req.headers['x-forwarded-proto'] === 'https';
 
   // Discovery on first use (start-up does not depend on the provider); a failure is tried again next time.
@@ -147,7 +148,7 @@ export function addEntraSignIn(server: restify.Server, options: EntraSignInOptio
     try {
       const cookie = parseCookie(req.headers.cookie ?? '')[ENTRA_STATE_COOKIE];
       if (!cookie) throw new Error('no sign-in was started in this browser, or it took longer than 10 minutes');
-      const { payload } = await jwtVerify(cookie, key, { algorithms: ['HS256'], issuer: STATE_ISSUER });
+      const { payload } = await jwtVerify(cookie, key, { algorithms: ['HS256'], issuer: STATE_ISSUER, requiredClaims: ['exp'] });
       const pending = payload as unknown as PendingSignIn;
       next = safeNext(pending.next);
       // The provider's answer, at the address it was sent to (the token request repeats that address).

@@ -11,10 +11,12 @@ import { verifyChain } from '../core/audit.js';
 import type { CaseRecord } from '../core/cases.js';
 import { mayReadAudit, type StaffIdentity } from '../core/staff/access.js';
 import type { Logger } from '../logger.js';
-import type { StaffAccounts } from './accounts.js';
+import { StaffAccounts } from './accounts.js';
+import { ACCOUNT_RULE } from './sign-in-throttle.js';
 import type { StaffService } from './service.js';
 import { HttpError, clientAddress, jsonHandler, requireStaff } from './http-helpers.js';
 import type { StaffSessions } from './sessions.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
 
 export { STAFF_COOKIE } from './sessions.js';
 
@@ -22,6 +24,8 @@ export interface StaffRoutesOptions {
   service: StaffService;
   accounts: StaffAccounts;
   sessions: StaffSessions;
+  /** Failed sign-ins per account and address, with backoff (src/staff/sign-in-throttle.ts). */
+  throttle: SignInThrottle;
   logger: Logger;
   /** Local accounts may sign in at /staff/api/login (default true); false: 404 there. */
   localAccounts?: boolean;
@@ -29,6 +33,8 @@ export interface StaffRoutesOptions {
   entraSignIn?: boolean;
 }
 
+const ACCOUNT_FREE_FAILURES = ACCOUNT_RULE.free;
+const StaffAccountsId = (email: string) => StaffAccounts.normalizeId(email).slice(0, 200);
 const loginBody = z.object({ email: z.string().min(3).max(200), password: z.string().min(1).max(500) });
 const closeBody = z.object({ note: z.string().max(4000).optional() });
 /**
@@ -67,7 +73,7 @@ function listItem(record: CaseRecord) {
 }
 
 export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptions): void {
-  const { service, accounts, sessions, logger } = options;
+  const { service, accounts, sessions, throttle, logger } = options;
   const localAccounts = options.localAccounts ?? true;
   const from = clientAddress;
   const reference = (req: Request) => String(req.params['reference'] ?? '');
@@ -88,21 +94,34 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
       if (!localAccounts) throw new HttpError(404, 'NotFound', 'Local accounts are turned off here (STAFF_LOCAL_ACCOUNTS=false); sign in with Microsoft.');
       const body = loginBody.safeParse(req.body);
       if (!body.success) throw new HttpError(400, 'BadRequest', 'Send { "email": …, "password": … }.');
+      const account = StaffAccountsId(body.data.email);
+      const address = from(req);
+      // Locked out: refused before the password is checked, and not audited again (the lockout was).
+      const wait = await throttle.wait(account, address);
+      if (wait !== undefined) throw new HttpError(429, 'TooManyRequests', `Too many failed sign-ins; try again in ${wait} s.`, wait);
       const staff = await accounts.check(body.data.email, body.data.password);
       if (!staff) {
+        const outcome = await throttle.failed(account, address);
         // A failed sign-in to a real account belongs to its organisation's audit log: its admin sees
-        // someone trying their staff's passwords.
-        const account = await accounts.get(body.data.email);
-        await service.audit.append({
-          at: new Date().toISOString(),
-          actor: body.data.email.toLowerCase().slice(0, 200),
-          ...(account ? { actorOrganisation: account.organisationId } : {}),
-          action: 'login.failed',
-          outcome: 'denied',
-          from: from(req),
-        });
+        // someone trying their staff's passwords. Each failure until the lockout, then the lockout
+        // once; not every attempt after it (a guessing script would fill the log).
+        const known = await accounts.get(body.data.email);
+        const audited = (action: 'login.failed' | 'login.throttled', actor: string, organisation?: string, target?: string) =>
+          service.audit.append({
+            at: new Date().toISOString(),
+            actor,
+            ...(organisation ? { actorOrganisation: organisation } : {}),
+            action,
+            ...(target ? { target } : {}),
+            outcome: 'denied',
+            from: address,
+          });
+        if (known && outcome.accountFailures <= ACCOUNT_FREE_FAILURES) await audited('login.failed', account, known.organisationId);
+        if (known && outcome.lockoutBegan.includes('account')) await audited('login.throttled', account, known.organisationId, account);
+        if (outcome.lockoutBegan.includes('address')) await audited('login.throttled', 'anonymous', undefined, `address ${address}`);
         throw new HttpError(401, 'Unauthorized', 'Wrong e-mail or password, or the account is disabled.');
       }
+      await throttle.succeeded(account);
       await sessions.issue(req, res, staff, 'local');
       await service.record(staff, from(req), 'login', 'allowed');
       res.json(staff);
@@ -112,7 +131,7 @@ export function addStaffRoutes(server: restify.Server, options: StaffRoutesOptio
   server.post(
     '/staff/api/logout',
     handle(async (req, res) => {
-      sessions.clear(req, res);
+      await sessions.clear(req, res);
       res.json({ ok: true });
     }),
   );

@@ -22,8 +22,15 @@ interface Stored<T> {
   value: T;
 }
 
-/** A file name without extension for any key: readable when the key is simple, a hash when it is long or odd. */
+/**
+ * A file name without extension for any key: readable when the key is simple, a hash when it is long
+ * or odd. A key that is not well-formed UTF-16 (a lone surrogate, which JSON can carry) cannot be
+ * URI-encoded, and as UTF-8 would hash like the key with U+FFFD in its place: it is hashed as UTF-16
+ * and named with a "~", which no other name has, so no two keys ever share a file.
+ */
 export function fileBaseFor(key: string): string {
+  // \p{Cs} in a /u pattern matches only a surrogate that is not half of a pair.
+  if (/\p{Cs}/u.test(key)) return `~${createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex')}`;
   const encoded = encodeURIComponent(key);
   return encoded.length <= 120 && /^[A-Za-z0-9._%-]+$/u.test(encoded) && !encoded.startsWith('.') ? encoded : createHash('sha256').update(key).digest('hex');
 }

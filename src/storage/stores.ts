@@ -11,6 +11,8 @@ import type { CaseStore } from '../core/cases.js';
 import type { OutboxStore } from '../core/delivery.js';
 import type { StaffAccount } from '../staff/accounts.js';
 import type { KitchenTable } from '../teams/kitchen-table.js';
+import { RecordsSessionStore, type SessionStore } from '../staff/session-store.js';
+import { PgSessionStore } from './postgres/pg-session-store.js';
 import { EmbeddedBotStorage } from '../bot/storage/embedded-bot-storage.js';
 import { JsonlTranscriptStore } from '../bot/storage/jsonl-transcript-store.js';
 import { PgTranscriptStore } from '../bot/storage/pg-transcript-store.js';
@@ -47,6 +49,8 @@ export interface Stores {
   outbox: OutboxStore;
   audit: AuditLog;
   staffAccounts: Records<StaffAccount>;
+  /** Staff sign-in sessions, kept so that signing out or disabling an account ends them. */
+  staffSessions: SessionStore;
   teamsChannels: Records<Partial<ConversationReference>>;
   kitchenTables: Records<KitchenTable>;
   references: Records<Partial<ConversationReference>>;
@@ -61,10 +65,10 @@ export interface Stores {
    */
   secret(name: SecretName, configured: string | undefined): Promise<string>;
   /**
-   * A limit of `points` requests per key and minute named `name`: in memory on the embedded store,
-   * counted by every instance together on PostgreSQL.
+   * A limit of `points` requests per key and minute (or `seconds`) named `name`: in memory on the
+   * embedded store, counted by every instance together on PostgreSQL.
    */
-  limiter(name: string, points: number): RequestLimiter;
+  limiter(name: string, points: number, seconds?: number): RequestLimiter;
   /** Removes what was not changed for `retentionDays`. */
   sweepExpired(retentionDays: number): Promise<SweepResult>;
   /** Throws if the backend cannot be reached. */
@@ -147,10 +151,11 @@ export function openLowdbStores(options: StoreOptions): LowdbStores {
     outbox: new LowdbOutbox(dataDir, options.outboxLeaseMs),
     audit: new LowdbAuditLog(dataDir),
     staffAccounts: folder(RECORD_KINDS.staffAccounts),
+    staffSessions: new RecordsSessionStore(folder(RECORD_KINDS.staffSessions)),
     teamsChannels: folder(RECORD_KINDS.teamsChannels),
     kitchenTables: folder(RECORD_KINDS.kitchenTables),
     references: folder(RECORD_KINDS.references),
-    limiter: (_name, points) => perMinute(points),
+    limiter: (_name, points, seconds) => perMinute(points, seconds),
     secret: (name, configured) => persistentSecret(configured, path.join(dataDir, SECRET_FILES[name])),
     sweepExpired: async (retentionDays) => {
       const result = await sweepExpired(dataDir, retentionDays, new Date(), (file, stillExpired) => appends.removeNow(file, stillExpired));
@@ -192,13 +197,14 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     outbox: new PgOutbox(pool, options.outboxLeaseMs),
     audit: new PgAuditLog(pool),
     staffAccounts: new PgRecords(pool, RECORD_KINDS.staffAccounts),
+    staffSessions: new PgSessionStore(pool),
     teamsChannels: new PgRecords(pool, RECORD_KINDS.teamsChannels),
     kitchenTables: new PgRecords(pool, RECORD_KINDS.kitchenTables),
     references: new PgRecords(pool, RECORD_KINDS.references),
     turnLock: new PgTurnLock(lockPool),
     pool,
     lockPool,
-    limiter: (name, points) => sharedPerMinute(pool, name, points),
+    limiter: (name, points, seconds) => sharedPerMinute(pool, name, points, seconds),
     secret: (name, configured) => sharedSecret(new PgRecords<{ value: string }>(pool, RECORD_KINDS.secrets), name, configured),
     sweepExpired: (retentionDays) => sweepExpiredPg(pool, retentionDays),
     ping: () => ping(pool),

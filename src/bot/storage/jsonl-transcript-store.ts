@@ -18,6 +18,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder';
 import { CorruptDataError } from '../../storage/errors.js';
+import { LRUCache } from 'lru-cache';
 import { FilePaths, fileBaseFor } from '../../storage/record-folder.js';
 import { SerialByKey } from '../../storage/serial-by-key.js';
 import { AppendFiles } from '../../storage/append-files.js';
@@ -43,12 +44,18 @@ interface Batch {
   written: Promise<void>;
 }
 
+/** Channels whose paths are remembered at once (a service uses two or three). */
+const MAX_CHANNELS = 16;
+
 export class JsonlTranscriptStore implements TranscriptArchive {
   private readonly queue = new SerialByKey();
   /** Lines waiting for the append that will carry them, per file. */
   private readonly batches = new Map<string, Batch>();
-  /** The conversations' file paths per channel (a handful of channels). */
-  private readonly pathsByChannel = new Map<string, FilePaths>();
+  /**
+   * The conversations' file paths per channel, for the few channels in use. Bounded: each FilePaths
+   * holds a cache of its own (about 120 KB), and a channel id is whatever an activity says.
+   */
+  private readonly pathsByChannel = new LRUCache<string, FilePaths>({ max: MAX_CHANNELS });
 
   constructor(
     private readonly root: string,

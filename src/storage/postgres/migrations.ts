@@ -134,4 +134,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cases_organisations ON cases USING gin (organisations jsonb_path_ops);
     `,
   },
+  {
+    version: 7,
+    description: 'staff sign-in sessions kept on the server, so signing out or disabling an account ends them',
+    // Keyed by the SHA-256 of the session id (the browser holds the id itself); small, a reference table.
+    sql: `
+      CREATE TABLE staff_sessions (
+        id_hash text PRIMARY KEY,
+        subject text NOT NULL,
+        source text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX staff_sessions_subject ON staff_sessions (subject);
+      CREATE INDEX staff_sessions_expires_at ON staff_sessions (expires_at);
+    `,
+  },
 ];

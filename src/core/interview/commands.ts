@@ -1,0 +1,119 @@
+/**
+ * Commands and intents: what the person asks of the conversation itself rather than answers. The
+ * commands (help, back, skip, cancel, restart) are typed as one of their phrases in
+ * locales/<lang>/phrases.yaml; intents come from a recognizer reading free text (also "talk to a
+ * person", "forget me", "another language"). Each returns where the conversation goes; cancel,
+ * restart, forget and language set a pending confirmation (phases/pending.ts) and ask it.
+ */
+import type { Intent } from '../nlu/recognizer.js';
+import { humanContact } from './directory.js';
+import type { LocaleKit } from './kit.js';
+import { previousQuestion, skipQuestion } from './progress.js';
+import { askingView, currentView, inFreeTextQuestion, say, type Command, type Step, type Turn } from './turn.js';
+
+/** The first command one of whose phrases the text is: as written when `exactOnly`, else also with a slip. */
+export function commandNamed(kit: LocaleKit, text: string, exactOnly: boolean): Command | undefined {
+  for (const [name, matcher] of kit.commands) {
+    const m = matcher.match(text);
+    if (m && (!exactOnly || m.distance === 0)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * The command the text names. In a free-text question only the plain command counts, not a close
+ * spelling of it, so a story is never mistaken for a command.
+ */
+export function commandIn(turn: Turn, text: string): Command | undefined {
+  return commandNamed(turn.kit, text, inFreeTextQuestion(turn));
+}
+
+export function runCommand(turn: Turn, command: Command): Step {
+  const { state } = turn;
+  switch (command) {
+    case 'help': {
+      const help = askingView(turn)?.help;
+      const general = turn.kit.texts.t('help.general');
+      turn.replies.push({ type: 'text', text: help ? `${help}\n\n${general}` : general });
+      return { to: 'repeat' };
+    }
+    case 'cancel':
+    case 'restart':
+      state.pending = command;
+      return { to: 'repeat' };
+    case 'back':
+      return back(turn);
+    case 'skip':
+      return skip(turn);
+  }
+}
+
+function back(turn: Turn): Step {
+  const { state } = turn;
+  const previous = previousQuestion(turn.context.content.bank.questions, state);
+  if (!previous) {
+    say(turn, 'back.none');
+    return { to: 'repeat' };
+  }
+  state.history = state.history.filter((id) => id !== previous);
+  say(turn, 'back.ok');
+  return { to: 'question', id: previous };
+}
+
+function skip(turn: Turn): Step {
+  if (turn.state.phase !== 'asking') return { to: 'repeat' };
+  const view = currentView(turn);
+  if (view.required) {
+    say(turn, 'reprompt.required');
+    return { to: 'question', id: view.id };
+  }
+  skipQuestion(turn.state, view.id);
+  say(turn, 'skip.ok');
+  return { to: 'nextQuestion' };
+}
+
+export function runIntent(turn: Turn, intent: Intent): Step {
+  switch (intent) {
+    case 'human':
+      return offerHuman(turn);
+    case 'forget_me':
+      turn.state.pending = 'forget';
+      return { to: 'repeat' };
+    case 'language':
+      turn.state.pending = 'language';
+      return { to: 'repeat' };
+    case 'none':
+      return undefined;
+    default:
+      return { to: 'command', command: intent };
+  }
+}
+
+/**
+ * A free-text answer that reads like a request: ask before acting, and keep the text so that a
+ * "no" stores it as the answer. Cancel, restart and forget have their own confirmation.
+ */
+export function holdAnswer(turn: Turn, intent: Intent, text: string): Step {
+  const { state } = turn;
+  state.heldAnswer = text;
+  if (intent === 'cancel' || intent === 'restart' || intent === 'forget_me') return runIntent(turn, intent);
+  if (intent === 'none') return undefined;
+  state.pending = 'intent';
+  state.pendingIntent = intent;
+  return { to: 'repeat' };
+}
+
+/** "Can I talk to a person?": who to call and when, a handoff where the channel has one, then on. */
+function offerHuman(turn: Turn): Step {
+  const { texts } = turn.kit;
+  const contact = humanContact(turn.context.content, turn.state.answers);
+  turn.replies.push({
+    type: 'text',
+    text: contact.phone
+      ? texts.t('human.offer', { name: contact.name, phone: contact.phone, hours: contact.hours ?? texts.t('human.hoursUnknown') })
+      : texts.t('human.offerNoPhone', { name: contact.name }),
+  });
+  turn.effects.handoff = { contactName: contact.name };
+  say(turn, 'human.continue');
+  return { to: 'repeat' };
+}

@@ -1,0 +1,44 @@
+/**
+ * Everything the interview needs for one locale, built once at start-up: its texts, its questions,
+ * the recognisers of typed answers and of commands, and the risk patterns.
+ */
+import type { Content } from '../content/load.js';
+import type { TextCatalog, Texts } from '../i18n.js';
+import { RiskDetector } from '../risk.js';
+import { PhraseMatcher } from '../text/phrase-matcher.js';
+import { buildQuestionViews, type QuestionView } from './questions.js';
+import { AnswerRecognizer } from './recognize.js';
+import type { Command } from './turn.js';
+
+export interface LocaleKit {
+  texts: Texts;
+  views: Map<string, QuestionView>;
+  recognizer: AnswerRecognizer;
+  risk: RiskDetector;
+  /** In this order: the first command whose phrases match wins. */
+  commands: Array<[Command, PhraseMatcher]>;
+}
+
+const COMMANDS: readonly Command[] = ['help', 'back', 'skip', 'cancel', 'restart'];
+
+export function buildKit(content: Content, catalog: TextCatalog, locale: string): LocaleKit {
+  const l = content.locales[locale];
+  if (!l) throw new Error(`no content for locale "${locale}"`);
+  const texts = catalog.forLocale(locale);
+  return {
+    texts,
+    views: buildQuestionViews(content, locale, texts),
+    recognizer: new AnswerRecognizer(l.phrases),
+    risk: new RiskDetector(l.risk),
+    commands: COMMANDS.map((c) => [c, new PhraseMatcher(l.phrases.commands[c])]),
+  };
+}
+
+/**
+ * Whether the text is a yes, a no, a number, or one of the buttons named by their text keys: what
+ * every step but an open question waits for.
+ */
+export function isButtonOrYesNo(kit: LocaleKit, text: string, buttonKeys: readonly string[] = []): boolean {
+  if (kit.recognizer.yesNo(text) !== undefined || kit.recognizer.number(text) !== undefined) return true;
+  return buttonKeys.length > 0 && new PhraseMatcher(buttonKeys.map((key) => kit.texts.t(key))).matches(text);
+}

@@ -1,0 +1,81 @@
+/**
+ * Asking the question bank. Waits for an answer to the current question (typed, a button, or a ticked
+ * list submitted from a card); keeps it and returns the next question, or asks again what to fix.
+ * The questions, their order and when they apply are data (data/questions.yaml).
+ */
+import { nextQuestion, storeAnswer } from '../progress.js';
+import { questionPrompt } from '../question-prompt.js';
+import type { QuestionView } from '../questions.js';
+import { fitsQuestion, readAnswer, readChoices, type Reading } from '../read-answer.js';
+import { currentView, type PhaseModule, type Step, type Turn } from '../turn.js';
+
+/**
+ * Asks a question, which is the current one from now on, with the title of its part of the interview
+ * when it starts a new part (unless quiet).
+ */
+export function askQuestion(turn: Turn, questionId: string, opts: { quiet?: boolean } = {}): void {
+  const { state, kit, context } = turn;
+  state.phase = 'asking';
+  state.current = questionId;
+  const { texts } = kit;
+  const view = kit.views.get(questionId)!;
+  const groups = context.content.bank.groups;
+  if (!opts.quiet && state.lastGroup !== view.group) {
+    state.lastGroup = view.group;
+    turn.replies.push({
+      type: 'text',
+      text: texts.t('question.groupIntro', { part: groups.indexOf(view.group) + 1, parts: groups.length, title: texts.t(`groups.${view.group}`) }),
+    });
+  }
+  turn.replies.push(questionPrompt(view, state, texts, context.content.bank.roles));
+}
+
+/** Asks the first applicable question not yet answered or skipped; returns the summary when none is left. */
+export function askNextQuestion(turn: Turn): Step {
+  const { state } = turn;
+  const next = nextQuestion(turn.context.content.bank.questions, state);
+  if (!next) {
+    delete state.current;
+    return { to: 'summary' };
+  }
+  askQuestion(turn, next.id);
+  return undefined;
+}
+
+/** Keeps a readable answer and goes on; otherwise says what to fix and asks the same question again. */
+function take(turn: Turn, view: QuestionView, reading: Reading): Step {
+  if (!reading.ok) {
+    turn.replies.push({ type: 'text', text: turn.kit.texts.t(reading.key, reading.params) });
+    askQuestion(turn, view.id, { quiet: true });
+    return undefined;
+  }
+  storeAnswer(turn.context.content.bank.questions, turn.state, view.id, reading.value);
+  return { to: 'nextQuestion' };
+}
+
+export const asking: PhaseModule = {
+  onText(turn, text) {
+    const view = currentView(turn);
+    return take(turn, view, readAnswer(view, text, turn.kit.recognizer, turn.context.now()));
+  },
+
+  prompt(turn) {
+    if (turn.state.current) askQuestion(turn, turn.state.current, { quiet: true });
+  },
+
+  expects(turn, text) {
+    const view = turn.state.current ? turn.kit.views.get(turn.state.current) : undefined;
+    return view !== undefined && view.kind !== 'text' && fitsQuestion(view, text, turn.kit.recognizer);
+  },
+
+  /** The options ticked on a multi-choice card; none ticked on a question that may be skipped is a skip. */
+  onSubmit(turn, data) {
+    const { state } = turn;
+    if (data?.intake !== 'answer' || data.question !== state.current) return false;
+    const view = currentView(turn);
+    const raw = Array.isArray(data.value) ? data.value : typeof data.value === 'string' ? data.value.split(',') : [];
+    const ids = raw.map((v) => String(v).trim()).filter((v) => view.options.some((o) => o.id === v));
+    if (ids.length === 0 && !view.required) return { to: 'command', command: 'skip' };
+    return take(turn, view, readChoices(view, ids));
+  },
+};

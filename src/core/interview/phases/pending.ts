@@ -1,0 +1,105 @@
+/**
+ * Pending confirmations: a question about the conversation itself, asked before acting on it, whatever
+ * the phase. Cancel, restart and "forget me" wait for yes or no; yes ends the conversation (erasing
+ * everything) or starts the question bank again, no returns to where the person was. A free-text
+ * answer that read like a request ("intent", its text held) waits for yes (act on the request) or no
+ * (the held text is the answer). A language change waits for a language, named or by number.
+ */
+import { PhraseMatcher } from '../../text/phrase-matcher.js';
+import { commandIn } from '../commands.js';
+import { isButtonOrYesNo } from '../kit.js';
+import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
+
+/** The languages to choose from, each named in its own language. */
+function languageChoices(turn: Turn): Array<{ locale: string; label: string; matcher: PhraseMatcher }> {
+  const { content } = turn.context;
+  return Object.keys(content.locales).map((locale) => {
+    const label = turn.context.kit(locale).texts.t('language.name');
+    return { locale, label, matcher: new PhraseMatcher([label, ...content.locales[locale]!.phrases.languageNames]) };
+  });
+}
+
+function onLanguageChoice(turn: Turn, text: string): Step {
+  const { state } = turn;
+  const choices = languageChoices(turn);
+  const n = turn.kit.recognizer.number(text);
+  const chosen = (n !== undefined ? choices[n - 1] : undefined) ?? choices.find((c) => c.matcher.matches(text));
+  if (!chosen) {
+    if (turn.kit.recognizer.yesNo(text) === false || commandIn(turn, text) === 'cancel') {
+      delete state.pending;
+      say(turn, 'language.kept');
+      return { to: 'repeat' };
+    }
+    say(turn, 'reprompt.choice');
+    return { to: 'repeat' };
+  }
+  delete state.pending;
+  state.locale = chosen.locale;
+  turn.kit = turn.context.kit(chosen.locale);
+  say(turn, 'language.switched');
+  return { to: 'repeat' };
+}
+
+export const pending: PhaseModule = {
+  onText(turn, text) {
+    const { state, kit } = turn;
+    if (state.pending === 'language') return onLanguageChoice(turn, text);
+    const yes = kit.recognizer.yesNo(text);
+    if (yes === undefined) {
+      say(turn, 'reprompt.yesno');
+      return { to: 'repeat' };
+    }
+    const asked = state.pending!;
+    const intent = state.pendingIntent;
+    const held = state.heldAnswer;
+    delete state.pending;
+    delete state.pendingIntent;
+    delete state.heldAnswer;
+    if (!yes) {
+      // "No, that was my answer": what they wrote is kept as the answer.
+      if (held !== undefined && state.phase === 'asking' && state.current) return { to: 'answer', text: held };
+      say(turn, 'cancel.resumed');
+      return { to: 'repeat' };
+    }
+    if (asked === 'intent') return intent ? { to: 'intent', intent } : undefined;
+    if (asked === 'cancel' || asked === 'forget') {
+      say(turn, `${asked}.done`);
+      turn.effects.erase = true;
+      return undefined;
+    }
+    // Restart: answers go, consent to talk and any risk flag stay (a cry for help is not undone).
+    Object.assign(state, { answers: { ...state.preset }, skipped: [], history: [], consents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
+    delete state.current;
+    delete state.lastGroup;
+    say(turn, 'restart.done');
+    return { to: 'nextQuestion' };
+  },
+
+  prompt(turn) {
+    const { state } = turn;
+    const { texts } = turn.kit;
+    if (state.pending === 'language') {
+      const buttons = languageChoices(turn).map((c) => ({ label: c.label }));
+      turn.replies.push({ type: 'prompt', text: texts.t('language.question'), hints: [], buttons });
+      return;
+    }
+    if (state.pending === 'intent') {
+      turn.replies.push({
+        type: 'prompt',
+        text: texts.t(`intentCheck.${state.pendingIntent ?? 'help'}`),
+        hints: [],
+        buttons: [{ label: texts.t('intentCheck.yes') }, { label: texts.t('intentCheck.no') }],
+      });
+      return;
+    }
+    const key = state.pending ?? 'restart';
+    turn.replies.push({
+      type: 'prompt',
+      text: texts.t(`${key}.confirm`),
+      hints: [],
+      buttons: [{ label: texts.t(`${key}.confirmYes`) }, { label: texts.t(`${key}.confirmNo`) }],
+    });
+  },
+
+  expects: (turn, text) => isButtonOrYesNo(turn.kit, text),
+};

@@ -1,0 +1,78 @@
+/**
+ * Sharing: consent per recipient, then the case. Asks, recipient by recipient as routing proposes
+ * them, whether the summary may be sent there; waits for yes or no to each. After the last one it
+ * creates the case with the recipients that said yes (and tells the reference), or, when none did,
+ * sends nothing and ends the conversation without keeping anything.
+ */
+import type { Texts } from '../../i18n.js';
+import { route, type Recipient, type RoutingDecision } from '../../routing.js';
+import { caseDraft } from '../case-draft.js';
+import { isButtonOrYesNo } from '../kit.js';
+import { say, type PhaseModule, type Turn } from '../turn.js';
+
+/** "De hör vanligen av sig inom 5 arbetsdagar." */
+export function whenText(texts: Texts, recipient: Pick<Recipient, 'responseDays'>): string {
+  return recipient.responseDays === 0 ? texts.t('when.today') : texts.t('when.days', { count: recipient.responseDays });
+}
+
+export function beginSharing(turn: Turn): void {
+  turn.state.phase = 'share';
+  turn.state.shareIndex = 0;
+  turn.state.consents = {};
+  askShare(turn);
+}
+
+function askShare(turn: Turn): void {
+  const { texts } = turn.kit;
+  const recipient = route(turn.context.content, turn.state.answers).recipients[turn.state.shareIndex]!;
+  turn.replies.push({
+    type: 'prompt',
+    text: texts.t('share.ask', { recipient: recipient.contactName, when: whenText(texts, recipient) }),
+    hints: [],
+    buttons: [{ label: texts.t('share.yes') }, { label: texts.t('share.no') }],
+  });
+}
+
+async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
+  const { state, kit } = turn;
+  const { texts } = kit;
+  const { recipients } = routing;
+  const consented = recipients.filter((r) => state.consents[r.key]);
+  if (consented.length === 0) {
+    say(turn, 'share.noneConsented');
+    turn.effects.erase = true;
+    return;
+  }
+  const record = await turn.context.createCase(caseDraft(turn, routing));
+  turn.effects.caseCreated = record.reference;
+  const lines = [texts.t('done.created', { reference: record.reference })];
+  for (const r of consented) lines.push(texts.t('done.contact', { name: r.contactName, when: whenText(texts, r) }));
+  for (const r of recipients.filter((x) => !state.consents[x.key])) lines.push(texts.t('done.notSent', { name: r.contactName }));
+  if (state.urgent) lines.push(texts.t('done.urgent'));
+  lines.push(texts.t('done.closing'));
+  turn.replies.push({ type: 'text', text: lines.join('\n\n') });
+  // The answers now live in the case; the conversation state keeps only the reference.
+  Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, suggestedTopics: {}, caseReference: record.reference });
+  delete state.current;
+}
+
+export const sharing: PhaseModule = {
+  async onText(turn, text) {
+    const answer = turn.kit.recognizer.yesNo(text);
+    if (answer === undefined) {
+      say(turn, 'reprompt.yesno');
+      askShare(turn);
+      return undefined;
+    }
+    const { state } = turn;
+    const routing = route(turn.context.content, state.answers);
+    const recipient = routing.recipients[state.shareIndex];
+    if (recipient) state.consents[recipient.key] = answer;
+    state.shareIndex += 1;
+    if (state.shareIndex < routing.recipients.length) askShare(turn);
+    else await finish(turn, routing);
+    return undefined;
+  },
+  prompt: askShare,
+  expects: (turn, text) => isButtonOrYesNo(turn.kit, text),
+};

@@ -1,0 +1,91 @@
+/**
+ * The summary and changing it. The summary waits for "Det stämmer" (returns consent to share), for
+ * "Ändra ett svar" (the edit menu) or for the number of an answer (returns that question). The edit
+ * menu waits for a number (returns that question) or for "Tillbaka till sammanfattningen".
+ */
+import { summaryToText } from '../../summary.js';
+import { PhraseMatcher } from '../../text/phrase-matcher.js';
+import { isButtonOrYesNo } from '../kit.js';
+import { summaryOf } from '../summary-view.js';
+import { say, type PhaseModule, type Step, type SubmitData, type Turn } from '../turn.js';
+
+export function showSummary(turn: Turn): void {
+  const { texts } = turn.kit;
+  turn.state.phase = 'summary';
+  const view = summaryOf(turn.context.content, turn.state, turn.kit);
+  turn.replies.push({
+    type: 'summary',
+    intro: texts.t('summary.intro'),
+    view,
+    plainText: summaryToText(view, texts),
+    question: texts.t('summary.question'),
+    confirmLabel: texts.t('summary.confirm'),
+    editLabel: texts.t('summary.edit'),
+    editButtonLabel: texts.t('edit.pickButton'),
+  });
+}
+
+export function showEditMenu(turn: Turn): void {
+  const { texts } = turn.kit;
+  turn.state.phase = 'pickEdit';
+  turn.replies.push({ type: 'prompt', text: texts.t('edit.pick'), hints: [], buttons: [{ label: texts.t('edit.back') }] });
+}
+
+function items(turn: Turn) {
+  return summaryOf(turn.context.content, turn.state, turn.kit).sections.flatMap((s) => s.items);
+}
+
+/** The question behind an item of the summary, asked again with its earlier answer. */
+function editItem(turn: Turn, number: number): Step {
+  const all = items(turn);
+  const item = all.find((i) => i.number === number);
+  if (!item) return invalidNumber(turn, all.length);
+  turn.state.history = turn.state.history.filter((id) => id !== item.questionId);
+  return { to: 'question', id: item.questionId, quiet: true };
+}
+
+function invalidNumber(turn: Turn, max = items(turn).length): undefined {
+  say(turn, 'edit.invalid', { max });
+  showEditMenu(turn);
+  return undefined;
+}
+
+/** The summary card's buttons: confirm (summary only), open the edit menu, change one item. */
+function onCard(turn: Turn, data: SubmitData): Step | false {
+  if (data?.intake === 'confirm' && turn.state.phase === 'summary') return { to: 'sharing' };
+  if (data?.intake === 'editMenu') return { to: 'editMenu' };
+  if (data?.intake === 'edit') {
+    const item = items(turn).find((i) => i.questionId === data.question);
+    if (item) return editItem(turn, item.number);
+  }
+  return false;
+}
+
+export const summary: PhaseModule = {
+  onText(turn, text) {
+    const { texts, recognizer } = turn.kit;
+    const n = recognizer.number(text);
+    if (n !== undefined) return editItem(turn, n);
+    if (new PhraseMatcher([texts.t('summary.confirm')]).matches(text) || recognizer.yesNo(text) === true) return { to: 'sharing' };
+    if (new PhraseMatcher([texts.t('summary.edit'), texts.t('edit.pickButton')]).matches(text) || recognizer.yesNo(text) === false) {
+      return { to: 'editMenu' };
+    }
+    say(turn, 'summary.question');
+    showSummary(turn);
+    return undefined;
+  },
+  prompt: showSummary,
+  expects: (turn, text) => isButtonOrYesNo(turn.kit, text, ['summary.confirm', 'summary.edit', 'edit.pickButton']),
+  onSubmit: onCard,
+};
+
+export const editMenu: PhaseModule = {
+  onText(turn, text) {
+    if (new PhraseMatcher([turn.kit.texts.t('edit.back')]).matches(text)) return { to: 'summary' };
+    const n = turn.kit.recognizer.number(text);
+    return n === undefined ? invalidNumber(turn) : editItem(turn, n);
+  },
+  prompt: showEditMenu,
+  expects: (turn, text) => isButtonOrYesNo(turn.kit, text, ['edit.back']),
+  onSubmit: onCard,
+};
