@@ -384,7 +384,7 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
   addStaffAdminRoutes(server, { service: stack.staff, accounts: stack.accounts, sessions, logger });
   stack.delivery.start();
 
-  addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale });
+  addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale, logger });
 
   const dl = config.directLine;
   const knownMunicipality = (code: string) => stack.engine.findMunicipality(code) !== undefined;
