@@ -4,10 +4,14 @@
  *   <script src="https://HOST/widget.js" data-municipality="1780" data-lang="sv"
  *           data-accent="#0b5cad" data-position="right" async></script>
  *
- * It adds widget.css and a launcher button. Botframework-webchat is loaded from the same server
- * (HOST/webchat/webchat.js) only when the chat is first opened. Every text comes from
- * HOST/widget/strings?lang=… (locales/<lang>/widget.yaml); this file has none of its own.
- * The conversation is kept in sessionStorage, so a reload re-opens the same conversation.
+ * It adds widget.css and a launcher button. On a tap it does two things at once: it starts the
+ * conversation itself (one Direct Line request, which also brings the greeting) and shows the first
+ * messages and buttons in a light panel of its own, and it loads Web Chat from the same server
+ * (HOST/webchat/webchat.js?v=<build>). When Web Chat is ready it takes over the same conversation
+ * (same token, from the light panel's watermark, with the messages shown so far), and the light
+ * panel gives way; whatever the person answered or typed meanwhile is kept. See docs/widget.md.
+ * Every text comes from HOST/widget/strings?lang=… (locales/<lang>/widget.yaml); this file has none
+ * of its own. The conversation is kept in sessionStorage, so a reload re-opens the same conversation.
  *
  * Plain ES2019, no build step. Everything it adds to the page is namespaced "nv-".
  */
@@ -36,6 +40,8 @@
   var STORAGE_KEY = 'nv-intake:' + base;
   var OPEN_KEY = 'nv-intake-open:' + base;
   var SEND_BOX = '[data-id="webchat-sendbox-input"], .webchat__send-box-text-box__input';
+  // The server (src/http/web.ts) adds the build's ?v= to this path, so a new build is fetched at once.
+  var WEBCHAT_PATH = '/webchat/webchat.js'; /* nv:webchat-path */
   var CONNECTION = { ONLINE: 2, EXPIRED: 3, FAILED: 4, ENDED: 5 };
 
   var strings = {};
@@ -44,7 +50,11 @@
   var state = {
     open: false,
     session: null, // { conversationId, token, userId, domain, expiresAt, lifetime, started }
+    light: null, // the light panel while Web Chat loads (see showLight)
     directLine: null,
+    store: null, // Web Chat's store, to hand it what the person typed in the light panel
+    webChatHost: null,
+    tokenTimer: null,
     subscriptions: [],
     chatPromise: null,
     ending: false,
@@ -52,6 +62,15 @@
   };
 
   window.__nvIntakeWidget = { base: base };
+
+  /** A User Timing mark of a stage of opening (shown in the browser's performance tools and by npm run bench:widget). */
+  function mark(name) {
+    try {
+      if (window.performance && typeof performance.mark === 'function') performance.mark('nv:' + name);
+    } catch (e) {
+      /* no User Timing */
+    }
+  }
 
   function t(key) {
     var value = strings[key];
@@ -214,19 +233,27 @@
       });
   }
 
+  /** Web Chat, as our build exposes it (createStore too: the light panel hands over what was typed). */
+  function webChatLoaded() {
+    var w = window.WebChat;
+    return Boolean(w && typeof w.renderWebChat === 'function' && typeof w.createDirectLine === 'function' && typeof w.createStore === 'function');
+  }
+
   var webChatPromise = null;
   function loadWebChat() {
-    if (window.WebChat && typeof window.WebChat.renderWebChat === 'function' && typeof window.WebChat.createDirectLine === 'function') {
-      return Promise.resolve(window.WebChat);
-    }
+    if (webChatLoaded()) return Promise.resolve(window.WebChat);
     if (!webChatPromise) {
       webChatPromise = new Promise(function (resolve, reject) {
+        mark('webchat-run');
         var s = document.createElement('script');
-        s.src = base + '/webchat/webchat.js';
+        s.src = base + WEBCHAT_PATH;
         s.async = true;
+        // Anonymous, like the widget's Direct Line requests, so both share one connection.
+        s.crossOrigin = 'anonymous';
         s.setAttribute('data-nv-webchat', '');
         s.onload = function () {
-          if (window.WebChat && typeof window.WebChat.renderWebChat === 'function') resolve(window.WebChat);
+          mark('webchat-loaded');
+          if (webChatLoaded()) resolve(window.WebChat);
           else reject(new Error('Web Chat did not load'));
         };
         s.onerror = function () {
@@ -238,6 +265,45 @@
       });
     }
     return webChatPromise;
+  }
+
+  /**
+   * Starts downloading Web Chat without running it: running it keeps the browser busy for a while
+   * (a few hundred milliseconds on a phone). False where the browser cannot preload.
+   */
+  function preloadWebChat() {
+    if (webChatLoaded() || webChatPromise || document.querySelector('link[data-nv-webchat-preload]')) return true;
+    var l = document.createElement('link');
+    if (!(l.relList && typeof l.relList.supports === 'function' && l.relList.supports('preload'))) return false;
+    l.rel = 'preload';
+    l.as = 'script';
+    l.href = base + WEBCHAT_PATH;
+    l.crossOrigin = 'anonymous'; // as the script element, so the preloaded copy is the one it uses
+    l.setAttribute('data-nv-webchat-preload', '');
+    document.head.appendChild(l);
+    return true;
+  }
+
+  var preconnected = false;
+  /**
+   * On the first sign that the person is about to open the chat (pointer over or on the launcher,
+   * keyboard focus on it): a connection to this service, so the tap does not wait for one. The page's
+   * own connection from loading the widget has usually been closed by then.
+   */
+  function preconnect() {
+    if (preconnected) return;
+    preconnected = true;
+    try {
+      var origin = new URL(base, window.location.href).origin;
+      if (origin === window.location.origin) return;
+      var l = document.createElement('link');
+      l.rel = 'preconnect';
+      l.href = origin;
+      l.crossOrigin = 'anonymous';
+      document.head.appendChild(l);
+    } catch (e) {
+      /* an old browser without URL: no head start */
+    }
   }
 
   /* ---------- the token flow ---------- */
@@ -254,10 +320,15 @@
     return seconds > 0 ? seconds : 1800;
   }
 
+  /**
+   * A new conversation. Our own Direct Line starts it at once and answers with its first activities
+   * (`start: true`); any other (Azure's) ignores that, and the conversation is started with a
+   * request of its own. Resolves with { session, first: { activities, watermark } | null }.
+   */
   function generateSession() {
     // The bot's language is the locale folder itself ("sv-lattlast" is not a browser locale);
     // Web Chat's own texts use webchatLocale.
-    var body = { locale: config.lang || t('webchatLocale') };
+    var body = { locale: config.lang || t('webchatLocale'), start: true };
     if (config.municipality) body.municipality = config.municipality;
     return fetch(base + '/v3/directline/tokens/generate', {
       method: 'POST',
@@ -271,14 +342,18 @@
       })
       .then(function (j) {
         if (!j || !j.token || !j.conversationId || !j.userId) throw new Error('token response incomplete');
+        var first = Array.isArray(j.activities) ? { activities: j.activities, watermark: j.watermark == null ? '' : String(j.watermark) } : null;
         return {
-          conversationId: j.conversationId,
-          token: j.token,
-          userId: j.userId,
-          domain: String(j.domain || base + '/v3/directline').replace(/\/+$/, ''),
-          expiresAt: Date.now() + lifetime(j) * 1000,
-          lifetime: lifetime(j),
-          started: false
+          session: {
+            conversationId: j.conversationId,
+            token: j.token,
+            userId: j.userId,
+            domain: String(j.domain || base + '/v3/directline').replace(/\/+$/, ''),
+            expiresAt: Date.now() + lifetime(j) * 1000,
+            lifetime: lifetime(j),
+            started: Boolean(first)
+          },
+          first: first
         };
       });
   }
@@ -303,25 +378,80 @@
     });
   }
 
-  /** A stored conversation if it can still be used, else a new one. */
-  function obtainSession() {
+  /* ---------- Direct Line from the widget itself, before Web Chat has loaded ---------- */
+
+  function directLineCall(session, method, path, body) {
+    var headers = { Authorization: 'Bearer ' + session.token };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(session.domain + path, {
+      method: method,
+      credentials: 'omit',
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (res) {
+      if (!res.ok) throw httpError(res);
+      return res.status === 204 ? {} : res.json();
+    });
+  }
+
+  function conversationPath(session) {
+    return '/conversations/' + encodeURIComponent(session.conversationId);
+  }
+
+  /** The activities after a watermark ('' for all): { activities, watermark }. */
+  function activitiesAfter(session, watermark) {
+    return directLineCall(session, 'GET', conversationPath(session) + '/activities?watermark=' + encodeURIComponent(watermark || '')).then(function (j) {
+      return {
+        activities: j && Array.isArray(j.activities) ? j.activities : [],
+        watermark: j && j.watermark != null ? String(j.watermark) : watermark || ''
+      };
+    });
+  }
+
+  /** Starts the session's conversation (the bot greets) and reads what was said. */
+  function startAndRead(session) {
+    return directLineCall(session, 'POST', '/conversations').then(function () {
+      session.started = true;
+      return activitiesAfter(session, '');
+    });
+  }
+
+  function postToConversation(session, activity) {
+    return directLineCall(session, 'POST', conversationPath(session) + '/activities', activity);
+  }
+
+  /**
+   * The conversation to show: the stored one if it can still be used (with everything said so far),
+   * else a new one. Resolves with { session, activities, watermark }.
+   */
+  function obtainConversation() {
+    var shown = function (session) {
+      return function (page) {
+        return { session: session, activities: page.activities, watermark: page.watermark };
+      };
+    };
+    var fresh = function () {
+      return generateSession().then(function (g) {
+        return g.first ? shown(g.session)(g.first) : startAndRead(g.session).then(shown(g.session));
+      });
+    };
     var stored = readJson(STORAGE_KEY);
     // An expired token cannot be refreshed: start anew without asking.
     if (validSession(stored) && stored.expiresAt && stored.expiresAt < Date.now()) {
       writeJson(STORAGE_KEY, null);
       stored = null;
     }
-    if (!validSession(stored)) return generateSession().then(function (s) { return { session: s, resume: false }; });
+    if (!validSession(stored)) return fresh();
     return refreshSession(stored).then(
       function (s) {
-        return { session: s, resume: Boolean(s.started) };
+        return (s.started ? activitiesAfter(s, '') : startAndRead(s)).then(shown(s));
       },
       function (err) {
         // 401/403: the token has expired; 404: the conversation is gone. Anything else is a
         // connection problem: keep the stored conversation so that the retry button can resume it.
         if (err && (err.status === 401 || err.status === 403 || err.status === 404)) {
           writeJson(STORAGE_KEY, null);
-          return generateSession().then(function (s) { return { session: s, resume: false }; });
+          return fresh();
         }
         throw err;
       }
@@ -446,14 +576,365 @@
     if (changed) saveSession();
   }
 
-  function renderChat(WebChat, obtained) {
-    var session = obtained.session;
-    var options = { token: session.token, domain: session.domain, webSocket: false };
-    if (obtained.resume) options.conversationId = session.conversationId;
-    var directLine = WebChat.createDirectLine(options);
+  /* ---------- the light panel: the first messages at once, while Web Chat loads ---------- */
+
+  var ICON_SEND = 'M3 20.5 21.5 12 3 3.5V10l12 2-12 2z';
+
+  function setStage(stage) {
+    if (stage) els.panel.setAttribute('data-nv-stage', stage);
+    else els.panel.removeAttribute('data-nv-stage');
+  }
+
+  /** True when focus is nowhere in particular: on the panel's heading, the panel itself or the page. */
+  function focusIsIdle() {
+    var active = document.activeElement;
+    return !active || active === document.body || active === els.title || active === els.panel;
+  }
+
+  function buildLight() {
+    var root = document.createElement('div');
+    root.className = 'nv-light';
+
+    // The messages; a log is a polite live region, so each new one is read out once.
+    var log = document.createElement('div');
+    log.className = 'nv-light__log';
+    log.setAttribute('role', 'log');
+    log.setAttribute('aria-live', 'polite');
+    if (t('lightLog')) log.setAttribute('aria-label', t('lightLog'));
+    log.tabIndex = 0; // it scrolls: keyboard users can scroll it too
+
+    var actions = document.createElement('div');
+    actions.className = 'nv-light__actions';
+    actions.setAttribute('role', 'group');
+    if (t('lightActions')) actions.setAttribute('aria-label', t('lightActions'));
+    actions.hidden = true;
+
+    var form = document.createElement('form');
+    form.className = 'nv-light__sendbox';
+    form.setAttribute('novalidate', '');
+    var input = document.createElement('textarea');
+    input.className = 'nv-light__input';
+    input.rows = 1;
+    input.setAttribute('aria-label', t('lightInputLabel'));
+    input.placeholder = t('lightInputPlaceholder');
+    var send = button('nv-light__send');
+    send.type = 'submit';
+    send.setAttribute('aria-label', t('lightSend'));
+    send.appendChild(svg(ICON_SEND));
+    form.appendChild(input);
+    form.appendChild(send);
+
+    root.appendChild(log);
+    root.appendChild(actions);
+    root.appendChild(form);
+
+    var light = { root: root, log: log, actions: actions, input: input, activities: [], ids: {}, pending: {}, watermark: '', busy: 0, feed: null };
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var text = input.value;
+      if (!text.trim()) return;
+      input.value = '';
+      fitInput(input);
+      lightSend(light, { type: 'message', text: text }, text, function () {
+        // Not sent: the text goes back where it was written, unless something new is there.
+        if (!input.value) input.value = text;
+        fitInput(input);
+      });
+    });
+    // Enter sends, Shift+Enter starts a new line: as in Web Chat's send box.
+    input.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        if (typeof form.requestSubmit === 'function') form.requestSubmit();
+        else form.dispatchEvent(new Event('submit', { cancelable: true }));
+      }
+    });
+    input.addEventListener('input', function () { fitInput(input); });
+    return light;
+  }
+
+  /** The send box grows with what is written, up to a few lines (then it scrolls). */
+  function fitInput(input) {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight, 160) + 'px';
+  }
+
+  function fromPerson(activity) {
+    var from = activity && activity.from;
+    return Boolean(from && state.session && (from.id === state.session.userId || from.role === 'user'));
+  }
+
+  /** What an activity says in words: its text, and for a card its fallback text (Web Chat draws the card). */
+  function wordsOf(activity) {
+    var parts = [];
+    if (typeof activity.text === 'string' && activity.text.trim()) parts.push(activity.text);
+    (activity.attachments || []).forEach(function (attachment) {
+      var content = attachment && attachment.content;
+      var words = content && (content.fallbackText || content.speak || content.text || content.title);
+      if (typeof words === 'string' && words.trim()) parts.push(words);
+    });
+    return parts.join('\n\n');
+  }
+
+  function lightMessage(words, mine) {
+    var el = document.createElement('div');
+    el.className = 'nv-light__msg nv-light__msg--' + (mine ? 'user' : 'bot');
+    var who = document.createElement('span');
+    who.className = 'nv-visually-hidden';
+    who.textContent = t(mine ? 'lightYouSaid' : 'lightBotSaid') + ' ';
+    var text = document.createElement('p');
+    text.className = 'nv-light__text';
+    text.textContent = words;
+    el.appendChild(who);
+    el.appendChild(text);
+    return el;
+  }
+
+  function scrollLightToEnd(light) {
+    light.log.scrollTop = light.log.scrollHeight;
+  }
+
+  /** Adds what the server said (new activities only); messages the person sent are already shown. */
+  function receiveLight(light, activities, watermark) {
+    activities.forEach(function (activity) {
+      if (!activity || !activity.id || light.ids[activity.id]) return;
+      light.ids[activity.id] = true;
+      light.activities.push(activity);
+      if (light.feed) light.feed.push(activity);
+      if (activity.type !== 'message') return;
+      var clientId = activity.channelData && activity.channelData.clientActivityID;
+      if (clientId && light.pending[clientId]) {
+        light.pending[clientId].classList.remove('nv-light__msg--sending');
+        light.pending[clientId].setAttribute('data-nv-at', activity.timestamp || '');
+        delete light.pending[clientId];
+        return;
+      }
+      var words = wordsOf(activity);
+      if (!words) return;
+      var el = lightMessage(words, fromPerson(activity));
+      el.setAttribute('data-nv-at', activity.timestamp || '');
+      light.log.appendChild(el);
+    });
+    if (watermark) light.watermark = watermark;
+    markGroupEnds(light);
+    renderLightActions(light);
+    scrollLightToEnd(light);
+  }
+
+  /**
+   * "Just nu" under the last message of each run from one side, as Web Chat shows it, so that
+   * nothing moves when Web Chat takes over. Only for messages of the last minute: Web Chat says how
+   * long ago older ones were, which the light panel does not try to.
+   */
+  function markGroupEnds(light) {
+    var messages = Array.prototype.slice.call(light.log.querySelectorAll('.nv-light__msg'));
+    messages.forEach(function (el, i) {
+      var next = messages[i + 1];
+      var ends = !next || next.classList.contains('nv-light__msg--user') !== el.classList.contains('nv-light__msg--user');
+      var status = el.querySelector('.nv-light__status');
+      var at = Date.parse(el.getAttribute('data-nv-at') || '');
+      var recent = !el.classList.contains('nv-light__msg--sending') && (isNaN(at) || Date.now() - at < 60000);
+      if (ends && recent && t('lightJustNow')) {
+        if (!status) {
+          status = document.createElement('span');
+          status.className = 'nv-light__status';
+          status.setAttribute('aria-hidden', 'true'); // for the eye: the log reads out each message once
+          status.textContent = t('lightJustNow');
+          el.appendChild(status);
+        }
+      } else if (status) {
+        el.removeChild(status);
+      }
+    });
+  }
+
+  /** The buttons of the last message, if the assistant sent it (as Web Chat shows suggested actions). */
+  function renderLightActions(light) {
+    var box = light.actions;
+    box.textContent = '';
+    var messages = light.activities.filter(function (a) { return a.type === 'message'; });
+    var last = messages[messages.length - 1];
+    var actions = last && !fromPerson(last) && last.suggestedActions && Array.isArray(last.suggestedActions.actions) ? last.suggestedActions.actions : [];
+    if (light.busy > 0) actions = [];
+    actions.forEach(function (action) {
+      if (!action || typeof action.title !== 'string') return;
+      var b = button('nv-light__action', action.title);
+      b.addEventListener('click', function () {
+        var text = action.type === 'imBack' || typeof action.value !== 'object' ? String(action.value == null ? action.title : action.value) : action.title;
+        var activity = { type: 'message', text: action.type === 'postBack' ? undefined : text };
+        if (action.type !== 'imBack' && action.value !== undefined) activity.value = action.value;
+        lightSend(light, activity, action.type === 'postBack' ? '' : (action.displayText || text), null);
+        // Web Chat does the same: after an answer, the send box is where the next one is written.
+        light.input.focus();
+      });
+      box.appendChild(b);
+    });
+    box.hidden = box.childNodes.length === 0;
+  }
+
+  /**
+   * Sends the person's answer from the light panel: shown at once (as "sending"), posted to the
+   * conversation, and the assistant's reply read back (our Direct Line answers a post once the bot
+   * has replied). On failure the answer comes back (`restore`) and the panel says so: nothing lost.
+   */
+  function lightSend(light, activity, shownText, restore) {
+    var session = state.session;
+    if (!session) return;
+    var clientId = 'nv-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10);
+    var body = {
+      type: activity.type,
+      text: activity.text,
+      textFormat: 'plain',
+      locale: t('webchatLocale') || config.lang,
+      from: { id: session.userId, role: 'user' },
+      channelData: { clientActivityID: clientId }
+    };
+    if (activity.value !== undefined) body.value = activity.value;
+    var shown = null;
+    if (shownText) {
+      shown = lightMessage(shownText, true);
+      shown.classList.add('nv-light__msg--sending');
+      light.pending[clientId] = shown;
+      light.log.appendChild(shown);
+    }
+    light.busy++;
+    markGroupEnds(light);
+    renderLightActions(light);
+    scrollLightToEnd(light);
+    postToConversation(session, body)
+      .then(function () { return activitiesAfter(session, light.watermark); })
+      .then(
+        function (page) {
+          light.busy--;
+          receiveLight(light, page.activities, page.watermark);
+        },
+        function () {
+          light.busy--;
+          if (shown && shown.parentNode) shown.parentNode.removeChild(shown);
+          delete light.pending[clientId];
+          markGroupEnds(light);
+          renderLightActions(light);
+          if (restore) restore();
+          if (state.light === light) showError(t('lightSendFailed'), null);
+        }
+      );
+  }
+
+  /** The light panel with what the conversation has said so far. */
+  function showLight(first) {
+    var light = buildLight();
+    state.light = light;
+    els.chat.appendChild(light.root);
+    receiveLight(light, first.activities, first.watermark);
+    setStage('light');
+    if (state.open && focusIsIdle()) light.input.focus();
+    return light;
+  }
+
+  /* ---------- the hand-over to Web Chat ---------- */
+
+  /**
+   * Makes Direct Line's activity stream begin with the activities the light panel has shown: Web
+   * Chat shows them at once, without asking the server again, while Direct Line itself goes on after
+   * the light panel's watermark. Activities the light panel receives meanwhile are passed on too.
+   * Web Chat keeps one activity per id, so nothing is shown twice.
+   */
+  function feedEarlier(directLine, earlier) {
+    var live = directLine.activity$;
+    var sent = earlier.slice();
+    var observers = [];
+    directLine.activity$ = {
+      subscribe: function (observerOrNext, onError, onComplete) {
+        var observer = typeof observerOrNext === 'function' ? { next: observerOrNext, error: onError, complete: onComplete } : observerOrNext || {};
+        observers.push(observer);
+        sent.forEach(function (activity) {
+          if (observer.next) observer.next(activity);
+        });
+        var subscription = live.subscribe(observer);
+        return {
+          unsubscribe: function () {
+            observers = observers.filter(function (o) { return o !== observer; });
+            subscription.unsubscribe();
+          }
+        };
+      }
+    };
+    return {
+      push: function (activity) {
+        sent.push(activity);
+        observers.slice().forEach(function (o) {
+          if (o.next) o.next(activity);
+        });
+      }
+    };
+  }
+
+  /**
+   * Resolves once the browser has drawn what was just put on the page and the panel has faded in
+   * (its opening animation, 0.18 s, none with reduced motion): what runs next may keep the browser
+   * busy, and the greeting is to be readable first.
+   */
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      var panel = els.panel;
+      var running = typeof panel.getAnimations === 'function' ? panel.getAnimations() : [];
+      var faded = running.length ? Promise.all(running.map(function (a) { return a.finished.catch(function () {}); })) : Promise.resolve();
+      var atMost = new Promise(function (done) { setTimeout(done, 500); }); // a paused animation never finishes
+      Promise.race([faded, atMost]).then(function () {
+        nextFrame(function () { setTimeout(resolve, 0); });
+      });
+    });
+  }
+
+  function nextFrame(fn) {
+    var done = false;
+    var once = function () {
+      if (done) return;
+      done = true;
+      fn();
+    };
+    if (typeof window.requestAnimationFrame === 'function') window.requestAnimationFrame(once);
+    setTimeout(once, 100); // a hidden tab draws no frames
+  }
+
+  /**
+   * Starts Web Chat, hidden, on the light panel's conversation and waits until it is ready: connected,
+   * showing every activity the light panel has, its send box drawn, and no answer of the light panel
+   * still on its way. Then it takes the light panel's place (see swapToWebChat).
+   */
+  function handOver(WebChat, generation) {
+    var light = state.light;
+    var session = state.session;
+    if (!light || !session) return Promise.resolve();
+    var seen = {};
+    var connected = false;
+    // Web Chat's store, watched for the activities it has taken in and for its connection.
+    var store = WebChat.createStore({}, function () {
+      return function (next) {
+        return function (action) {
+          var activity = action && action.payload && action.payload.activity;
+          if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && activity && activity.id) seen[activity.id] = true;
+          if (action && action.type === 'DIRECT_LINE/CONNECT_FULFILLED') connected = true;
+          return next(action);
+        };
+      };
+    });
+    var directLine = WebChat.createDirectLine({
+      token: session.token,
+      domain: session.domain,
+      webSocket: false,
+      conversationId: session.conversationId,
+      watermark: light.watermark,
+      // With a stream URL Direct Line takes the conversation as open (the light panel has just
+      // opened it) and polls at once instead of asking the server first; polling never uses the URL.
+      // It then leaves the token to us: see keepTokenFresh.
+      streamUrl: session.domain + conversationPath(session) + '/stream'
+    });
+    light.feed = feedEarlier(directLine, light.activities);
     state.directLine = directLine;
-    state.session = session;
-    saveSession();
+    state.store = store;
+    keepTokenFresh(directLine);
 
     subscribe(directLine.connectionStatus$, function (status) {
       if (status === CONNECTION.ONLINE) {
@@ -461,42 +942,157 @@
         state.session.started = true;
         syncSession();
         saveSession();
-        clearStatus();
       } else if (status === CONNECTION.FAILED || status === CONNECTION.EXPIRED) {
         if (!state.ending) showError(t('connectError'), retryChat);
       }
     });
 
+    // Drawn out of sight and out of reach (screen readers and Tab too) until it takes over.
     var host = document.createElement('div');
-    host.className = 'nv-webchat';
+    host.className = 'nv-webchat nv-webchat--pending';
+    host.setAttribute('aria-hidden', 'true');
+    host.inert = true;
     els.chat.appendChild(host);
+    state.webChatHost = host;
     WebChat.renderWebChat(
       {
         directLine: directLine,
+        store: store,
         userID: session.userId,
         locale: t('webchatLocale') || config.lang,
         styleOptions: styleOptions()
       },
       host
     );
-    watchSendBox();
+    mark('webchat-rendered');
+
+    return new Promise(function (resolve) {
+      var check = function () {
+        if (generation !== state.generation || state.light !== light) return resolve();
+        // Messages are what the person sees; other activities (events) need not be waited for.
+        var shown = light.activities.every(function (a) { return a.type !== 'message' || seen[a.id]; });
+        if (connected && shown && light.busy === 0 && host.querySelector(SEND_BOX)) {
+          swapToWebChat(light, host);
+          return resolve();
+        }
+        nextFrame(check);
+      };
+      check();
+    });
+  }
+
+  /**
+   * A fresh token halfway through each token's life, as Direct Line does itself when it opens a
+   * conversation (here the light panel opened it). A refusal (the conversation has ended or was
+   * erased) is said, with a way to start again; a network error waits for the next turn.
+   */
+  function keepTokenFresh(directLine) {
+    clearInterval(state.tokenTimer);
+    var seconds = Math.max(60, ((state.session && state.session.lifetime) || 1800) / 2);
+    state.tokenTimer = setInterval(function () {
+      var session = state.session;
+      if (state.directLine !== directLine || !session) return;
+      refreshSession(session).then(
+        function (fresh) {
+          if (state.directLine !== directLine) return;
+          state.session = fresh;
+          saveSession();
+          directLine.reconnect({ conversationId: fresh.conversationId, token: fresh.token, streamUrl: directLine.streamUrl });
+        },
+        function (err) {
+          if (state.directLine === directLine && err && (err.status === 401 || err.status === 403 || err.status === 404)) {
+            showError(t('connectError'), retryChat);
+          }
+        }
+      );
+    }, seconds * 1000);
+  }
+
+  /**
+   * Web Chat takes the light panel's place in one step (no frame shows both or neither, and nothing
+   * moves): a half-written answer moves into Web Chat's send box, and focus with it when it was in
+   * the light panel.
+   */
+  function swapToWebChat(light, host) {
+    var focusHere = light.root.contains(document.activeElement) || focusIsIdle();
+    var draft = light.input.value;
+    if (draft && state.store) state.store.dispatch({ type: 'WEB_CHAT/SET_SEND_BOX', payload: { text: draft } });
+    host.classList.remove('nv-webchat--pending');
+    host.removeAttribute('aria-hidden');
+    host.inert = false;
+    light.feed = null;
+    state.light = null;
+    if (light.root.parentNode) light.root.parentNode.removeChild(light.root);
+    setStage('webchat');
+    mark('webchat-ready');
+    if (!state.open || !focusHere) return;
+    var input = sendBox();
+    if (!input) return;
+    input.focus();
+    try {
+      input.setSelectionRange(input.value.length, input.value.length);
+    } catch (e) {
+      /* not a text field */
+    }
   }
 
   function ensureChat() {
     if (state.chatPromise) return state.chatPromise;
     var generation = ++state.generation;
+    mark('open');
+    setStage('loading');
     showStatus(t('loading'));
-    state.chatPromise = Promise.all([loadWebChat(), obtainSession()])
-      .then(function (results) {
+    // Both at once: Web Chat downloads while the conversation starts and its greeting is shown. It
+    // runs only once the greeting is on screen, also when it is here sooner (from the browser's
+    // cache): on a slow phone running it takes a second, and the greeting is not to wait for that
+    // (the light panel takes answers meanwhile). Where the browser cannot preload, it runs as soon
+    // as it has arrived.
+    var running = null;
+    if (!preloadWebChat()) {
+      running = loadWebChat();
+      running.catch(function () { /* said once the conversation is shown */ });
+    }
+    state.chatPromise = obtainConversation().then(
+      function (first) {
         if (generation !== state.generation) return;
-        renderChat(results[0], results[1]);
-      })
-      .catch(function () {
+        mark('conversation');
+        state.session = first.session;
+        saveSession();
+        clearStatus();
+        showLight(first);
+        mark('light-panel');
+        return (running || afterPaint().then(loadWebChat)).then(
+          function (WebChat) {
+            if (generation === state.generation) return handOver(WebChat, generation);
+          },
+          function () {
+            // The light panel goes on working; Web Chat can be fetched again.
+            if (generation === state.generation) showError(t('connectError'), retryWebChat);
+          }
+        );
+      },
+      function () {
         if (generation !== state.generation) return;
         state.chatPromise = null;
+        setStage(null);
         showError(t('connectError'), retryChat);
-      });
+      }
+    );
     return state.chatPromise;
+  }
+
+  /** Web Chat could not be fetched; the light panel is still there, so only Web Chat is tried again. */
+  function retryWebChat() {
+    var generation = state.generation;
+    clearStatus();
+    loadWebChat().then(
+      function (WebChat) {
+        if (generation === state.generation && state.light && !state.directLine) return handOver(WebChat, generation);
+      },
+      function () {
+        if (generation === state.generation) showError(t('connectError'), retryWebChat);
+      }
+    );
   }
 
   function teardownChat() {
@@ -508,9 +1104,18 @@
     if (state.directLine && typeof state.directLine.end === 'function') {
       try { state.directLine.end(); } catch (e) { /* already ended */ }
     }
+    if (state.webChatHost && window.WebChat && typeof window.WebChat.unmount === 'function') {
+      try { window.WebChat.unmount(state.webChatHost); } catch (e) { /* already gone */ }
+    }
+    clearInterval(state.tokenTimer);
+    state.tokenTimer = null;
     state.directLine = null;
+    state.store = null;
+    state.webChatHost = null;
+    state.light = null;
     state.chatPromise = null;
-    // A fresh container: the old Web Chat tree is dropped with its element.
+    setStage(null);
+    // A fresh container: the old light panel and Web Chat tree are dropped with their element.
     var fresh = els.chat.cloneNode(false);
     els.chat.parentNode.replaceChild(fresh, els.chat);
     els.chat = fresh;
@@ -525,7 +1130,9 @@
 
   /* ---------- focus ---------- */
 
+  /** Where the person writes: the light panel's box until Web Chat has taken over, then Web Chat's. */
   function sendBox() {
+    if (state.light) return state.light.input;
     return els.chat.querySelector(SEND_BOX);
   }
 
@@ -630,9 +1237,18 @@
   }
 
   /** Tells the server to erase an unfinished interview, then forgets the conversation here. */
+  /** Tells the server the conversation ends: through Web Chat once it has taken over, else directly. */
+  function postEnd(session) {
+    var activity = { type: 'endOfConversation', from: { id: session.userId, role: 'user' } };
+    var dl = state.directLine;
+    if (state.light || !dl) return postToConversation(session, activity);
+    return new Promise(function (resolve, reject) {
+      dl.postActivity(activity).subscribe(resolve, reject);
+    });
+  }
+
   function endConversation() {
     if (state.ending) return;
-    var dl = state.directLine;
     var session = state.session;
     var finish = function () {
       state.ending = false;
@@ -645,7 +1261,7 @@
       setTimeout(function () { els.announce.textContent = ''; }, 8000);
     };
     hideConfirm(false);
-    if (!dl || !session || !session.started) {
+    if (!session || !session.started) {
       finish();
       return;
     }
@@ -660,23 +1276,24 @@
       showError(t('endFailed'), null);
       els.end.focus();
     }
+    var ended;
     try {
-      dl.postActivity({ type: 'endOfConversation', from: { id: session.userId } }).subscribe(
-        function () {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          finish();
-        },
-        function () {
-          clearTimeout(timer);
-          fail();
-        }
-      );
+      ended = postEnd(session);
     } catch (e) {
-      clearTimeout(timer);
-      fail();
+      ended = Promise.reject(e);
     }
+    ended.then(
+      function () {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        finish();
+      },
+      function () {
+        clearTimeout(timer);
+        fail();
+      }
+    );
   }
 
   /* ---------- DOM ---------- */
@@ -839,6 +1456,9 @@
     els = { root: root, launcher: launcher, panel: panel, title: title, end: end, close: close, confirm: confirm, confirmYes: confirmYes, confirmNo: confirmNo, status: status, chat: chat, announce: announce };
 
     launcher.addEventListener('click', function () { openPanel(); });
+    ['pointerenter', 'pointerdown', 'focus'].forEach(function (type) {
+      launcher.addEventListener(type, preconnect);
+    });
     close.addEventListener('click', function () { closePanel(); });
     end.addEventListener('click', function () {
       if (els.confirm.hidden) showConfirm();

@@ -8,6 +8,7 @@
  * (narvard_bench_seed_<N>, imported first if there is none), so the time of migrating it is shown
  * too. Prints the median of 7 runs per query (3 for reading every case) and the ratio.
  */
+import { swedishDate } from '../src/core/swedish-time.js';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +41,7 @@ try {
   console.log(`${count.toLocaleString('en')} cases; opening the stores (migrations brought up to date) took ${Math.round(performance.now() - started).toLocaleString('en')} ms`);
   try {
     const { rows } = await stores.pool!.query<{ org: string; n: number }>(
-      'SELECT o AS org, count(*)::int AS n FROM cases, jsonb_array_elements_text(organisations) o GROUP BY o ORDER BY n DESC',
+      'SELECT u AS org, count(*)::int AS n FROM cases, jsonb_array_elements_text(units) u GROUP BY u ORDER BY n DESC',
     );
     const largest = rows[0]!;
     const municipal = rows.find((r) => r.org !== largest.org)!;
@@ -54,10 +55,12 @@ try {
       }
       return { ms: times.sort((a, b) => a - b)[runs >> 1]!, said };
     };
+    // Units (contact points) since issue 20: the largest unit's list, and another unit's.
+    const today = swedishDate(new Date());
     const queries: Array<[string, CaseQuery]> = [
-      [`${largest.org} (${largest.n.toLocaleString('en')} cases), all, newest 200`, { organisationId: largest.org, limit: 200 }],
-      [`${largest.org}, status new, newest 200`, { organisationId: largest.org, status: 'new', limit: 200 }],
-      [`${municipal.org} (${municipal.n.toLocaleString('en')} cases), new, newest 10 (Teams)`, { organisationId: municipal.org, status: 'new', limit: 10 }],
+      [`${largest.org} (${largest.n.toLocaleString('en')} cases), all, newest 200`, { units: [largest.org], today, limit: 200 }],
+      [`${largest.org}, status new, newest 200`, { units: [largest.org], today, status: 'new', limit: 200 }],
+      [`${municipal.org} (${municipal.n.toLocaleString('en')} cases), new, newest 10 (Teams)`, { units: [municipal.org], today, status: 'new', limit: 10 }],
     ];
     console.log('| query | find (SQL) ms | read all + filter ms | ratio |');
     console.log('|---|---|---|---|');

@@ -2,7 +2,7 @@
  * Composition: content, stores, engine, bot, adapter and HTTP server, wired from one AppConfig.
  * Used by `npm start`, the terminal chat and the tests, so all of them run the same bot.
  */
-import { ConversationState, EventFactory, type BotAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import { ConversationState, EventFactory, type Activity, type BotAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type restify from 'restify';
 import type { AppConfig } from './config.js';
@@ -16,6 +16,7 @@ import { loadStaffTexts } from './delivery/staff-texts.js';
 import { StaffAccounts } from './staff/accounts.js';
 import { addStaffRoutes } from './staff/routes.js';
 import { StaffService } from './staff/service.js';
+import { StaffMembers } from './staff/members.js';
 import { StaffSessions } from './staff/sessions.js';
 import { addStaffAdminRoutes } from './staff/admin-routes.js';
 import { StaffTeamsBot } from './teams/staff-bot.js';
@@ -81,6 +82,10 @@ export interface IntakeStack {
   kitchenTables: KitchenTables;
   /** What staff can do with cases, for the staff page and Teams. */
   staff: StaffService;
+  /** Staff of each organisation and the units they work in. */
+  members: StaffMembers;
+  /** Members of staff who sign in with Microsoft Entra ID (data/staff-teams.yaml). */
+  entraStaff: TeamsStaffDirectory;
   /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
   directLineStore: DirectLineStore;
   /** What /metrics serves: turns, risk alarms, cases, deliveries, urgent cases waiting, sign-in failures. */
@@ -109,6 +114,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     dataDir: config.dataDir,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     outboxLeaseMs: config.delivery.leaseMs,
+    onCasesUpgraded: (count) => logger.info({ count }, 'cases of an earlier release given their per-unit work'),
     onTranscriptError: (err, info) => logger.error({ err: { name: err.name, message: err.message }, ...info }, 'transcript store failed: the conversation is not being recorded'),
     onMigrated: (applied) => logger.info({ applied }, 'PostgreSQL schema up to date'),
     exclusive: {
@@ -217,8 +223,19 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       }
     };
   };
-  const staff = new StaffService(cases, transcripts, outbox, audit, logger, staffTexts.export);
-  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, kitchenTables, references, metrics, attach };
+  const entraStaff = TeamsStaffDirectory.load(config.contentDir, content.directory);
+  const members = new StaffMembers(accounts, entraStaff, stores.staffUnits, content.directory);
+  const staff = new StaffService({
+    cases,
+    transcripts,
+    outbox,
+    audit,
+    logger,
+    members,
+    texts: staffTexts,
+    searchSecret: () => stores.secret('audit-search', undefined),
+  });
+  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, members, entraStaff, kitchenTables, references, metrics, attach };
 }
 
 /** What the environment cannot say: used by tests (test/helpers/bot-connector-auth.ts) and sovereign clouds. */
@@ -287,10 +304,29 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const teamsTexts = loadTeamsBotTexts(config.localesDir);
   const channels = new TeamsChannels(stack.stores.teamsChannels);
-  const entraStaff = TeamsStaffDirectory.load(config.contentDir, stack.content.directory);
+  const entraStaff = stack.entraStaff;
+  /**
+   * A proactive post that replies to nothing: botbuilder's continuation gives its made-up event a
+   * random id and every send in it would be a reply to that id (in a Teams channel, a reply under a
+   * post that does not exist instead of a new post).
+   */
+  const postNew = (reference: Partial<ConversationReference>, activity: Partial<Activity>) =>
+    adapter.continueConversationAsync(config.bot.appId ?? '', reference, async (context) => {
+      context.onSendActivities(async (_context, activities, next) => {
+        for (const a of activities) delete a.replyToId;
+        return next();
+      });
+      await context.sendActivity(activity);
+    });
   const staffBot = new StaffTeamsBot({
     service: stack.staff,
-    people: entraStaff,
+    people: {
+      find: async (objectId) => {
+        const found = entraStaff.find(objectId);
+        return found && stack.members.withUnits(found);
+      },
+    },
+    workTexts: loadStaffTexts(config.localesDir).work,
     channels,
     directory: stack.content.directory,
     texts: teamsTexts,
@@ -321,8 +357,8 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
     'teams',
     new TeamsSender(
       channels,
-      (reference, activity) => adapter.continueConversationAsync(config.bot.appId ?? '', reference, async (context) => void (await context.sendActivity(activity))),
-      (record) => noticeCard(record, teamsTexts, publicUrl),
+      postNew,
+      (record, item) => noticeCard(record, item.recipientKey, teamsTexts, publicUrl),
     ),
   );
 
@@ -360,10 +396,13 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
     stack.stores.staffSessions,
     config.staff.sessionHours,
     async (subject, source) => {
-      if (source === 'entra') return entraStaff.find(subject);
+      if (source === 'entra') {
+        const found = entraStaff.find(subject);
+        return found && stack.members.withUnits(found);
+      }
       if (!config.staff.localAccounts) return undefined;
       const account = await stack.accounts.get(subject);
-      return account && !account.disabled ? { id: account.id, name: account.name, organisationId: account.organisationId, role: account.role } : undefined;
+      return account && !account.disabled ? stack.members.withUnits({ id: account.id, name: account.name, organisationId: account.organisationId, role: account.role }) : undefined;
     },
   );
   addStaffRoutes(server, {
@@ -388,7 +427,7 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
   void listening.then(() => stack.delivery.start());
 
   addMetricsRoute(server, { metrics: stack.metrics, ...(config.metricsToken ? { token: config.metricsToken } : {}), logger });
-  addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale });
+  addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale, logger });
 
   const dl = config.directLine;
   const knownMunicipality = (code: string) => stack.engine.findMunicipality(code) !== undefined;

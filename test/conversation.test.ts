@@ -64,7 +64,7 @@ describe('the resident intake conversation (Swedish)', function () {
     const [stored] = await readCases(convo.dataDir);
     expect(stored).to.exist;
     expect(stored!.reference).to.equal(`NV-${year}-000001`);
-    expect(stored!.status).to.equal('new');
+    expect(Object.values(stored!.work).map((w) => w.status), 'each receiving unit\'s part starts as new').to.satisfy((all: string[]) => all.length > 0 && all.every((x) => x === 'new'));
     expect(stored!.respondent).to.equal('self');
     expect(stored!.municipality).to.deep.include({ id: 'karlstad', scbCode: '1780' });
     expect(stored!.topics).to.deep.equal(['elderly_care', 'home_health', 'primary_care', 'mental_health']);
@@ -416,7 +416,7 @@ describe('the resident intake conversation (Swedish)', function () {
     await convo.flush();
     const [created] = await convo.stack.cases.list();
     expect(created, 'the case').to.exist;
-    const staff = { id: 'anna@karlstad.test', name: 'Anna Exempel', organisationId: 'karlstad', role: 'staff' as const };
+    const staff = { id: 'anna@karlstad.test', name: 'Anna Exempel', organisationId: 'karlstad', role: 'staff' as const, units: created!.recipients.map((r) => r.key) };
     const view = await convo.stack.staff.read(staff, created!.reference, '127.0.0.1');
     const answers = view.transcript.filter((l) => l.from === 'resident' && l.value !== undefined).map((l) => l.valueText);
     expect(answers).to.deep.equal(['Hjälp hemma (hemtjänst, trygghetslarm, boende), Hälsa, sjukdom eller mediciner', '5. En riktigt bra dag', 'Det stämmer', 'nonexistent']);

@@ -156,6 +156,32 @@ describe('our Direct Line channel (botframework-directlinejs in polling mode)', 
     expect(resumed.received.every((a) => Number(a.id!.split('|')[1]) > Number(watermark))).to.equal(true);
   });
 
+  it('starts the conversation within tokens/generate when asked ({ start: true }), answering with the greeting and its watermark; Web Chat goes on from there', async () => {
+    running = await start(dataDir);
+    const started = (await generateToken(running.url, { municipality: '1780', locale: 'sv', start: true })) as GeneratedToken & { activities?: Array<{ id: string; type: string; text?: string; from: { role?: string } }>; watermark?: string };
+    expect(started.activities, 'the greeting comes with the token').to.be.an('array');
+    const greeting = started.activities!;
+    expect(greeting.map((a) => a.text ?? '').join('\n')).to.include('Vill du fortsätta?');
+    expect(greeting.every((a) => a.from.role === 'bot')).to.equal(true);
+    expect(started.watermark).to.equal(greeting.at(-1)!.id.split('|')[1]!.replace(/^0+/u, ''));
+
+    // Starting it again (as Web Chat would) does not greet twice.
+    expect((await startConversation(running.url, started)).status).to.equal(200);
+    const all = (await (await fetch(`${running.url}/v3/directline/conversations/${started.conversationId}/activities`, { headers: authed(started.token) })).json()) as { activities: Array<{ id: string }> };
+    expect(all.activities.map((a) => a.id)).to.deep.equal(greeting.map((a) => a.id));
+
+    // Web Chat's client from the watermark sees only what comes after the greeting.
+    const dl = client(started, { conversationId: started.conversationId, watermark: started.watermark! });
+    const replies = await dl.say('Ja');
+    expect(textsOf(replies)).to.include('Svarar du för dig själv');
+    expect(textsOf(dl.received)).not.to.include('Vill du fortsätta?');
+
+    // Without start, tokens/generate only hands out the token, as Direct Line does.
+    const plain = (await generateToken(running.url)) as GeneratedToken & { activities?: unknown };
+    expect(plain.activities).to.equal(undefined);
+    expect((await startConversation(running.url, plain)).status).to.equal(201);
+  });
+
   it('continues after a restart of the service from the same data folder, with the same token', async () => {
     running = await start(dataDir);
     const token = await generateToken(running.url);

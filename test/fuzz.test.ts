@@ -336,7 +336,7 @@ describe('fuzz: hostile requests against the running service', function () {
   });
 
   it('pages, files and health: any method, odd paths and queries', async () => {
-    const routes = fc.constantFrom('/', '/widget.js', '/widget.css', '/webchat/webchat.js', '/widget/strings', '/staff/strings', '/integritet', '/tillganglighet', '/villkor', '/staff/', '/staff', '/staff/staff.js', '/healthz', '/readyz', '/staff/auth/entra', '/staff/auth/entra/callback', '/api/messages', '/v3/directline/tokens/generate');
+    const routes = fc.constantFrom('/', '/widget.js', '/widget.css', '/webchat/webchat.js', '/widget/strings', '/staff/strings', '/integritet', '/tillganglighet', '/villkor', '/staff/', '/staff', '/staff/js/main.js', '/staff/js/../../package.json', '/healthz', '/readyz', '/staff/auth/entra', '/staff/auth/entra/callback', '/api/messages', '/v3/directline/tokens/generate');
     const requests: RawRequest[] = [
       ...sample(fc.record({ route: routes, method: methods, lang: hostileString }), 160, 11).map(({ route, method, lang }) => ({ method, path: `${route}?lang=${enc(lang)}&next=${enc(lang)}&code=x&state=y` })),
       ...sample(fc.record({ method: methods, parts: fc.array(segment, { minLength: 1, maxLength: 4 }) }), 120, 12).map(({ method, parts }) => ({ method, path: `/${parts.join('/')}` })),

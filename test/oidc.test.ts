@@ -275,7 +275,7 @@ describe('staff sign-in with Microsoft Entra ID (OpenID Connect)', function () {
 
       const me = await fetch(`${appUrl}/staff/api/me`, { headers: { cookie: browser.cookieHeader() } });
       expect(me.status).to.equal(200);
-      expect(await me.json()).to.deep.equal({ id: ANNA_OID, name: 'Anna Exempel', organisationId: 'karlstad', role: 'staff' });
+      expect(await me.json()).to.deep.equal({ id: ANNA_OID, name: 'Anna Exempel', organisationId: 'karlstad', role: 'staff', units: ['karlstad:bistand'] });
       const cases = await fetch(`${appUrl}/staff/api/cases`, { headers: { cookie: browser.cookieHeader() } });
       expect(cases.status).to.equal(200);
 

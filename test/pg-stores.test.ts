@@ -19,7 +19,13 @@ import { PgBotStorage } from '../src/storage/postgres/pg-bot-storage.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
 import { sweepExpiredPg } from '../src/storage/postgres/pg-retention.js';
 import { secondsToWait } from '../src/directline/rate-limit.js';
-import { KARLSTAD_BISTAND, KIL_BISTAND, caseDraft } from './helpers/cases.js';
+import { KARLSTAD_BISTAND, KIL_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
+import type { WorkStatus } from '../src/core/case-work.js';
+
+/** The case with one unit's status changed (as a store sees a change, whatever made it). */
+function withStatus(c: CaseRecord, unit: string, status: WorkStatus): CaseRecord {
+  return { ...c, work: { ...c.work, [unit]: { ...c.work[unit]!, status } } };
+}
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { removeDir, startConversation, tempDir, textOf } from './helpers/harness.js';
 import { testDatabase, type TestDatabase } from './helpers/postgres.js';
@@ -158,51 +164,83 @@ for (const make of [postgresBackend, lowdbBackend]) {
       const again = await Promise.all([a.create(drafts[3]!), b.create(drafts[3]!)]);
       expect(again.map((c) => c.reference)).to.deep.equal([created[3]!.reference, created[3]!.reference]);
       expect(await a.references()).to.have.length(20);
-      const taken = await b.update(created[5]!.reference, (c) => ({ ...c, status: 'taken' }));
-      expect(taken?.status).to.equal('taken');
-      expect((await a.get(created[5]!.reference))?.status).to.equal('taken');
+      const taken = await b.update(created[5]!.reference, (c) => withStatus(c, 'karlstad:bistand', 'in_progress'));
+      expect(taken?.work['karlstad:bistand']?.status).to.equal('in_progress');
+      expect((await a.get(created[5]!.reference))?.work['karlstad:bistand']?.status).to.equal('in_progress');
       expect(await a.update('NV-2026-999999', (c) => c)).to.equal(undefined);
-      // The reminder check finds urgent cases nobody has taken, and only those old enough.
-      const urgent = await a.create(caseDraft([KARLSTAD_BISTAND], { urgent: true, createdAt: '2026-11-23T08:00:00.000Z' }));
+      // The reminder check finds cases still urgent and new for some unit, and only those old enough.
+      const urgent = await a.create(caseDraft([KARLSTAD_BISTAND, REGION_VARDCENTRAL], { urgent: true, createdAt: '2026-11-23T08:00:00.000Z' }));
       const fresh = await a.create(caseDraft([KARLSTAD_BISTAND], { urgent: true, createdAt: '2026-11-23T10:30:00.000Z' }));
       const cutoff = new Date('2026-11-23T10:00:00.000Z');
       expect((await b.urgentNewBefore(cutoff)).map((c) => c.reference)).to.deep.equal([urgent.reference]);
-      await b.update(urgent.reference, (c) => ({ ...c, status: 'taken' }));
-      expect(await a.urgentNewBefore(cutoff)).to.deep.equal([]);
+      await b.update(urgent.reference, (c) => withStatus(c, 'karlstad:bistand', 'in_progress'));
+      expect((await a.urgentNewBefore(cutoff)).map((c) => c.reference), 'the Region has not started it: still one to remind about').to.deep.equal([urgent.reference]);
+      await b.update(urgent.reference, (c) => ({ ...c, work: { ...c.work, 'region_varmland:vardcentral': { ...c.work['region_varmland:vardcentral']!, urgent: false } } }));
+      expect(await a.urgentNewBefore(cutoff), 'reclassified as not urgent by the Region').to.deep.equal([]);
       expect((await a.urgentNewBefore(new Date('2026-11-24T00:00:00.000Z'))).map((c) => c.reference)).to.deep.equal([fresh.reference]);
     });
 
-    it('case lists: an organisation\'s cases sent with consent, by status, urgency, municipality and Swedish day, newest first, with totals', async () => {
+    it('case lists: the cases sent with consent to some units, each unit\'s own status, urgency, assignee and due date; by municipality and Swedish day; sorted; with counts', async () => {
       const [a, b] = backend.cases;
       const torsby = { ...KIL_BISTAND, organisationId: 'torsby', organisationName: 'Torsby kommun' };
+      const torsbyIfo = { ...torsby, contactType: 'ifo' as const, contactName: 'Individ- och familjeomsorg, Torsby kommun', responseDays: 3 };
       const arvika = { ...KIL_BISTAND, organisationId: 'arvika', organisationName: 'Arvika kommun' };
       const torsbyMunicipality = { id: 'torsby', name: 'Torsby kommun', scbCode: '1737' };
       // In November Sweden is UTC+1: 23:30 UTC is 00:30 the next day there.
-      const c1 = await a.create(caseDraft([torsby], { createdAt: '2026-11-19T23:30:00.000Z', municipality: torsbyMunicipality }));
-      const c2 = await a.create(caseDraft([torsby], { createdAt: '2026-11-20T12:00:00.000Z', urgent: true }));
+      const c1 = await a.create(caseDraft([torsby], { createdAt: '2026-11-19T23:30:00.000Z', municipality: torsbyMunicipality, name: 'Åsa Testsson', phone: '+46 70-174 06 42' }));
+      const c2 = await a.create(caseDraft([torsby], { createdAt: '2026-11-20T12:00:00.000Z', urgent: true, name: 'Bengt Prov' }));
       const c3 = await a.create(caseDraft([{ ...torsby, consent: false }, arvika], { createdAt: '2026-11-20T13:00:00.000Z' }));
-      const c4 = await a.create(caseDraft([torsby, arvika], { createdAt: '2026-11-21T22:59:00.000Z', urgent: true }));
-      const c5 = await a.create(caseDraft([torsby], { createdAt: '2026-11-21T23:00:00.000Z' }));
-      await a.update(c4.reference, (c) => ({ ...c, status: 'taken' }));
-      const find = async (query: Omit<CaseQuery, 'organisationId' | 'limit'> & { organisationId?: string; limit?: number }) => {
-        const page = await b.find({ organisationId: 'torsby', limit: 10, ...query });
-        return { cases: page.cases.map((c) => c.reference), total: page.total, urgentWaiting: page.urgentWaiting };
+      const c4 = await a.create(caseDraft([torsby, torsbyIfo, arvika], { createdAt: '2026-11-21T22:59:00.000Z', urgent: true, personnummer: '198112789873' }));
+      const c5 = await a.create(caseDraft([torsbyIfo], { createdAt: '2026-11-21T23:00:00.000Z' }));
+      // Torsby's elderly care took c4 (Anna); its IFO has not: the same case, two statuses.
+      await a.update(c4.reference, (c) => ({ ...withStatus(c, 'torsby:bistand', 'in_progress'), work: { ...withStatus(c, 'torsby:bistand', 'in_progress').work, 'torsby:bistand': { ...c.work['torsby:bistand']!, status: 'in_progress', assignee: { id: 'anna@torsby.test', name: 'Anna' } } } }));
+      const units = ['torsby:bistand'];
+      const today = '2026-11-26';
+      const find = async (query: Partial<CaseQuery> = {}) => {
+        const page = await b.find({ units, today, limit: 10, ...query });
+        return { cases: page.cases.map((c) => c.reference), total: page.total, urgentWaiting: page.urgentWaiting, overdue: page.overdue };
       };
       const refs = (...cases: CaseRecord[]) => cases.map((c) => c.reference);
-      expect(await find({})).to.deep.equal({ cases: refs(c5, c4, c2, c1), total: 4, urgentWaiting: 1 });
-      expect(await find({ limit: 2 }), 'the newest two of four').to.deep.equal({ cases: refs(c5, c4), total: 4, urgentWaiting: 1 });
-      expect((await find({ status: 'new' })).cases).to.deep.equal(refs(c5, c2, c1));
-      expect((await find({ status: 'taken' })).cases).to.deep.equal(refs(c4));
+      // Due: c1 (in on Friday 20 November, Swedish time) five working days later, on the 27th; c2 and c4 are
+      // urgent: due the day they came in (the 20th and the 21st). c5 came in on Sunday the 22nd with
+      // three days: due on Wednesday the 25th. On the 26th all but c1 are overdue.
+      expect(await find()).to.deep.equal({ cases: refs(c4, c2, c1), total: 3, urgentWaiting: 1, overdue: 2 });
+      expect((await b.get(c1.reference))!.work['torsby:bistand']!.due, 'five Swedish working days').to.equal('2026-11-27');
+      expect(await find({ limit: 2 }), 'the newest two of three').to.deep.equal({ cases: refs(c4, c2), total: 3, urgentWaiting: 1, overdue: 2 });
+      expect((await find({ status: 'new' })).cases).to.deep.equal(refs(c2, c1));
+      expect((await find({ status: 'in_progress' })).cases).to.deep.equal(refs(c4));
+      expect((await find({ status: 'open' })).cases).to.deep.equal(refs(c4, c2, c1));
+      expect((await find({ units: ['torsby:ifo'], status: 'new' })).cases, 'the IFO has not started c4').to.deep.equal(refs(c5, c4));
+      expect((await find({ assignee: 'anna@torsby.test' })).cases, 'mina ärenden').to.deep.equal(refs(c4));
+      expect((await find({ overdue: true })).cases).to.deep.equal(refs(c4, c2));
+      expect((await find({ overdue: false })).cases).to.deep.equal(refs(c1));
       expect((await find({ urgent: true })).cases).to.deep.equal(refs(c4, c2));
-      expect((await find({ urgent: false })).cases).to.deep.equal(refs(c5, c1));
+      expect((await find({ urgent: false })).cases).to.deep.equal(refs(c1));
       expect((await find({ municipality: 'torsby' })).cases).to.deep.equal(refs(c1));
       expect((await find({ municipality: '1737' })).cases, 'by SCB code').to.deep.equal(refs(c1));
-      expect(await find({ from: '2026-11-20', to: '2026-11-20', limit: 1 }), '00:30 in Sweden is that day').to.deep.equal({ cases: refs(c2), total: 2, urgentWaiting: 1 });
+      expect((await find({ sort: 'oldest' })).cases).to.deep.equal(refs(c1, c2, c4));
+      expect((await find({ sort: 'due' })).cases, 'the earliest due date first').to.deep.equal(refs(c2, c4, c1));
+      expect(await find({ from: '2026-11-20', to: '2026-11-20', limit: 1 }), '00:30 in Sweden is that day').to.deep.equal({ cases: refs(c2), total: 2, urgentWaiting: 1, overdue: 2 });
       expect((await find({ from: '2026-11-21', to: '2026-11-21' })).cases, '23:59 in Sweden is still that day').to.deep.equal(refs(c4));
-      expect((await find({ from: '2026-11-22' })).cases, '00:00 in Sweden is the next').to.deep.equal(refs(c5));
+      expect((await find({ from: '2026-11-22', units: ['torsby:ifo'] })).cases, '00:00 in Sweden is the next').to.deep.equal(refs(c5));
       expect((await find({ to: '2026-11-19' })).cases).to.deep.equal([]);
-      expect(await find({ organisationId: 'arvika' }), 'without consent a case is not the organisation\'s').to.deep.equal({ cases: refs(c4, c3), total: 2, urgentWaiting: 0 });
-      expect(await find({ organisationId: 'eda' })).to.deep.equal({ cases: [], total: 0, urgentWaiting: 0 });
+      // Searches: a name word by word (å as å), a personnummer in either form, a phone number with or without +46, a reference.
+      expect((await find({ search: { kind: 'name', value: 'åsa' } })).cases).to.deep.equal(refs(c1));
+      expect((await find({ search: { kind: 'name', value: 'prov bengt' } })).cases).to.deep.equal(refs(c2));
+      expect((await find({ search: { kind: 'name', value: 'testsson' } })).cases, 'c4 and c1 are both Testsson').to.deep.equal(refs(c4, c1));
+      expect((await find({ search: { kind: 'personnummer', value: '8112789873' } })).cases).to.deep.equal(refs(c4));
+      expect((await find({ search: { kind: 'phone', value: '0701740642' } })).cases).to.deep.equal(refs(c1));
+      expect((await find({ search: { kind: 'reference', value: c2.reference } })).cases).to.deep.equal(refs(c2));
+      expect((await find({ search: { kind: 'name', value: '%' } })).cases, 'LIKE characters are literal').to.deep.equal([]);
+      expect((await find({ units: ['arvika:bistand'] })).cases, 'without consent a case is not the unit\'s').to.deep.equal(refs(c4, c3));
+      expect(await find({ units: ['eda:bistand'] })).to.deep.equal({ cases: [], total: 0, urgentWaiting: 0, overdue: 0 });
+      expect(await find({ units: [] })).to.deep.equal({ cases: [], total: 0, urgentWaiting: 0, overdue: 0 });
+      // Per unit counts for metrics.
+      const counts = (await b.workCounts(today)).filter((c) => c.unit.startsWith('torsby:'));
+      expect(counts).to.deep.equal([
+        { unit: 'torsby:bistand', organisationId: 'torsby', open: 3, urgentWaiting: 1, overdue: 2 },
+        { unit: 'torsby:ifo', organisationId: 'torsby', open: 2, urgentWaiting: 1, overdue: 2 },
+      ]);
     });
 
     it('audit: appends from two instances at once form one unbroken chain', async () => {
@@ -293,7 +331,7 @@ for (const make of [postgresBackend, lowdbBackend]) {
     it('records (staff accounts, channels, references, kitchen tables): written, read and changed from either instance', async () => {
       const [a, b] = backend.stores.map((x) => x.teamsChannels);
       await a!.write('kil-bistand', { conversation: { id: '19:abc@thread.tacv2', isGroup: true, conversationType: 'channel', name: '' }, serviceUrl: 'https://smba.example/' });
-      expect((await b!.read('kil-bistand'))?.conversation?.id).to.equal('19:abc@thread.tacv2');
+      expect(((await b!.read('kil-bistand')) as { conversation?: { id: string } } | undefined)?.conversation?.id).to.equal('19:abc@thread.tacv2');
       expect(await b!.read('missing')).to.equal(undefined);
       const [c, d] = backend.stores.map((x) => x.kitchenTables);
       // Twenty read-modify-writes of one record from two instances at once: none lost, also the first.

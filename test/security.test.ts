@@ -97,6 +97,8 @@ describe('security: the findings of the hostile-input run', function () {
       app = await createApp({ ...config, port: 0 }, createLogger('silent'));
       ({ url } = await app.listen());
       await app.accounts.put({ email: 'admin@karlstad.test', name: 'Bertil Admin', organisationId: 'karlstad', role: 'admin', password: PASSWORD });
+      // Need-to-know (issue 20): cases are read by the units they were sent to; the admin works in elderly care.
+      await app.members.setUnits('karlstad', 'admin@karlstad.test', ['karlstad:bistand'], 'test');
       await app.accounts.put({ email: 'anna@karlstad.test', name: 'Anna Exempel', organisationId: 'karlstad', role: 'staff', password: PASSWORD });
     });
     after(async () => {

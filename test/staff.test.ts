@@ -1,8 +1,8 @@
 /**
- * The staff API over real HTTP: signing in with local accounts, the authorization matrix (each role
- * of each organisation against each organisation's cases) with the audit entries each attempt
- * leaves, taking and closing, exports, the audit log's view and its tamper-evident chain, and the
- * account command.
+ * The staff API over real HTTP: signing in with local accounts, the authorization matrix (people of
+ * several organisations and units against cases sent to several units) with the audit entries each
+ * attempt leaves, reading outside one's unit with a reason, taking and closing, exports, the audit
+ * log's view and its tamper-evident chain, and the account command.
  */
 import { spawn } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import type { CaseRecord } from '../src/core/cases.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { swedishDate } from '../src/core/case-query.js';
-import { KARLSTAD_BISTAND, KIL_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
+import { KARLSTAD_BISTAND, KARLSTAD_IFO, KIL_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
 const PASSWORD = 'korrekt-häst-batteri-häfta';
@@ -32,12 +32,14 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
   let kilCase: CaseRecord;
   let sharedCase: CaseRecord;
   let noConsentCase: CaseRecord;
+  let ifoCase: CaseRecord;
 
   const people = {
-    karlstadStaff: { email: 'anna.handlaggare@karlstad.test', name: 'Anna Exempel', org: 'karlstad', role: 'staff' as const },
-    karlstadAdmin: { email: 'admin@karlstad.test', name: 'Bertil Admin', org: 'karlstad', role: 'admin' as const },
-    regionStaff: { email: 'sjukskoterska@region.test', name: 'Cecilia Testsson', org: 'region_varmland', role: 'staff' as const },
-    kilStaff: { email: 'david@kil.test', name: 'David Prov', org: 'kil', role: 'staff' as const },
+    karlstadStaff: { email: 'anna.handlaggare@karlstad.test', name: 'Anna Exempel', org: 'karlstad', role: 'staff' as const, units: ['karlstad:bistand'] },
+    karlstadIfo: { email: 'erik.ifo@karlstad.test', name: 'Erik Socialsekreterare', org: 'karlstad', role: 'staff' as const, units: ['karlstad:ifo'] },
+    karlstadAdmin: { email: 'admin@karlstad.test', name: 'Bertil Admin', org: 'karlstad', role: 'admin' as const, units: [] },
+    regionStaff: { email: 'sjukskoterska@region.test', name: 'Cecilia Testsson', org: 'region_varmland', role: 'staff' as const, units: ['region_varmland:vardcentral'] },
+    kilStaff: { email: 'david@kil.test', name: 'David Prov', org: 'kil', role: 'staff' as const, units: ['kil:bistand'] },
   };
 
   async function signIn(email: string, password = PASSWORD): Promise<{ status: number; session?: Session; body: unknown }> {
@@ -59,12 +61,17 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', URGENT_REMINDER_MINUTES: '0' }, REPO_ROOT);
     app = await createApp({ ...config, port: 0 }, createLogger('silent'));
     ({ url } = await app.listen());
-    for (const p of Object.values(people)) await app.accounts.put({ email: p.email, name: p.name, organisationId: p.org, role: p.role, password: PASSWORD });
+    for (const p of Object.values(people)) {
+      await app.accounts.put({ email: p.email, name: p.name, organisationId: p.org, role: p.role, password: PASSWORD });
+      await app.members.setUnits(p.org, p.email, p.units, 'test');
+    }
     karlstadCase = await app.cases.create(caseDraft([KARLSTAD_BISTAND]));
     kilCase = await app.cases.create(caseDraft([KIL_BISTAND], { municipality: { id: 'kil', name: 'Kils kommun', scbCode: '1715' } }));
     sharedCase = await app.cases.create(caseDraft([KARLSTAD_BISTAND, REGION_VARDCENTRAL], { urgent: true }));
     // The person said no to sharing with Karlstad: Karlstad must not see it.
     noConsentCase = await app.cases.create(caseDraft([{ ...KARLSTAD_BISTAND, consent: false }, REGION_VARDCENTRAL]));
+    // Karlstad's individual and family care only: Karlstad's elderly care may read it only with a reason.
+    ifoCase = await app.cases.create(caseDraft([KARLSTAD_IFO]));
   });
 
   after(async () => {
@@ -86,37 +93,56 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     for (const f of files) expect(await readFile(path.join(dataDir, 'staff', 'accounts', f), 'utf8')).not.to.include(PASSWORD);
   });
 
-  it('lets each organisation read exactly the cases sent to it with consent, and audits every attempt', async () => {
-    const cases = { karlstad: karlstadCase, kil: kilCase, shared: sharedCase, noConsent: noConsentCase };
-    const expected: Record<string, Record<string, number>> = {
-      karlstadStaff: { karlstad: 200, kil: 403, shared: 200, noConsent: 403 },
-      karlstadAdmin: { karlstad: 200, kil: 403, shared: 200, noConsent: 403 },
-      regionStaff: { karlstad: 403, kil: 403, shared: 200, noConsent: 200 },
-      kilStaff: { karlstad: 403, kil: 200, shared: 403, noConsent: 403 },
+  it('lets each person read exactly the cases sent with consent to their units; another unit of their organisation only with a reason; audits every attempt', async () => {
+    const cases = { karlstad: karlstadCase, kil: kilCase, shared: sharedCase, noConsent: noConsentCase, ifo: ifoCase };
+    // 200: one of the person's units has the case. 'outside': another unit of their organisation has it. 403: not their organisation's.
+    type Outcome = 200 | 'outside' | 403;
+    const expected: Record<keyof typeof people, Record<keyof typeof cases, Outcome>> = {
+      karlstadStaff: { karlstad: 200, kil: 403, shared: 200, noConsent: 403, ifo: 'outside' },
+      karlstadIfo: { karlstad: 'outside', kil: 403, shared: 'outside', noConsent: 403, ifo: 200 },
+      karlstadAdmin: { karlstad: 'outside', kil: 403, shared: 'outside', noConsent: 403, ifo: 'outside' },
+      regionStaff: { karlstad: 403, kil: 403, shared: 200, noConsent: 200, ifo: 403 },
+      kilStaff: { karlstad: 403, kil: 200, shared: 403, noConsent: 403, ifo: 403 },
     };
-    for (const [who, person] of Object.entries(people)) {
+    const added = async (before: number) => (await app.audit.entries()).slice(before);
+    for (const [who, person] of Object.entries(people) as Array<[keyof typeof people, (typeof people)[keyof typeof people]]>) {
       const { session } = await signIn(person.email);
       const list = (await (await get(session, '/staff/api/cases')).json()) as { cases: Array<{ reference: string }> };
-      const visible = Object.entries(cases).filter(([k]) => expected[who]![k] === 200).map(([, c]) => c.reference).sort();
+      const visible = Object.entries(cases).filter(([k]) => expected[who][k as keyof typeof cases] === 200).map(([, c]) => c.reference).sort();
       expect(list.cases.map((c) => c.reference).sort(), `${who} list`).to.deep.equal(visible);
 
-      for (const [name, record] of Object.entries(cases)) {
-        const before = (await app.audit.entries()).length;
+      for (const [name, record] of Object.entries(cases) as Array<[keyof typeof cases, CaseRecord]>) {
+        const outcome = expected[who][name];
+        let before = (await app.audit.entries()).length;
         const res = await get(session, `/staff/api/cases/${record.reference}`);
-        expect(res.status, `${who} reading ${name}`).to.equal(expected[who]![name]);
-        const added = (await app.audit.entries()).slice(before);
-        expect(added.length, `${who} reading ${name}: audit entries`).to.be.greaterThan(0);
-        expect(added.every((e) => e.actor === person.email && e.target === record.reference)).to.equal(true);
-        expect(added[0]!.outcome).to.equal(res.status === 200 ? 'allowed' : 'denied');
-        if (res.status === 200) expect(added.map((e) => e.action)).to.deep.equal(['case.read', 'transcript.read']);
-        if (res.status === 403) {
-          const body = (await res.json()) as { error: { message: string } };
-          expect(body.error.message).to.include('not sent to your organisation');
+        expect(res.status, `${who} reading ${name}`).to.equal(outcome === 200 ? 200 : 403);
+        const read = await added(before);
+        expect(read.length, `${who} reading ${name}: audit entries`).to.be.greaterThan(0);
+        expect(read.every((e) => e.actor === person.email && e.target === record.reference)).to.equal(true);
+        expect(read[0]!.outcome).to.equal(res.status === 200 ? 'allowed' : 'denied');
+        if (res.status === 200) expect(read.map((e) => e.action)).to.deep.equal(['case.read', 'transcript.read']);
+        else expect(((await res.json()) as { error: { code: string } }).error.code).to.equal(outcome === 'outside' ? 'OutsideUnit' : 'Forbidden');
+
+        // Reading outside one's unit: only with a reason, only within one's organisation, audited with the reason.
+        if (outcome === 200) continue;
+        expect((await post(session!, `/staff/api/cases/${record.reference}/read-outside`, { reason: 'kort' })).status, 'a reason of a few words is required').to.equal(400);
+        before = (await app.audit.entries()).length;
+        const reason = `Kollegan är sjuk och personen har ringt om ${name}.`;
+        const outside = await post(session!, `/staff/api/cases/${record.reference}/read-outside`, { reason });
+        expect(outside.status, `${who} reading ${name} outside their unit`).to.equal(outcome === 'outside' ? 200 : 403);
+        const entries = await added(before);
+        expect(entries[0]).to.deep.include({ action: 'case.read.outside', actor: person.email, target: record.reference, reason, outcome: outcome === 'outside' ? 'allowed' : 'denied' });
+        if (outcome === 'outside') {
+          const view = (await outside.json()) as { outsideUnit: boolean; workUnits: string[]; case: CaseRecord };
+          expect(view.outsideUnit).to.equal(true);
+          expect(view.workUnits, 'read-only: no unit to work in').to.deep.equal([]);
+          // Read outside one's unit, the case still cannot be changed.
+          expect((await post(session!, `/staff/api/cases/${record.reference}/notes`, { text: 'Försök' })).status).to.equal(403);
         }
       }
-      // Changes follow the same rule.
+      // Changes follow the same rule: only Kil's elderly care takes Kil's case.
       const take = await post(session!, `/staff/api/cases/${kilCase.reference}/take`);
-      expect(take.status, `${who} taking Kil's case`).to.equal(expected[who]!['kil']);
+      expect(take.status, `${who} taking Kil's case`).to.equal(expected[who].kil === 200 ? 200 : 403);
     }
   });
 
@@ -129,26 +155,38 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     // The shipped directory has example addresses only: the delivery is visibly skipped.
     expect(body.deliveries.map((d) => d.status)).to.deep.equal([]);
 
+    const unit = 'karlstad:bistand';
     const taken = (await (await post(session!, `/staff/api/cases/${karlstadCase.reference}/take`)).json()) as { case: CaseRecord };
-    expect(taken.case.status).to.equal('taken');
-    expect(taken.case.takenBy?.name).to.equal('Anna Exempel');
+    expect(taken.case.work[unit]).to.deep.include({ status: 'in_progress', assignee: { id: people.karlstadStaff.email, name: 'Anna Exempel' } });
     const closed = (await (await post(session!, `/staff/api/cases/${karlstadCase.reference}/close`, { note: 'Hembesök bokat 3/12.' })).json()) as { case: CaseRecord };
-    expect(closed.case.status).to.equal('closed');
-    expect(closed.case.events?.map((e) => e.action)).to.deep.equal(['taken', 'closed']);
+    expect(closed.case.work[unit]!.status).to.equal('closed');
+    expect(closed.case.work[unit]!.journal.map((e) => e.kind)).to.deep.equal(['assigned', 'status']);
     expect((await post(session!, `/staff/api/cases/${karlstadCase.reference}/close`)).status).to.equal(409);
     expect((await post(session!, `/staff/api/cases/${karlstadCase.reference}/take`)).status, 'a closed case is not reopened by taking it').to.equal(409);
+    expect((await post(session!, `/staff/api/cases/${karlstadCase.reference}/notes`, { text: 'Efter stängning' })).status, 'no notes on a closed part').to.equal(409);
+    const reopened = (await (await post(session!, `/staff/api/cases/${karlstadCase.reference}/reopen`, { note: 'Personen ringde igen.' })).json()) as { case: CaseRecord };
+    expect(reopened.case.work[unit]!.status).to.equal('reopened');
+    expect((await post(session!, `/staff/api/cases/${karlstadCase.reference}/notes`, { kind: 'contact', text: 'Ringde personen, bokade nytt hembesök.' })).status).to.equal(200);
 
     const text = await (await get(session, `/staff/api/cases/${karlstadCase.reference}/export`)).text();
-    expect(text).to.include(`Referens: ${karlstadCase.reference}`);
-    expect(text).to.include('Hembesök bokat 3/12.');
-    const json = (await (await get(session, `/staff/api/cases/${karlstadCase.reference}/export?format=json`)).json()) as CaseRecord;
+    expect(text).to.include(`Ärende ${karlstadCase.reference}`);
+    expect(text).to.match(/Inkommet: \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(svensk tid\)/u);
+    expect(text).to.include('Personen: Testa Testsson, 19811218-9876');
+    expect(text).to.include('Status: återöppnad');
+    expect(text).to.include('Avslutad av Anna Exempel: Hembesök bokat 3/12.');
+    expect(text).to.include('Kontakt med personen, Anna Exempel: Ringde personen, bokade nytt hembesök.');
+    expect(text).not.to.match(/closed|reopened|in_progress|T\d{2}:\d{2}:\d{2}/u);
+    const json = (await (await get(session, `/staff/api/cases/${karlstadCase.reference}/export?format=json`)).json()) as CaseRecord & { keyFacts: unknown[]; text: string };
     expect(json.reference).to.equal(karlstadCase.reference);
+    expect(json.keyFacts).to.have.length.above(3);
+    expect(json.text).to.equal(text);
+    await post(session!, `/staff/api/cases/${karlstadCase.reference}/close`);
 
     const filtered = (await (await get(session, '/staff/api/cases?status=closed')).json()) as { cases: Array<{ reference: string }> };
     expect(filtered.cases.map((c) => c.reference)).to.deep.equal([karlstadCase.reference]);
     const urgent = (await (await get(session, '/staff/api/cases?urgent=true')).json()) as { cases: Array<{ reference: string }> };
     expect(urgent.cases.map((c) => c.reference)).to.deep.equal([sharedCase.reference]);
-    expect((await get(session, '/staff/api/cases?status=open')).status).to.equal(400);
+    expect((await get(session, '/staff/api/cases?status=taken')).status, 'the old status words are gone').to.equal(400);
     expect((await get(session, '/staff/api/cases/not-a-reference')).status).to.equal(400);
     expect((await get(session, '/staff/api/cases/NV-2020-999999')).status).to.equal(404);
   });
@@ -188,6 +226,8 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     expect(view.entries.every((e) => e.actorOrganisation === 'karlstad' || e.targetOrganisations?.includes('karlstad'))).to.equal(true);
     // Attempts from other organisations on Karlstad's cases are Karlstad's to review…
     expect(view.entries.some((e) => e.actor === people.kilStaff.email && e.outcome === 'denied' && e.target === karlstadCase.reference)).to.equal(true);
+    // Reading outside one's unit is there with its reason.
+    expect(view.entries.some((e) => e.action === 'case.read.outside' && e.actor === people.karlstadIfo.email && e.outcome === 'allowed' && /Kollegan är sjuk/u.test(e.reason ?? ''))).to.equal(true);
     // …but what Kil's staff do with Kil's own cases is not.
     expect(view.entries.some((e) => e.actor === people.kilStaff.email && e.target === kilCase.reference)).to.equal(false);
     // A failed sign-in to a Karlstad account is Karlstad's to see; Kil's and an unknown address's are not.
@@ -244,10 +284,14 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
         child.on('close', (code) => resolve({ code, stdout, stderr }));
         child.stdin.end(input);
       });
-    const added = await run(['add', '--email', 'Erik.Ny@Kil.test', '--name', 'Erik Ny', '--org', 'kil', '--password-stdin'], `${PASSWORD}\n`);
+    const added = await run(['add', '--email', 'Erik.Ny@Kil.test', '--name', 'Erik Ny', '--org', 'kil', '--units', 'bistand', '--password-stdin'], `${PASSWORD}\n`);
     expect(added.code, added.stderr).to.equal(0);
     const { session } = await signIn('erik.ny@kil.test');
-    expect((await get(session, '/staff/api/cases')).status).to.equal(200);
+    const cases = (await (await get(session, '/staff/api/cases')).json()) as { cases: Array<{ reference: string }> };
+    expect(cases.cases.map((c) => c.reference), 'the unit given on the command line').to.include(kilCase.reference);
+    const badUnit = await run(['add', '--email', 'x@kil.test', '--name', 'X', '--org', 'kil', '--units', 'vardcentral'], `${PASSWORD}\n`);
+    expect(badUnit.code).to.equal(1);
+    expect(badUnit.stderr).to.include('--units must be contact point types of kil');
 
     const short = await run(['add', '--email', 'kort@kil.test', '--name', 'Kort', '--org', 'kil'], 'kort\n');
     expect(short.code).to.equal(1);

@@ -1,9 +1,13 @@
 /**
- * Staff in Microsoft Teams, driven with msteams activities over /api/messages carrying verified Bot
- * Connector tokens (test/helpers/bot-connector-auth.ts) and a loopback fake Bot Connector: identity
- * from the Entra object id, typed commands, card buttons (Action.Execute invokes answered in the HTTP
- * response), refusals that are audited, a new case posted proactively to a registered channel, and
- * no staff feature at all for an activity whose token is missing, forged, or of another app or tenant.
+ * Staff in Microsoft Teams, driven with msteams activities as Teams sends them (a personal chat, a
+ * channel message with an @mention, adaptiveCard/action invokes, the Action.Submit fallback of older
+ * clients, conversationUpdate and installationUpdate) over /api/messages and a loopback fake Bot
+ * Connector: identity from the Entra object id, typed commands, card buttons, refusals that are
+ * audited, nothing from a case ever posted to a channel, channel registration only by the owning
+ * organisation (audited), notices as new top-level posts, and every card validated as Adaptive
+ * Cards 1.5 by the adaptivecards parser. Every activity carries a verified Bot Connector token
+ * (test/helpers/bot-connector-auth.ts); without one, or with a forged one or one of another app or
+ * tenant, no staff feature answers at all.
  */
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,16 +22,31 @@ import { createLogger } from '../src/logger.js';
 import { KARLSTAD_BISTAND, KIL_BISTAND, caseDraft } from './helpers/cases.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { FakeConnector } from './helpers/fake-connector.js';
+import { adaptiveCards, cardProblems } from './helpers/adaptive-cards.js';
 import { BotConnectorAuth, type TokenOptions } from './helpers/bot-connector-auth.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
 
 const ANNA = '00000000-0000-4000-8000-00000000a001'; // Karlstad, from data/staff-teams.yaml
+const CECILIA = '00000000-0000-4000-8000-00000000a002'; // Region Värmland in data/staff-teams.yaml
 const STRANGER = '00000000-0000-4000-8000-00000000ffff';
+const CHANNEL = '19:karlstad-bistand@thread.tacv2';
+/** A message in a thread of the channel: Teams names the conversation by the channel and the thread's first message. */
+const IN_THREAD = `${CHANNEL};messageid=1733300000000`;
+
+let botConnector: BotConnectorAuth;
+
+/** A message in a team channel, as Teams sends it: the bot @mentioned, the team and channel in channelData. */
+function inChannel(conversationId = IN_THREAD): Record<string, unknown> {
+  return {
+    conversation: { id: conversationId, conversationType: 'channel', isGroup: true, tenantId: botConnector.tenantId },
+    channelData: { team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, channel: { id: CHANNEL, name: 'Nya ärenden' }, tenant: { id: botConnector.tenantId } },
+    entities: [{ type: 'mention', mentioned: { id: `28:${botConnector.appId}`, name: 'Intag' }, text: '<at>Intag</at>' }],
+  };
+}
 
 describe('staff in Microsoft Teams', function () {
   this.timeout(60000);
   const connector = new FakeConnector();
-  let botConnector: BotConnectorAuth;
   let dir: string;
   let app: App;
   let url: string;
@@ -38,11 +57,30 @@ describe('staff in Microsoft Teams', function () {
     return botConnector.teamsMessage({ objectId, serviceUrl: connector.url, extra });
   }
 
-  async function say(objectId: string, text: string, extra: Record<string, unknown> = {}, token: TokenOptions = {}): Promise<string> {
+  /** Every card the staff bot sent or answered with, for the 1.5 check at the end. */
+  const seenCards: unknown[] = [];
+  /** Off while a resident's kitchen-table interview runs: its cards are the intake's (Action.Submit only, 1.4). */
+  let collecting = true;
+
+  async function send(objectId: string, extra: Record<string, unknown>, token: TokenOptions = {}): Promise<{ posted: Array<{ path: string; body: Record<string, unknown> }>; response: unknown }> {
     const before = connector.calls.length;
-    const res = await botConnector.post(url, activity(objectId, { text, ...extra }), token);
+    const res = await botConnector.post(url, activity(objectId, extra), token);
     expect(res.status).to.be.oneOf([200, 201, 202]);
-    return JSON.stringify(connector.calls.slice(before).map((c) => c.body));
+    const text = await res.text();
+    const response = text ? (JSON.parse(text) as unknown) : undefined;
+    const posted = connector.calls.slice(before).map((c) => ({ path: c.path, body: c.body }));
+    if (collecting) seenCards.push(...adaptiveCards([...posted.map((p) => p.body), response]));
+    return { posted, response };
+  }
+
+  async function say(objectId: string, text: string, extra: Record<string, unknown> = {}, token: TokenOptions = {}): Promise<string> {
+    const { posted } = await send(objectId, { text, ...extra }, token);
+    return JSON.stringify(posted.map((p) => p.body));
+  }
+
+  /** A card button pressed (Action.Execute): the invoke, answered in the HTTP response. */
+  async function press(objectId: string, verb: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+    return send(objectId, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } }, ...extra });
   }
 
   before(async () => {
@@ -114,65 +152,123 @@ describe('staff in Microsoft Teams', function () {
     expect(card.actions![0]!.url).to.match(/^http:\/\/[^/]+\/staff\/#\/cases\?status=new$/u);
     // Teams refuses a message over about 28 KB.
     expect(Buffer.byteLength(JSON.stringify(card))).to.be.below(28_000);
-    for (const c of more) await app.cases.update(c.reference, (r) => ({ ...r, status: 'closed' }));
+    for (const c of more) await app.cases.update(c.reference, (r) => ({ ...r, work: { ...r.work, 'karlstad:bistand': { ...r.work['karlstad:bistand']!, status: 'closed' } } }));
   });
 
   it('refuses another organisation\'s case, in Swedish, and audits the attempt', async () => {
     const reply = await say(ANNA, `öppna ${kilCase.reference}`);
-    expect(reply).to.include('skickades inte till din verksamhet');
+    expect(reply).to.include('skickades inte till din enhet');
     expect(reply).not.to.include('trappan');
     const last = (await app.audit.entries()).at(-1)!;
     expect(last).to.include({ action: 'case.read', outcome: 'denied', target: kilCase.reference, actor: ANNA });
+    expect(await say(ANNA, `ta ${kilCase.reference}`)).to.include('skickades inte till din enhet');
     expect(await say(ANNA, 'öppna')).to.include('Skriv ärendets referens också');
     expect(await say(ANNA, 'vad kan du')).to.include('Skriv \\"hjälp\\"');
   });
 
-  it('takes a case with a card button (an invoke answered with the updated card)', async () => {
-    const res = await botConnector.post(
-      url,
-      activity(ANNA, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'take', data: { reference: karlstadCase.reference } } } }),
-    );
-    expect(res.status).to.equal(200);
-    const body = (await res.json()) as { statusCode: number; type: string; value: { body: Array<{ text?: string }> } };
+  it('takes a case with a card button in a personal chat (an invoke answered with the updated card, in Swedish)', async () => {
+    const { response } = await press(ANNA, 'take', { reference: karlstadCase.reference, unit: 'karlstad:bistand' });
+    const body = response as { statusCode: number; type: string; value: unknown };
     expect(body.statusCode).to.equal(200);
     expect(body.type).to.equal('application/vnd.microsoft.card.adaptive');
-    expect(JSON.stringify(body.value)).to.include('taget av Anna Exempel');
-    expect((await app.cases.get(karlstadCase.reference))!.status).to.equal('taken');
+    const card = JSON.stringify(body.value);
+    expect(card).to.include('Taget av Anna Exempel').and.include('Status: pågår').and.include('Nyckeluppgifter');
+    expect(card).not.to.match(/Tagen av|Status: (closed|taken|new|in_progress)|\d{4}-\d{2}-\d{2}T\d{2}/u);
+    expect((await app.cases.get(karlstadCase.reference))!.work['karlstad:bistand']).to.deep.include({ status: 'in_progress', assignee: { id: ANNA, name: 'Anna Exempel' } });
+  });
+
+  it('answers an older client\'s Action.Submit fallback (a message with the button\'s data) in the personal chat', async () => {
+    const { posted } = await send(ANNA, { value: { verb: 'transcript', reference: karlstadCase.reference } });
+    expect(JSON.stringify(posted.map((p) => p.body))).to.include(`Samtalet i ärende ${karlstadCase.reference}`);
   });
 
   it('closes a case with a note typed after the reference', async () => {
-    expect(await say(ANNA, `stäng ${karlstadCase.reference} Hembesök bokat till tisdag.`)).to.include('är stängt av Anna Exempel');
-    const closed = (await app.cases.get(karlstadCase.reference))!;
+    expect(await say(ANNA, `stäng ${karlstadCase.reference} Hembesök bokat till tisdag.`)).to.include('är avslutat av Anna Exempel');
+    const closed = (await app.cases.get(karlstadCase.reference))!.work['karlstad:bistand']!;
     expect(closed.status).to.equal('closed');
-    expect(closed.events?.at(-1)).to.include({ action: 'closed', note: 'Hembesök bokat till tisdag.', byName: 'Anna Exempel' });
+    expect(closed.journal.at(-1)).to.include({ kind: 'status', status: 'closed', text: 'Hembesök bokat till tisdag.', byName: 'Anna Exempel' });
   });
 
-  it('posts a new case to the channel registered for its contact point', async () => {
-    const channelConversation = '19:karlstad-bistand@thread.tacv2';
-    const registered = await say(ANNA, '<at>Intag</at> registrera kanal karlstad-bistand', {
-      conversation: { id: channelConversation, conversationType: 'channel', isGroup: true, tenantId: botConnector.tenantId },
-      channelData: { team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, channel: { id: channelConversation, name: 'Nya ärenden' }, tenant: { id: botConnector.tenantId } },
-      entities: [{ type: 'mention', mentioned: { id: `28:${botConnector.appId}`, name: 'Intag' }, text: '<at>Intag</at>' }],
-    });
+  it('in a channel answers case commands without showing anything of the case, and says how to do it in a personal chat', async () => {
+    const before = (await app.audit.entries()).length;
+    for (const command of [`<at>Intag</at> öppna ${kilCase.reference}`, `<at>Intag</at> öppna ${karlstadCase.reference}`, '<at>Intag</at> nya ärenden', `<at>Intag</at> ta ${karlstadCase.reference}`]) {
+      const reply = await say(ANNA, command, inChannel());
+      expect(reply, command).to.include('personlig chatt');
+      expect(reply, command).not.to.include('trappan').and.not.include('Testa Testsson').and.not.include('19811218').and.not.include('application/vnd.microsoft.card.adaptive');
+    }
+    const refused = (await app.audit.entries()).slice(before);
+    expect(refused.map((e) => [e.action, e.outcome, e.actor, e.reason])).to.deep.include(['case.read', 'denied', ANNA, 'asked in a channel']);
+    expect(refused.filter((e) => e.outcome === 'allowed'), 'nothing read in the channel').to.deep.equal([]);
+  });
+
+  it('never replaces a channel notice with the case: "Öppna" in a channel is answered to the one who pressed, without the case', async () => {
+    const { response, posted } = await press(ANNA, 'open', { reference: karlstadCase.reference }, inChannel());
+    const body = response as { type: string; value: unknown };
+    expect(body.type).to.equal('application/vnd.microsoft.activity.message');
+    expect(String(body.value)).to.include('personlig chatt');
+    expect(JSON.stringify(response)).not.to.include('trappan').and.not.include('Testa Testsson');
+    expect(posted, 'nothing posted to the channel').to.deep.equal([]);
+    const transcript = await press(ANNA, 'transcript', { reference: karlstadCase.reference }, inChannel());
+    expect((transcript.response as { type: string }).type).to.equal('application/vnd.microsoft.activity.message');
+  });
+
+  it('refuses a channel registration by another organisation or under a made-up name, and audits both', async () => {
+    const before = (await app.audit.entries()).length;
+    const foreign = await say(CECILIA, '<at>Intag</at> registrera kanal karlstad-bistand', inChannel('19:region@thread.tacv2'));
+    expect(foreign).to.include('hör till Karlstads kommun');
+    const madeUp = await say(ANNA, '<at>Intag</at> registrera kanal pahittad-kanal', inChannel());
+    expect(madeUp).to.include('Det finns ingen kontaktpunkt med kanalnamnet').and.include('pahittad-kanal');
+    const entries = (await app.audit.entries()).slice(before);
+    expect(entries.map((e) => [e.action, e.outcome, e.actor, e.target])).to.deep.equal([
+      ['teams.channel.register', 'denied', CECILIA, 'teams-channel:karlstad-bistand'],
+      ['teams.channel.register', 'denied', ANNA, 'teams-channel:pahittad-kanal'],
+    ]);
+    expect(await app.stores.teamsChannels.read('karlstad-bistand')).to.equal(undefined);
+  });
+
+  it('posts a new case to the registered channel as a new top-level post with no answers, and removes the registration (audited)', async () => {
+    // Registered from inside a thread: the notices still go to the channel itself.
+    const registered = await say(ANNA, '<at>Intag</at> registrera kanal karlstad-bistand', inChannel());
     expect(registered).to.include('visas nu i den här kanalen');
+    expect((await app.audit.entries()).at(-1)).to.deep.include({ action: 'teams.channel.register', outcome: 'allowed', actor: ANNA, target: 'teams-channel:karlstad-bistand' });
 
     const before = connector.calls.length;
     const record = await app.cases.create(caseDraft([KARLSTAD_BISTAND]));
     await app.delivery.caseCreated(record.reference);
     await connector.waitFor(before + 1);
-    const posted = connector.calls.slice(before).find((c) => c.path.startsWith(`/v3/conversations/${encodeURIComponent(channelConversation)}/activities`));
-    expect(posted, 'a proactive post to the channel').to.exist;
-    expect(JSON.stringify(posted!.body)).to.include(record.reference);
-    // The channel notice carries no answers: whoever opens it is checked first.
-    expect(JSON.stringify(posted!.body)).not.to.include('trappan');
+    const posts = connector.calls.slice(before);
+    seenCards.push(...adaptiveCards(posts.map((p) => p.body)));
+    expect(posts.map((p) => p.path), 'a new post in the channel, not a reply in the thread').to.deep.equal([`/v3/conversations/${encodeURIComponent(CHANNEL)}/activities`]);
+    expect(posts[0]!.body['replyToId'], 'not a reply').to.equal(undefined);
+    const posted = JSON.stringify(posts[0]!.body);
+    expect(posted).to.include(record.reference);
+    // The channel notice carries no answers and no name: whoever opens it is checked first.
+    expect(posted).not.to.include('trappan').and.not.include('Testa Testsson').and.not.include('19811218');
     // The connector has the post a moment before the outbox records the delivery.
     for (let i = 0; i < 100 && (await app.outbox.forCase(record.reference)).some((item) => item.status === 'pending'); i++) await new Promise((r) => setTimeout(r, 20));
     const items = await app.outbox.forCase(record.reference);
     expect(items.map((i) => [i.target.kind, i.status])).to.deep.equal([['teams', 'delivered']]);
+
+    const removed = await say(ANNA, '<at>Intag</at> avregistrera kanal karlstad-bistand', inChannel(CHANNEL));
+    expect(removed).to.include('visas inte längre i den här kanalen');
+    expect((await app.audit.entries()).at(-1)).to.deep.include({ action: 'teams.channel.remove', outcome: 'allowed', actor: ANNA });
+    expect(await app.stores.teamsChannels.read('karlstad-bistand')).to.equal(undefined);
+  });
+
+  it('says what it does and how to register a channel when installed, and when added to a team', async () => {
+    const installed = await send(ANNA, { type: 'installationUpdate', action: 'add', text: undefined });
+    expect(JSON.stringify(installed.posted.map((p) => p.body))).to.include('intagsassistenten').and.include('hjälp');
+    const added = await send(ANNA, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: `28:${botConnector.appId}` }], ...inChannel(CHANNEL), channelData: { eventType: 'teamMemberAdded', team: { id: '19:team@thread.tacv2', name: 'Äldreomsorg' }, tenant: { id: botConnector.tenantId } } });
+    const welcome = JSON.stringify(added.posted.map((p) => p.body));
+    expect(welcome).to.include('registrera kanal');
+    expect(added.posted.map((p) => p.path)).to.deep.equal([`/v3/conversations/${encodeURIComponent(CHANNEL)}/activities`]);
+    // Someone else joining the team is not greeted.
+    const other = await send(ANNA, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: '29:someone' }], ...inChannel(CHANNEL), channelData: { eventType: 'teamMemberAdded', team: { id: '19:team@thread.tacv2' }, tenant: { id: botConnector.tenantId } } });
+    expect(other.posted.filter((p) => JSON.stringify(p.body).includes('intagsassistenten'))).to.deep.equal([]);
   });
 
   it('runs a kitchen-table interview with a resident in the staff member\'s chat; the case is marked staff-assisted', async () => {
-    const CECILIA = '00000000-0000-4000-8000-00000000a002'; // Region Värmland in data/staff-teams.yaml
+    collecting = false;
     const started = await say(CECILIA, 'nytt samtal');
     expect(started).to.include('Nu börjar samtalet med invånaren');
     expect(started).to.include('Vill du fortsätta?');
@@ -186,6 +282,7 @@ describe('staff in Microsoft Teams', function () {
     const transcript = await app.transcripts.getTranscriptActivities('msteams', assisted!.conversation.conversationId);
     expect(transcript.items.some((a) => a.text === 'Att kunna bo kvar hemma och träffa mina barnbarn.')).to.equal(true);
     expect((await app.audit.entries()).some((e) => e.action === 'interview.start' && e.actor === CECILIA)).to.equal(true);
+    collecting = true;
   });
 
   it('answers no staff feature to an activity whose token is missing, forged, expired, for another app, or from another tenant', async () => {
@@ -211,11 +308,16 @@ describe('staff in Microsoft Teams', function () {
     expect((await botConnector.post(url, take, { forge: 'stranger-key' })).status).to.equal(401);
     expect((await botConnector.post(url, activity(ANNA, { text: 'nytt samtal' }), { forge: 'other-app' })).status).to.equal(401);
     expect(connector.calls.length, 'nothing was said to anyone').to.equal(callsBefore);
-    expect((await app.cases.get(waiting.reference))!.status).to.equal('new');
+    expect((await app.cases.get(waiting.reference))!.work['karlstad:bistand']!.status, 'nobody took it').to.equal('new');
     expect((await app.audit.entries()).length, 'nothing was read').to.equal(auditBefore);
     expect(await app.kitchenTables.get(`a:personal-${ANNA}`)).to.equal(undefined);
     // The bot's own replies carry its token (from the helper, standing in for Microsoft Entra ID).
     await say(ANNA, 'hjälp');
     expect(connector.calls.at(-1)!.authorization).to.match(/^Bearer ey/u);
+  });
+
+  it('sent only Adaptive Cards 1.5 that the adaptivecards parser accepts, each Action.Execute with an Action.Submit fallback', () => {
+    expect(seenCards.length, 'cards were seen').to.be.greaterThan(5);
+    for (const card of seenCards) expect(cardProblems(card), JSON.stringify(card).slice(0, 200)).to.deep.equal([]);
   });
 });

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { ROUTING_TOPICS, type ContactType, type RoutingTopic } from '../../src/core/content/schema.js';
 import type { Content } from '../../src/core/content/load.js';
 import { formatReference, type CaseRecipient, type CaseRecord } from '../../src/core/cases.js';
+import { upgradeCase } from '../../src/core/case-work.js';
 import type { AnswerValue, Answers } from '../../src/core/interview/answers.js';
 import { fileNameFor } from '../../src/storage/record-folder.js';
 import { isApplicable } from '../../src/core/routing.js';
@@ -131,7 +132,9 @@ export function inventCase(content: Content, n: number, count: number, year: num
   const createdAt = new Date(Math.max(Date.UTC(year, 0, 1), now - ((count - n) / count) * 80 * 86_400_000)).toISOString();
   const urgent = rnd() < 0.03;
   const reference = formatReference(year, n);
-  const record: CaseRecord = {
+  // Written as a release before issue 20 wrote cases (one status for all), then given its per-unit
+  // work the way the stores upgrade such cases.
+  const legacy = {
     idempotencyKey: `bench-seed/${n}`,
     createdAt,
     locale: 'sv',
@@ -148,8 +151,8 @@ export function inventCase(content: Content, n: number, count: number, year: num
     conversation: { channelId: 'directline', conversationId: createHash('sha256').update(`seed-${n}`).digest('base64url').slice(0, 24) },
     reference,
     status: rnd() < 0.6 ? 'closed' : rnd() < 0.5 ? 'taken' : 'new',
-  };
-  return record;
+  } as Omit<CaseRecord, 'work'>;
+  return upgradeCase(legacy as CaseRecord);
 }
 
 /** lowdb's JSONFile format: the record under its key, indented by two spaces. */

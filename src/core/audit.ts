@@ -15,6 +15,15 @@ export type AuditAction =
   | 'case.take'
   | 'case.close'
   | 'case.export'
+  | 'case.search'
+  | 'case.read.outside'
+  | 'case.assign'
+  | 'case.note'
+  | 'case.reopen'
+  | 'case.reclassify'
+  | 'unit.members'
+  | 'teams.channel.register'
+  | 'teams.channel.remove'
   | 'audit.read'
   | 'audit.export'
   | 'interview.start'
@@ -34,6 +43,10 @@ export interface AuditEvent {
   outcome: 'allowed' | 'denied' | 'failed';
   /** From where: an IP address, or "teams". */
   from?: string;
+  /** The unit (recipient key) the action concerned, when it concerned one. */
+  unit?: string;
+  /** The reason the member of staff gave (reading outside their unit), or what a search looked for. */
+  reason?: string;
 }
 
 export interface AuditEntry extends AuditEvent {
@@ -57,6 +70,8 @@ export function entryHash(prevHash: string, seq: number, event: AuditEvent): str
     event.outcome,
     event.from ?? '',
   ];
+  // Fields added later are hashed only when present, so entries written before them still verify.
+  if (event.unit !== undefined || event.reason !== undefined) fields.push(event.unit ?? '', event.reason ?? '');
   return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
 

@@ -7,6 +7,9 @@ import type { RiskCategory, RoutingTopic } from './content/schema.js';
 import type { Answers } from './interview/answers.js';
 import type { Recipient } from './routing.js';
 import type { SummaryView } from './summary.js';
+import type { RiskRecord, UnitWork } from './case-work.js';
+
+export type { JournalEntry, RiskRecord, UnitWork, WorkStatus } from './case-work.js';
 
 export interface CaseRecipient extends Recipient {
   /** The person agreed that the summary is sent to this recipient. */
@@ -36,12 +39,18 @@ export interface NewCase {
   conversation: { channelId: string; conversationId: string };
   /** A member of staff ran the interview together with the resident (a kitchen-table conversation). */
   assistedBy?: { id: string; name: string; organisationId: string };
+  /**
+   * Why the case is urgent, when the safety net raised an alarm: the sentence, its level and
+   * category, and the person's own correction. Optional: cases before issue 19 have none.
+   */
+  risk?: RiskRecord;
 }
 
-export type CaseStatus = 'new' | 'taken' | 'closed';
+/** The one status of a case for every organisation, as releases before issue 20 kept it. */
+export type LegacyCaseStatus = 'new' | 'taken' | 'closed';
 
-/** What staff did with a case, in order. */
-export interface CaseEvent {
+/** What staff did with a case, in order (releases before issue 20; now each unit's journal). */
+export interface LegacyCaseEvent {
   at: string;
   action: 'taken' | 'closed';
   /** Staff id and name. */
@@ -53,10 +62,15 @@ export interface CaseEvent {
 
 export interface CaseRecord extends NewCase {
   reference: string;
-  status: CaseStatus;
-  /** Who took the case (staff id and name). */
+  /**
+   * The work of each receiving unit (contact point), by the recipient's key ("karlstad:bistand"):
+   * its own status, assignee, due date and journal. Every unit the person consented to has one.
+   */
+  work: Record<string, UnitWork>;
+  /** Written by releases before issue 20 and moved into `work` by upgradeCase; never written now. */
+  status?: LegacyCaseStatus;
   takenBy?: { id: string; name: string; organisationId: string };
-  events?: CaseEvent[];
+  events?: LegacyCaseEvent[];
 }
 
 export interface CaseStore {
@@ -67,14 +81,25 @@ export interface CaseStore {
   references(): Promise<string[]>;
   /** Every case, oldest first (retention, moving a data folder; not for lists staff read). */
   list(): Promise<CaseRecord[]>;
-  /** One organisation's cases matching the filters, newest first, with how many match in all. */
+  /** The cases routed to some units matching the filters, in the query's order, with counts. */
   find(query: CaseQuery): Promise<CasePage>;
-  /** Urgent cases nobody has taken yet ("new"), created before `cutoff`: the ones to remind about. */
+  /** Cases with a unit for which they are still urgent and new, created before `cutoff`: the ones to remind about. */
   urgentNewBefore(cutoff: Date): Promise<CaseRecord[]>;
+  /** Per unit: open cases, urgent ones nobody has started, and overdue ones on `today` (for metrics). */
+  workCounts(today: string): Promise<WorkCounts[]>;
   /** Read-modify-write of one case; resolves with the new record, or undefined if there is none. */
   update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined>;
   /** Throws if the store cannot be reached. */
   ping(): Promise<void>;
+}
+
+/** What a unit has on its desk (GET /metrics can count these without reading cases). */
+export interface WorkCounts {
+  unit: string;
+  organisationId: string;
+  open: number;
+  urgentWaiting: number;
+  overdue: number;
 }
 
 /** "NV-2026-000123": readable on the phone, sorts by year and number. */

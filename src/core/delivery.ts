@@ -56,12 +56,13 @@ export function targetKey(target: DeliveryTarget): string {
 }
 
 /**
- * The outbox items for a new case: every target of every recipient the person consented to.
+ * The outbox items for a new case: every target of every recipient the person consented to (or, for
+ * a reminder, of the units given: those for which the case is still urgent and nobody has started).
  * Example addresses from the shipped directory become "skipped" items, visible to staff.
  */
-export function outboxItemsFor(record: CaseRecord, directory: Directory, now: Date, purpose: OutboxItem['purpose'] = 'new'): OutboxItem[] {
+export function outboxItemsFor(record: CaseRecord, directory: Directory, now: Date, purpose: OutboxItem['purpose'] = 'new', onlyUnits?: readonly string[]): OutboxItem[] {
   const items: OutboxItem[] = [];
-  for (const recipient of record.recipients.filter((r) => r.consent)) {
+  for (const recipient of record.recipients.filter((r) => r.consent && (!onlyUnits || onlyUnits.includes(r.key)))) {
     const org = directory.organisations.find((o) => o.id === recipient.organisationId);
     const contact = org?.contacts.find((c) => c.type === recipient.contactType);
     if (!contact) continue;

@@ -138,14 +138,15 @@ export class TeamsSender implements Sender {
   constructor(
     private readonly channels: { get(name: string): Promise<Partial<ConversationReference> | undefined> },
     private readonly post: (reference: Partial<ConversationReference>, activity: Partial<Activity>) => Promise<void>,
-    private readonly notice: (record: CaseRecord) => Attachment,
+    private readonly notice: (record: CaseRecord, item: OutboxItem) => Attachment,
   ) {}
 
   async send(item: OutboxItem, record: CaseRecord): Promise<void> {
     if (item.target.kind !== 'teams') throw new Error('not a Teams target');
     const reference = await this.channels.get(item.target.channel);
     if (!reference) throw new Error(`no Teams channel is registered as "${item.target.channel}" (write "registrera kanal ${item.target.channel}" in the channel)`);
-    await this.post(reference, { type: 'message', attachments: [this.notice(record)] });
+    // A new top-level post in the channel (the stored reference names the channel, not a thread).
+    await this.post(reference, { type: 'message', attachments: [this.notice(record, item)] });
   }
 }
 

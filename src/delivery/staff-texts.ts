@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseFile } from '../core/content/load.js';
 
+const text = z.string().min(1);
 const staffTextsSchema = z.strictObject({
   mail: z.strictObject({
     subjectNew: z.string().min(1),
@@ -15,12 +16,43 @@ const staffTextsSchema = z.strictObject({
     unknownMunicipality: z.string().min(1),
   }),
   export: z.strictObject({
-    reference: z.string().min(1),
-    created: z.string().min(1),
-    status: z.string().min(1),
-    takenBy: z.string().min(1),
-    event: z.string().min(1),
-    note: z.string().min(1),
+    title: text,
+    created: text,
+    urgent: text,
+    keyFacts: text,
+    unit: text,
+    status: text,
+    assignee: text,
+    noAssignee: text,
+    due: text,
+    overdue: text,
+    journal: text,
+    journalNone: text,
+    summary: text,
+    yes: text,
+    no: text,
+  }),
+  work: z.strictObject({
+    status: z.strictObject({ new: text, in_progress: text, closed: text, reopened: text }),
+    journal: z.strictObject({ note: text, contact: text, assigned: text, assignedSelf: text, status: text, statusNote: text, reclassifiedUrgent: text, reclassifiedNotUrgent: text }),
+  }),
+  keyFacts: z.strictObject({
+    labels: z.strictObject({ person: text, answeredBy: text, municipality: text, reach: text, contactWay: text, language: text, sip: text, consent: text, capacity: text }),
+    noName: text,
+    personWithNumber: text,
+    self: text,
+    relative: text,
+    relations: z.record(z.string(), text),
+    noMunicipality: text,
+    noPhone: text,
+    contactWays: z.record(z.string(), text),
+    languages: z.record(z.string(), text),
+    sip: z.record(z.string(), text),
+    consentSelf: text,
+    consentRelative: text,
+    consentNone: text,
+    capacitySelf: text,
+    capacity: z.record(z.string(), text),
   }),
 });
 export type StaffTexts = z.infer<typeof staffTextsSchema>;

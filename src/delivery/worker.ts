@@ -1,7 +1,8 @@
 /**
  * Drains the outbox: every few seconds it sends what is due, one item at a time, marks it delivered,
  * or schedules the next attempt with backoff. An item that keeps failing becomes "failing": logged
- * as an error once, shown to staff, and still retried. Urgent cases nobody has taken get a reminder.
+ * as an error once, shown to staff, and still retried. Each unit for which an urgent case is still
+ * new (nobody has started it, nobody has judged it not urgent) gets a reminder.
  */
 import type { CaseStore } from '../core/cases.js';
 import type { Directory } from '../core/content/schema.js';
@@ -121,12 +122,14 @@ export class DeliveryWorker {
     if (now.getTime() - this.lastReminderCheck < this.options.intervalMs * 12) return;
     this.lastReminderCheck = now.getTime();
     // Every urgent case still new: all of them are counted, those waiting past the cutoff get a reminder.
-    const waiting = await this.options.cases.urgentNewBefore(now);
-    this.options.onUrgentWaiting?.(waiting.map((r) => r.createdAt), now);
+    const urgent = await this.options.cases.urgentNewBefore(now);
+    this.options.onUrgentWaiting?.(urgent.map((r) => r.createdAt), now);
     if (!minutes) return;
     const cutoff = now.getTime() - minutes * 60_000;
-    for (const record of waiting.filter((r) => Date.parse(r.createdAt) < cutoff)) {
-      const reminders = outboxItemsFor(record, this.options.directory, this.now(), 'reminder');
+    for (const record of urgent.filter((r) => Date.parse(r.createdAt) < cutoff)) {
+      // Per unit: a unit that has started the case, or judged it not urgent, gets no reminder.
+      const waiting = Object.values(record.work).filter((w) => w.urgent && w.status === 'new').map((w) => w.unit);
+      const reminders = outboxItemsFor(record, this.options.directory, this.now(), 'reminder', waiting);
       // enqueue ignores ids already there: each target gets one reminder per case.
       await this.options.outbox.enqueue(reminders);
     }

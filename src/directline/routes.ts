@@ -1,7 +1,9 @@
 /**
  * Direct Line 3.0 under /v3/directline, the subset Web Chat and botframework-directlinejs use in
  * polling mode: tokens/generate, tokens/refresh, conversations (start, resume), activities (post,
- * get after a watermark). Errors use Direct Line's shape `{ error: { code, message } }`:
+ * get after a watermark). One addition of ours: tokens/generate with `{ "start": true }` also starts
+ * the conversation and answers with its first activities, so the widget can show the greeting
+ * after one round trip, before Web Chat has loaded. Errors use Direct Line's shape `{ error: { code, message } }`:
  * 403 for a missing, forged, expired or other-conversation token, 404 for an unknown conversation,
  * 413 for an oversized body (restify's body parser), 429 with Retry-After for a flooding client.
  */
@@ -53,6 +55,9 @@ const generateBody = z
   .object({
     municipality: z.string().max(40).optional(),
     locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/u).optional(),
+    // Our own addition to Direct Line: also start the conversation and answer with its first
+    // activities (the greeting), which saves the widget two round trips before it can show them.
+    start: z.boolean().optional(),
   })
   .loose();
 
@@ -124,6 +129,16 @@ export function addDirectLineRoutes(server: restify.Server, options: DirectLineR
     return conversation;
   };
 
+  /** Starts the conversation the first time (the bot greets); false when it had already started. */
+  const start = async (conversation: DirectLineConversation, adapter: DirectLineAdapter): Promise<boolean> => {
+    const isNew = await store.markStarted(conversation.id);
+    if (isNew) {
+      await adapter.start(conversation);
+      logger.info({ conversation: conversationTag(DIRECT_LINE_CHANNEL_ID, conversation.id) }, 'Direct Line conversation started');
+    }
+    return isNew;
+  };
+
   const tokenResponse = async (claims: TokenClaims) => ({
     conversationId: claims.conversationId,
     token: await issuer.issue(claims),
@@ -155,7 +170,7 @@ export function addDirectLineRoutes(server: restify.Server, options: DirectLineR
       await limit(perAddress, clientOf(req).address);
       const parsed = generateBody.safeParse(req.body ?? {});
       if (!parsed.success) throw new HttpError(400, 'BadArgument', `The request body is not valid: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}.`);
-      const { municipality, locale } = parsed.data;
+      const { municipality, locale, start: startNow } = parsed.data;
       if (municipality && !options.knownMunicipality(municipality)) {
         logger.warn({ municipality }, 'the page preselected a municipality that is not in the directory; the resident will be asked');
       }
@@ -170,7 +185,11 @@ export function addDirectLineRoutes(server: restify.Server, options: DirectLineR
       };
       await store.create(conversation);
       const claims = { conversationId: conversation.id, userId: conversation.userId };
-      send(res, 200, { ...(await tokenResponse(claims)), userId: conversation.userId, domain: domainFor(req) });
+      const response = { ...(await tokenResponse(claims)), userId: conversation.userId, domain: domainFor(req) };
+      if (!startNow || !adapter) return send(res, 200, response);
+      await start(conversation, adapter);
+      const first = await store.after(conversation.id, undefined);
+      send(res, 200, { ...response, activities: first.activities, watermark: String(first.watermark) });
     }),
   );
 
@@ -191,11 +210,7 @@ export function addDirectLineRoutes(server: restify.Server, options: DirectLineR
     handle('conversations', async (req, res) => {
       const claims = await authorize(req);
       const conversation = await conversationOf(claims);
-      const isNew = await store.markStarted(conversation.id);
-      if (isNew) {
-        await adapter.start(conversation);
-        logger.info({ conversation: conversationTag(DIRECT_LINE_CHANNEL_ID, conversation.id) }, 'Direct Line conversation started');
-      }
+      const isNew = await start(conversation, adapter);
       send(res, isNew ? 201 : 200, await tokenResponse(claims));
     }),
   );

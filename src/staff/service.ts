@@ -1,32 +1,38 @@
 /**
- * What staff can do with cases, the same from the staff page and from Teams: list their
- * organisation's cases, read one with its conversation and delivery history, take it, close it,
- * export it. Every read, change and refusal is written to the audit log here, so no channel can
- * forget to.
+ * What staff can do with cases, the same from the staff page and from Teams: list and search the
+ * cases of their units, read one with its conversation and delivery history, read one of another
+ * unit of their organisation with a stated reason, work their unit's part (assign, notes, contacts,
+ * close, reopen, reclassify the urgency), export it. Every read, search, change and refusal is
+ * written to the audit log here, so no channel can forget to.
  */
+import { createHmac } from 'node:crypto';
 import type { Activity, TranscriptStore } from 'botbuilder';
-import type { AuditAction, AuditEntry, AuditLog } from '../core/audit.js';
-import type { CasePage, CaseQuery } from '../core/case-query.js';
+import type { AuditAction, AuditEntry, AuditEvent, AuditLog } from '../core/audit.js';
+import type { CasePage, CaseQuery, CaseSearch } from '../core/case-query.js';
 import { REFERENCE_PATTERN, type CaseRecord, type CaseStore } from '../core/cases.js';
+import { applyWorkChange, caseForUnits, WorkConflict, type WorkChange } from '../core/case-work.js';
+import { caseAsText, type CaseTextTexts } from '../core/case-text.js';
 import type { OutboxItem, OutboxStore } from '../core/delivery.js';
-import { caseOrganisations, mayChangeCase, mayReadCase, type StaffIdentity } from '../core/staff/access.js';
+import { keyFacts, type KeyFact } from '../core/key-facts.js';
+import { caseOrganisations, mayReadCase, mayReadOutsideUnit, sharedUnits, type StaffIdentity } from '../core/staff/access.js';
+import { swedishDate } from '../core/swedish-time.js';
 import type { Logger } from '../logger.js';
-import { fill, type StaffTexts } from '../delivery/staff-texts.js';
 import { CardChoices } from './form-answers.js';
+import type { StaffMembers } from './members.js';
 
 /** A refusal or a missing case, with the HTTP status it maps to. */
 export class StaffError extends Error {
   constructor(
     readonly status: 400 | 403 | 404 | 409,
-    readonly code: 'BadRequest' | 'Forbidden' | 'NotFound' | 'Conflict',
+    readonly code: 'BadRequest' | 'Forbidden' | 'NotFound' | 'Conflict' | 'OutsideUnit' | 'UnitRequired',
     message: string,
   ) {
     super(message);
   }
 }
 
-/** A case list's filters; the organisation is the signed-in member of staff's own. */
-export type CaseFilter = Omit<CaseQuery, 'organisationId' | 'limit'>;
+/** A case list's filters; the units are the signed-in member of staff's own, today is today in Sweden. */
+export type CaseFilter = Omit<CaseQuery, 'units' | 'today' | 'limit'>;
 
 export interface TranscriptLine {
   at: unknown;
@@ -39,30 +45,66 @@ export interface TranscriptLine {
 }
 
 export interface CaseView {
+  /** The shared case and the work of the reader's own units only. */
   case: CaseRecord;
+  keyFacts: KeyFact[];
+  /** The reader's units this case was sent to: where they can work. Empty when read outside one's unit. */
+  workUnits: string[];
+  /** Read outside the reader's units, with a stated reason. */
+  outsideUnit?: boolean;
   transcript: TranscriptLine[];
   deliveries: OutboxItem[];
 }
 
-export class StaffService {
-  constructor(
-    private readonly cases: CaseStore,
-    private readonly transcripts: TranscriptStore,
-    private readonly outbox: OutboxStore,
-    readonly audit: AuditLog,
-    private readonly logger: Logger,
-    private readonly exportTexts: StaffTexts['export'],
-  ) {}
+export interface StaffServiceOptions {
+  cases: CaseStore;
+  transcripts: TranscriptStore;
+  outbox: OutboxStore;
+  audit: AuditLog;
+  logger: Logger;
+  members: StaffMembers;
+  texts: CaseTextTexts;
+  /**
+   * Keys the hashes of searched personnummer and phone numbers in the audit log; asked for at the
+   * first such search (a data folder nobody searched in keeps no secret file).
+   */
+  searchSecret: () => Promise<string>;
+  now?: () => Date;
+}
 
-  /** The case as text to paste into a record system. */
+export class StaffService {
+  readonly audit: AuditLog;
+  private readonly cases: CaseStore;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: StaffServiceOptions) {
+    this.audit = options.audit;
+    this.cases = options.cases;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get members(): StaffMembers {
+    return this.options.members;
+  }
+
+  /** Today in Sweden: what "overdue" is measured against. */
+  today(): string {
+    return swedishDate(this.now());
+  }
+
+  /** The case as text to paste into a record system (only the reader's units' part is in `record`). */
   asText(record: CaseRecord): string {
-    return caseAsText(record, this.exportTexts);
+    return caseAsText(record, this.today(), this.options.texts);
+  }
+
+  keyFacts(record: CaseRecord): KeyFact[] {
+    return keyFacts(record, this.options.texts.keyFacts);
   }
 
   /** Writes one audit entry. `from` is an IP address or "teams". */
-  record(staff: StaffIdentity | undefined, from: string, action: AuditAction, outcome: AuditEntry['outcome'], target?: string, targetOrganisations?: string[]): Promise<AuditEntry> {
+  record(staff: StaffIdentity | undefined, from: string, action: AuditAction, outcome: AuditEntry['outcome'], target?: string, targetOrganisations?: string[], extra: Pick<AuditEvent, 'unit' | 'reason'> = {}): Promise<AuditEntry> {
     return this.audit.append({
-      at: new Date().toISOString(),
+      at: this.now().toISOString(),
       actor: staff?.id ?? 'anonymous',
       ...(staff ? { actorOrganisation: staff.organisationId } : {}),
       action,
@@ -70,10 +112,31 @@ export class StaffService {
       ...(targetOrganisations ? { targetOrganisations } : {}),
       outcome,
       from,
+      ...extra,
     });
   }
 
-  /** The case, if this member of staff may do `action` with it; refusals are audited. */
+  /**
+   * How a search is written in the audit log: a name or a reference as typed; a personnummer or a
+   * phone number only as a keyed hash (HMAC-SHA256 with a secret kept outside the log), so the log
+   * does not hand out the numbers people searched for, yet a reviewer with the number can find the
+   * searches for it (searchedFor).
+   */
+  async describeSearch(search: CaseSearch): Promise<string> {
+    if (search.kind === 'name' || search.kind === 'reference') return `${search.kind}: ${search.value}`;
+    this.secret ??= this.options.searchSecret();
+    const hash = createHmac('sha256', await this.secret).update(`${search.kind}:${search.value}`).digest('hex').slice(0, 32);
+    return `${search.kind}: hmac-sha256:${hash}`;
+  }
+
+  private secret: Promise<string> | undefined;
+
+  /** What describeSearch wrote for this search (to find searches for a number in the log). */
+  searchedFor(search: CaseSearch): Promise<string> {
+    return this.describeSearch(search);
+  }
+
+  /** The case, if this member of staff may read it as part of their units' work; refusals are audited. */
   private async caseFor(staff: StaffIdentity, reference: string, from: string, action: AuditAction): Promise<CaseRecord> {
     if (!REFERENCE_PATTERN.test(reference)) throw new StaffError(400, 'BadRequest', 'A case reference looks like NV-2026-000123.');
     const found = await this.cases.get(reference);
@@ -81,61 +144,152 @@ export class StaffService {
       await this.record(staff, from, action, 'denied', reference);
       throw new StaffError(404, 'NotFound', `There is no case ${reference}.`);
     }
-    const allowed = action === 'case.take' || action === 'case.close' ? mayChangeCase(staff, found) : mayReadCase(staff, found);
-    if (!allowed) {
+    if (!mayReadCase(staff, found)) {
       await this.record(staff, from, action, 'denied', reference, caseOrganisations(found));
-      this.logger.warn({ actor: staff.id, organisation: staff.organisationId, reference, action }, "staff access to another organisation's case refused");
+      this.logger.warn({ actor: staff.id, organisation: staff.organisationId, reference, action }, 'staff access outside their units refused');
+      if (mayReadOutsideUnit(staff, found)) throw new StaffError(403, 'OutsideUnit', 'This case was sent to another unit of your organisation; you can read it only with a stated reason.');
       throw new StaffError(403, 'Forbidden', 'This case was not sent to your organisation.');
     }
     return found;
   }
 
-  /** The organisation's newest cases matching the filter (at most `limit`), with how many match in all. */
-  async list(staff: StaffIdentity, filter: CaseFilter, from: string, described: string, limit: number): Promise<CasePage> {
-    const page = await this.cases.find({ ...filter, organisationId: staff.organisationId, limit });
-    await this.record(staff, from, 'case.list', 'allowed', described, [staff.organisationId]);
-    return page;
+  private get logger(): Logger {
+    return this.options.logger;
   }
 
-  /** The case with its whole conversation and this organisation's deliveries. */
-  async read(staff: StaffIdentity, reference: string, from: string): Promise<CaseView> {
-    const found = await this.caseFor(staff, reference, from, 'case.read');
+  /** The units' newest (or soonest due) cases matching the filter, at most `limit`, with counts. A search is audited as one. */
+  async list(staff: StaffIdentity, filter: CaseFilter, from: string, described: string, limit: number): Promise<CasePage> {
+    const page = await this.cases.find({ ...filter, units: staff.units ?? [], today: this.today(), limit });
+    if (filter.search) {
+      const found = page.cases.map((c) => c.reference);
+      await this.record(staff, from, 'case.search', 'allowed', found.length ? found.join(',') : '(inga träffar)', [staff.organisationId], { reason: await this.describeSearch(filter.search) });
+    } else {
+      await this.record(staff, from, 'case.list', 'allowed', described, [staff.organisationId]);
+    }
+    return { ...page, cases: page.cases.map((c) => caseForUnits(c, staff.units ?? [])) };
+  }
+
+  private async view(record: CaseRecord, units: string[], extra: Partial<CaseView> = {}): Promise<CaseView> {
     const [activities, deliveries] = await Promise.all([
-      wholeTranscript(this.transcripts, found.conversation.channelId, found.conversation.conversationId),
-      this.outbox.forCase(found.reference),
+      wholeTranscript(this.options.transcripts, record.conversation.channelId, record.conversation.conversationId),
+      this.options.outbox.forCase(record.reference),
     ]);
-    await this.record(staff, from, 'case.read', 'allowed', found.reference, caseOrganisations(found));
-    await this.record(staff, from, 'transcript.read', 'allowed', found.reference, caseOrganisations(found));
+    const visible = caseForUnits(record, units);
     return {
-      case: found,
+      case: visible,
+      keyFacts: this.keyFacts(visible),
+      workUnits: units,
       transcript: transcriptLines(activities),
-      deliveries: deliveries.filter((d) => d.organisationId === staff.organisationId),
+      deliveries: deliveries.filter((d) => units.includes(d.recipientKey)),
+      ...extra,
     };
   }
 
-  /** Takes or closes the case (with an optional note). */
-  async change(staff: StaffIdentity, reference: string, action: 'case.take' | 'case.close', note: string | undefined, from: string): Promise<CaseRecord> {
-    const found = await this.caseFor(staff, reference, from, action);
-    if (found.status === 'closed') throw new StaffError(409, 'Conflict', 'The case is already closed.');
-    const at = new Date().toISOString();
-    const updated = await this.cases.update(found.reference, (c) => ({
-      ...c,
-      status: action === 'case.take' ? 'taken' : 'closed',
-      ...(action === 'case.take' ? { takenBy: { id: staff.id, name: staff.name, organisationId: staff.organisationId } } : {}),
-      events: [
-        ...(c.events ?? []),
-        { at, action: action === 'case.take' ? 'taken' : 'closed', by: staff.id, byName: staff.name, organisationId: staff.organisationId, ...(note ? { note } : {}) },
-      ],
-    }));
-    await this.record(staff, from, action, 'allowed', found.reference, caseOrganisations(found));
-    return updated!;
+  /** The case with its whole conversation and the deliveries to the reader's units. */
+  async read(staff: StaffIdentity, reference: string, from: string): Promise<CaseView> {
+    const found = await this.caseFor(staff, reference, from, 'case.read');
+    const units = sharedUnits(staff, found);
+    const view = await this.view(found, units);
+    await this.record(staff, from, 'case.read', 'allowed', found.reference, caseOrganisations(found));
+    await this.record(staff, from, 'transcript.read', 'allowed', found.reference, caseOrganisations(found));
+    return view;
   }
 
-  /** The case for export (audited as an export). */
+  /**
+   * A deliberate read of a case sent to another unit of the reader's own organisation, with the
+   * reason they gave: the shared case and the work of those units, read-only. Audited with the
+   * reason as "case.read.outside"; another organisation's case stays refused.
+   */
+  async readOutsideUnit(staff: StaffIdentity, reference: string, reason: string, from: string): Promise<CaseView> {
+    if (!REFERENCE_PATTERN.test(reference)) throw new StaffError(400, 'BadRequest', 'A case reference looks like NV-2026-000123.');
+    const found = await this.cases.get(reference);
+    if (!found) {
+      await this.record(staff, from, 'case.read.outside', 'denied', reference, undefined, { reason });
+      throw new StaffError(404, 'NotFound', `There is no case ${reference}.`);
+    }
+    if (mayReadCase(staff, found)) return this.read(staff, reference, from);
+    if (!mayReadOutsideUnit(staff, found)) {
+      await this.record(staff, from, 'case.read.outside', 'denied', reference, caseOrganisations(found), { reason });
+      throw new StaffError(403, 'Forbidden', 'This case was not sent to your organisation.');
+    }
+    const ownOrganisationUnits = Object.values(found.work).filter((w) => w.organisationId === staff.organisationId).map((w) => w.unit);
+    const view = await this.view(found, ownOrganisationUnits, { workUnits: [], outsideUnit: true });
+    await this.record(staff, from, 'case.read.outside', 'allowed', found.reference, caseOrganisations(found), { reason });
+    await this.record(staff, from, 'transcript.read', 'allowed', found.reference, caseOrganisations(found), { reason });
+    return view;
+  }
+
+  /** The reader's unit this change is for: the one given, or the only one of theirs the case went to. */
+  private unitFor(staff: StaffIdentity, record: CaseRecord, unit: string | undefined): string {
+    const units = sharedUnits(staff, record);
+    if (unit) {
+      if (!units.includes(unit)) throw new StaffError(403, 'Forbidden', 'You do not work in that unit, or the case was not sent to it.');
+      return unit;
+    }
+    if (units.length === 1) return units[0]!;
+    throw new StaffError(400, 'UnitRequired', `The case was sent to several of your units; say which: ${units.join(', ')}.`);
+  }
+
+  /**
+   * Changes the reader's unit's part of the case, adds the journal line and audits it. A change that
+   * the unit's state does not allow (a note on a closed part) is a 409 and changes nothing.
+   */
+  async work(staff: StaffIdentity, reference: string, unit: string | undefined, change: WorkChange | { kind: 'assignTo'; assigneeId: string }, from: string): Promise<CaseRecord> {
+    const action = auditActionOf(change.kind);
+    const found = await this.caseFor(staff, reference, from, action);
+    let chosen: string;
+    try {
+      chosen = this.unitFor(staff, found, unit);
+    } catch (err) {
+      await this.record(staff, from, action, 'denied', reference, caseOrganisations(found), unit ? { unit } : {});
+      throw err;
+    }
+    let resolved: WorkChange;
+    if (change.kind === 'assignTo') {
+      const member = await this.members.member(staff.organisationId, change.assigneeId);
+      if (!member || !member.units.includes(chosen)) {
+        await this.record(staff, from, action, 'denied', reference, caseOrganisations(found), { unit: chosen });
+        throw new StaffError(400, 'BadRequest', 'That person is not a member of the unit; a case can be given only to a colleague in it.');
+      }
+      resolved = { kind: 'assign', assignee: { id: member.id, name: member.name } };
+    } else if (change.kind === 'reclassify') {
+      const recipient = found.recipients.find((r) => r.key === chosen);
+      resolved = { ...change, responseDays: recipient?.responseDays ?? 0, createdAt: found.createdAt };
+    } else resolved = change;
+    const at = this.now().toISOString();
+    let updated: CaseRecord | undefined;
+    try {
+      updated = await this.cases.update(found.reference, (c) => ({ ...c, work: { ...c.work, [chosen]: applyWorkChange(c.work[chosen]!, resolved, staff, at) } }));
+    } catch (err) {
+      if (err instanceof WorkConflict) throw new StaffError(409, 'Conflict', err.message);
+      throw err;
+    }
+    await this.record(staff, from, action, 'allowed', found.reference, caseOrganisations(found), { unit: chosen });
+    return caseForUnits(updated!, sharedUnits(staff, updated!));
+  }
+
+  /** The case for export (audited as an export): the reader's units' part only. */
   async export(staff: StaffIdentity, reference: string, from: string): Promise<CaseRecord> {
     const found = await this.caseFor(staff, reference, from, 'case.export');
     await this.record(staff, from, 'case.export', 'allowed', found.reference, caseOrganisations(found));
-    return found;
+    return caseForUnits(found, sharedUnits(staff, found));
+  }
+}
+
+function auditActionOf(kind: WorkChange['kind'] | 'assignTo'): AuditAction {
+  switch (kind) {
+    case 'assign':
+    case 'assignTo':
+      return 'case.assign';
+    case 'note':
+    case 'contact':
+      return 'case.note';
+    case 'close':
+      return 'case.close';
+    case 'reopen':
+      return 'case.reopen';
+    case 'reclassify':
+      return 'case.reclassify';
   }
 }
 
@@ -171,17 +325,4 @@ async function wholeTranscript(store: TranscriptStore, channelId: string, conver
     token = page.continuationToken || undefined;
   } while (token);
   return all;
-}
-
-/** The case as text to paste into a record system (texts from locales/sv/staff.yaml). */
-export function caseAsText(record: CaseRecord, texts: StaffTexts['export']): string {
-  const lines = [
-    fill(texts.reference, { reference: record.reference }),
-    fill(texts.created, { createdAt: record.createdAt }),
-    fill(texts.status, { status: record.status }) + (record.takenBy ? fill(texts.takenBy, { name: record.takenBy.name }) : ''),
-    '',
-    record.summaryText,
-  ];
-  for (const e of record.events ?? []) lines.push('', fill(texts.event, { at: e.at, action: e.action, name: e.byName }) + (e.note ? fill(texts.note, { note: e.note }) : ''));
-  return lines.join('\n');
 }

@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Mutex } from 'async-mutex';
-import { findInRecords, type CasePage, type CaseQuery } from '../core/case-query.js';
-import { formatReference, type CaseRecord, type CaseStore, type NewCase } from '../core/cases.js';
+import { countWork, findInRecords, type CasePage, type CaseQuery } from '../core/case-query.js';
+import { initialWork, upgradeCase } from '../core/case-work.js';
+import { formatReference, type CaseRecord, type CaseStore, type NewCase, type WorkCounts } from '../core/cases.js';
 import { RecordFolder } from './record-folder.js';
 
 export class LowdbCaseStore implements CaseStore {
@@ -34,20 +35,21 @@ export class LowdbCaseStore implements CaseStore {
       const existing = await this.keys.read(key);
       if (existing) {
         const record = await this.cases.read(existing.reference);
-        if (record) return record;
+        if (record) return upgradeCase(record);
       }
       const year = new Date(draft.createdAt).getUTCFullYear();
       const counter = await this.counters.update(String(year), (c) => ({ last: (c?.last ?? 0) + 1 }));
-      const record: CaseRecord = { ...draft, reference: formatReference(year, counter!.last), status: 'new' };
+      const record: CaseRecord = { ...draft, reference: formatReference(year, counter!.last), work: initialWork(draft) };
       await this.cases.write(record.reference, record);
       await this.keys.write(key, { reference: record.reference });
       return record;
     });
   }
 
-  /** The case with this reference, if any. */
-  get(reference: string): Promise<CaseRecord | undefined> {
-    return this.cases.read(reference);
+  /** The case with this reference, if any (a case written before issue 20 as this release keeps it). */
+  async get(reference: string): Promise<CaseRecord | undefined> {
+    const record = await this.cases.read(reference);
+    return record && upgradeCase(record);
   }
 
   /** Every stored reference, oldest first. */
@@ -55,20 +57,24 @@ export class LowdbCaseStore implements CaseStore {
     return (await this.cases.keys()).sort();
   }
 
-  /** Urgent cases still "new" created before `cutoff` (reads every case: the embedded store is for small counts). */
+  /** Cases with a unit still urgent and new, created before `cutoff` (reads every case: the embedded store is for small counts). */
   async urgentNewBefore(cutoff: Date): Promise<CaseRecord[]> {
-    return (await this.list()).filter((r) => r.urgent && r.status === 'new' && Date.parse(r.createdAt) < cutoff.getTime());
+    return (await this.list()).filter((r) => Date.parse(r.createdAt) < cutoff.getTime() && Object.values(r.work).some((w) => w.urgent && w.status === 'new'));
   }
 
   /** Every case, oldest first. A list of 40 cases reads 40 small files; PostgreSQL is for more. */
   async list(): Promise<CaseRecord[]> {
     const records = await this.cases.readMany(await this.references());
-    return records.filter((r): r is CaseRecord => r !== undefined);
+    return records.filter((r): r is CaseRecord => r !== undefined).map(upgradeCase);
   }
 
-  /** One organisation's cases matching the filters, newest first (reads every case, as list does). */
+  /** The cases of some units matching the filters (reads every case, as list does). */
   async find(query: CaseQuery): Promise<CasePage> {
     return findInRecords(await this.list(), query);
+  }
+
+  async workCounts(today: string): Promise<WorkCounts[]> {
+    return countWork(await this.list(), today);
   }
 
   /** How many cases are stored, without reading them. */
@@ -92,7 +98,7 @@ export class LowdbCaseStore implements CaseStore {
   }
 
   async update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined> {
-    return this.cases.update(reference, (current) => (current ? change(current) : undefined));
+    return this.cases.update(reference, (current) => (current ? change(upgradeCase(current)) : undefined));
   }
 
   /** Writes and removes a probe file where cases go: proves that folder is there and writable. */

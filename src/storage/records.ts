@@ -20,6 +20,8 @@ export interface Records<T> {
 /** The kinds of small records, each a folder under DATA_DIR and a `kind` in the records table. */
 export const RECORD_KINDS = {
   staffAccounts: 'staff/accounts',
+  /** Who works in which unit, as an organisation's administrator set it. */
+  staffUnits: 'staff/units',
   /** Staff sign-in sessions (embedded store only; PostgreSQL has the staff_sessions table). */
   staffSessions: 'staff/sessions',
   teamsChannels: 'teams/channels',

@@ -10,7 +10,9 @@ import type { AuditLog } from '../core/audit.js';
 import type { CaseStore } from '../core/cases.js';
 import type { OutboxStore } from '../core/delivery.js';
 import type { StaffAccount } from '../staff/accounts.js';
+import type { Membership } from '../staff/members.js';
 import type { KitchenTable } from '../teams/kitchen-table.js';
+import type { StoredChannel } from '../teams/channels.js';
 import { RecordsSessionStore, type SessionStore } from '../staff/session-store.js';
 import { EmbeddedBotStorage } from '../bot/storage/embedded-bot-storage.js';
 import { JsonlTranscriptStore } from '../bot/storage/jsonl-transcript-store.js';
@@ -45,9 +47,10 @@ export interface Stores {
   outbox: OutboxStore;
   audit: AuditLog;
   staffAccounts: Records<StaffAccount>;
+  staffUnits: Records<Membership>;
   /** Staff sign-in sessions, kept so that signing out or disabling an account ends them. */
   staffSessions: SessionStore;
-  teamsChannels: Records<Partial<ConversationReference>>;
+  teamsChannels: Records<StoredChannel>;
   kitchenTables: Records<KitchenTable>;
   references: Records<Partial<ConversationReference>>;
   /** PostgreSQL only: serialises turns of one conversation across instances. */
@@ -83,7 +86,8 @@ export interface LowdbStores extends Stores {
   outbox: LowdbOutbox;
   audit: LowdbAuditLog;
   staffAccounts: RecordFolder<StaffAccount>;
-  teamsChannels: RecordFolder<Partial<ConversationReference>>;
+  staffUnits: RecordFolder<Membership>;
+  teamsChannels: RecordFolder<StoredChannel>;
   kitchenTables: RecordFolder<KitchenTable>;
   references: RecordFolder<Partial<ConversationReference>>;
 }
@@ -98,7 +102,8 @@ export interface PgStores extends Stores {
   outbox: PgOutbox;
   audit: PgAuditLog;
   staffAccounts: PgRecords<StaffAccount>;
-  teamsChannels: PgRecords<Partial<ConversationReference>>;
+  staffUnits: PgRecords<Membership>;
+  teamsChannels: PgRecords<StoredChannel>;
   kitchenTables: PgRecords<KitchenTable>;
   references: PgRecords<Partial<ConversationReference>>;
   pool: pg.Pool;
@@ -109,6 +114,8 @@ export interface PgStores extends Stores {
 const SECRET_FILES = {
   'directline-token': 'directline/token-secret',
   'staff-session': 'staff/session-secret',
+  /** Keys the hashes of searched personnummer and phone numbers in the audit log. */
+  'audit-search': 'staff/audit-search-secret',
 } as const;
 export type SecretName = keyof typeof SECRET_FILES;
 
@@ -120,6 +127,8 @@ export interface StoreOptions {
   onTranscriptError?: TranscriptErrorHandler;
   /** Called with the migrations applied at start-up (PostgreSQL). */
   onMigrated?: (applied: number[]) => void;
+  /** Called with how many cases of an earlier release were given their per-unit work at start-up (PostgreSQL). */
+  onCasesUpgraded?: (count: number) => void;
   /**
    * The service's own stores: on the embedded store, the data folder is locked against a second
    * service for as long as the stores are open (src/storage/data-folder-lock.ts); `onLost` hears
@@ -147,6 +156,7 @@ export function openLowdbStores(options: StoreOptions): LowdbStores {
     outbox: new LowdbOutbox(dataDir, options.outboxLeaseMs),
     audit: new LowdbAuditLog(dataDir),
     staffAccounts: folder(RECORD_KINDS.staffAccounts),
+    staffUnits: folder(RECORD_KINDS.staffUnits),
     staffSessions: new RecordsSessionStore(folder(RECORD_KINDS.staffSessions)),
     teamsChannels: folder(RECORD_KINDS.teamsChannels),
     kitchenTables: folder(RECORD_KINDS.kitchenTables),

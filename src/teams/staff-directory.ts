@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ContentError, parseFile } from '../core/content/load.js';
 import type { Directory } from '../core/content/schema.js';
 import { displayPath } from '../core/display-path.js';
-import type { StaffIdentity } from '../core/staff/access.js';
+import { unitKey, type StaffIdentity } from '../core/staff/access.js';
 
 const schema = z.strictObject({
   members: z
@@ -18,6 +18,8 @@ const schema = z.strictObject({
         name: z.string().min(1),
         organisation: z.string().min(1),
         role: z.enum(['staff', 'admin']),
+        /** The organisation's contact point types this person works in (bistand, ifo, vardcentral…). */
+        units: z.array(z.string().min(1)).default([]),
       }),
     )
     .default([]),
@@ -32,16 +34,27 @@ export class TeamsStaffDirectory {
     if (!existsSync(file)) return new TeamsStaffDirectory(new Map());
     // An empty file is an empty list.
     const parsed = parseFile(z.preprocess((v) => v ?? {}, schema), file);
-    const organisations = new Set(directory.organisations.map((o) => o.id));
     const map = new Map<string, StaffIdentity>();
     parsed.members.forEach((m, i) => {
-      if (!organisations.has(m.organisation)) throw new ContentError(displayPath(file), `members[${i}].organisation`, `"${m.organisation}" is not an organisation in directory.yaml`);
-      map.set(m.objectId.toLowerCase(), { id: m.objectId.toLowerCase(), name: m.name, organisationId: m.organisation, role: m.role });
+      const org = directory.organisations.find((o) => o.id === m.organisation);
+      if (!org) throw new ContentError(displayPath(file), `members[${i}].organisation`, `"${m.organisation}" is not an organisation in directory.yaml`);
+      m.units.forEach((type, j) => {
+        if (!org.contacts.some((c) => c.type === type)) {
+          throw new ContentError(displayPath(file), `members[${i}].units[${j}]`, `"${type}" is not a contact point of ${m.organisation} in directory.yaml (${org.contacts.map((c) => c.type).join(', ')})`);
+        }
+      });
+      const units = m.units.map((type) => unitKey(m.organisation, type));
+      map.set(m.objectId.toLowerCase(), { id: m.objectId.toLowerCase(), name: m.name, organisationId: m.organisation, role: m.role, units });
     });
     return new TeamsStaffDirectory(map);
   }
 
-  /** The member of staff with this Entra object id, if any. */
+  /** Everyone on the list. */
+  all(): StaffIdentity[] {
+    return [...this.byObjectId.values()];
+  }
+
+  /** The member of staff with this Entra object id, if any (units as staff-teams.yaml lists them). */
   find(objectId: string | undefined): StaffIdentity | undefined {
     return objectId ? this.byObjectId.get(objectId.toLowerCase()) : undefined;
   }

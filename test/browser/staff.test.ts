@@ -9,7 +9,7 @@
  * test-output/screenshots/staff-*.png. Every person and address here is invented; nothing leaves
  * 127.0.0.1.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -28,6 +28,9 @@ declare const document: any;
 declare const window: any;
 
 const PASSWORD = 'korrekt-häst-batteri-häfta';
+
+/** The unit each organisation's people here work in: the one their cases are sent to. */
+const UNITS: Record<string, string> = { karlstad: 'karlstad:bistand', region_varmland: 'region_varmland:vardcentral', kil: 'kil:bistand' };
 
 const PEOPLE = {
   karlstadStaff: { email: 'anna.handlaggare@karlstad.test', name: 'Anna Exempel', org: 'karlstad', role: 'staff' as const },
@@ -120,7 +123,7 @@ function outboxItem(record: CaseRecord, organisationId: string, target: OutboxIt
     caseReference: record.reference,
     purpose: 'new',
     urgent: record.urgent,
-    recipientKey: `${organisationId}:x`,
+    recipientKey: UNITS[organisationId] ?? `${organisationId}:x`,
     organisationId,
     target,
     status,
@@ -162,7 +165,10 @@ describe('the staff page in a browser (Swedish)', function () {
       server = await starting;
     }
     const { app } = server;
-    for (const p of Object.values(PEOPLE)) await app.accounts.put({ email: p.email, name: p.name, organisationId: p.org, role: p.role, password: PASSWORD });
+    for (const p of Object.values(PEOPLE)) {
+      await app.accounts.put({ email: p.email, name: p.name, organisationId: p.org, role: p.role, password: PASSWORD });
+      await app.members.setUnits(p.org, p.email, [UNITS[p.org]!], 'test');
+    }
 
     const rich: NewCase = {
       ...caseDraft([KARLSTAD_BISTAND, REGION_VARDCENTRAL], { createdAt: '2026-10-05T07:15:00.000Z' }),
@@ -243,7 +249,8 @@ describe('the staff page in a browser (Swedish)', function () {
   }
 
   async function waitForList(page: Page): Promise<void> {
-    await page.waitForSelector('table.cases tbody tr, p.empty');
+    // The cases, or that there are none, or (an account in no unit yet) that there can be none.
+    await page.waitForSelector('table.cases tbody tr, p.empty, #no-units');
   }
 
   async function listReferences(page: Page): Promise<string[]> {
@@ -309,7 +316,8 @@ describe('the staff page in a browser (Swedish)', function () {
 
   it('has every text the page asks for in locales/sv/staff-page.yaml', () => {
     const strings = parseYaml(readFileSync(path.join(REPO_ROOT, 'locales', 'sv', 'staff-page.yaml'), 'utf8')) as Record<string, unknown>;
-    const script = readFileSync(path.join(REPO_ROOT, 'public', 'staff', 'staff.js'), 'utf8');
+    const dir = path.join(REPO_ROOT, 'public', 'staff', 'js');
+    const script = readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
     const lookup = (key: string): unknown => {
       let node: unknown = strings;
       const parts = key.split('.');
@@ -325,7 +333,7 @@ describe('the staff page in a browser (Swedish)', function () {
     expect(keys.length).to.be.greaterThan(100);
     // "status." + status and the like: the group must be there (its members are checked in the views).
     const missing = [...new Set(keys)].filter((k) => (k.endsWith('.') ? typeof lookup(k.slice(0, -1)) !== 'object' : typeof lookup(k) !== 'string'));
-    expect(missing, 'texts staff.js uses that the YAML file lacks').to.deep.equal([]);
+    expect(missing, 'texts the staff page modules use that the YAML file lacks').to.deep.equal([]);
   });
 
   it('signs in: the form passes axe, a wrong password gives a Swedish error, then the case list', async () => {
@@ -368,22 +376,26 @@ describe('the staff page in a browser (Swedish)', function () {
     // Newest first; Kil's own case is not Karlstad's.
     expect(await listReferences(page)).to.deep.equal([plainCase.reference, urgentCase.reference, richCase.reference]);
     // The count is for screen readers (the table's caption shows it); the urgent note is for all.
-    await message(page, '3 ärenden visas. 1 brådskande ärende är inte taget ännu.');
+    await message(page, '3 ärenden visas. 1 brådskande ärende har ingen börjat med ännu.');
     expect(await page.getAttribute('#status', 'class')).to.include('visually-hidden');
     expect(await page.textContent('table.cases caption')).to.equal('Ärenden (3)');
-    expect(await page.textContent('#urgent-waiting')).to.equal('!1 brådskande ärende är inte taget ännu. Visa de brådskande nya ärendena');
-    expect(await page.$$eval('table.cases thead th', (ths: any[]) => ths.map((th) => String(th.textContent)))).to.deep.equal(['Referens', 'Inkommet', 'Status', 'Brådskande', 'Kommun', 'Gäller', 'Tagen av']);
+    expect(await page.textContent('#urgent-waiting')).to.equal('!1 brådskande ärende har ingen börjat med ännu. Visa de brådskande nya ärendena');
+    expect(await page.$$eval('table.cases thead th', (ths: any[]) => ths.map((th) => String(th.textContent)))).to.deep.equal(['Referens', 'Namn', 'Inkommet', 'Status', 'Brådskande', 'Svar senast', 'Handläggare', 'Gäller']);
+    // A municipality's staff get no municipality column or filter: every case is their municipality's.
+    expect(await page.$$('#filter-municipality')).to.have.length(0);
     const rows = await page.$$eval('table.cases tbody tr', (trs: any[]) => trs.map((tr) => Array.from(tr.children).map((c: any) => String(c.textContent).trim())));
     const urgentRow = rows[1]!;
     expect(urgentRow[0]).to.equal(urgentCase.reference);
-    expect(urgentRow[1]).to.equal('2026-11-20 09:05'); // Swedish time
-    expect(urgentRow[2]).to.equal('Nytt');
-    expect(urgentRow[3]).to.equal('!Brådskande');
-    expect(urgentRow[4]).to.equal('Karlstads kommun');
-    expect(urgentRow[5]).to.include('Psykisk hälsa, Äldreomsorg och hjälp hemma');
-    expect(urgentRow[5]).to.include('för någon annan');
-    expect(rows[0]![3]).to.equal('Nej');
-    expect(rows[2]![5]).to.include('SIP föreslås');
+    expect(urgentRow[1]).to.equal('Testa Testsson');
+    expect(urgentRow[2]).to.equal('2026-11-20 09:05'); // Swedish time
+    expect(urgentRow[3]).to.equal('Ny');
+    expect(urgentRow[4]).to.equal('!Brådskande');
+    expect(urgentRow[5], 'urgent: due the day it came in, and now overdue').to.equal('2026-11-20 !Försenat');
+    expect(urgentRow[6]).to.equal('–');
+    expect(urgentRow[7]).to.include('Psykisk hälsa, Äldreomsorg och hjälp hemma');
+    expect(urgentRow[7]).to.include('för någon annan');
+    expect(rows[0]![4]).to.equal('Nej');
+    expect(rows[2]![7]).to.include('SIP föreslås');
     // Urgency is written out (the "!" is decoration for sighted readers only).
     expect(await page.getAttribute('tr.is-urgent .badge__icon', 'aria-hidden')).to.equal('true');
     // Staff have no audit log in the menu.
@@ -411,15 +423,15 @@ describe('the staff page in a browser (Swedish)', function () {
     expect(await listReferences(page)).to.deep.equal([urgentCase.reference]);
     expect(await applyFilters(page, { urgent: 'false', from: '2026-11-01' })).to.deep.equal([plainCase.reference]);
     expect(await applyFilters(page, { urgent: '', from: '2026-11-01', to: '2026-11-21' })).to.deep.equal([urgentCase.reference]);
-    expect(await applyFilters(page, { from: '', to: '', municipality: '1715' })).to.deep.equal([]);
+    expect(await applyFilters(page, { from: '', to: '', status: 'closed' })).to.deep.equal([]);
     expect(await page.textContent('p.empty')).to.equal('Inga ärenden passar filtret.');
-    expect(await applyFilters(page, { municipality: '1780', status: 'new' })).to.have.length(3);
+    expect(await applyFilters(page, { status: 'new' })).to.have.length(3);
     expectNoViolations(await runAxe(page), 'on the filtered list');
-    await applyFilters(page, { municipality: '', status: 'taken' });
+    await applyFilters(page, { status: 'in_progress' });
     // A reload keeps the filter (it is in the address).
     await page.reload();
     await waitForList(page);
-    expect(await page.inputValue('#filter-status')).to.equal('taken');
+    expect(await page.inputValue('#filter-status')).to.equal('in_progress');
     expect(await page.textContent('p.empty')).to.equal('Inga ärenden passar filtret.');
     // A bad date in the address gives a Swedish message, not the API's.
     await page.evaluate(() => (window.location.hash = '#/cases?from=2026-13-45'));
@@ -451,13 +463,13 @@ describe('the staff page in a browser (Swedish)', function () {
     for (let i = 0; i < 200; i++) many.push(await server.app.cases.create(caseDraft([REGION_VARDCENTRAL], { createdAt: new Date(Date.parse('2026-11-23T08:00:00.000Z') + i * 60_000).toISOString() })));
     await page.goto(`${server.url}/staff/#/cases`);
     await page.waitForSelector('#list-more');
-    expect(await page.textContent('#list-more')).to.equal('De 200 senaste av 203 ärenden visas. Välj status, kommun eller datum ovan för att se andra.');
+    expect(await page.textContent('#list-more')).to.equal('De 200 första av 203 ärenden visas. Sök eller välj status, kommun eller datum ovan för att se andra.');
     const references = await listReferences(page);
     expect(references).to.have.length(200);
     expect(references[0]).to.equal(many.at(-1)!.reference);
     expect(references).not.to.include(urgentCase.reference);
     // The urgent case is not among the 200 shown, and is still announced.
-    expect(await page.textContent('#urgent-waiting')).to.include('1 brådskande ärende är inte taget ännu.');
+    expect(await page.textContent('#urgent-waiting')).to.include('1 brådskande ärende har ingen börjat med ännu.');
     expect(await applyFilters(page, { municipality: '1715' })).to.deep.equal([kilRegionCase.reference]);
   });
 
@@ -477,12 +489,13 @@ describe('the staff page in a browser (Swedish)', function () {
     expect(await page.title()).to.equal(`Ärende ${richCase.reference} – Personalsidan`);
 
     const facts = await page.textContent('.facts');
-    expect(facts).to.include('Nytt');
     expect(facts).to.include('2026-10-05 09:15');
-    expect(facts).to.include('Personen själv');
     expect(facts).to.include('Äldreomsorg och hjälp hemma, Vård på vårdcentral');
     expect(facts).to.include('Föreslagna områden (bara ett förslag)Psykisk hälsa');
-    expect(facts).to.include('Biståndshandläggning (äldreomsorg), Karlstads kommun – med personens samtycke');
+    expect(facts).to.include('Biståndshandläggning (äldreomsorg), Karlstads kommun');
+    const keyFacts = await page.textContent('#key-facts');
+    expect(keyFacts).to.include('Svaren lämnades avpersonen själv').and.include('Samtycke till att delagavs av personen själv');
+    expect(await page.textContent('.work-status')).to.equal('Ny');
 
     // The summary: its lines, sections as headings, items with their numbers and IBIC areas.
     const summary = await page.textContent('.summary');
@@ -517,37 +530,33 @@ describe('the staff page in a browser (Swedish)', function () {
     expect(deliveries[2]!.slice(0, 2)).to.deep.equal(['Teams-kanal: karlstad-bistand', 'Inte skickat']);
     expect(deliveries[2]![4]).to.equal('Adressen i katalogen är ett exempel och har inte bytts ut mot en riktig.');
     expect(await page.textContent('.deliveries .notice--error')).to.include('Leveransen misslyckas till 1 mottagare');
-    expect(await page.textContent('.history')).to.include('Ingen har tagit eller stängt ärendet ännu.');
+    expect(await page.textContent('.work .journal, .work p.muted')).to.include('Inga anteckningar ännu.');
     expectNoViolations(await runAxe(page), 'on the case view');
     await screenshot(page, 'staff-05-case', true);
 
     // Take it.
-    await page.click('#take');
-    await page.waitForSelector('#case-state:not([hidden])');
+    await page.click('#take-karlstad-bistand');
     await message(page, `Du har tagit ärende ${richCase.reference}.`);
     // A confirmation of an action is shown as well as announced.
     expect(await page.getAttribute('#status', 'class')).not.to.include('visually-hidden');
-    expect(await page.textContent('#case-state')).to.equal('Du har tagit ärendet.');
-    expect((await focused(page)).id).to.equal('case-state');
-    expect(await page.isVisible('#take')).to.equal(false);
-    expect(await page.textContent('.facts')).to.include('Tagen avAnna Exempel');
-    expect(await page.textContent('.history')).to.include('Taget av Anna Exempel');
+    expect((await focused(page)).id).to.equal('work-karlstad-bistand');
+    expect(await page.isVisible('#take-karlstad-bistand')).to.equal(false);
+    expect(await page.textContent('.work-assignee')).to.equal('Anna Exempel (du)');
+    expect(await page.textContent('.work-status')).to.equal('Pågår');
+    expect(await page.textContent('.work .journal')).to.include('Taget av Anna Exempel');
 
     // Close it with a note.
-    await page.click('#close-toggle');
-    expect(await page.getAttribute('#close-toggle', 'aria-expanded')).to.equal('true');
-    expect((await focused(page)).id).to.equal('close-note');
-    await page.fill('#close-note', 'Hembesök bokat 3/12. Anhörig informerad.');
-    expectNoViolations(await runAxe(page), 'on the case view with the close form open');
+    await page.getByLabel('Anteckning (valfri)').fill('Hembesök bokat 3/12. Anhörig informerad.');
+    expectNoViolations(await runAxe(page), 'on the case view with a closing note written');
     await screenshot(page, 'staff-06-case-close-form');
-    await page.click('#close-submit');
-    await page.waitForFunction(() => String(document.getElementById('case-state')?.textContent) === 'Ärendet är stängt.');
-    await message(page, `Ärende ${richCase.reference} är stängt.`);
-    expect(await page.isVisible('#close-toggle')).to.equal(false);
-    const history = await page.textContent('.history');
-    expect(history).to.include('Stängt av Anna Exempel');
-    expect(history).to.include('Anteckning: Hembesök bokat 3/12. Anhörig informerad.');
-    expect(await page.textContent('.facts')).to.include('Stängt');
+    await page.click('#close-karlstad-bistand');
+    await message(page, `Er del av ärende ${richCase.reference} är avslutad.`);
+    expect(await page.isVisible('#close-karlstad-bistand')).to.equal(false);
+    expect(await page.isVisible('#reopen-karlstad-bistand')).to.equal(true);
+    const history = await page.textContent('.work .journal');
+    expect(history).to.include('Avslutad av Anna Exempel');
+    expect(history).to.include('Hembesök bokat 3/12. Anhörig informerad.');
+    expect(await page.textContent('.work-status')).to.equal('Avslutad');
     await screenshot(page, 'staff-07-case-closed', true);
 
     // The exports, fetched with the page's own session.
@@ -559,20 +568,22 @@ describe('the staff page in a browser (Swedish)', function () {
     expect(text.status).to.equal(200);
     expect(text.type).to.include('text/plain');
     expect(text.disposition).to.include(`${richCase.reference}.txt`);
-    expect(text.text).to.include(`Referens: ${richCase.reference}`);
+    expect(text.text).to.include(`Ärende ${richCase.reference}`);
+    expect(text.text).to.include('Status: avslutad');
     expect(text.text).to.include('Hembesök bokat 3/12. Anhörig informerad.');
     const json = await fetchFromPage(page, jsonHref);
     expect(json.status).to.equal(200);
     expect(json.disposition).to.include(`${richCase.reference}.json`);
     const exported = JSON.parse(json.text) as CaseRecord;
     expect(exported.reference).to.equal(richCase.reference);
-    expect(exported.status).to.equal('closed');
+    expect(exported.work['karlstad:bistand']!.status).to.equal('closed');
+    expect(Object.keys(exported.work), 'only the reader\'s unit').to.deep.equal(['karlstad:bistand']);
 
     // Back to the list: the status has changed there too.
     await page.click('#back');
     await waitForList(page);
     const row = await page.$$eval(`table.cases tr[data-reference="${richCase.reference}"] > *`, (cells: any[]) => cells.map((c) => String(c.textContent).trim()));
-    expect(row[2]).to.equal('Stängt');
+    expect(row[3]).to.equal('Avslutad');
     expect(row[6]).to.equal('Anna Exempel');
     expect(await applyFilters(page, { status: 'closed' })).to.deep.equal([richCase.reference]);
     expect(await applyFilters(page, { status: 'new' })).to.deep.equal([plainCase.reference, urgentCase.reference]);
@@ -590,12 +601,12 @@ describe('the staff page in a browser (Swedish)', function () {
     const banner = await page.textContent('#urgent-banner');
     expect(banner).to.include('Brådskande');
     expect(banner).to.include('Signaler i samtalet: tankar på självmord eller självskada');
-    expect(await page.textContent('.facts')).to.include('En närstående eller någon annan');
+    expect(await page.textContent('#key-facts')).to.include('inte av personen själv');
     expect(await page.textContent('.summary')).to.include('Svaren är lämnade av en närstående: dotter.');
     expect(await page.textContent('.summary__urgent')).to.include('Markerat som brådskande.');
     expect(await page.textContent('.transcript .msg__who')).to.equal('Den som svarade');
     expect(await page.textContent('.transcript h2')).to.equal('Samtalet (1 meddelande)');
-    expect(await page.textContent('.deliveries')).to.include('Inga leveranser är registrerade för din organisation.');
+    expect(await page.textContent('.deliveries')).to.include('Inga leveranser är registrerade för din enhet.');
     expectNoViolations(await runAxe(page), 'on an urgent case');
     await screenshot(page, 'staff-09-case-urgent', true);
 
@@ -656,7 +667,7 @@ describe('the staff page in a browser (Swedish)', function () {
     const rows = await page.$$eval('table.audit tbody tr', (trs: any[]) => trs.map((tr) => Array.from(tr.children).map((c: any) => String(c.textContent).trim())));
     expect(rows.length).to.be.greaterThan(5);
     // Newest first: this admin's own reading of the list, then signing in.
-    expect(rows.map((r) => r[4])).to.include.members(['Inloggning', 'Lista ärenden', 'Läsa ärende', 'Läsa samtal', 'Ta ärende', 'Stänga ärende', 'Exportera ärende']);
+    expect(rows.map((r) => r[4])).to.include.members(['Inloggning', 'Lista ärenden', 'Läsa ärende', 'Läsa samtal', 'Ge ärende till handläggare', 'Stänga ärende', 'Exportera ärende']);
     expect(Number(rows[0]![0])).to.be.greaterThan(Number(rows[1]![0]));
     // Karlstad's own refusals are there: a member of staff who tried to read Kil's case.
     const denied = rows.filter((r) => r[6] === '✕ Nekat');
@@ -664,7 +675,7 @@ describe('the staff page in a browser (Swedish)', function () {
     expectNoViolations(await runAxe(page), 'on the audit log');
     await screenshot(page, 'staff-11-audit');
 
-    expect(rows.some((r) => r[4] === 'Lista ärenden' && r[5] === 'filter: status stängt')).to.equal(true);
+    expect(rows.some((r) => r[4] === 'Lista ärenden' && r[5] === 'filter: status avslutad')).to.equal(true);
     await page.check('#audit-denied');
     await page.waitForFunction(() => document.querySelectorAll('table.audit tbody tr:not(.is-denied)').length === 0);
     await message(page, /\d+ loggposter visas\./u);
@@ -718,20 +729,16 @@ describe('the staff page in a browser (Swedish)', function () {
     found = false;
     for (let i = 0; i < 30 && !found; i++) {
       await page.keyboard.press('Tab');
-      found = (await focused(page)).id === 'take';
+      found = (await focused(page)).id === 'take-kil-bistand';
     }
     expect(found, 'reached "Ta ärendet" with Tab').to.equal(true);
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => String(document.getElementById('case-state')?.textContent) === 'Du har tagit ärendet.');
-    expect((await focused(page)).id).to.equal('case-state');
-    // Onwards to "Stäng med anteckning"; Escape closes the form again and gives the focus back.
+    await message(page, `Du har tagit ärende ${kilCase.reference}.`);
+    // The focus is on the unit's part, which now says who has it; onwards to giving it to a colleague.
+    expect((await focused(page)).id).to.equal('work-kil-bistand');
+    expect(await page.textContent('.work-assignee')).to.equal('David Prov (du)');
     await page.keyboard.press('Tab');
-    expect((await focused(page)).id).to.equal('close-toggle');
-    await page.keyboard.press('Enter');
-    expect((await focused(page)).id).to.equal('close-note');
-    await page.keyboard.press('Escape');
-    expect((await focused(page)).id).to.equal('close-toggle');
-    expect(await page.isVisible('#close-note')).to.equal(false);
+    expect((await focused(page)).tag).to.equal('select');
   });
 
   it('at 200 % zoom the list and a case fit the width without sideways scrolling, and pass axe', async () => {

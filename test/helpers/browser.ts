@@ -8,6 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { buildWebChat } from '../../scripts/build-webchat.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -49,8 +50,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app, in-process, on a free port of 127.0.0.1, with its own data folder. */
+/**
+ * The real app, in-process, on a free port of 127.0.0.1, with its own data folder, serving the
+ * current Web Chat build (made first if it is missing or stale, as `npm start` would).
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  await buildWebChat();
   const dataDir = await tempDir('intake-browser-');
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }, REPO_ROOT);
   const app = await createApp({ ...config, port: 0 }, createLogger('silent'));
@@ -121,6 +126,62 @@ export class PageSessions {
     this.errors = [];
     if (test?.state === 'passed') expect(errors, 'errors in the page').to.deep.equal([]);
   }
+}
+
+/** What a browser suite of the widget uses; `server` and `browser` are there once its before hook has run. */
+export interface WidgetBrowser {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  readonly sessions: PageSessions;
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+}
+
+/**
+ * The hooks of a browser suite of the widget: the app (with `env`) and Debian's Chromium, started
+ * side by side (the server is kept even when the browser cannot start, so the after hook closes it
+ * and mocha can exit after reporting the failure), and a fresh context per test (PageSessions).
+ */
+export function useWidgetBrowser(env: Record<string, string> = {}): WidgetBrowser {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const sessions = new PageSessions();
+  before(async () => {
+    const starting = startServer(env);
+    try {
+      browser = await launchBrowser();
+    } finally {
+      server = await starting;
+    }
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(function () {
+    return sessions.end(this.currentTest);
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get browser() {
+      return browser!;
+    },
+    sessions,
+    newPage: (options = {}) => sessions.open(() => newContext(browser!, server!.url, options)),
+  };
+}
+
+/** The conversation the widget keeps in sessionStorage, or null. */
+export async function storedSession(page: Page): Promise<{ conversationId: string; token: string; userId: string; domain: string } | null> {
+  return page.evaluate(() => {
+    const key = Object.keys(window.sessionStorage).find((k: string) => k.startsWith('nv-intake:'));
+    return key ? JSON.parse(window.sessionStorage.getItem(key)) : null;
+  });
+}
+
+export function expectNoViolations(violations: AxeViolation[], where: string): void {
+  expect(violations, `axe WCAG 2.1 AA violations ${where}:\n${describeViolations(violations)}`).to.deep.equal([]);
 }
 
 /** Collects page errors, and anything the page's Content Security Policy blocked, so a test can assert there were none. */

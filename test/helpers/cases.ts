@@ -9,12 +9,16 @@ export interface RecipientSpec {
   contactName: string;
   consent: boolean;
   side?: 'municipality' | 'region';
+  responseDays?: number;
 }
 
 let n = 0;
 
 /** A confirmed case from an invented resident (Skatteverket's test personnummer only). */
-export function caseDraft(recipients: RecipientSpec[], options: { urgent?: boolean; createdAt?: string; municipality?: { id: string; name: string; scbCode?: string } } = {}): NewCase {
+export function caseDraft(
+  recipients: RecipientSpec[],
+  options: { urgent?: boolean; createdAt?: string; municipality?: { id: string; name: string; scbCode?: string }; name?: string; personnummer?: string; phone?: string } = {},
+): NewCase {
   n += 1;
   return {
     idempotencyKey: `test/${process.pid}/${n}/${Math.random()}`,
@@ -33,11 +37,16 @@ export function caseDraft(recipients: RecipientSpec[], options: { urgent?: boole
       contactType: r.contactType,
       contactName: r.contactName,
       side: r.side ?? 'municipality',
-      responseDays: 5,
+      responseDays: r.responseDays ?? 5,
       topics: ['elderly_care'],
       consent: r.consent,
     })),
-    answers: { daily_life_now: { kind: 'text', text: 'Jag bor ensam och trappan är svår.' }, personnummer: { kind: 'text', text: '19811218-9876' } },
+    answers: {
+      daily_life_now: { kind: 'text', text: 'Jag bor ensam och trappan är svår.' },
+      personnummer: { kind: 'text', text: options.personnummer ?? '19811218-9876' },
+      person_name: { kind: 'text', text: options.name ?? 'Testa Testsson' },
+      ...(options.phone ? { phone: { kind: 'text' as const, text: options.phone } } : {}),
+    },
     summary: { title: 'Sammanfattning', topics: 'Det här gäller främst: Äldreomsorg', recipients: '', sections: [] },
     summaryText: 'Sammanfattning\nVardagen just nu: Jag bor ensam och trappan är svår.\nPersonnummer: 19811218-9876',
     conversation: { channelId: 'test', conversationId: `conv-${n}` },
@@ -45,5 +54,6 @@ export function caseDraft(recipients: RecipientSpec[], options: { urgent?: boole
 }
 
 export const KARLSTAD_BISTAND: RecipientSpec = { organisationId: 'karlstad', organisationName: 'Karlstads kommun', contactType: 'bistand', contactName: 'Biståndshandläggning (äldreomsorg), Karlstads kommun', consent: true };
+export const KARLSTAD_IFO: RecipientSpec = { organisationId: 'karlstad', organisationName: 'Karlstads kommun', contactType: 'ifo', contactName: 'Individ- och familjeomsorg, Karlstads kommun', consent: true };
 export const REGION_VARDCENTRAL: RecipientSpec = { organisationId: 'region_varmland', organisationName: 'Region Värmland', contactType: 'vardcentral', contactName: 'Din vårdcentral (Hälsoval Värmland)', consent: true, side: 'region' };
 export const KIL_BISTAND: RecipientSpec = { organisationId: 'kil', organisationName: 'Kils kommun', contactType: 'bistand', contactName: 'Biståndshandläggning (äldreomsorg), Kils kommun', consent: true };

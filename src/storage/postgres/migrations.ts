@@ -150,4 +150,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX staff_sessions_expires_at ON staff_sessions (expires_at);
     `,
   },
+  {
+    version: 8,
+    description: 'cases shared by organisations, worked per unit: lists by unit, reminders per unit (issue 20)',
+    // The list by organisation becomes the list by unit (recipient key); the case-wide status column
+    // goes (each unit's status is in record->'work'). Cases written before this release are given
+    // their work by PgCaseStore.upgradeLegacy right after the migrations, in JavaScript, with the
+    // same upgradeCase the embedded store uses. Adding the column rewrites the table once.
+    sql: `
+      DROP INDEX IF EXISTS cases_urgent_new;
+      ALTER TABLE cases DROP COLUMN status;
+      ALTER TABLE cases ADD COLUMN units jsonb GENERATED ALWAYS AS (jsonb_path_query_array(record, '$.recipients[*] ? (@.consent == true).key')) STORED;
+      CREATE INDEX cases_units ON cases USING gin (units);
+      CREATE INDEX cases_urgent_waiting ON cases (created_at) WHERE jsonb_path_exists(record, '$.work.* ? (@.status == "new" && @.urgent == true)');
+    `,
+  },
 ];

@@ -32,15 +32,25 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     throw err;
   }
   const transcripts = new PgTranscriptStore(pool, options.onTranscriptError);
+  const cases = new PgCaseStore(pool);
+  try {
+    // Cases of releases before issue 20 get their per-unit work (migration 8's lists need it).
+    const upgraded = await cases.upgradeLegacy();
+    if (upgraded) options.onCasesUpgraded?.(upgraded);
+  } catch (err) {
+    await Promise.all([pool.end(), lockPool.end()]);
+    throw err;
+  }
   return {
     backend: 'postgresql',
     botState: new PgBotStorage(pool),
-    cases: new PgCaseStore(pool),
+    cases,
     transcripts,
     directLine: new PgDirectLineStore(pool),
     outbox: new PgOutbox(pool, options.outboxLeaseMs),
     audit: new PgAuditLog(pool),
     staffAccounts: new PgRecords(pool, RECORD_KINDS.staffAccounts),
+    staffUnits: new PgRecords(pool, RECORD_KINDS.staffUnits),
     staffSessions: new PgSessionStore(pool),
     teamsChannels: new PgRecords(pool, RECORD_KINDS.teamsChannels),
     kitchenTables: new PgRecords(pool, RECORD_KINDS.kitchenTables),
@@ -58,4 +68,3 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     },
   };
 }
-

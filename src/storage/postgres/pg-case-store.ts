@@ -5,7 +5,8 @@
  */
 import type pg from 'pg';
 import type { CasePage, CaseQuery } from '../../core/case-query.js';
-import { formatReference, parseReference, type CaseRecord, type CaseStore, type NewCase } from '../../core/cases.js';
+import { initialWork, upgradeCase } from '../../core/case-work.js';
+import { formatReference, parseReference, type CaseRecord, type CaseStore, type NewCase, type WorkCounts } from '../../core/cases.js';
 import { outcomeOf, type ImportOutcome } from './imports.js';
 import { withTransaction } from './transaction.js';
 
@@ -23,7 +24,7 @@ export class PgCaseStore implements CaseStore {
            ON CONFLICT (year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`,
           [year],
         );
-        const record: CaseRecord = { ...draft, reference: formatReference(year, counter.rows[0]!.last), status: 'new' };
+        const record: CaseRecord = { ...draft, reference: formatReference(year, counter.rows[0]!.last), work: initialWork(draft) };
         await client.query('INSERT INTO case_keys (idempotency_key, reference) VALUES ($1, $2)', [draft.idempotencyKey, record.reference]);
         await client.query('INSERT INTO cases (reference, idempotency_key, created_at, record) VALUES ($1, $2, $3, $4)', [record.reference, draft.idempotencyKey, draft.createdAt, record]);
         return record;
@@ -43,7 +44,34 @@ export class PgCaseStore implements CaseStore {
       'SELECT c.record FROM case_keys k JOIN cases c ON c.reference = k.reference WHERE k.idempotency_key = $1',
       [idempotencyKey],
     );
-    return rows[0]?.record;
+    const found = rows[0]?.record;
+    return found && upgradeCase(found);
+  }
+
+  /**
+   * Gives cases written before issue 20 (one status for all organisations) their per-unit work, in
+   * batches, each row locked while it is rewritten: several instances starting at once share the
+   * rows between them. Resolves with how many were upgraded by this call.
+   */
+  async upgradeLegacy(batch = 500): Promise<number> {
+    let upgraded = 0;
+    for (;;) {
+      const n = await withTransaction(this.pool, async (client) => {
+        const { rows } = await client.query<{ reference: string; record: CaseRecord }>(
+          `SELECT reference, record FROM cases WHERE NOT (record ? 'work') ORDER BY reference LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [batch],
+        );
+        if (rows.length) {
+          await client.query(
+            `UPDATE cases c SET record = u.record FROM unnest($1::text[], $2::jsonb[]) AS u(reference, record) WHERE c.reference = u.reference`,
+            [rows.map((r) => r.reference), rows.map((r) => JSON.stringify(upgradeCase(r.record)))],
+          );
+        }
+        return rows.length;
+      });
+      upgraded += n;
+      if (n < batch) return upgraded;
+    }
   }
 
   /**
@@ -52,8 +80,10 @@ export class PgCaseStore implements CaseStore {
    * number. A case already there under its reference is never changed: `same` when it equals the
    * one offered, else `different`. One outcome per case, in order.
    */
-  import(records: CaseRecord[]): Promise<ImportOutcome[]> {
-    if (!records.length) return Promise.resolve([]);
+  import(given: CaseRecord[]): Promise<ImportOutcome[]> {
+    if (!given.length) return Promise.resolve([]);
+    // A data folder of an earlier release comes in as this release keeps cases.
+    const records = given.map(upgradeCase);
     return withTransaction(this.pool, async (client) => {
       // The main query sees the table as it was before the insert: `c` is what was already there.
       const { rows } = await client.query<{ inserted: boolean; same: boolean | null }>(
@@ -121,18 +151,32 @@ export class PgCaseStore implements CaseStore {
     return Number(rows[0]!.n);
   }
 
-  /** Urgent cases still "new" created before `cutoff`, found by the database, not by reading every case. */
+  /** Cases with a unit still urgent and new, created before `cutoff`, found by the database (migration 8's index). */
   async urgentNewBefore(cutoff: Date): Promise<CaseRecord[]> {
     const { rows } = await this.pool.query<{ record: CaseRecord }>(
-      `SELECT record FROM cases WHERE created_at < $1 AND (record->>'urgent')::boolean AND record->>'status' = 'new' ORDER BY reference`,
+      `SELECT record FROM cases WHERE created_at < $1 AND jsonb_path_exists(record, '$.work.* ? (@.status == "new" && @.urgent == true)') ORDER BY reference`,
       [cutoff],
     );
-    return rows.map((r) => r.record);
+    return rows.map((r) => upgradeCase(r.record));
+  }
+
+  /** Per unit counts, over every case's work (one pass; for metrics, not for every page view). */
+  async workCounts(today: string): Promise<WorkCounts[]> {
+    const { rows } = await this.pool.query<{ unit: string; organisation_id: string; open: string; urgent_waiting: string; overdue: string }>(
+      `SELECT w.key AS unit, min(w.value->>'organisationId') AS organisation_id,
+              count(*) FILTER (WHERE w.value->>'status' <> 'closed') AS open,
+              count(*) FILTER (WHERE w.value->>'status' = 'new' AND (w.value->>'urgent')::boolean) AS urgent_waiting,
+              count(*) FILTER (WHERE w.value->>'status' <> 'closed' AND w.value->>'due' < $1) AS overdue
+       FROM cases, jsonb_each(record->'work') AS w GROUP BY w.key ORDER BY w.key`,
+      [today],
+    );
+    return rows.map((r) => ({ unit: r.unit, organisationId: r.organisation_id, open: Number(r.open), urgentWaiting: Number(r.urgent_waiting), overdue: Number(r.overdue) }));
   }
 
   async get(reference: string): Promise<CaseRecord | undefined> {
     const { rows } = await this.pool.query<{ record: CaseRecord }>('SELECT record FROM cases WHERE reference = $1', [reference]);
-    return rows[0]?.record;
+    const found = rows[0]?.record;
+    return found && upgradeCase(found);
   }
 
   async references(): Promise<string[]> {
@@ -142,46 +186,65 @@ export class PgCaseStore implements CaseStore {
 
   async list(): Promise<CaseRecord[]> {
     const { rows } = await this.pool.query<{ record: CaseRecord }>('SELECT record FROM cases ORDER BY reference');
-    return rows.map((r) => r.record);
+    return rows.map((r) => upgradeCase(r.record));
   }
 
   /**
-   * One organisation's cases matching the filters, newest first, from the generated columns of
-   * migration 6 (the organisations index finds the organisation's cases; only the page's records
-   * are read whole). A Swedish calendar day is turned into its instants in UTC, so the
-   * created_at index can serve it too.
+   * The cases of some units matching the filters, from the `units` column of migration 8 (its GIN
+   * index finds the units' cases; only the page's records are read whole). The work filters look at
+   * the work of those units, all at the same unit, as findInRecords does. A Swedish calendar day is
+   * turned into its instants in UTC, so the created_at index can serve it too.
    */
   async find(query: CaseQuery): Promise<CasePage> {
-    const params: unknown[] = [JSON.stringify([query.organisationId])];
-    // The organisation first: the counts of urgent cases waiting use it alone.
-    const where = ['organisations @> $1::jsonb'];
+    const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    if (query.status) where.push(`status = ${param(query.status)}`);
-    if (query.urgent !== undefined) where.push(`urgent = ${param(query.urgent)}`);
+    const units = `${param(query.units)}::text[]`;
+    // Named only where a condition needs it: a parameter no SQL mentions has no type PostgreSQL can tell.
+    let todayParam: string | undefined;
+    const today = () => (todayParam ??= `${param(query.today)}::text`);
+    const workHas = (conditions: string[]) => `EXISTS (SELECT 1 FROM jsonb_each(record->'work') AS w WHERE w.key = ANY(${units})${conditions.map((c) => ` AND ${c}`).join('')})`;
+    const open = `w.value->>'status' <> 'closed'`;
+    const work: string[] = [];
+    if (query.status === 'open') work.push(open);
+    else if (query.status) work.push(`w.value->>'status' = ${param(query.status)}`);
+    if (query.urgent !== undefined) work.push(`(w.value->>'urgent')::boolean = ${param(query.urgent)}`);
+    if (query.assignee) work.push(`w.value->'assignee'->>'id' = ${param(query.assignee)}`);
+    if (query.overdue !== undefined) work.push(`(${open} AND w.value->>'due' < ${today()}) = ${param(query.overdue)}`);
+    const where = [`units ?| ${units}`, workHas(work)];
     if (query.municipality) {
       const m = param(query.municipality);
       where.push(`(municipality_id = ${m} OR municipality_scb = ${m})`);
     }
     if (query.from) where.push(`created_at >= (${param(query.from)}::date::timestamp AT TIME ZONE 'Europe/Stockholm')`);
     if (query.to) where.push(`created_at < ((${param(query.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')`);
+    if (query.search) where.push(searchCondition(query.search, param));
     const filter = where.join(' AND ');
-    const filterParams = [...params];
-    const limit = param(Math.max(1, query.limit));
-    const [page, counts] = await Promise.all([
-      this.pool.query<{ record: CaseRecord }>(`SELECT record FROM cases WHERE ${filter} ORDER BY reference DESC LIMIT ${limit}`, params),
-      this.pool.query<{ total: string; waiting: string }>(
-        `SELECT count(*) FILTER (WHERE ${filter}) AS total, count(*) FILTER (WHERE urgent AND status = 'new') AS waiting FROM cases WHERE ${where[0]}`,
-        filterParams,
-      ),
+    const order =
+      query.sort === 'oldest'
+        ? 'reference ASC'
+        : query.sort === 'due'
+          ? `(SELECT min(w.value->>'due') FROM jsonb_each(record->'work') AS w WHERE w.key = ANY(${units}) AND ${open}) ASC NULLS LAST, reference ASC`
+          : 'reference DESC';
+    const pageParams = [...params];
+    const limit = `$${pageParams.push(Math.max(1, query.limit))}`;
+    // The counts may name today where the filter did not: they get the parameters as they are then.
+    const counts = `SELECT count(*) FILTER (WHERE ${filter}) AS total,
+        count(*) FILTER (WHERE ${workHas([`w.value->>'status' = 'new'`, `(w.value->>'urgent')::boolean`])}) AS waiting,
+        count(*) FILTER (WHERE ${workHas([open, `w.value->>'due' < ${today()}`])}) AS overdue
+      FROM cases WHERE units ?| ${units}`;
+    const [page, totals] = await Promise.all([
+      this.pool.query<{ record: CaseRecord }>(`SELECT record FROM cases WHERE ${filter} ORDER BY ${order} LIMIT ${limit}`, pageParams),
+      this.pool.query<{ total: string; waiting: string; overdue: string }>(counts, params),
     ]);
-    return { cases: page.rows.map((r) => r.record), total: Number(counts.rows[0]!.total), urgentWaiting: Number(counts.rows[0]!.waiting) };
+    const row = totals.rows[0]!;
+    return { cases: page.rows.map((r) => upgradeCase(r.record)), total: Number(row.total), urgentWaiting: Number(row.waiting), overdue: Number(row.overdue) };
   }
 
   update(reference: string, change: (record: CaseRecord) => CaseRecord): Promise<CaseRecord | undefined> {
     return withTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ record: CaseRecord }>('SELECT record FROM cases WHERE reference = $1 FOR UPDATE', [reference]);
       if (!rows[0]) return undefined;
-      const updated = change(rows[0].record);
+      const updated = change(upgradeCase(rows[0].record));
       await client.query('UPDATE cases SET record = $2, updated_at = now() WHERE reference = $1', [reference, updated]);
       return updated;
     });
@@ -189,5 +252,34 @@ export class PgCaseStore implements CaseStore {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+}
+
+/** LIKE's own characters taken literally. */
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/gu, (c) => `\\${c}`);
+}
+
+/**
+ * The SQL of a search, the same matching as matchesSearch in src/core/case-query.ts: a personnummer
+ * by its last ten digits, a phone number by phoneDigits' normal form, a name word by word.
+ */
+function searchCondition(search: NonNullable<CaseQuery['search']>, param: (value: unknown) => string): string {
+  const answer = (id: string) => `coalesce(record->'answers'->'${id}'->>'text', '')`;
+  switch (search.kind) {
+    case 'reference':
+      return `reference = ${param(search.value)}`;
+    case 'personnummer':
+      return `(${answer('personnummer')} <> '' AND right(regexp_replace(${answer('personnummer')}, '\\D', '', 'g'), 10) = ${param(search.value)})`;
+    case 'phone':
+      return `(SELECT CASE WHEN btrim(t) LIKE '+%' AND d LIKE '46%' THEN '0' || substr(d, 3) ELSE regexp_replace(d, '^0046', '0') END
+               FROM (SELECT t, regexp_replace(t, '\\D', '', 'g') AS d FROM (SELECT ${answer('phone')} AS t) AS a) AS b WHERE t <> '') = ${param(search.value)}`;
+    case 'name': {
+      const names = `lower(${answer('person_name')} || ' ' || ${answer('contact_name')})`;
+      return `(${search.value
+        .split(' ')
+        .map((word) => `${names} LIKE ${param(`%${likeEscaped(word)}%`)}`)
+        .join(' AND ')})`;
+    }
   }
 }
