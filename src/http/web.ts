@@ -196,7 +196,7 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
     const name = String(req.params['module'] ?? '');
     const file = path.join(options.publicDir, 'staff', 'js', name);
     if (!/^[a-z][a-z0-9-]*\.js$/u.test(name) || !existsSync(file)) return sendError(res, 404, 'NotFound', `/staff/js/${name.slice(0, 60)} is not part of the staff page.`);
-    send(req, res, cache.get(file, 'text/javascript; charset=utf-8'), 0);
+    send(req, res, cache.get(file, 'text/javascript; charset=utf-8'), 'public, max-age=0');
   };
   server.get('/staff/js/:module', serveModule);
   server.head('/staff/js/:module', serveModule);
