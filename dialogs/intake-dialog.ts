@@ -4,7 +4,9 @@
  * ConversationState saves after every turn. Everything the resident reads comes from locales/.
  */
 import { ActivityTypes, EventFactory, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+// From its own modules, as in src/bot/intake-bot.ts: not the index, which loads every prompt.
+import { Dialog, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog.js';
+import type { DialogContext } from 'botbuilder-dialogs/lib/dialogContext.js';
 import type { InterviewEngine, Input, StartPreset } from '../src/core/interview/engine.js';
 import type { TurnResult } from '../src/core/interview/replies.js';
 import type { InterviewState } from '../src/core/interview/state.js';

@@ -15,6 +15,7 @@ import { INTAKE_OPENING, Resident, botFrameworkOpener, directLineOpener, openCon
 import { wholeOption } from './bench/options.js';
 import { startChild, type Started } from './bench/process.js';
 import { PG_SEED_BATCH, pgSeedCurrent, resetSeeded, seedPgCases, seededFolder, type PgSeedInfo } from './bench/seed-cases.js';
+import { formatStartups, measureStartups, type StartupRow } from './bench/startup.js';
 import { benchDatabase, dropLeftovers, keepDatabase, keptDatabase, seedDatabaseName, unavailable } from './bench/postgres.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +30,10 @@ flight per conversation, as a person types):
   postgres      the intake-api turn with DATABASE_URL set: every store (bot state, cases,
                 transcripts, web chat, outbox, audit log, staff and Teams records) in PostgreSQL,
                 in a fresh database
+  startup       (only when named in --only) start-up alone: spawn to listening of the echo bot, the intake service with an empty
+                data folder (recognizer from its cache, and once more training it) and with the
+                most stored cases of --cases, in --startup-rounds alternating rounds; medians and
+                ratios to the echo bot (targets: 1.5 s empty, 3 s at 100,000 cases)
   cases-<n>     the intake-api turn with n invented cases in the lowdb store (0 is intake-api itself)
   pg-cases-<n>  the postgres turn with n invented cases in its fresh database (0 is postgres
                 itself): a copy of narvard_bench_seed_<n>, which the first run fills through
@@ -40,6 +45,7 @@ Options:
   --connections N             concurrent conversations (default 16)
   --cases LIST                stored-case counts to compare with the empty store, on lowdb and on
                               PostgreSQL (default 10000,100000)
+  --startup-rounds N          rounds of the startup scenario (default 5)
   --turn help|answer-back     the measured message: "hjälp" (default; a command, like a button
                               not sent to the recognizer), or a free-text answer (read by the
                               recognizer) and "tillbaka" in turn
@@ -75,6 +81,7 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
+    'startup-rounds': { type: 'string', default: '5' },
     cases: { type: 'string', default: '10000,100000' },
     turn: { type: 'string', default: 'help' },
     'turns-per-conversation': { type: 'string', default: '40' },
@@ -95,6 +102,7 @@ if (opts.help) {
 const SECONDS = wholeOption('seconds', opts.seconds, 1);
 const WARMUP = wholeOption('warmup', opts.warmup, 0);
 const CONNECTIONS = wholeOption('connections', opts.connections, 1);
+const STARTUP_ROUNDS = wholeOption('startup-rounds', opts['startup-rounds'], 1);
 const TURNS_PER_CONVERSATION = wholeOption('turns-per-conversation', opts['turns-per-conversation'], 0);
 const CASE_COUNTS = opts.cases
   .split(',')
@@ -403,6 +411,25 @@ async function pgScenario(name: string, title: string, count: number): Promise<S
   }
 }
 
+/**
+ * The start-up rounds (scripts/bench/startup.ts): the echo bot, the intake service on an empty data
+ * folder and on the seeded folder of the most cases of --cases, alternating.
+ */
+async function startupScenario(content: ReturnType<typeof loadContent>): Promise<StartupRow[]> {
+  const count = Math.max(...CASE_COUNTS);
+  progress(`[startup] ${STARTUP_ROUNDS} rounds of starts: echo bot, intake with an empty data folder (cached and training), intake with ${count.toLocaleString('en')} cases…`);
+  const seeded = await seededFolder(content, DATA_ROOT, count, opts.reseed, seedProgress(count));
+  if (tty) process.stderr.write('\r\x1b[K');
+  await mkdir(DATA_ROOT, { recursive: true });
+  return measureStartups({
+    repoRoot: REPO_ROOT,
+    rounds: STARTUP_ROUNDS,
+    dataRoot: DATA_ROOT,
+    seeded: [{ count, dir: seeded.dir, reset: () => resetSeeded(seeded.dir) }],
+    progress,
+  });
+}
+
 // ---- the run --------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -484,8 +511,18 @@ async function main(): Promise<void> {
     };
   }
 
+  const startup = ONLY?.some((o) => o === 'startup') ? await startupScenario(content) : undefined;
+
   // ---- targets ----
   const targets: Array<{ target: string; met: boolean | null; measured: string }> = [];
+  for (const row of startup ?? []) {
+    if (!row.target) continue;
+    targets.push({
+      target: `(start-up) ${row.title}: ready within ${row.target.ms} ms (${row.target.ratio.toFixed(2)}x the echo bot's start)`,
+      met: row.target.met && row.target.metByRatio,
+      measured: `median ${row.medianMs} ms (${row.readyMs.join(', ')}), ${row.ratio.toFixed(2)}x the echo bot's start in the same rounds (ms ${row.target.met ? 'met' : 'not met'}, ratio ${row.target.metByRatio ? 'met' : 'not met'})`,
+    });
+  }
   const api = results.find((r) => r.name === 'intake-api');
   if (api) {
     targets.push({
@@ -584,6 +621,7 @@ async function main(): Promise<void> {
     if (r.note && r.available) bits.push(r.note);
     out.push(`  ${r.name}: ${bits.join('; ')}`);
   }
+  if (startup) out.push('', `Start-up, spawn to listening, ${STARTUP_ROUNDS} alternating rounds (compiled, as npm start runs it):`, formatStartups(startup));
   out.push('', 'Targets (repeated runs of one scenario can differ by 10-20 % on a small shared VM; repeat a close call with --seconds 30):');
   for (const t of targets) out.push(`  ${t.met === null ? 'n/a    ' : t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.measured}`);
   out.push('');
@@ -598,6 +636,7 @@ async function main(): Promise<void> {
     machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3) },
     settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, turn: opts.turn, turnDescription: TURN.description, turnsPerConversation: TURNS_PER_CONVERSATION, caseCounts: CASE_COUNTS, loadGenerator: 'autocannon, one keep-alive connection per conversation, pipelining 1' },
     scenarios: results,
+    ...(startup ? { startup } : {}),
     targets,
     totalSeconds: Math.round((Date.now() - started) / 1000),
   };

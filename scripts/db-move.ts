@@ -11,6 +11,7 @@
  * again: what is already there is skipped, never overwritten.
  */
 import path from 'node:path';
+import { loadEnvFileOrExit } from '../src/env-file.js';
 import { explainMoveFailure, formatReport, moveDataFolder } from '../src/storage/move.js';
 
 const USAGE = `Usage: npm run db:move -- [--from DIR] [--to postgresql://…]
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  loadEnvFileOrExit();
   const from = path.resolve(arg('from') ?? process.env['DATA_DIR'] ?? 'var/data');
   const to = arg('to') ?? process.env['DATABASE_URL'];
   if (!to) fail(`say where to move to: set DATABASE_URL or pass --to postgresql://USER:PASSWORD@HOST:5432/DATABASE.\n${USAGE}`);

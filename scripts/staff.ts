@@ -9,6 +9,7 @@
  */
 import readline from 'node:readline';
 import { ConfigError, loadConfig, type AppConfig } from '../src/config.js';
+import { loadEnvFileOrExit } from '../src/env-file.js';
 import { ContentError, loadContent } from '../src/core/content/load.js';
 import type { AuditLog } from '../src/core/audit.js';
 import { openStores } from '../src/storage/stores.js';
@@ -40,6 +41,7 @@ function fail(message: string): never {
 
 async function main(): Promise<void> {
   const command = process.argv[2];
+  loadEnvFileOrExit();
   const config = loadConfig();
   // The same stores as the service: PostgreSQL when DATABASE_URL is set, else the data folder.
   const stores = await openStores({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });

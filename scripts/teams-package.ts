@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { PACKAGE_ROOT } from '../src/package-root.js';
+import { loadEnvFileOrExit } from '../src/env-file.js';
 import { drawColorIcon, drawOutlineIcon } from '../src/teams/icons.js';
 import { buildManifest, ICON_FILES, MANIFEST_VERSION } from '../src/teams/manifest.js';
 import { loadTeamsPackageConfig, TEAMS_LIMITS, TeamsConfigError } from '../src/teams/package-config.js';
@@ -22,6 +23,7 @@ function kilobytes(bytes: number): string {
 
 async function main(): Promise<void> {
   const { version: packageVersion } = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  loadEnvFileOrExit();
   const settings = loadTeamsPackageConfig(process.env, { packageVersion });
   const texts = loadTeamsTexts(settings.localesDir);
   const manifest = buildManifest(settings, texts);

@@ -15,7 +15,6 @@ import { EmailSender, UnavailableSender, WebhookSender } from './delivery/sender
 import { loadStaffTexts } from './delivery/staff-texts.js';
 import { StaffAccounts } from './staff/accounts.js';
 import { addStaffRoutes } from './staff/routes.js';
-import { addEntraSignIn } from './staff/oidc.js';
 import { StaffService } from './staff/service.js';
 import { StaffMembers } from './staff/members.js';
 import { StaffSessions } from './staff/sessions.js';
@@ -39,14 +38,13 @@ import { staffGateRefusal } from './teams/staff-gate.js';
 import { addStaffGuard } from './staff/staff-guard.js';
 import { SignInThrottle } from './staff/sign-in-throttle.js';
 import { EraseTranscript, TranscriptLogger, SerializeTurns } from './bot/middleware.js';
-import { verifyDataFolder } from './storage/data-folder.js';
+import { ARCHIVE_FOLDERS, verifyDataFolder } from './storage/data-folder.js';
 import { openStores, type Stores } from './storage/stores.js';
 import type { TranscriptArchive } from './bot/storage/transcripts.js';
 import type { CaseStore } from './core/cases.js';
 import type { AuditLog } from './core/audit.js';
 import { scheduleRetention } from './storage/retention.js';
 import { createServer } from './http/server.js';
-import { ping } from './storage/postgres/database.js';
 import { addWebRoutes } from './http/web.js';
 import { DirectLineAdapter, DIRECT_LINE_CHANNEL_ID } from './directline/adapter.js';
 import type { DirectLineStore } from './directline/store.js';
@@ -58,6 +56,8 @@ import corsMiddleware from 'restify-cors-middleware2';
 import path from 'node:path';
 import { PACKAGE_ROOT } from './package-root.js';
 import { conversationTag, type Logger } from './logger.js';
+import { ServiceMetrics } from './ops/metrics.js';
+import { addMetricsRoute } from './ops/metrics-route.js';
 
 /** The bot and everything it needs, without any HTTP: what tests drive with a TestAdapter. */
 export interface IntakeStack {
@@ -88,6 +88,8 @@ export interface IntakeStack {
   entraStaff: TeamsStaffDirectory;
   /** Conversations of the web widget (our own Direct Line, or what the page told us under Azure's). */
   directLineStore: DirectLineStore;
+  /** What /metrics serves: turns, risk alarms, cases, deliveries, urgent cases waiting, sign-in failures. */
+  metrics: ServiceMetrics;
   /** Adds the middleware and error handler to an adapter (CloudAdapter or TestAdapter). */
   attach(adapter: BotAdapter): void;
 }
@@ -124,16 +126,20 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     },
   });
   // Checked after the stores are open, so a second service on the same folder is turned away by the
-  // lock at once instead of after reading every file (17 s at 100,000 cases).
+  // lock at once instead of after reading every file. What turns read is checked now; the archive
+  // (cases, transcripts, the audit log …: 17 s at 100,000 cases) once the service is ready.
   const started = Date.now();
   try {
-    const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking data files'));
+    const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking data files'), { skip: ARCHIVE_FOLDERS });
     logger.info({ dataDir: config.dataDir, files, ms: Date.now() - started }, 'data folder checked');
   } catch (err) {
     await stores.close();
     throw err;
   }
-  const { cases, transcripts, outbox, audit } = stores;
+  const { cases, transcripts, outbox } = stores;
+  const metrics = new ServiceMetrics();
+  metrics.watchOutbox(outbox);
+  const audit = metrics.countingSignInFailures(stores.audit);
   const conversationState = new JsonTrackedConversationState(stores.botState);
   const kitchenTables = new KitchenTables(stores.kitchenTables);
   const references = new ConversationReferences(stores.references);
@@ -154,21 +160,25 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     intervalMs: config.delivery.intervalMs,
     urgentReminderMinutes: config.delivery.urgentReminderMinutes,
     backoff: { ...DEFAULT_BACKOFF, baseMs: config.delivery.retryBaseMs },
+    onAttempt: (target, delivered) => metrics.deliveryAttempt(target, delivered),
+    onUrgentWaiting: (createdAt, now) => metrics.urgentCasesWaiting(createdAt, now),
   });
 
-  const { recognizer, trainingMs } = await createRecognizer(config.nlu, config.localesDir, content, logger);
-  logger.info({ recognizer: config.nlu.recognizer, trainingMs }, 'language understanding ready');
+  const { recognizer, trainingMs, fromCache } = await createRecognizer(config.nlu, config.localesDir, content, logger);
+  logger.info({ recognizer: config.nlu.recognizer, trainingMs, fromCache }, 'language understanding ready');
 
   const engine = new InterviewEngine({
     recognizer,
     content,
     maxMessageLength: config.maxMessageLength,
     retentionDays: config.retentionDays,
+    onRiskAlarm: (level) => metrics.riskAlarm(level),
     createCase: async (draft) => {
       const table = draft.conversation.channelId === 'msteams' ? await kitchenTables.get(draft.conversation.conversationId) : undefined;
       const record = await cases.create(table ? { ...draft, assistedBy: table.staff } : draft);
       // Into the outbox before the person is told it is sent: a crash after this still delivers it.
       await delivery.caseCreated(record.reference);
+      metrics.caseCreated(record.urgent);
       logger.info({ reference: record.reference, urgent: record.urgent, topics: record.topics, sip: record.sipSuggested }, 'case created');
       return record;
     },
@@ -185,7 +195,9 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   const bot = new IntakeBot(conversationState, new IntakeDialog(engine, presetFor));
 
   const attach = (adapter: BotAdapter) => {
-    // Outermost first: one turn per conversation at a time, then erase (after the logger), then the logger.
+    // Outermost first: counted and timed, one turn per conversation at a time, then erase (after the
+    // logger), then the logger.
+    adapter.use(metrics.turnMiddleware());
     adapter.use(new SerializeTurns());
     // With several instances on PostgreSQL, also across instances.
     if (stores.turnLock) adapter.use(stores.turnLock);
@@ -223,7 +235,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
     texts: staffTexts,
     searchSecret: () => stores.secret('audit-search', undefined),
   });
-  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, members, entraStaff, kitchenTables, references, attach };
+  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, members, entraStaff, kitchenTables, references, metrics, attach };
 }
 
 /** What the environment cannot say: used by tests (test/helpers/bot-connector-auth.ts) and sovereign clouds. */
@@ -262,10 +274,30 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
     logger.warn('no TEAMS_TENANT_ID (or MicrosoftAppTenantId): the Teams staff features answer nobody until it is set');
   }
 
+  // The archive's check after start-up (see ARCHIVE_FOLDERS): a corrupt file found there makes /readyz
+  // say which, until it is dealt with and the service restarted.
+  let markListening: () => void = () => undefined;
+  const listening = new Promise<void>((resolve) => (markListening = resolve));
+  let archive: Promise<void> | undefined;
+  let archiveProblem: string | undefined;
+  const checkArchive = () =>
+    (archive ??= (async () => {
+      const started = Date.now();
+      try {
+        const { files } = await verifyDataFolder(config.dataDir, (checked, total) => logger.info({ checked, total }, 'checking archived data files'), { only: ARCHIVE_FOLDERS });
+        logger.info({ files, ms: Date.now() - started }, 'archived data files checked');
+      } catch (err) {
+        archiveProblem = (err as Error).message;
+        logger.error({ err: { message: archiveProblem } }, 'a data file is damaged; it is left as it is');
+      }
+    })());
   const stopRetention = scheduleRetention(
     () => stack.stores.sweepExpired(config.retentionDays),
     (r) => logger.info({ ...r, retentionDays: config.retentionDays }, 'retention sweep done'),
     (err) => logger.error({ err: { message: err.message } }, 'retention sweep failed; expired records may remain'),
+    undefined,
+    // The first sweep reads every file too: once the service listens and the archive is checked.
+    listening.then(checkArchive),
   );
 
   // Staff in Teams get the staff bot; every other channel reaches the residents' intake.
@@ -337,8 +369,14 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
     maxBodyBytes: config.maxBodyBytes,
     readiness: [
       { name: 'store', check: () => stack.stores.ping() },
+      {
+        name: 'data files',
+        check: async () => {
+          if (archiveProblem) throw new Error(archiveProblem);
+        },
+      },
       // Turns take their lock on a pool of its own: without one of its connections no turn starts.
-      ...(stack.stores.lockPool ? [{ name: 'turn locks', check: () => ping(stack.stores.lockPool!) }] : []),
+      ...(stack.stores.lockPool ? [{ name: 'turn locks', check: async () => (await import('./storage/postgres/database.js')).ping(stack.stores.lockPool!) }] : []),
     ],
     authenticationRequired: Boolean(config.bot.appId),
     allowUnauthenticated: config.bot.allowUnauthenticated,
@@ -371,19 +409,24 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
     service: stack.staff,
     accounts: stack.accounts,
     sessions,
-    throttle: new SignInThrottle((name, points, seconds) => stack.stores.limiter(name, points, seconds)),
+    throttle: new SignInThrottle((name, points, seconds) => stack.stores.limiter(name, points, seconds), undefined, (reason) => stack.metrics.signInRefused(reason)),
     logger,
     localAccounts: config.staff.localAccounts,
     entraSignIn: Boolean(config.staff.oidc),
   });
   if (config.staff.oidc) {
+    // openid-client is loaded only when Entra sign-in is configured.
+    const { addEntraSignIn } = await import('./staff/oidc.js');
     addEntraSignIn(server, { ...config.staff.oidc, people: entraStaff, sessions, service: stack.staff, logger, secret: sessionSecret });
   } else if (!config.staff.localAccounts) {
     logger.warn('STAFF_LOCAL_ACCOUNTS=false and no STAFF_OIDC_ISSUER: nobody can sign in to the staff page');
   }
   addStaffAdminRoutes(server, { service: stack.staff, accounts: stack.accounts, sessions, logger });
-  stack.delivery.start();
+  // Deliveries start once the service listens: the first round's check of urgent cases reads every
+  // case (seconds at 100,000 cases on the embedded store), which must not hold up the start.
+  void listening.then(() => stack.delivery.start());
 
+  addMetricsRoute(server, { metrics: stack.metrics, ...(config.metricsToken ? { token: config.metricsToken } : {}), logger });
   addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale, logger });
 
   const dl = config.directLine;
@@ -442,6 +485,7 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
         server.listen(config.port, config.host, () => {
           const address = server.address();
           const port = typeof address === 'object' && address ? address.port : config.port;
+          markListening();
           resolve({ url: `http://${config.host}:${port}`, port });
         });
       }),

@@ -103,6 +103,7 @@ const envSchema = z
     PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ message: 'must be the public address, such as https://intag.example.se' }).optional()),
     NLU_RECOGNIZER: z.preprocess(emptyAsUndefined, z.enum(['embedded', 'luis', 'clu'], { message: 'must be embedded, luis or clu' }).default('embedded')),
     NLU_TIMEOUT_MS: positiveInt(60_000).default(1500),
+    NLU_CACHE_DIR: z.preprocess(emptyAsUndefined, z.string().default('var/cache/nlu')),
     LUIS_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ message: 'must be a URL such as https://westeurope.api.cognitive.microsoft.com' }).optional()),
     LUIS_APP_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
     LUIS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -141,6 +142,7 @@ const envSchema = z
         .refine((u) => !URL.canParse(u) || new URL(u).pathname.endsWith(ENTRA_CALLBACK_PATH), `must end with ${ENTRA_CALLBACK_PATH}`)
         .optional(),
     ),
+    METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters (for example: openssl rand -hex 32)').optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -224,6 +226,8 @@ export interface AppConfig {
   };
   /** The address residents' browsers use, when it differs from the request's own (behind a proxy). */
   publicUrl?: string;
+  /** Who may read /metrics from elsewhere than this machine: requests with this bearer token. */
+  metricsToken?: string;
 }
 
 export interface StaffOidcConfig {
@@ -238,6 +242,8 @@ export interface NluConfig {
   /** Which model understands free text; cloud ones fall back to the embedded one per turn. */
   recognizer: 'embedded' | 'luis' | 'clu';
   timeoutMs: number;
+  /** Where the trained embedded recognizer is kept between starts; absent (NLU_CACHE_DIR=off): trained at every start. */
+  cacheDir?: string;
   luis?: { endpoint: string; appId: string; key: string; slot: string };
   clu?: { endpoint: string; key: string; project: string; deployment: string; apiVersion: string };
 }
@@ -339,11 +345,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     nlu: {
       recognizer: e.NLU_RECOGNIZER,
       timeoutMs: e.NLU_TIMEOUT_MS,
+      ...(e.NLU_CACHE_DIR === 'off' ? {} : { cacheDir: path.resolve(cwd, e.NLU_CACHE_DIR) }),
       ...(e.LUIS_ENDPOINT && e.LUIS_APP_ID && e.LUIS_KEY ? { luis: { endpoint: e.LUIS_ENDPOINT, appId: e.LUIS_APP_ID, key: e.LUIS_KEY, slot: e.LUIS_SLOT } } : {}),
       ...(e.CLU_ENDPOINT && e.CLU_KEY && e.CLU_PROJECT && e.CLU_DEPLOYMENT
         ? { clu: { endpoint: e.CLU_ENDPOINT, key: e.CLU_KEY, project: e.CLU_PROJECT, deployment: e.CLU_DEPLOYMENT, apiVersion: e.CLU_API_VERSION } }
         : {}),
     },
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/u, '') } : {}),
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
   };
 }

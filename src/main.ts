@@ -3,6 +3,7 @@
  * Any start-up problem ends the process with one line that says what is wrong and what to do.
  */
 import { ConfigError, loadConfig } from './config.js';
+import { EnvFileError, loadEnvFile } from './env-file.js';
 import { ContentError } from './core/content/load.js';
 import { CorruptDataError } from './storage/errors.js';
 import { DataFolderInUseError } from './storage/data-folder-lock.js';
@@ -11,10 +12,12 @@ import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
   let config;
+  let envFile: string | undefined;
   try {
+    envFile = loadEnvFile();
     config = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof EnvFileError) {
       console.error(err.message);
       process.exit(1);
     }
@@ -24,7 +27,8 @@ async function main(): Promise<void> {
   try {
     const app = await createApp(config, logger);
     const { url } = await app.listen();
-    console.log(`Intake assistant ready: ${url}/api/messages (health ${url}/healthz, data in ${config.dataDir})`);
+    const startedIn = `${(performance.now() / 1000).toFixed(1)} s`;
+    console.log(`Intake assistant ready in ${startedIn}: ${url}/api/messages (health ${url}/healthz, data in ${config.dataDir}${envFile ? `, settings from ${envFile}` : ''})`);
     if (config.directLine.mode !== 'off') console.log(`Web chat demo page with the widget: ${url}/`);
     console.log(`Talk to it: npm run chat (in another terminal), or point the Bot Framework Emulator at ${url}/api/messages`);
     const stop = (signal: string) => {

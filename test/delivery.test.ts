@@ -19,6 +19,8 @@ import type { OutboxItem } from '../src/core/delivery.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { KARLSTAD_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
 import { REPO_ROOT, removeDir, startConversation, tempDir } from './helpers/harness.js';
+import { until } from './helpers/wait.js';
+
 
 const SECRET = 'test-webhook-secret-karlstad-0123456789';
 
@@ -110,14 +112,6 @@ async function contentWithTargets(dir: string, webhookUrl: string): Promise<stri
   if (replaced === yaml) throw new Error('the test could not find Karlstad\'s delivery line in directory.yaml');
   await writeFile(file, replaced);
   return dataDir;
-}
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('delivery of new cases (outbox, e-mail, webhook)', function () {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { configErrorFor } from './helpers/config-error.js';
 import { CONFIG_VARIABLES, loadConfig } from '../src/config.js';
@@ -21,13 +22,16 @@ interface Exit {
   stderr: string;
 }
 
-/** Runs src/main.ts with only these variables (plus PATH); stops it once `untilStdout` appears. */
-function runMain(env: Record<string, string>, untilStdout?: RegExp): Promise<Exit> {
+/**
+ * Runs src/main.ts with only these variables (plus PATH, and no .env unless ENV_FILE is given); stops
+ * it once `untilStdout` appears. `cwd`: the working folder (the repository's by default).
+ */
+function runMain(env: Record<string, string | undefined>, untilStdout?: RegExp, cwd = REPO_ROOT): Promise<Exit> {
+  // A variable given as undefined is left out (ENV_FILE: undefined reads the working folder's .env).
+  const childEnv = Object.fromEntries(Object.entries({ PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', ENV_FILE: '', ...env }).filter(([, v]) => v !== undefined));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/main.ts'], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', ...env },
-    });
+    // tsx by its own address, so that it is found from any working folder.
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', pathToFileURL(path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, path.join(REPO_ROOT, 'src', 'main.ts')], { cwd, env: childEnv });
     let stdout = '';
     let stderr = '';
     // A start may wait for a stale lock and train the recognizer on a slow machine; a stop is quick.
@@ -180,6 +184,30 @@ describe('start-up', function () {
       expect(exit.stderr).to.match(/^Content error: .*directory\.yaml: organisations\[0\]\.contacts\[0\]\.responseDays: .*Fix the file and start again\.$/u);
     });
 
+    it('starts with a damaged case file (the archive is checked after start-up), names it on /readyz and leaves it as it was', async () => {
+      dir = await tempDir('intake-corrupt-case-');
+      await mkdir(path.join(dir, 'cases'), { recursive: true });
+      const damaged = path.join(dir, 'cases', 'NV-2026-000007.json');
+      const bytes = '{"key": "NV-2026-000007", "value": {"reference": "NV-2026-0';
+      await writeFile(damaged, bytes);
+      const service = await startService({ port: await freePort(), env: { DATA_DIR: dir, LOG_LEVEL: 'silent' } });
+      try {
+        let body = '';
+        for (let i = 0; i < 100 && !body.includes('NV-2026-000007'); i++) {
+          const res = await fetch(`${service.url}/readyz`);
+          body = await res.text();
+          if (res.status === 503) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(body).to.include('"name":"data files"');
+        expect(body).to.include(`${damaged} is not valid JSON`);
+        expect((await fetch(`${service.url}/healthz`)).status, 'the service itself runs').to.equal(200);
+      } finally {
+        await service.kill();
+      }
+      expect(await readFile(damaged, 'utf8'), 'left as it was').to.equal(bytes);
+    });
+
     it('stops on a damaged data file, names it and leaves it as it was', async () => {
       dir = await tempDir('intake-corrupt-');
       const stateDir = path.join(dir, 'state');
@@ -200,7 +228,7 @@ describe('start-up', function () {
       dir = await tempDir('intake-lock-');
       const first = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/main.ts'], {
         cwd: REPO_ROOT,
-        env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', DATA_DIR: dir, PORT: '0' },
+        env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', ENV_FILE: '', DATA_DIR: dir, PORT: '0' },
       });
       try {
         await new Promise<void>((resolve, reject) => {
@@ -274,8 +302,57 @@ describe('start-up', function () {
     it('starts with the defaults and says where it listens', async () => {
       dir = await tempDir('intake-start-');
       const exit = await runMain({ DATA_DIR: dir, PORT: '0' }, /ready/u);
-      expect(exit.stdout).to.match(/Intake assistant ready: http:\/\/127\.0\.0\.1:\d+\/api\/messages/u);
+      expect(exit.stdout).to.match(/Intake assistant ready in \d+\.\d s: http:\/\/127\.0\.0\.1:\d+\/api\/messages/u);
       expect(exit.stderr).to.equal('');
+    });
+  });
+
+  describe('the .env file', () => {
+    let work: string;
+    beforeEach(async () => {
+      work = await tempDir('intake-envfile-');
+    });
+    afterEach(async () => {
+      await removeDir(work);
+    });
+
+    it('is read from the working folder at start-up, and the environment wins over it', async () => {
+      const fromFile = path.join(work, 'data-from-file');
+      const fromEnv = path.join(work, 'data-from-env');
+      // As a newcomer writes it from .env.example: comments, an empty value, a quoted value.
+      await writeFile(
+        path.join(work, '.env'),
+        [
+          '# my settings',
+          `DATA_DIR="${fromFile}"`,
+          `CONTENT_DIR=${path.join(REPO_ROOT, 'data')}`,
+          `LOCALES_DIR=${path.join(REPO_ROOT, 'locales')}`,
+          `NLU_CACHE_DIR=${path.join(REPO_ROOT, 'var', 'cache', 'nlu')}`,
+          'PORT=0',
+          'MicrosoftAppId=',
+          '',
+        ].join('\n'),
+      );
+      const exit = await runMain({ ENV_FILE: undefined }, /ready/u, work);
+      expect(exit.stderr).to.equal('');
+      expect(exit.stdout).to.include(`data in ${fromFile}, settings from ${path.join(work, '.env')}`);
+
+      const overridden = await runMain({ ENV_FILE: undefined, DATA_DIR: fromEnv }, /ready/u, work);
+      expect(overridden.stdout).to.include(`data in ${fromEnv}`);
+    });
+
+    it('stops with one line when ENV_FILE names a file that is not there', async () => {
+      const exit = await runMain({ ENV_FILE: path.join(work, 'missing.env') });
+      expect(exit.code).to.equal(1);
+      expect(exit.stderr).to.equal(`Configuration error: ENV_FILE names ${path.join(work, 'missing.env')}, which does not exist. Create it (see .env.example) or unset ENV_FILE.`);
+    });
+
+    it('stops with one line naming the variable when the file sets a bad value', async () => {
+      const file = path.join(work, 'bad.env');
+      await writeFile(file, `PORT=abc\nDATA_DIR=${path.join(work, 'data')}\n`);
+      const exit = await runMain({ ENV_FILE: file });
+      expect(exit.code).to.equal(1);
+      expect(exit.stderr).to.equal('Configuration error: PORT must be a whole number (got "abc"). See .env.example.');
     });
   });
 });

@@ -47,6 +47,8 @@ try {
       DIRECTLINE_REQUESTS_PER_MINUTE: '1000000',
       DIRECTLINE_NEW_CONVERSATIONS_PER_MINUTE: '1000000',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      // The startup scenario measures a start without the recognizer's cache (NLU_CACHE_DIR=off).
+      ...(process.env['NLU_CACHE_DIR'] ? { NLU_CACHE_DIR: process.env['NLU_CACHE_DIR'] } : {}),
     },
     repoRoot,
   );

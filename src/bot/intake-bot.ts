@@ -4,7 +4,12 @@
  * declined, cancelled, or chose not to share anything.
  */
 import { ActivityTypes, type BotState, type TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+// The dialog runtime from its own modules: botbuilder-dialogs' index also loads every prompt and the
+// Recognizers-Text suites behind them (a fifth of start-up), which this bot does not use.
+import { DialogSet } from 'botbuilder-dialogs/lib/dialogSet.js';
+import { DialogTurnStatus } from 'botbuilder-dialogs/lib/dialog.js';
+import type { DialogContext, DialogState } from 'botbuilder-dialogs/lib/dialogContext.js';
+import type { DialogStateManagerConfiguration } from 'botbuilder-dialogs/lib/memory/dialogStateManager.js';
 import { ERASE_CONVERSATION, INTAKE_DIALOG_ID, type IntakeDialog } from '../../dialogs/intake-dialog.js';
 
 /**

@@ -1,15 +1,24 @@
 /**
  * `npm run chat`: hold the intake conversation in a terminal, through the same bot and the same
- * HTTP endpoint as every other channel. It talks to a running assistant (BOT_URL, or the configured
- * address) and, if none answers, starts one in-process on a free port with the same configuration.
- * Replies come back in the HTTP response (deliveryMode "expectReplies"), so no callback server is needed.
+ * HTTP endpoint as every other channel. Replies come back in the HTTP response (deliveryMode
+ * "expectReplies"), so no callback server is needed.
  *
- *   npm run chat                      a new conversation
- *   npm run chat -- --conversation ID continue an earlier one (it printed its ID at the start)
+ * Which assistant it talks to, in this order (and it says which, and why):
+ *   --url URL        that one;
+ *   BOT_URL          that one;
+ *   otherwise        http://HOST:PORT of the configuration (the environment, then .env; 127.0.0.1:3978).
+ * If none answers there, it asks before starting one inside the chat on the configured data folder
+ * (--start starts it without asking; without a terminal to ask in, it says what to run and stops).
+ *
+ *   npm run chat                                   a new conversation
+ *   npm run chat -- --conversation ID              continue one (the command to do so is printed)
+ *   npm run chat -- --url http://127.0.0.1:4000    talk to the assistant there
  */
 import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
+import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError, type AppConfig } from '../config.js';
+import { EnvFileError, loadEnvFile } from '../env-file.js';
 import { createLogger } from '../logger.js';
 import { loadContent } from '../core/content/load.js';
 import { TextCatalog } from '../core/i18n.js';
@@ -32,14 +41,41 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-async function botUrl(config: AppConfig): Promise<{ url: string; stop?: () => Promise<void> }> {
-  const url = process.env['BOT_URL'] ?? `http://${config.host}:${config.port}`;
-  if (await reachable(url)) return { url };
-  // No assistant running: start the same app in this process on a free port.
-  const { createApp } = await import('../app.js');
-  const app = await createApp({ ...config, port: 0, host: '127.0.0.1' }, createLogger('error'));
-  const { url: localUrl } = await app.listen();
-  return { url: localUrl, stop: () => app.close() };
+/** Where the assistant should be, and how that was decided (said to the person, and used for the continue command). */
+export interface Target {
+  url: string;
+  /** The words after "from" in "Talking to … (from …)". */
+  how: string;
+  /** The address was named by the person (--url or BOT_URL): never replaced by one started here. */
+  named: boolean;
+}
+
+/** --url, else BOT_URL, else HOST:PORT of the configuration, saying which variables gave it and where they came from. */
+export function findTarget(urlArg: string | undefined, env: NodeJS.ProcessEnv, config: AppConfig, fromEnvFile: ReadonlySet<string>): Target {
+  const clean = (u: string) => u.replace(/\/+$/u, '');
+  if (urlArg) return { url: clean(urlArg), how: '--url', named: true };
+  if (env['BOT_URL']) return { url: clean(env['BOT_URL']), how: `BOT_URL${fromEnvFile.has('BOT_URL') ? ' in .env' : ''}`, named: true };
+  const set = ['HOST', 'PORT'].filter((name) => env[name] !== undefined).map((name) => `${name}=${env[name]}${fromEnvFile.has(name) ? ' in .env' : ''}`);
+  // The service listens on HOST, which may be 0.0.0.0 (every address): this machine reaches it on 127.0.0.1.
+  const host = ['0.0.0.0', '::', '[::]'].includes(config.host) ? '127.0.0.1' : config.host;
+  return {
+    url: `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.port}`,
+    how: set.length ? set.join(', ') : 'the default address (set PORT, BOT_URL or --url for another)',
+    named: false,
+  };
+}
+
+/** Asks a yes/no question on the terminal; Enter alone is yes. */
+async function confirm(question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+  rl.close();
+  return /^(|y|yes|j|ja)$/iu.test(answer.trim());
+}
+
+/** A command line word, quoted for a POSIX shell when it needs to be. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/u.test(word) ? word : `'${word.replace(/'/gu, `'\\''`)}'`;
 }
 
 function print(activities: ReplyActivity[], label: string): void {
@@ -54,13 +90,58 @@ function print(activities: ReplyActivity[], label: string): void {
 }
 
 async function main(): Promise<void> {
-  const idArg = process.argv.indexOf('--conversation');
-  const conversationId = idArg > 0 && process.argv[idArg + 1] ? process.argv[idArg + 1]! : `terminal-${randomUUID()}`;
-  const resuming = idArg > 0;
+  const { values: args } = parseArgs({
+    options: { conversation: { type: 'string' }, url: { type: 'string' }, start: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
+  if (args.help) {
+    console.log('npm run chat [-- --conversation ID] [--url URL | --start]\n  --url URL   talk to the assistant at URL (else BOT_URL, else http://HOST:PORT of the configuration)\n  --start     if none answers, start one inside the chat without asking');
+    return;
+  }
+  const before = new Set(Object.keys(process.env));
+  const envFile = loadEnvFile();
+  const fromEnvFile = new Set(Object.keys(process.env).filter((name) => !before.has(name)));
   const config = loadConfig();
-  const { url, stop } = await botUrl(config);
-  console.log(`Talking to ${url}/api/messages as conversation ${conversationId}. Ctrl+D or Ctrl+C ends the chat.`);
-  console.log(`Continue it later with: npm run chat -- --conversation ${conversationId}`);
+  const conversationId = args.conversation ?? `terminal-${randomUUID()}`;
+  const resuming = args.conversation !== undefined;
+  const target = findTarget(args.url, process.env, config, fromEnvFile);
+
+  let url = target.url;
+  let stop: (() => Promise<void>) | undefined;
+  let continueWith: string[];
+  if (await reachable(target.url)) {
+    console.log(`Talking to the assistant at ${target.url} (from ${target.how}${envFile && !target.named && fromEnvFile.size ? `; ${envFile} was read` : ''}).`);
+    // The address in full, so the command works whatever the next shell's environment or .env says.
+    continueWith = ['npm', 'run', 'chat', '--', '--url', target.url, '--conversation', conversationId];
+  } else {
+    if (target.named) {
+      console.error(`No assistant answers at ${target.url} (from ${target.how}). Start it (npm start), or correct the address.`);
+      process.exit(1);
+    }
+    const startHere = `start one inside this chat, keeping its data in ${config.dataDir}`;
+    if (!args.start) {
+      if (!process.stdin.isTTY) {
+        console.error(`No assistant answers at ${target.url} (from ${target.how}). Start it with npm start, or run npm run chat -- --start to ${startHere}.`);
+        process.exit(1);
+      }
+      if (!(await confirm(`No assistant answers at ${target.url} (from ${target.how}). Shall I ${startHere}? [Y/n] `))) {
+        console.log('Then start it with npm start (in another terminal) and run npm run chat again.');
+        return;
+      }
+    }
+    const { createApp } = await import('../app.js');
+    const app = await createApp({ ...config, port: 0, host: '127.0.0.1' }, createLogger('error'));
+    ({ url } = await app.listen());
+    stop = () => app.close();
+    console.log(`Started an assistant inside this chat at ${url}, with its data in ${config.dataDir}. It stops when the chat ends.`);
+    // The variables that chose the address and the data folder, when this shell's environment set them
+    // (.env is read again by the next chat): the next one looks in the same place and keeps the same data.
+    const repeated = ['DATA_DIR', 'HOST', 'PORT'].flatMap((name) =>
+      process.env[name] !== undefined && !fromEnvFile.has(name) ? [`${name}=${name === 'DATA_DIR' ? config.dataDir : process.env[name]}`] : [],
+    );
+    continueWith = [...repeated, 'npm', 'run', 'chat', '--', '--start', '--conversation', conversationId];
+  }
+  console.log(`Conversation ${conversationId}. Ctrl+D or Ctrl+C ends the chat.`);
+  console.log(`Continue it later with: ${continueWith.map(shellWord).join(' ')}`);
 
   // The labels and the word that repeats the current question come from the default locale.
   const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
@@ -109,6 +190,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : `The chat stopped: ${(err as Error).message}`);
+  console.error(err instanceof ConfigError || err instanceof EnvFileError ? err.message : `The chat stopped: ${(err as Error).message}`);
   process.exit(1);
 });

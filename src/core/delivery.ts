@@ -125,4 +125,6 @@ export interface OutboxStore {
   forCase(caseReference: string): Promise<OutboxItem[]>;
   /** Every item (for staff views and tests). */
   all(): Promise<OutboxItem[]>;
+  /** The items not yet delivered nor skipped (pending or failing), however many cases are done (for /metrics). */
+  undelivered(): Promise<OutboxItem[]>;
 }

@@ -4,7 +4,7 @@
  * staff app). Each sender throws when the attempt failed; the worker retries.
  */
 import { createHmac } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Activity, Attachment, ConversationReference } from 'botbuilder';
 import type { CaseRecord } from '../core/cases.js';
 import type { OutboxItem } from '../core/delivery.js';
@@ -25,20 +25,25 @@ export function staffNewCasesLink(publicUrl: string): string {
 }
 
 export class EmailSender implements Sender {
-  private readonly transport: Transporter | undefined;
+  private transport: Promise<Transporter> | undefined;
 
   constructor(
-    smtpUrl: string | undefined,
+    private readonly smtpUrl: string | undefined,
     private readonly from: string,
     private readonly publicUrl: string,
     private readonly texts: StaffTexts,
-  ) {
-    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
+  ) {}
+
+  /** nodemailer is loaded with the first mail, not at start-up (a tenth of a second of loading). */
+  private transporter(smtpUrl: string): Promise<Transporter> {
+    this.transport ??= import('nodemailer').then((m) => m.default.createTransport(smtpUrl));
+    return this.transport;
   }
 
   async send(item: OutboxItem, record: CaseRecord): Promise<void> {
     if (item.target.kind !== 'email') throw new Error('not an e-mail target');
-    if (!this.transport) throw new Error('no SMTP server is configured (set SMTP_URL)');
+    if (!this.smtpUrl) throw new Error('no SMTP server is configured (set SMTP_URL)');
+    const transport = await this.transporter(this.smtpUrl);
     const t = this.texts.mail;
     const recipient = record.recipients.find((r) => r.key === item.recipientKey);
     const values = {
@@ -49,7 +54,7 @@ export class EmailSender implements Sender {
       link: staffLink(this.publicUrl, record.reference),
     };
     const reminder = item.purpose === 'reminder';
-    await this.transport.sendMail({
+    await transport.sendMail({
       from: this.from,
       to: item.target.to,
       subject: fill(reminder ? t.subjectReminder : record.urgent ? t.subjectUrgent : t.subjectNew, values),

@@ -21,6 +21,10 @@ export interface WorkerOptions {
   urgentReminderMinutes: number;
   backoff?: BackoffPolicy;
   now?: () => Date;
+  /** Told of every delivery attempt, by target kind (for monitoring). */
+  onAttempt?: (target: OutboxItem['target']['kind'], delivered: boolean) => void;
+  /** Told, about once a minute, when the urgent cases nobody has taken were created (for monitoring). */
+  onUrgentWaiting?: (createdAt: string[], now: Date) => void;
 }
 
 export class DeliveryWorker {
@@ -91,8 +95,10 @@ export class DeliveryWorker {
     try {
       await this.options.senders[item.target.kind].send(item, record);
       await this.options.outbox.save({ ...item, status: 'delivered', attempts: item.attempts + 1, deliveredAt: this.now().toISOString() });
+      this.options.onAttempt?.(item.target.kind, true);
       this.options.logger.info(log, 'case delivered');
     } catch (err) {
+      this.options.onAttempt?.(item.target.kind, false);
       const attempts = item.attempts + 1;
       const failing = attempts >= this.backoff.failingAfter;
       const message = (err as Error).message;
@@ -110,12 +116,17 @@ export class DeliveryWorker {
 
   private async remind(): Promise<void> {
     const minutes = this.options.urgentReminderMinutes;
-    if (!minutes) return;
+    if (!minutes && !this.options.onUrgentWaiting) return;
     // Every twelfth round (a minute at the default interval) is enough for a reminder measured in minutes.
-    if (this.now().getTime() - this.lastReminderCheck < this.options.intervalMs * 12) return;
-    this.lastReminderCheck = this.now().getTime();
-    const cutoff = new Date(this.now().getTime() - minutes * 60_000);
-    for (const record of await this.options.cases.urgentNewBefore(cutoff)) {
+    const now = this.now();
+    if (now.getTime() - this.lastReminderCheck < this.options.intervalMs * 12) return;
+    this.lastReminderCheck = now.getTime();
+    // Every urgent case still new: all of them are counted, those waiting past the cutoff get a reminder.
+    const urgent = await this.options.cases.urgentNewBefore(now);
+    this.options.onUrgentWaiting?.(urgent.map((r) => r.createdAt), now);
+    if (!minutes) return;
+    const cutoff = now.getTime() - minutes * 60_000;
+    for (const record of urgent.filter((r) => Date.parse(r.createdAt) < cutoff)) {
       // Per unit: a unit that has started the case, or judged it not urgent, gets no reminder.
       const waiting = Object.values(record.work).filter((w) => w.urgent && w.status === 'new').map((w) => w.unit);
       const reminders = outboxItemsFor(record, this.options.directory, this.now(), 'reminder', waiting);

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { containerBootstrap } from '@nlpjs/core';
 import { LangSv } from '@nlpjs/lang-sv';
 import { LangEn } from '@nlpjs/lang-en';
@@ -19,7 +20,8 @@ import naiveBayes from 'wink-naive-bayes-text-classifier';
 import type { RiskCategory, RiskPatterns, RoutingTopic } from '../core/content/schema.js';
 import { INTENTS, type Intent, type Recognition, type Recognizer } from '../core/nlu/recognizer.js';
 import { RiskDetector } from '../core/risk.js';
-import { IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type LogisticOptions } from './logistic.js';
+import { IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type LogisticJson, type LogisticOptions } from './logistic.js';
+import { folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
 import { loadTrainingData, trainedLanguages, type TrainingData } from './training-data.js';
 
 /** nlp.js language plugins by language; a language without one cannot be trained. */
@@ -99,21 +101,43 @@ export function features(tools: TextTools, text: string, settings: FeatureSettin
 
 /** A trained classifier answering a probability per label (one label against all the others). */
 class Classifier {
-  private readonly model = naiveBayes();
+  private constructor(private readonly model: ReturnType<typeof naiveBayes>) {}
 
-  constructor(tools: TextTools, settings: FeatureSettings, examples: Record<string, string[]>, smoothingFactor = 0.5) {
+  /** wink's classifier with our features as its preparation (and its configuration). */
+  private static prepared(tools: TextTools, settings: FeatureSettings, smoothingFactor: number): ReturnType<typeof naiveBayes> {
+    const model = naiveBayes();
     // wink prepares the text again for every label it scores (computeOdds calls its prep tasks once
     // per label): the last text's features are kept, so a message is tokenised and stemmed once.
     let last: { text: string; features: string[] } | undefined;
-    this.model.definePrepTasks([
+    model.definePrepTasks([
       (text: string) => {
         if (last?.text !== text) last = { text, features: features(tools, text, settings) };
         return last.features;
       },
     ]);
-    this.model.defineConfig({ considerOnlyPresence: true, smoothingFactor });
-    for (const [label, lines] of Object.entries(examples)) for (const line of lines) this.model.learn(line, label);
-    this.model.consolidate();
+    model.defineConfig({ considerOnlyPresence: true, smoothingFactor });
+    return model;
+  }
+
+  static train(tools: TextTools, settings: FeatureSettings, examples: Record<string, string[]>, smoothingFactor = 0.5): Classifier {
+    const model = Classifier.prepared(tools, settings, smoothingFactor);
+    for (const [label, lines] of Object.entries(examples)) for (const line of lines) model.learn(line, label);
+    model.consolidate();
+    return new Classifier(model);
+  }
+
+  /** wink's own export (its config, counts and vocabulary), as the JSON string it writes. */
+  toJSON(): string {
+    return this.model.exportJSON();
+  }
+
+  static fromJSON(json: unknown, tools: TextTools, settings: FeatureSettings): Classifier {
+    if (typeof json !== 'string') throw new Error('a classifier is not a JSON string');
+    const model = Classifier.prepared(tools, settings, 0.5);
+    // importJSON brings back the smoothing factor it was trained with.
+    model.importJSON(json);
+    model.consolidate();
+    return new Classifier(model);
   }
 
   /** Labels with probabilities, best first; empty when no word of the text was ever seen. */
@@ -125,31 +149,44 @@ class Classifier {
   }
 }
 
+/** The risk model's JSON: its feature names in numbering order and each averaged regression. */
+interface RiskModelJson {
+  features: string[];
+  models: LogisticJson[];
+}
+
 /** The risk model: the probability that a text signals acute risk. */
 class RiskModel {
-  private readonly models: LogisticRegression[];
-  private readonly examples: IndexedExamples;
-
-  constructor(
+  private constructor(
     private readonly tools: TextTools,
-    examples: Record<string, string[]>,
-    options: Partial<LogisticOptions> = {},
-    private readonly settings: FeatureSettings = FEATURES.risk,
-  ) {
-    this.examples = new IndexedExamples(
-      Object.entries(examples).flatMap(([label, lines]) => lines.map((line) => ({ features: this.featuresOf(line), positive: label === 'acute' }))),
+    private readonly settings: FeatureSettings,
+    private readonly examples: IndexedExamples,
+    private readonly models: LogisticRegression[],
+  ) {}
+
+  static train(tools: TextTools, examples: Record<string, string[]>, options: Partial<LogisticOptions> = {}, settings: FeatureSettings = FEATURES.risk): RiskModel {
+    const indexed = new IndexedExamples(
+      Object.entries(examples).flatMap(([label, lines]) => lines.map((line) => ({ features: features(tools, line, settings), positive: label === 'acute' }))),
     );
     const seed = options.seed ?? LOGISTIC_DEFAULTS.seed;
-    this.models = Array.from({ length: RISK_MODELS }, (_, i) => new LogisticRegression(this.examples, { ...options, seed: seed + i * 7919 }));
+    const models = Array.from({ length: RISK_MODELS }, (_, i) => new LogisticRegression(indexed, { ...options, seed: seed + i * 7919 }));
+    return new RiskModel(tools, settings, indexed, models);
+  }
+
+  toJSON(): RiskModelJson {
+    return { features: this.examples.featureNames(), models: this.models.map((m) => m.toJSON()) };
+  }
+
+  static fromJSON(json: unknown, tools: TextTools): RiskModel {
+    const { features: names, models } = (json ?? {}) as Partial<RiskModelJson>;
+    if (!Array.isArray(names) || !Array.isArray(models) || models.length !== RISK_MODELS) throw new Error('not a risk model');
+    const numbered = IndexedExamples.fromFeatureNames(names);
+    return new RiskModel(tools, FEATURES.risk, numbered, models.map((m) => LogisticRegression.fromJSON(m, numbered.size)));
   }
 
   acute(text: string): number {
-    const x = this.examples.numbers(this.featuresOf(text));
+    const x = this.examples.numbers(features(this.tools, text, this.settings));
     return this.models.reduce((sum, model) => sum + model.probability(x), 0) / this.models.length;
-  }
-
-  private featuresOf(text: string): string[] {
-    return features(this.tools, text, this.settings);
   }
 }
 
@@ -166,7 +203,24 @@ export interface EmbeddedOptions {
   riskPatterns: Record<string, RiskPatterns>;
   /** The language used for a locale with neither its own nor its base language's training data. */
   defaultLanguage: string;
+  /** Where trained models are kept between starts (./model-cache.ts); without it, every start trains. */
+  cache?: ModelCache;
 }
+
+/** What a language's model saves in the cache: each part as its own toJSON() gives it. */
+interface LanguageModelJson {
+  language: string;
+  intents: unknown;
+  topics: unknown;
+  risk: unknown;
+}
+
+/** The folder of this module's code, and the other code whose change changes what training makes. */
+const CODE_DIR = path.dirname(fileURLToPath(import.meta.url));
+const CODE_FOLDERS = [CODE_DIR, path.join(CODE_DIR, '..', 'core', 'text')];
+const CODE_FILES = [path.join(CODE_DIR, '..', 'core', 'risk')];
+/** Packages that turn text into features or hold the model: a new version may make other features. */
+const MODEL_PACKAGES = ['@nlpjs/core', '@nlpjs/lang-sv', '@nlpjs/lang-en', 'wink-naive-bayes-text-classifier'];
 
 export class EmbeddedRecognizer implements Recognizer {
   private constructor(
@@ -174,29 +228,71 @@ export class EmbeddedRecognizer implements Recognizer {
     /** Risk patterns per locale folder; a language's own also served its model's training. */
     private readonly detectors: Map<string, RiskDetector>,
     private readonly defaultLanguage: string,
+    /** Whether the models were read from the cache rather than trained in this process. */
+    readonly fromCache: boolean,
   ) {}
 
-  /** Trains a model per language with training data; resolves when all are ready. */
+  /**
+   * A model per language with training data: read from `options.cache` when it holds one for exactly
+   * this training data and code, else trained (and then kept there). Resolves when all are ready.
+   */
   static async train(options: EmbeddedOptions): Promise<EmbeddedRecognizer> {
     // Only languages the assistant speaks (a locale folder, or the base of one such as sv for sv-lattlast).
     const spoken = new Set(Object.keys(options.riskPatterns).flatMap((locale) => [locale, locale.split('-')[0]!]));
     const languages = trainedLanguages(options.localesDir).filter((l) => LANGUAGE_PLUGINS[l] && spoken.has(l));
     const detectors = new Map(Object.entries(options.riskPatterns).map(([locale, patterns]) => [locale, new RiskDetector(patterns)]));
+    if (!languages.includes(options.defaultLanguage)) {
+      throw new Error(`The embedded recognizer has no training data for the default language "${options.defaultLanguage}" (locales/${options.defaultLanguage}/nlu/).`);
+    }
+    const key = options.cache ? cacheKey(options, languages) : '';
+    const stored = options.cache ? await options.cache.read(key) : undefined;
+    if (stored !== undefined) {
+      try {
+        const cached = await EmbeddedRecognizer.restore(stored, languages);
+        return new EmbeddedRecognizer(cached, detectors, options.defaultLanguage, true);
+      } catch (err) {
+        options.cache!.unusable(key, err as Error);
+      }
+    }
+
     const models = new Map<string, LanguageModel>();
     await Promise.all(
       languages.map(async (language) => {
         const data: TrainingData = loadTrainingData(options.localesDir, language);
         const tools = await textTools(language);
-        const intents = new Classifier(tools, FEATURES.intents, data.intents);
-        const topics = new Classifier(tools, FEATURES.topics, data.topics);
-        const risk = new RiskModel(tools, riskExamples(data, detectors.get(language)));
+        const intents = Classifier.train(tools, FEATURES.intents, data.intents);
+        const topics = Classifier.train(tools, FEATURES.topics, data.topics);
+        const risk = RiskModel.train(tools, riskExamples(data, detectors.get(language)));
         models.set(language, { language, intents, topics, risk });
       }),
     );
-    if (!models.has(options.defaultLanguage)) {
-      throw new Error(`The embedded recognizer has no training data for the default language "${options.defaultLanguage}" (locales/${options.defaultLanguage}/nlu/).`);
+    const recognizer = new EmbeddedRecognizer(models, detectors, options.defaultLanguage, false);
+    await options.cache?.write(key, recognizer.parts());
+    return recognizer;
+  }
+
+  /** Every trained part, as JSON for the cache. */
+  private parts(): LanguageModelJson[] {
+    return [...this.models.values()].map((m) => ({ language: m.language, intents: m.intents.toJSON(), topics: m.topics.toJSON(), risk: m.risk.toJSON() }));
+  }
+
+  /** The models back from `parts()`; throws when anything is missing or does not fit. */
+  private static async restore(json: unknown, languages: string[]): Promise<Map<string, LanguageModel>> {
+    if (!Array.isArray(json)) throw new Error('not a list of language models');
+    const models = new Map<string, LanguageModel>();
+    for (const part of json as LanguageModelJson[]) {
+      if (!languages.includes(part?.language)) continue;
+      const tools = await textTools(part.language);
+      models.set(part.language, {
+        language: part.language,
+        intents: Classifier.fromJSON(part.intents, tools, FEATURES.intents),
+        topics: Classifier.fromJSON(part.topics, tools, FEATURES.topics),
+        risk: RiskModel.fromJSON(part.risk, tools),
+      });
     }
-    return new EmbeddedRecognizer(models, detectors, options.defaultLanguage);
+    const missing = languages.filter((l) => !models.has(l));
+    if (missing.length) throw new Error(`no model for ${missing.join(', ')}`);
+    return models;
   }
 
   /** Languages with a trained model. */
@@ -295,6 +391,26 @@ export function trainingFingerprint(localesDir: string): string {
 }
 
 /**
+ * The cache key of a trained recognizer: the training data, the risk patterns (they shape the calm
+ * examples), the languages, the code of the recognizer and the versions of its packages.
+ */
+function cacheKey(options: EmbeddedOptions, languages: string[]): string {
+  const code = [...CODE_FOLDERS.flatMap((dir) => folderContents(dir, isCode)), ...CODE_FILES.flatMap((file) => folderContents(path.dirname(file), (n) => isCode(n) && n.startsWith(`${path.basename(file)}.`)))];
+  return modelKey([
+    trainingFingerprint(options.localesDir),
+    JSON.stringify(Object.entries(options.riskPatterns).sort(([a], [b]) => a.localeCompare(b))),
+    `${languages.sort().join(',')} default ${options.defaultLanguage}`,
+    MODEL_PACKAGES.map((name) => `${name}@${packageVersion(name, CODE_DIR)}`).join(' '),
+    ...code,
+  ]);
+}
+
+/** Source or compiled code (not source maps or type declarations). */
+function isCode(name: string): boolean {
+  return /\.(ts|js)$/u.test(name) && !name.endsWith('.d.ts');
+}
+
+/**
  * For cross-validation scripts: trains only the risk model of `data`, answering P(acute); with the
  * language's `detector`, trained as `EmbeddedRecognizer.train` does (pass it to `judgeRisk` too).
  */
@@ -305,6 +421,6 @@ export async function trainFold(
   settings: Partial<FeatureSettings> = {},
 ): Promise<(text: string) => number> {
   const tools = await textTools(data.language);
-  const risk = new RiskModel(tools, riskExamples(data, detector), options, { ...FEATURES.risk, ...settings });
+  const risk = RiskModel.train(tools, riskExamples(data, detector), options, { ...FEATURES.risk, ...settings });
   return (text) => risk.acute(text);
 }

@@ -48,6 +48,21 @@ export class IndexedExamples {
     this.rows = examples.map((e) => ({ x: featureNumbers(this.index, e.features, add), y: e.positive ? 1 : 0 }));
   }
 
+  /** The feature names in the order of their numbers: what a cached model needs to number a text. */
+  featureNames(): string[] {
+    return [...this.index.keys()];
+  }
+
+  /** Numbering only (no rows), from `featureNames()` of a trained model. */
+  static fromFeatureNames(names: readonly string[]): IndexedExamples {
+    const numbered = new IndexedExamples([]);
+    for (const name of names) {
+      if (typeof name !== 'string') throw new Error('a feature name is not a string');
+      numbered.index.set(name, numbered.index.size);
+    }
+    return numbered;
+  }
+
   /** How many distinct features the examples have. */
   get size(): number {
     return this.index.size;
@@ -59,8 +74,14 @@ export class IndexedExamples {
   }
 }
 
+/** A trained LogisticRegression as plain JSON: the weights as base64 of their float64 bytes (exact). */
+export interface LogisticJson {
+  bias: number;
+  weights: string;
+}
+
 export class LogisticRegression {
-  private readonly weights: Float64Array;
+  private weights: Float64Array;
   private bias = 0;
 
   constructor(examples: IndexedExamples, options: Partial<LogisticOptions> = {}) {
@@ -89,6 +110,21 @@ export class LogisticRegression {
         this.bias -= (learningRate * error) / Math.sqrt(biasSquaredGradient);
       }
     }
+  }
+
+  toJSON(): LogisticJson {
+    return { bias: this.bias, weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString('base64') };
+  }
+
+  /** A trained model back from `toJSON()`; throws when it does not fit `features` features. */
+  static fromJSON(json: LogisticJson, features: number): LogisticRegression {
+    const bytes = Buffer.from(String(json?.weights), 'base64');
+    if (typeof json.bias !== 'number' || bytes.byteLength !== features * 8) throw new Error(`logistic regression: expected ${features} weights, found ${bytes.byteLength / 8}`);
+    const model = new LogisticRegression(new IndexedExamples([]), { epochs: 0 });
+    // Copied into a buffer of its own: Buffer.from may share a pool whose offset is not 8-aligned.
+    model.weights = new Float64Array(new Uint8Array(bytes).buffer);
+    model.bias = json.bias;
+    return model;
   }
 
   /** The probability that a text with these feature numbers (IndexedExamples.numbers) is of the positive class. */

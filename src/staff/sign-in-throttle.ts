@@ -48,7 +48,12 @@ export class SignInThrottle {
   private readonly locks: Record<ThrottleKind, RequestLimiter>;
   private readonly rules: Record<ThrottleKind, ThrottleRule>;
 
-  constructor(limiter: LimiterFactory, rules: Record<ThrottleKind, ThrottleRule> = { account: ACCOUNT_RULE, address: ADDRESS_RULE }) {
+  constructor(
+    limiter: LimiterFactory,
+    rules: Record<ThrottleKind, ThrottleRule> = { account: ACCOUNT_RULE, address: ADDRESS_RULE },
+    /** Told of every refused sign-in, for monitoring: a wrong password, or an attempt while locked out. */
+    private readonly onRefused: (reason: 'password' | 'locked') => void = () => undefined,
+  ) {
     this.rules = rules;
     this.failures = {
       account: limiter('signin-fail-account', UNLIMITED, rules.account.windowSeconds),
@@ -64,11 +69,13 @@ export class SignInThrottle {
   async wait(account: string, address: string): Promise<number | undefined> {
     const [a, b] = await Promise.all([this.locks.account.get(account), this.locks.address.get(address)]);
     const ms = Math.max(a && a.consumedPoints > 1 ? a.msBeforeNext : 0, b && b.consumedPoints > 1 ? b.msBeforeNext : 0);
+    if (ms > 0) this.onRefused('locked');
     return ms > 0 ? Math.ceil(ms / 1000) : undefined;
   }
 
   /** Counts a failed sign-in and locks what has failed too often. */
   async failed(account: string, address: string): Promise<FailureOutcome> {
+    this.onRefused('password');
     const keys: Record<ThrottleKind, string> = { account, address };
     const lockoutBegan: ThrottleKind[] = [];
     const counts = { account: 0, address: 0 };

@@ -11,10 +11,34 @@ import { parseLines } from './json-lines.js';
 const CONCURRENCY = 32;
 const PROGRESS_EVERY = 1000;
 
-async function listJsonFiles(dir: string, out: string[]): Promise<void> {
+/**
+ * Folders that grow with every case and every staff read, and that no resident's turn reads: the
+ * cases, their idempotency keys, delivered outbox items, transcripts and the audit log. At start-up
+ * they are checked after the service is ready (`verifyArchive` in src/app.ts), so that 100,000 cases
+ * do not hold up the start by 17 s; a corrupt one found then is reported (log, /readyz), and stays
+ * as it is: the stores refuse to read a file they cannot parse, so nothing overwrites it.
+ */
+export const ARCHIVE_FOLDERS = ['cases', 'case-keys', 'outbox/done', 'transcripts', 'audit'] as const;
+
+export interface CheckScope {
+  /** Leave out these folders (relative to the data folder, with /). */
+  skip?: readonly string[];
+  /** Check only these folders. */
+  only?: readonly string[];
+}
+
+const within = (rel: string, folders: readonly string[]) => folders.some((f) => rel === f || rel.startsWith(`${f}/`));
+
+async function listJsonFiles(dir: string, out: string[], scope: CheckScope = {}, rel = ''): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) await listJsonFiles(full, out);
+    const relative = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (scope.skip && within(relative, scope.skip)) continue;
+      // Descend where a folder of `only` is, or may be, below.
+      if (scope.only && !within(relative, scope.only) && !scope.only.some((f) => f.startsWith(`${relative}/`))) continue;
+      await listJsonFiles(full, out, scope, relative);
+    } else if (scope.only && !within(relative, scope.only)) continue;
     // lowdb's writer (steno) leaves ".<name>.tmp" files only while writing; they are not records.
     else if (entry.isFile() && /\.jsonl?$/u.test(entry.name) && !entry.name.startsWith('.')) out.push(full);
   }
@@ -29,11 +53,11 @@ export async function ensureDataFolder(root: string): Promise<void> {
   }
 }
 
-/** Creates the folder if needed and parses every data file; throws CorruptDataError on the first bad one. */
-export async function verifyDataFolder(root: string, onProgress?: (checked: number, total: number) => void): Promise<{ files: number }> {
+/** Creates the folder if needed and parses every data file (of `scope`); throws CorruptDataError on the first bad one. */
+export async function verifyDataFolder(root: string, onProgress?: (checked: number, total: number) => void, scope: CheckScope = {}): Promise<{ files: number }> {
   await ensureDataFolder(root);
   const files: string[] = [];
-  await listJsonFiles(root, files);
+  await listJsonFiles(root, files, scope);
   let next = 0;
   let checked = 0;
   const worker = async () => {

@@ -83,6 +83,12 @@ export class LowdbOutbox implements OutboxStore {
     return ((await this.open.read(caseReference)) ?? (await this.done.read(caseReference)))?.items ?? [];
   }
 
+  async undelivered(): Promise<OutboxItem[]> {
+    // Only outbox/open: a case moves to outbox/done once all its items are final.
+    const files = await this.open.readMany(await this.open.keys());
+    return files.flatMap((f) => f?.items ?? []).filter((i) => !isFinal(i));
+  }
+
   async all(): Promise<OutboxItem[]> {
     const read = async (folder: RecordFolder<CaseItems>) => folder.readMany(await folder.keys());
     return [...(await read(this.open)), ...(await read(this.done))].flatMap((f) => f?.items ?? []);

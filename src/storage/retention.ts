@@ -91,10 +91,16 @@ export function scheduleRetention(
   onResult: (result: SweepResult) => void,
   onError: (err: Error) => void,
   everyMs = 6 * 60 * 60 * 1000,
+  /** The first sweep waits for this (start-up work that reads the same files). */
+  firstAfter: Promise<unknown> = Promise.resolve(),
 ): () => void {
-  const run = () => sweep().then(onResult, onError);
-  void run();
+  let stopped = false;
+  const run = () => (stopped ? undefined : sweep().then(onResult, onError));
+  void firstAfter.then(run);
   const timer = setInterval(run, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }

@@ -14,32 +14,28 @@ import type { Membership } from '../staff/members.js';
 import type { KitchenTable } from '../teams/kitchen-table.js';
 import type { StoredChannel } from '../teams/channels.js';
 import { RecordsSessionStore, type SessionStore } from '../staff/session-store.js';
-import { PgSessionStore } from './postgres/pg-session-store.js';
 import { EmbeddedBotStorage } from '../bot/storage/embedded-bot-storage.js';
 import { JsonlTranscriptStore } from '../bot/storage/jsonl-transcript-store.js';
-import { PgTranscriptStore } from '../bot/storage/pg-transcript-store.js';
 import type { TranscriptArchive, TranscriptErrorHandler } from '../bot/storage/transcripts.js';
 import { EmbeddedDirectLineStore } from '../directline/embedded-store.js';
-import { PgDirectLineStore } from '../directline/pg-store.js';
 import type { DirectLineStore } from '../directline/store.js';
 import { AppendFiles } from './append-files.js';
-import { perMinute, sharedPerMinute, type RequestLimiter } from '../directline/rate-limit.js';
+import { perMinute, type RequestLimiter } from '../directline/rate-limit.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { LowdbAuditLog } from './lowdb-audit-log.js';
 import { LowdbCaseStore } from './lowdb-case-store.js';
 import { LowdbOutbox } from './lowdb-outbox.js';
 import { RecordFolder } from './record-folder.js';
 import { sweepExpired, type SweepResult } from './retention.js';
-import { sweepExpiredPg } from './postgres/pg-retention.js';
-import { persistentSecret, sharedSecret } from '../directline/tokens.js';
+import { persistentSecret } from '../directline/tokens.js';
 import { RECORD_KINDS, type Records } from './records.js';
-import { createPool, migrate, ping } from './postgres/database.js';
-import { PgAuditLog } from './postgres/pg-audit-log.js';
-import { PgBotStorage } from './postgres/pg-bot-storage.js';
-import { PgCaseStore } from './postgres/pg-case-store.js';
-import { PgOutbox } from './postgres/pg-outbox.js';
-import { PgRecords } from './postgres/pg-records.js';
-import { PgTurnLock } from './postgres/pg-turn-lock.js';
+import type { PgTranscriptStore } from '../bot/storage/pg-transcript-store.js';
+import type { PgDirectLineStore } from '../directline/pg-store.js';
+import type { PgAuditLog } from './postgres/pg-audit-log.js';
+import type { PgBotStorage } from './postgres/pg-bot-storage.js';
+import type { PgCaseStore } from './postgres/pg-case-store.js';
+import type { PgOutbox } from './postgres/pg-outbox.js';
+import type { PgRecords } from './postgres/pg-records.js';
 
 export interface Stores {
   backend: 'lowdb' | 'postgresql';
@@ -184,55 +180,12 @@ export function openLowdbStores(options: StoreOptions): LowdbStores {
   };
 }
 
-/** The PostgreSQL stores, after bringing the schema up to date. */
+/**
+ * The PostgreSQL stores, after bringing the schema up to date. Loaded only when DATABASE_URL is set:
+ * the embedded service starts without loading pg and the PostgreSQL stores.
+ */
 export async function openPgStores(options: StoreOptions & { databaseUrl: string }): Promise<PgStores> {
-  const pool = createPool(options.databaseUrl);
-  // Turn locks are held for a whole turn: on their own pool, so waiting turns never use up the
-  // connections the turns themselves need.
-  const lockPool = createPool(options.databaseUrl, 20);
-  try {
-    const applied = await migrate(pool);
-    options.onMigrated?.(applied);
-  } catch (err) {
-    await Promise.all([pool.end(), lockPool.end()]);
-    throw err;
-  }
-  const transcripts = new PgTranscriptStore(pool, options.onTranscriptError);
-  const cases = new PgCaseStore(pool);
-  try {
-    // Cases of releases before issue 20 get their per-unit work (migration 8's lists need it).
-    const upgraded = await cases.upgradeLegacy();
-    if (upgraded) options.onCasesUpgraded?.(upgraded);
-  } catch (err) {
-    await Promise.all([pool.end(), lockPool.end()]);
-    throw err;
-  }
-  return {
-    backend: 'postgresql',
-    botState: new PgBotStorage(pool),
-    cases,
-    transcripts,
-    directLine: new PgDirectLineStore(pool),
-    outbox: new PgOutbox(pool, options.outboxLeaseMs),
-    audit: new PgAuditLog(pool),
-    staffAccounts: new PgRecords(pool, RECORD_KINDS.staffAccounts),
-    staffUnits: new PgRecords(pool, RECORD_KINDS.staffUnits),
-    staffSessions: new PgSessionStore(pool),
-    teamsChannels: new PgRecords(pool, RECORD_KINDS.teamsChannels),
-    kitchenTables: new PgRecords(pool, RECORD_KINDS.kitchenTables),
-    references: new PgRecords(pool, RECORD_KINDS.references),
-    turnLock: new PgTurnLock(lockPool),
-    pool,
-    lockPool,
-    limiter: (name, points, seconds) => sharedPerMinute(pool, name, points, seconds),
-    secret: (name, configured) => sharedSecret(new PgRecords<{ value: string }>(pool, RECORD_KINDS.secrets), name, configured),
-    sweepExpired: (retentionDays) => sweepExpiredPg(pool, retentionDays),
-    ping: () => ping(pool),
-    close: async () => {
-      await transcripts.flush();
-      await Promise.all([pool.end(), lockPool.end()]);
-    },
-  };
+  return (await import('./postgres/open-stores.js')).openPgStores(options);
 }
 
 /** PostgreSQL when a database URL is given, else the data folder. */

@@ -21,6 +21,10 @@ declare module 'wink-naive-bayes-text-classifier' {
     /** [label, log2 odds of the label against all others], best first; [['unknown', 0]] when no word is known. */
     computeOdds(input: string): Array<[string, number]>;
     predict(input: string): string;
+    /** The learnings (config, counts, vocabulary) as a JSON string. */
+    exportJSON(): string;
+    /** Learnings from exportJSON(); throws on JSON of another shape. consolidate() after it. */
+    importJSON(json: string): boolean;
   }
   function naiveBayesTextClassifier(): NaiveBayesTextClassifier;
   export default naiveBayesTextClassifier;

@@ -13,12 +13,12 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { REPO_ROOT, removeDir, tempDir } from './harness.js';
+import { browserPath } from '../../scripts/browser/find-browser.js';
 
 // The functions passed to page.evaluate run in the browser; the project compiles without the DOM lib.
 declare const document: any;
 declare const window: any;
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 const AXE = path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
@@ -37,7 +37,8 @@ export const SEL = {
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    // The browser npm test found (or installed): CHROMIUM_PATH, Debian's Chromium, Chrome or Edge.
+    executablePath: browserPath(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
 }

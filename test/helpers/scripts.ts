@@ -10,8 +10,13 @@ export interface ScriptRun {
 
 /** The script in a child process, `input` fed on stdin; PATH is the only variable passed on besides `env`. */
 export function runScript(script: string, args: string[], env: Record<string, string> = {}, input = ''): Promise<ScriptRun> {
+  return runCommand(process.execPath, ['--import', 'tsx', script, ...args], { PATH: process.env['PATH'] ?? '', ENV_FILE: '', ...env }, input);
+}
+
+/** Any command in the repository with exactly this environment, `input` on stdin; resolves with its exit and output. */
+export function runCommand(command: string, args: string[], env: Record<string, string>, input = ''): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } });
+    const child = spawn(command, args, { cwd: REPO_ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -41,7 +41,7 @@ const KEEP_OUTPUT = 16_000;
 export async function startService(options: StartOptions): Promise<ServiceProcess> {
   const proc = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(options.port), ...options.env },
+    env: { PATH: process.env['PATH'] ?? '', ENV_FILE: '', PORT: String(options.port), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -34,6 +34,8 @@ export interface EngineOptions {
   /** Understands free text (intents, topics, risk); without one only exact phrases and patterns count. */
   recognizer?: Recognizer;
   now?: () => Date;
+  /** Told of every message that shows the emergency numbers, with its level (for monitoring; no text). */
+  onRiskAlarm?: (level: 'acute') => void;
 }
 
 /** What the channel knows before the conversation starts. */
@@ -50,7 +52,7 @@ export class InterviewEngine {
     const catalog = new TextCatalog(options.content);
     for (const locale of Object.keys(options.content.locales)) this.kits.set(locale, buildKit(options.content, catalog, locale));
     const now = options.now ?? (() => new Date());
-    this.context = { content: options.content, kit: (locale) => this.kit(locale), now, createCase: (draft) => options.createCase(draft) };
+    this.context = { content: options.content, kit: (locale) => this.kit(locale), now, createCase: (draft) => options.createCase(draft), ...(options.onRiskAlarm ? { onRiskAlarm: options.onRiskAlarm } : {}) };
   }
 
   /** The locale to use for a channel's locale tag: "sv-SE" -> "sv"; unknown -> the default. */

@@ -17,6 +17,7 @@ export function safetyNet(turn: Turn, text: string, understood: Recognition | un
   const categories = understood ? understood.riskCategories : turn.kit.risk.detect(text);
   if (categories.length === 0 && understood?.risk !== 'acute') return false;
   const { state, kit } = turn;
+  turn.context.onRiskAlarm?.('acute');
   state.urgent = true;
   state.risk = [...new Set<RiskCategory>([...state.risk, ...categories])];
   turn.replies.push({

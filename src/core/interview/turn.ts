@@ -41,6 +41,8 @@ export interface InterviewContext {
   kit(locale: string): LocaleKit;
   now(): Date;
   createCase(draft: NewCase): Promise<CaseRecord>;
+  /** Told of every message that shows the emergency numbers, with its level (for monitoring; no text). */
+  onRiskAlarm?(level: 'acute'): void;
 }
 
 /** A mutable view of one turn. */

@@ -81,6 +81,11 @@ export class PgOutbox implements OutboxStore {
     return rows.map((r) => r.item);
   }
 
+  async undelivered(): Promise<OutboxItem[]> {
+    const { rows } = await this.pool.query<{ item: OutboxItem }>(`SELECT item FROM outbox_items WHERE status IN ('pending', 'failing') ORDER BY case_reference, id`);
+    return rows.map((r) => r.item);
+  }
+
   async all(): Promise<OutboxItem[]> {
     const { rows } = await this.pool.query<{ item: OutboxItem }>('SELECT item FROM outbox_items ORDER BY case_reference, id');
     return rows.map((r) => r.item);

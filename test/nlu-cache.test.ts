@@ -1,0 +1,121 @@
+/**
+ * The trained embedded recognizer kept on disk between starts (src/nlu/model-cache.ts): a model read
+ * back answers exactly as the one trained, a change of training data trains again, and a damaged
+ * cache file is ignored, reported and written anew.
+ */
+import { appendFile, cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import { loadContent } from '../src/core/content/load.js';
+import { EmbeddedRecognizer } from '../src/nlu/embedded.js';
+import { DiskModelCache } from '../src/nlu/model-cache.js';
+import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+
+const LOCALES = path.join(REPO_ROOT, 'locales');
+
+function options(localesDir: string, cacheDir: string, problems: string[] = []) {
+  const content = loadContent({ dataDir: path.join(REPO_ROOT, 'data'), localesDir, defaultLocale: 'sv' });
+  return {
+    localesDir,
+    riskPatterns: Object.fromEntries(Object.entries(content.locales).map(([locale, l]) => [locale, l.risk])),
+    defaultLanguage: 'sv',
+    cache: new DiskModelCache(cacheDir, 'embedded-recognizer', (message) => problems.push(message)),
+  };
+}
+
+/** Every text of the evaluation sets, with the locale it is written in. */
+async function evaluationTexts(): Promise<Array<{ text: string; locale: string }>> {
+  const out: Array<{ text: string; locale: string }> = [];
+  for (const dir of ['heldout', 'fresh2', 'en-fresh']) {
+    const folder = path.join(REPO_ROOT, 'test', 'nlu', dir);
+    for (const file of await readdir(folder)) {
+      const lines = (await readFile(path.join(folder, file), 'utf8')).split('\n').filter((l) => l.includes('\t') && !l.startsWith('#'));
+      for (const line of lines) out.push({ text: line.split('\t').slice(1).join('\t'), locale: dir.startsWith('en') ? 'en' : 'sv' });
+    }
+  }
+  return out;
+}
+
+describe('the trained recognizer kept on disk', function () {
+  this.timeout(120_000);
+  let cacheDir: string;
+
+  beforeEach(async () => {
+    cacheDir = await tempDir('intake-nlu-cache-');
+  });
+  afterEach(async () => {
+    await removeDir(cacheDir);
+  });
+
+  it('is written by the first start and read by the next, which answers exactly as the trained one', async () => {
+    const trained = await EmbeddedRecognizer.train(options(LOCALES, cacheDir));
+    expect(trained.fromCache).to.equal(false);
+    const files = await readdir(cacheDir);
+    expect(files).to.have.length(1);
+
+    const started = performance.now();
+    const read = await EmbeddedRecognizer.train(options(LOCALES, cacheDir));
+    const readMs = performance.now() - started;
+    expect(read.fromCache).to.equal(true);
+    expect(read.languages.sort()).to.deep.equal(trained.languages.sort());
+
+    const texts = await evaluationTexts();
+    expect(texts.length).to.be.greaterThan(1500);
+    for (const { text, locale } of texts) {
+      expect(await read.recognize(text, locale), text).to.deep.equal(await trained.recognize(text, locale));
+    }
+    console.log(`      (read from the cache in ${readMs.toFixed(0)} ms)`);
+  });
+
+  it('is trained again when an example changes; older models go but for the two newest', async () => {
+    const locales = path.join(cacheDir, 'locales');
+    await cp(LOCALES, locales, { recursive: true });
+    const cache = path.join(cacheDir, 'models');
+    await EmbeddedRecognizer.train(options(locales, cache));
+    const [before] = await readdir(cache);
+
+    await appendFile(path.join(locales, 'sv', 'nlu', 'intents', 'human.txt'), '\nfår jag snacka med en riktig handläggare\n');
+    const changed = await EmbeddedRecognizer.train(options(locales, cache));
+    expect(changed.fromCache, 'a changed example must train again').to.equal(false);
+    expect((await readdir(cache)).sort()).to.have.length(2).and.include(before);
+    expect((await EmbeddedRecognizer.train(options(locales, cache))).fromCache).to.equal(true);
+    for (const line of ['\nkan jag få snacka med en människa\n', '\njag vill prata med en person\n']) {
+      await appendFile(path.join(locales, 'sv', 'nlu', 'intents', 'human.txt'), line);
+      expect((await EmbeddedRecognizer.train(options(locales, cache))).fromCache).to.equal(false);
+    }
+    const after = await readdir(cache);
+    expect(after, 'the newest and two before it').to.have.length(3);
+    expect(after).to.not.include(before);
+  });
+
+  it('is trained again when a risk pattern changes (the patterns shape the calm examples)', async () => {
+    const locales = path.join(cacheDir, 'locales');
+    await cp(LOCALES, locales, { recursive: true });
+    const cache = path.join(cacheDir, 'models');
+    await EmbeddedRecognizer.train(options(locales, cache));
+    const risk = path.join(locales, 'sv', 'risk.yaml');
+    await writeFile(risk, (await readFile(risk, 'utf8')).replace(/^(ignore:\s*\n)/mu, '$1  - "dör av tristess"\n'));
+    expect((await readFile(risk, 'utf8')).includes('dör av tristess'), 'the test changed risk.yaml').to.equal(true);
+    expect((await EmbeddedRecognizer.train(options(locales, cache))).fromCache).to.equal(false);
+  });
+
+  for (const [what, damage] of [
+    ['cut short', (raw: string) => raw.slice(0, Math.floor(raw.length / 2))],
+    ['not JSON at all', () => '\u0000\u0000garbage'],
+    ['of another shape', (raw: string) => raw.replace(/"weights":"[^"]*"/u, '"weights":"AAAA"')],
+  ] as const) {
+    it(`ignores a cache file ${what}, says so, trains and writes it anew`, async () => {
+      await EmbeddedRecognizer.train(options(LOCALES, cacheDir));
+      const [name] = await readdir(cacheDir);
+      const file = path.join(cacheDir, name!);
+      await writeFile(file, damage(await readFile(file, 'utf8')));
+
+      const problems: string[] = [];
+      const recognizer = await EmbeddedRecognizer.train(options(LOCALES, cacheDir, problems));
+      expect(recognizer.fromCache).to.equal(false);
+      expect((await recognizer.recognize('kan jag prata med någon på riktigt?', 'sv')).intent).to.equal('human');
+      expect(problems.join('\n')).to.match(/ignoring .*embedded-recognizer-.*\.json/u);
+      expect((await EmbeddedRecognizer.train(options(LOCALES, cacheDir))).fromCache, 'written anew').to.equal(true);
+    });
+  }
+});
