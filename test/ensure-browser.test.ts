@@ -46,8 +46,20 @@ describe("npm test's browser check", () => {
   it('as a user who may not install, on a machine where the browser is hidden: exits 1 at once with that one line', function () {
     // A mount namespace hides /usr/bin/chromium; needs root to make (CI runs as root).
     if (process.getuid?.() !== 0 || spawnSync('unshare', ['--version']).status !== 0) this.skip();
-    const script = `mount --bind /dev/null /usr/bin/chromium 2>/dev/null || exit 99; exec setpriv --reuid 65534 --regid 65534 --clear-groups env HOME=/tmp PATH="$PATH" CHROMIUM_PATH= node --import tsx scripts/browser/ensure-browser.ts`;
-    const run = spawnSync('unshare', ['-m', 'sh', '-c', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    // The checkout is bound to a folder anyone may enter: CI's clone lives under a private mktemp
+    // folder (mode 700) that the unprivileged user could not pass through to reach tsx.
+    const script = [
+      'mount --bind /dev/null /usr/bin/chromium 2>/dev/null || exit 99',
+      'open=$(mktemp -d) && chmod 755 "$open" && mount --bind "$REPO" "$open" || exit 99',
+      'cd "$open"',
+      'exec setpriv --reuid 65534 --regid 65534 --clear-groups env HOME=/tmp PATH="$PATH" CHROMIUM_PATH= node --import tsx scripts/browser/ensure-browser.ts',
+    ].join('; ');
+    const run = spawnSync('unshare', ['-m', 'sh', '-c', script], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, REPO: REPO_ROOT },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     if (run.status === 99) this.skip();
     expect(run.status).to.equal(1);
     expect(run.stderr.trim().split('\n')).to.deep.equal([
