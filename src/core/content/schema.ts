@@ -4,6 +4,7 @@
  * under `data/` and `locales/`; these schemas are the contract those files must keep, checked at start-up.
  */
 import { z } from 'zod';
+import { SITUATIONS } from '../safety/verdict.js';
 
 /** Routing topics: shared by the routing rules and, later, by language understanding. */
 export const ROUTING_TOPICS = [
@@ -241,6 +242,12 @@ export const emergencyNumbersSchema = z.strictObject({
       z.strictObject({
         id: idSchema,
         number: z.string().min(3),
+        /** Shown before all others whenever the numbers are shown (112). */
+        first: z.boolean().default(false),
+        /** The situations this number is for (src/core/safety/verdict.ts). */
+        situations: z.array(z.enum(SITUATIONS)).default([]),
+        /** Shown when no situation is known. */
+        fallback: z.boolean().default(false),
       }),
     )
     .min(1),
