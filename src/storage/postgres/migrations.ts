@@ -165,4 +165,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cases_urgent_waiting ON cases (created_at) WHERE jsonb_path_exists(record, '$.work.* ? (@.status == "new" && @.urgent == true)');
     `,
   },
+  {
+    version: 9,
+    description: "each unit's work beside the record, so a unit's list reads a few hundred bytes per case",
+    // The list and its counts look at record->'work' of every case of the unit; reading it from the
+    // whole record decompressed each record (3.5 KB on average) and took a second for a unit of
+    // 10,000 cases. A stored copy of the work (about 200 bytes) is read without touching the record.
+    sql: `
+      ALTER TABLE cases ADD COLUMN work jsonb GENERATED ALWAYS AS (record->'work') STORED;
+    `,
+  },
 ];

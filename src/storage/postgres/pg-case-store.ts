@@ -167,7 +167,7 @@ export class PgCaseStore implements CaseStore {
               count(*) FILTER (WHERE w.value->>'status' <> 'closed') AS open,
               count(*) FILTER (WHERE w.value->>'status' = 'new' AND (w.value->>'urgent')::boolean) AS urgent_waiting,
               count(*) FILTER (WHERE w.value->>'status' <> 'closed' AND w.value->>'due' < $1) AS overdue
-       FROM cases, jsonb_each(record->'work') AS w GROUP BY w.key ORDER BY w.key`,
+       FROM cases, jsonb_each(work) AS w GROUP BY w.key ORDER BY w.key`,
       [today],
     );
     return rows.map((r) => ({ unit: r.unit, organisationId: r.organisation_id, open: Number(r.open), urgentWaiting: Number(r.urgent_waiting), overdue: Number(r.overdue) }));
@@ -191,18 +191,25 @@ export class PgCaseStore implements CaseStore {
 
   /**
    * The cases of some units matching the filters, from the `units` column of migration 8 (its GIN
-   * index finds the units' cases; only the page's records are read whole). The work filters look at
+   * index finds the units' cases; their work is read from the `work` column of migration 9, and only the page's records are read whole). The work filters look at
    * the work of those units, all at the same unit, as findInRecords does. A Swedish calendar day is
    * turned into its instants in UTC, so the created_at index can serve it too.
    */
   async find(query: CaseQuery): Promise<CasePage> {
+    // No unit sees no case (and the SQL below would name parameters it does not use).
+    if (query.units.length === 0) return { cases: [], total: 0, urgentWaiting: 0, overdue: 0 };
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const units = `${param(query.units)}::text[]`;
+    // Each unit's work is read from the `work` column (migration 9) by its key, one unit at a time:
+    // no set-returning function per row, and the record itself is not decompressed.
+    const unitParams = query.units.map((unit) => `${param(unit)}::text`);
     // Named only where a condition needs it: a parameter no SQL mentions has no type PostgreSQL can tell.
     let todayParam: string | undefined;
     const today = () => (todayParam ??= `${param(query.today)}::text`);
-    const workHas = (conditions: string[]) => `EXISTS (SELECT 1 FROM jsonb_each(record->'work') AS w WHERE w.key = ANY(${units})${conditions.map((c) => ` AND ${c}`).join('')})`;
+    /** Whether some one of the units has work meeting every condition (`w` stands for that unit's work). */
+    const workHas = (conditions: string[]) =>
+      `(${unitParams.map((u) => [`work ? ${u}`, ...conditions.map((c) => c.replaceAll('w.value', `(work->${u})`))].join(' AND ')).join(' OR ') || 'false'})`;
     const open = `w.value->>'status' <> 'closed'`;
     const work: string[] = [];
     if (query.status === 'open') work.push(open);
@@ -219,12 +226,9 @@ export class PgCaseStore implements CaseStore {
     if (query.to) where.push(`created_at < ((${param(query.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')`);
     if (query.search) where.push(searchCondition(query.search, param));
     const filter = where.join(' AND ');
-    const order =
-      query.sort === 'oldest'
-        ? 'reference ASC'
-        : query.sort === 'due'
-          ? `(SELECT min(w.value->>'due') FROM jsonb_each(record->'work') AS w WHERE w.key = ANY(${units}) AND ${open}) ASC NULLS LAST, reference ASC`
-          : 'reference DESC';
+    // The earliest due date among the units' open work (LEAST skips the units with none).
+    const earliestDue = `LEAST(${unitParams.map((u) => `CASE WHEN work->${u}->>'status' <> 'closed' THEN work->${u}->>'due' END`).join(', ') || 'NULL'})`;
+    const order = query.sort === 'oldest' ? 'reference ASC' : query.sort === 'due' ? `${earliestDue} ASC NULLS LAST, reference ASC` : 'reference DESC';
     const pageParams = [...params];
     const limit = `$${pageParams.push(Math.max(1, query.limit))}`;
     // The counts may name today where the filter did not: they get the parameters as they are then.
