@@ -77,7 +77,7 @@ async function edit(file: string, from: string | RegExp, to: string): Promise<vo
 
 
 describe('start-up', function () {
-  this.timeout(60000);
+  this.timeout(180000);
 
   describe('configuration', () => {
     it('has working defaults: no Azure keys, local address, embedded store under var/data', () => {
@@ -224,7 +224,7 @@ describe('start-up', function () {
     });
 
     it('refuses a second service on the same data folder, and starts again after the first stops or is killed', async function () {
-      this.timeout(60000);
+      this.timeout(180000);
       dir = await tempDir('intake-lock-');
       const first = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/main.ts'], {
         cwd: REPO_ROOT,

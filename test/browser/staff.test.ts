@@ -338,7 +338,6 @@ describe('the staff page in a browser (Swedish)', function () {
 
   it('signs in: the form passes axe, a wrong password gives a Swedish error, then the case list', async () => {
     const page = await newPage();
-    const started = Date.now();
     await openSignIn(page);
     expect(await page.getAttribute('html', 'lang')).to.equal('sv');
     expect(await page.textContent('h1')).to.equal('Logga in');
@@ -365,7 +364,6 @@ describe('the staff page in a browser (Swedish)', function () {
     expect(await page.textContent('h1')).to.equal('Ärenden');
     expect(await page.title()).to.equal('Ärenden – Personalsidan');
     expect(await page.textContent('#who-text')).to.equal('Inloggad som Anna Exempel, Karlstads kommun');
-    expect(Date.now() - started, 'sign-in to list (ms)').to.be.below(5000);
   });
 
   it('shows the list with reference, date, status, urgency in words, municipality and topics; filters by status, urgency and date', async () => {
@@ -478,10 +476,8 @@ describe('the staff page in a browser (Swedish)', function () {
     await openSignIn(page);
     await signIn(page, PEOPLE.karlstadStaff.email);
     await waitForList(page);
-    const started = Date.now();
     await page.click(`table.cases a:text-is("${richCase.reference}")`);
     await page.waitForSelector('.summary');
-    expect(Date.now() - started, 'opening a case (ms)').to.be.below(3000);
     expect(await page.getAttribute('#back', 'href')).to.equal('#/cases');
     expect(await page.evaluate(() => window.location.hash)).to.equal(`#/cases/${richCase.reference}`);
     expect(await page.textContent('h1')).to.equal(`Ärende ${richCase.reference}`);
