@@ -11,7 +11,7 @@ import path from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { marked } from 'marked';
 import Negotiator from 'negotiator';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlCached } from '../core/content/yaml-cache.js';
 import type restify from 'restify';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../logger.js';
@@ -194,7 +194,7 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
       const yamlFile = path.join(options.localesDir, lang, file);
       if (!existsSync(yamlFile)) return sendError(res, 404, 'NotFound', `No ${what} for "${lang}".`);
       if (maxAgeSeconds !== undefined) res.header('cache-control', `public, max-age=${maxAgeSeconds}`);
-      res.json({ lang, strings: parseYaml(readFileSync(yamlFile, 'utf8')) as unknown });
+      res.json({ lang, strings: parseYamlCached(readFileSync(yamlFile, 'utf8')) as unknown });
     });
   // The staff page's ES modules (public/staff/js/*.js), by name only: nothing else under the folder is served.
   const serveModule = async (req: Request, res: Response) => {
