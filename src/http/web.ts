@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { marked } from 'marked';
 import Negotiator from 'negotiator';
 import { parseYamlCached } from '../core/content/yaml-cache.js';
 import type restify from 'restify';
@@ -219,6 +218,8 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
       const template = publicFile('page.html');
       if (!existsSync(file) || !existsSync(template)) return sendError(res, 404, 'NotFound', `${route} is not written yet.`);
       const markdown = readFileSync(file, 'utf8');
+      // marked is loaded with the first page asked for, not at start-up.
+      const { marked } = await import('marked');
       const title = /^#\s+(.+)$/mu.exec(markdown)?.[1]?.trim() ?? name;
       // The markdown is our own content (reviewed like code), so its HTML is not sanitised further.
       const html = readFileSync(template, 'utf8')
