@@ -7,6 +7,7 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type restify from 'restify';
 import type { AppConfig } from './config.js';
 import { loadContent, type Content } from './core/content/load.js';
+import { useYamlCache } from './core/content/yaml-cache.js';
 import { InterviewEngine } from './core/interview/engine.js';
 import { createRecognizer } from './nlu/create.js';
 import { DEFAULT_BACKOFF, type OutboxStore } from './core/delivery.js';
@@ -106,6 +107,8 @@ export interface App extends IntakeStack {
 
 /** Loads content, checks the data folder and builds the bot with its stores. */
 export async function createIntake(config: AppConfig, logger: Logger): Promise<IntakeStack> {
+  // Parsed YAML beside the trained recognizer: a start reads it as JSON instead of parsing the content.
+  useYamlCache(config.nlu.cacheDir, (message) => logger.warn(`content cache: ${message}`));
   const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
 
   // PostgreSQL when DATABASE_URL is set (every store, shared by any number of instances), else the

@@ -119,6 +119,27 @@ describe('the widget\'s files over HTTP', function () {
     }
   });
 
+  it('answers /favicon.ico with the icon, not a 404, cached for a day, and /favicon.svg for the pages that link it', async () => {
+    const ico = await rawGet(`${url}/favicon.ico`, { 'accept-encoding': 'gzip, br' });
+    expect(ico.status).to.equal(200);
+    expect(ico.headers['content-type']).to.equal('image/x-icon');
+    expect(ico.headers['cache-control']).to.equal('public, max-age=86400');
+    // Sent as it is (its images are PNGs, already compressed): the ICO header, reserved 0 and type 1.
+    expect(ico.headers['content-encoding']).to.equal(undefined);
+    expect(ico.body.equals(await readFile(path.join(REPO_ROOT, 'public', 'favicon.ico')))).to.equal(true);
+    expect([ico.body.readUInt16LE(0), ico.body.readUInt16LE(2)]).to.deep.equal([0, 1]);
+    expect(ico.body.length).to.be.below(4096);
+    const again = await rawGet(`${url}/favicon.ico`, { 'if-none-match': String(ico.headers['etag']) });
+    expect(again.status).to.equal(304);
+
+    const svg = await fetch(`${url}/favicon.svg`);
+    expect(svg.status).to.equal(200);
+    expect(svg.headers.get('content-type')).to.equal('image/svg+xml');
+    expect(await svg.text()).to.match(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/u);
+    const staffPage = await (await fetch(`${url}/staff/`)).text();
+    expect(staffPage).to.include('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+  });
+
   it('without a build, sends Web Chat\'s full bundle (gzip) under an unversioned URL and warns how to build', async () => {
     const empty = await tempDir('intake-no-webchat-');
     const warnings: string[] = [];

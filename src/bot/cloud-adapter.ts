@@ -7,7 +7,6 @@
  * then runs the turn.
  */
 import { CloudAdapter, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
-import { decodeJwt } from 'jose';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
 
 export class AuthenticationRefused extends Error {
@@ -31,7 +30,7 @@ export class IntakeCloudAdapter extends CloudAdapter {
    */
   async authenticate(activity: Partial<Activity>, authorization: string): Promise<AuthenticateRequestResult> {
     // An expired token is refused here: botframework-connector prints a stack trace for each one.
-    if (expiredLongAgo(authorization)) throw new AuthenticationRefused(401, 'The Bot Connector token has expired.');
+    if (await expiredLongAgo(authorization)) throw new AuthenticationRefused(401, 'The Bot Connector token has expired.');
     try {
       return await this.authentication.authenticateRequest(activity as Activity, authorization);
     } catch (err) {
@@ -52,10 +51,15 @@ export class IntakeCloudAdapter extends CloudAdapter {
 /** botbuilder's tolerance for clock skew. */
 const CLOCK_SKEW_SECONDS = 5 * 60;
 
+/** jose, loaded with the first token (it is not needed to start). */
+let jose: typeof import('jose') | undefined;
+
 /** Whether the bearer token says it expired (its signature is not checked here: that is botbuilder's). */
-function expiredLongAgo(authorization: string): boolean {
+async function expiredLongAgo(authorization: string): Promise<boolean> {
   const token = /^Bearer\s+(\S+)$/iu.exec(authorization)?.[1];
   if (!token) return false;
+  jose ??= await import('jose');
+  const { decodeJwt } = jose;
   try {
     const { exp } = decodeJwt(token);
     return typeof exp === 'number' && exp + CLOCK_SKEW_SECONDS < Date.now() / 1000;

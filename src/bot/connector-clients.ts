@@ -10,7 +10,6 @@ import type { LookupFunction } from 'node:net';
 import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Dispatcher } from 'undici';
-import { connectorDispatcher, withLeanReplies } from './lean-replies.js';
 
 type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
 type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
@@ -22,8 +21,12 @@ const MAX_CLIENTS = 200;
 
 export class ReusingBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly clients = new Map<string, Promise<ConnectorClient>>();
-  /** Keep-alive connections to the Bot Connector for the turns' replies, shared by every client. */
-  private readonly dispatcher: Dispatcher;
+  /**
+   * Keep-alive connections to the Bot Connector for the turns' replies, shared by every client: made
+   * with the first connector client (undici is loaded then, not at start-up).
+   */
+  private dispatcher: Promise<Dispatcher> | undefined;
+  private readonly lookup: LookupFunction | undefined;
 
   /**
    * `settings`: the app id, password, type and tenant, and (sovereign clouds, tests) where tokens are
@@ -32,7 +35,13 @@ export class ReusingBotFrameworkAuthentication extends ConfigurationBotFramework
    */
   constructor(settings: ConfigurationBotFrameworkAuthenticationOptions, credentials?: ServiceClientCredentialsFactory, lookup?: LookupFunction) {
     super(settings, credentials);
-    this.dispatcher = connectorDispatcher({}, lookup);
+    this.lookup = lookup;
+  }
+
+  private async lean<T extends object>(stock: T): Promise<T> {
+    const { connectorDispatcher, withLeanReplies } = await import('./lean-replies.js');
+    this.dispatcher ??= Promise.resolve(connectorDispatcher({}, this.lookup));
+    return withLeanReplies(stock, await this.dispatcher);
   }
 
   private reusing(factory: ConnectorFactory, claims: ClaimsIdentity): ConnectorFactory {
@@ -43,7 +52,7 @@ export class ReusingBotFrameworkAuthentication extends ConfigurationBotFramework
         let client = this.clients.get(key);
         if (!client) {
           if (this.clients.size >= MAX_CLIENTS) this.clients.clear();
-          client = factory.create(serviceUrl, audience).then((stock) => withLeanReplies(stock, this.dispatcher));
+          client = factory.create(serviceUrl, audience).then((stock) => this.lean(stock));
           // A failed creation is not kept: the next turn tries again.
           client.catch(() => this.clients.delete(key));
           this.clients.set(key, client);
@@ -64,7 +73,7 @@ export class ReusingBotFrameworkAuthentication extends ConfigurationBotFramework
 
   /** Closes the kept-alive connections (when the service stops). */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await (await this.dispatcher)?.close();
   }
 
   override async createUserTokenClient(claims: ClaimsIdentity): Promise<UserTokenClient> {

@@ -3,7 +3,16 @@
  * numbers. Each returns the normalised value, or the reason it is not valid so the resident
  * can be told exactly what to fix.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+import type { parsePhoneNumberFromString as ParsePhone } from 'libphonenumber-js/max';
+
+// libphonenumber-js with its full metadata is loaded at the first phone number, not at start-up
+// (0.07 s of the start's CPU); its CommonJS build, so that loading it stays synchronous.
+let parsePhone: typeof ParsePhone | undefined;
+function parsePhoneNumberFromString(...args: Parameters<typeof ParsePhone>): ReturnType<typeof ParsePhone> {
+  parsePhone ??= (createRequire(import.meta.url)('libphonenumber-js/max') as { parsePhoneNumberFromString: typeof ParsePhone }).parsePhoneNumberFromString;
+  return parsePhone(...args);
+}
 
 export type PersonnummerResult =
   | { ok: true; value: string; coordinationNumber: boolean }

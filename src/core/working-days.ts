@@ -5,17 +5,25 @@
  * julafton and nyårsafton are not holidays by law but are days off in public-sector agreements, and
  * date-holidays marks them as "bank" days: they count as non-working too.
  */
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysClass from 'date-holidays';
 import { swedishDate } from './swedish-time.js';
 
-const sweden = new Holidays('SE');
+// date-holidays (with its rules for every country and moment-timezone) is loaded when a due date is
+// first needed, not at start-up: it cost a quarter of a second of the start's CPU. Its CommonJS
+// build, so that loading it stays synchronous.
+let sweden: HolidaysClass | undefined;
+function swedishHolidays(): HolidaysClass {
+  sweden ??= new (createRequire(import.meta.url)('date-holidays') as typeof HolidaysClass)('SE');
+  return sweden;
+}
 const NON_WORKING = new Set(['public', 'bank']);
 const byYear = new Map<number, Set<string>>();
 
 function holidaysOf(year: number): Set<string> {
   let days = byYear.get(year);
   if (!days) {
-    days = new Set(sweden.getHolidays(year).filter((h) => NON_WORKING.has(h.type)).map((h) => h.date.slice(0, 10)));
+    days = new Set(swedishHolidays().getHolidays(year).filter((h) => NON_WORKING.has(h.type)).map((h) => h.date.slice(0, 10)));
     byYear.set(year, days);
   }
   return days;

@@ -6,10 +6,16 @@ import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Records } from '../storage/records.js';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { LRUCache } from 'lru-cache';
 
 const ISSUER = 'narvard-intake/directline';
+
+/** jose, loaded with the first token instead of at start-up (then kept, so later calls do not wait). */
+let jose: typeof import('jose') | undefined;
+async function loadJose(): Promise<typeof import('jose')> {
+  jose ??= await import('jose');
+  return jose;
+}
 
 export interface TokenClaims {
   conversationId: string;
@@ -45,6 +51,7 @@ export class TokenIssuer {
 
   /** A token for this conversation and user, valid for `lifetimeSeconds`. */
   async issue(claims: TokenClaims): Promise<string> {
+    const { SignJWT } = await loadJose();
     return new SignJWT({ conv: claims.conversationId, user: claims.userId })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
@@ -57,6 +64,7 @@ export class TokenIssuer {
   async verify(token: string): Promise<TokenClaims> {
     const known = this.verified.get(token);
     if (known) return known;
+    const { jwtVerify, errors: joseErrors } = await loadJose();
     try {
       // exp required: a token without an expiry would be good forever.
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] });

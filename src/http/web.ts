@@ -9,9 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { marked } from 'marked';
 import Negotiator from 'negotiator';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlCached } from '../core/content/yaml-cache.js';
 import type restify from 'restify';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../logger.js';
@@ -64,11 +63,11 @@ function compressed(body: Buffer): { br: Buffer; gzip: Buffer } {
 class FileCache {
   private readonly files = new Map<string, StaticFile>();
 
-  get(file: string, type: string, transform: (body: Buffer) => Buffer = (b) => b): StaticFile {
+  get(file: string, type: string, transform: (body: Buffer) => Buffer = (b) => b, compress = true): StaticFile {
     let cached = this.files.get(file);
     if (!cached) {
       const body = transform(readFileSync(file));
-      cached = { type, bodies: { identity: body, ...compressed(body) }, etag: etagOf(body) };
+      cached = { type, bodies: { identity: body, ...(compress ? compressed(body) : {}) }, etag: etagOf(body) };
       this.files.set(file, cached);
     }
     return cached;
@@ -150,18 +149,23 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
       ),
     );
 
-  const staticFiles: Record<string, { file: string; type: string; maxAge: number; transform?: (body: Buffer) => Buffer }> = {
+  const staticFiles: Record<string, { file: string; type: string; maxAge: number; transform?: (body: Buffer) => Buffer; compress?: boolean }> = {
     '/': { file: publicFile('index.html'), type: 'text/html; charset=utf-8', maxAge: 60 },
     '/widget.js': { file: publicFile('widget.js'), type: 'text/javascript; charset=utf-8', maxAge: 300, transform: widgetSource },
     '/widget.css': { file: publicFile('widget.css'), type: 'text/css; charset=utf-8', maxAge: 300 },
     // The staff page: plain files; everything it shows comes from /staff/api behind sign-in.
     '/staff/': { file: publicFile('staff/index.html'), type: 'text/html; charset=utf-8', maxAge: 0 },
     '/staff/staff.css': { file: publicFile('staff/staff.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
+    // Browsers ask for /favicon.ico by themselves; the ICO holds PNGs (16, 32, 48 px), already
+    // compressed. The SVG is what the pages link to. A day in caches: it changes seldom, and its
+    // URL carries no version.
+    '/favicon.ico': { file: publicFile('favicon.ico'), type: 'image/x-icon', maxAge: 86400, compress: false },
+    '/favicon.svg': { file: publicFile('favicon.svg'), type: 'image/svg+xml', maxAge: 86400 },
   };
-  for (const [route, { file, type, maxAge, transform }] of Object.entries(staticFiles)) {
+  for (const [route, { file, type, maxAge, transform, compress }] of Object.entries(staticFiles)) {
     const serve = async (req: Request, res: Response) => {
       if (!existsSync(file)) return sendError(res, 404, 'NotFound', `${route} is not installed on this server.`);
-      send(req, res, cache.get(file, type, transform), `public, max-age=${maxAge}`);
+      send(req, res, cache.get(file, type, transform, compress), `public, max-age=${maxAge}`);
     };
     server.get(route, serve);
     // Uptime checks and caches ask with HEAD: the same headers, no body (Node leaves it out).
@@ -189,7 +193,7 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
       const yamlFile = path.join(options.localesDir, lang, file);
       if (!existsSync(yamlFile)) return sendError(res, 404, 'NotFound', `No ${what} for "${lang}".`);
       if (maxAgeSeconds !== undefined) res.header('cache-control', `public, max-age=${maxAgeSeconds}`);
-      res.json({ lang, strings: parseYaml(readFileSync(yamlFile, 'utf8')) as unknown });
+      res.json({ lang, strings: parseYamlCached(readFileSync(yamlFile, 'utf8')) as unknown });
     });
   // The staff page's ES modules (public/staff/js/*.js), by name only: nothing else under the folder is served.
   const serveModule = async (req: Request, res: Response) => {
@@ -214,6 +218,8 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
       const template = publicFile('page.html');
       if (!existsSync(file) || !existsSync(template)) return sendError(res, 404, 'NotFound', `${route} is not written yet.`);
       const markdown = readFileSync(file, 'utf8');
+      // marked is loaded with the first page asked for, not at start-up.
+      const { marked } = await import('marked');
       const title = /^#\s+(.+)$/mu.exec(markdown)?.[1]?.trim() ?? name;
       // The markdown is our own content (reviewed like code), so its HTML is not sanitised further.
       const html = readFileSync(template, 'utf8')

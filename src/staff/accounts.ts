@@ -3,7 +3,10 @@
  * is for production). Passwords are kept only as Argon2id hashes (@node-rs/argon2).
  */
 import { randomBytes } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
+// @node-rs/argon2 (a native module) is loaded at the first password, not at start-up.
+const argon2 = () => import('@node-rs/argon2');
+const hash = async (password: string) => (await argon2()).hash(password);
+const verify = async (hashed: string, password: string) => (await argon2()).verify(hashed, password);
 import type { StaffIdentity, StaffRole } from '../core/staff/access.js';
 import type { Records } from '../storage/records.js';
 

@@ -177,6 +177,38 @@ describe('the widget shows its first message before Web Chat has loaded (light p
     expect((await serverTranscript(session)).filter((m) => m.fromUser).map((m) => m.text)).to.deep.equal(['Ja, jag vill fortsätta', 'För mig själv']);
   });
 
+  it('a repeat visit runs Web Chat before the tap, out of sight, and the tap hands over to it with focus; a first visit does not', async () => {
+    const page = await newPage(PHONE);
+    await openDemo(page, server.url);
+    // A first visit: nothing of Web Chat is fetched or run before the tap.
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => typeof window.WebChat), 'first visit, before the tap').to.equal('undefined');
+    await page.tap(SEL.launcher);
+    await waitForStage(page, 'webchat');
+    // The build is noted by its versioned path once it has run.
+    const note: string | null = await page.evaluate(() => window.localStorage.getItem(Object.keys(window.localStorage).find((k: string) => k.startsWith('nv-intake-webchat:')) ?? ''));
+    expect(note).to.match(/^\/webchat\/webchat\.js\?v=[0-9a-f]{20}$/u);
+
+    // A repeat visit (a new tab, same browser): Web Chat runs in idle time, without a tap …
+    const again = await page.context().newPage();
+    await openDemo(again, server.url);
+    await until(again, () => typeof window.WebChat === 'object', undefined, 'Web Chat to run in idle time');
+    // … and nothing of it is on the page, in the way of the keyboard or of a screen reader.
+    expect(await again.evaluate(() => document.querySelectorAll('[class*="webchat"]').length)).to.equal(0);
+    expect(await again.locator(SEL.launcher).isVisible()).to.equal(true);
+    expect(await storedSession(again)).to.equal(null);
+    expectNoViolations(await runAxe(again), 'on a repeat visit before the tap');
+
+    await again.tap(SEL.launcher);
+    await waitForStage(again, 'webchat');
+    expect(await countInWebChat(again, 'Vill du fortsätta?', false)).to.equal(1);
+    // Focus went from the light panel's send box into Web Chat's.
+    expect((await focused(again)).dataId).to.equal('webchat-sendbox-input');
+    expectNoViolations(await runAxe(again), 'after the hand-over on a repeat visit');
+    await click(again, 'Ja, jag vill fortsätta', 'Svarar du för dig själv eller för någon annan?');
+    await again.close();
+  });
+
   it('an answer half written in the light panel moves into Web Chat\'s send box with focus, and is sent once from there', async () => {
     const page = await newPage();
     const webChat = await holdBackWebChat(page);

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlCached } from './yaml-cache.js';
 import { displayPath } from '../display-path.js';
 import type { z } from 'zod';
 import {
@@ -79,7 +79,7 @@ function readYaml(file: string, rootDir: string): unknown {
     throw new ContentError(shown, '', `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); check that ${displayPath(rootDir)} is complete`);
   }
   try {
-    return parseYaml(raw);
+    return parseYamlCached(raw);
   } catch (err) {
     const e = err as { linePos?: Array<{ line: number; col: number }>; message: string };
     const where = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
