@@ -81,7 +81,7 @@ export class PgTurnLock implements Middleware {
     const turn = new PgTurn(client, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts);
     try {
       // One round trip: the lock, and the state as the previous turn left it.
-      const results = await ask(client.query(beginSql(client, key, stateKey)), 'waiting for the turn lock of this conversation') as unknown as pg.QueryResult[];
+      const results = await ask(client.query(beginSql(key, stateKey)), 'waiting for the turn lock of this conversation') as unknown as pg.QueryResult[];
       if (stateKey !== undefined) turn.prefetch(stateKey, results);
     } catch (err) {
       // Lost, timed out or refused: this connection may yet get the lock, so it is closed, not reused.
