@@ -29,7 +29,10 @@ flight per conversation, as a person types):
   intake-dl     the same turn over our Direct Line endpoint (/v3/directline), replies in-process
   postgres      the intake-api turn with DATABASE_URL set: every store (bot state, cases,
                 transcripts, web chat, outbox, audit log, staff and Teams records) in PostgreSQL,
-                in a fresh database
+                in a fresh database; also prints the server's round trips to PostgreSQL per turn
+                (by what each was for) and the CPU per turn of the PostgreSQL backends serving it
+                (read from /proc: a server on this machine). Targets: >= 0.8x the echo bot's
+                turns/s, p99 <= 1.2x its p99
   startup       (only when named in --only) start-up alone: spawn to listening of the echo bot, the intake service with an empty
                 data folder (recognizer from its cache, and once more training it) and with the
                 most stored cases of --cases, in --startup-rounds alternating rounds; medians and
