@@ -149,6 +149,26 @@ describe('a turn on PostgreSQL: two round trips, its writes one transaction (iss
     expect((await storage.read([stateKey('failed-1')]))[stateKey('failed-1')]?.['count']).to.equal(2);
   });
 
+  it('fails a turn whose writes PostgreSQL refused at the end (so the person is told to try again), keeps nothing of it, and frees the conversation', async () => {
+    const context = contextOf('refused-1');
+    await lock.onTurn(context, () => intakeTurn(context, storage, transcripts));
+    const refused = contextOf('refused-1');
+    let thrown: unknown;
+    await lock
+      .onTurn(refused, async () => {
+        // jsonb takes no NUL character: the COMMIT's round trip fails.
+        await turnStorage(refused, storage).write({ [stateKey('refused-1')]: { count: 5, said: 'a\u0000b', eTag: '*' } });
+        void turnTranscripts(refused, transcripts).logActivity(refused.activity as Activity);
+      })
+      .catch((err: unknown) => (thrown = err));
+    expect(thrown, 'the turn failed').to.be.instanceOf(Error);
+    expect((await storage.read([stateKey('refused-1')]))[stateKey('refused-1')]?.['count']).to.equal(1);
+    expect(await transcriptTexts('refused-1')).to.have.length(3);
+    const next = contextOf('refused-1');
+    await lock.onTurn(next, () => intakeTurn(next, storage, transcripts));
+    expect((await storage.read([stateKey('refused-1')]))[stateKey('refused-1')]?.['count']).to.equal(2);
+  });
+
   it('erases a transcript in the turn that asks it, after the turn\'s own activities', async () => {
     const context = contextOf('erase-1');
     await lock.onTurn(context, () => intakeTurn(context, storage, transcripts));

@@ -106,6 +106,8 @@ export class PgTurnLock implements Middleware {
       throw failure.error;
     }
     let lost: unknown;
+    // Asked before the COMMIT, which settles what it carried.
+    const mustCommit = turn.mustCommit;
     if (broken) turn.abandon(broken);
     try {
       if (!broken) await turn.commit();
@@ -116,7 +118,7 @@ export class PgTurnLock implements Middleware {
     done();
     // A turn that went through is not failed afterwards because the lock's connection was lost (the
     // lock went with it), unless what it wrote went too.
-    if ((lost || broken) && turn.mustCommit) throw explainPoolError(this.lockPool, lost ?? broken);
+    if ((lost || broken) && mustCommit) throw explainPoolError(this.lockPool, lost ?? broken);
   }
 
   private async bounded<T>(query: Promise<T>, what: string): Promise<T> {
