@@ -16,7 +16,7 @@ import { wholeOption } from './bench/options.js';
 import { startChild, type Started } from './bench/process.js';
 import { PG_SEED_BATCH, pgSeedCurrent, resetSeeded, seedPgCases, seededFolder, type PgSeedInfo } from './bench/seed-cases.js';
 import { formatStartups, measureStartups, type StartupRow } from './bench/startup.js';
-import { benchDatabase, dropLeftovers, keepDatabase, keptDatabase, seedDatabaseName, unavailable } from './bench/postgres.js';
+import { backendCpuMs, benchDatabase, cpuBetween, dropLeftovers, keepDatabase, keptDatabase, seedDatabaseName, unavailable } from './bench/postgres.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,7 +29,10 @@ flight per conversation, as a person types):
   intake-dl     the same turn over our Direct Line endpoint (/v3/directline), replies in-process
   postgres      the intake-api turn with DATABASE_URL set: every store (bot state, cases,
                 transcripts, web chat, outbox, audit log, staff and Teams records) in PostgreSQL,
-                in a fresh database
+                in a fresh database; also prints the server's round trips to PostgreSQL per turn
+                (by what each was for) and the CPU per turn of the PostgreSQL backends serving it
+                (read from /proc: a server on this machine). Targets: >= 0.8x the echo bot's
+                turns/s, p99 <= 1.2x its p99
   startup       (only when named in --only) start-up alone: spawn to listening of the echo bot, the intake service with an empty
                 data folder (recognizer from its cache, and once more training it) and with the
                 most stored cases of --cases, in --startup-rounds alternating rounds; medians and
@@ -173,6 +176,12 @@ interface ScenarioResult {
   readyMs?: number;
   /** CPU during the measured seconds: the server's ms per turn, and cores used by each process. */
   cpu?: { serverMsPerTurn: number; serverCores: number; connectorCores: number; loadGeneratorCores: number };
+  /**
+   * PostgreSQL scenarios: the server's round trips to PostgreSQL per measured turn, by what each was
+   * for (one round trip doing several jobs is named by all of them, joined by "+"), their total, and
+   * the CPU per turn of the PostgreSQL backends serving it (ms; when readable from /proc).
+   */
+  pg?: { roundTripsPerTurn: Record<string, number>; roundTripsTotal: number; cpuMsPerTurn?: number };
   /** Replies the fake Bot Connector received per turn (api scenarios). */
   repliesPerTurn?: number;
   conversations?: number;
@@ -192,6 +201,7 @@ async function measure(
   opener: (s: Started) => Opener,
   extra: Partial<ScenarioResult> = {},
   messages: string[] = TURN.messages,
+  dbCpu?: () => Promise<Map<number, number> | undefined>,
 ): Promise<ScenarioResult> {
   progress(`[${name}] ${title}: starting the server…`);
   const s = await server();
@@ -239,7 +249,7 @@ async function measure(
     progress(`[${name}] measuring ${SECONDS} s at ${CONNECTIONS} conversations${rotating ? ` (${opened} opened so far, ${TURNS_PER_CONVERSATION} messages each)` : ''}…`);
     const usedBefore = residents.reduce((n, r) => n + r.used, 0);
     const starvedBefore = residents.reduce((n, r) => n + r.starved, 0);
-    const [serverBefore, connectorBefore] = await Promise.all([s.stats(), connector?.stats()]);
+    const [serverBefore, connectorBefore, dbBefore] = await Promise.all([s.stats(), connector?.stats(), dbCpu?.()]);
     const loadCpuBefore = process.cpuUsage();
     const load = await runLoad(base, residents, SECONDS, ticker('measuring'));
     const loadCpu = process.cpuUsage(loadCpuBefore);
@@ -247,7 +257,7 @@ async function measure(
     // Work the server still owes for the measured turns (transcript writes queued behind the answers).
     const drainMs = await s.settle();
     const starved = residents.reduce((n, r) => n + r.starved, 0) - starvedBefore;
-    const [serverAfter, connectorAfter] = await Promise.all([s.stats(), connector?.stats()]);
+    const [serverAfter, connectorAfter, dbAfter] = await Promise.all([s.stats(), connector?.stats(), dbCpu?.()]);
     const peak = await s.peakRss();
     const cores = (ms: number) => Math.round((ms / 1000 / load.seconds) * 100) / 100;
     const cpu = {
@@ -280,6 +290,24 @@ async function measure(
       ...extra,
       startup: { ...startup, ...extra.startup },
     };
+    const tripsBefore = (serverBefore.detail?.['pgRoundTrips'] ?? {}) as Record<string, number>;
+    const tripsAfter = serverAfter.detail?.['pgRoundTrips'] as Record<string, number> | undefined;
+    if (tripsAfter && load.turns > 0) {
+      const perTurn = (n: number) => Math.round((n / load.turns) * 100) / 100;
+      const roundTripsPerTurn = Object.fromEntries(
+        Object.entries(tripsAfter)
+          .map(([kind, n]) => [kind, perTurn(n - (tripsBefore[kind] ?? 0))] as const)
+          .filter(([, n]) => n > 0),
+      );
+      const total = Object.entries(tripsAfter).reduce((sum, [kind, n]) => sum + n - (tripsBefore[kind] ?? 0), 0);
+      result.pg = { roundTripsPerTurn, roundTripsTotal: perTurn(total) };
+      if (dbBefore && dbAfter) result.pg.cpuMsPerTurn = Math.round((cpuBetween(dbBefore, dbAfter) / load.turns) * 1000) / 1000;
+      progress(
+        `[${name}] PostgreSQL: ${result.pg.roundTripsTotal} round trips per turn (${Object.entries(roundTripsPerTurn)
+          .map(([kind, n]) => `${kind} ${n}`)
+          .join(', ')})${result.pg.cpuMsPerTurn !== undefined ? `, its backends ${result.pg.cpuMsPerTurn} CPU ms/turn` : ''}`,
+      );
+    }
     const replies = (m: typeof connectorAfter) => Number(m?.detail?.['replies'] ?? 0);
     if (connector && name !== 'intake-dl' && load.turns > 0) result.repliesPerTurn = (replies(connectorAfter) - replies(connectorBefore)) / load.turns;
     const errorLines = Number(serverAfter.detail?.['errorLines'] ?? 0);
@@ -305,6 +333,8 @@ function childOutput(name: string) {
 interface Folder {
   dir: string;
   extra?: Partial<ScenarioResult>;
+  /** CPU so far of the PostgreSQL backends serving the server (scenarios on PostgreSQL). */
+  dbCpu?: () => Promise<Map<number, number> | undefined>;
   release(): Promise<void>;
 }
 
@@ -335,6 +365,8 @@ function intakeScenario(
             ? botFrameworkOpener(`http://127.0.0.1:${s.port}`, `http://127.0.0.1:${connector!.port}/`, INTAKE_OPENING, name)
             : directLineOpener(`http://127.0.0.1:${s.port}`, INTAKE_OPENING),
         data.extra,
+        TURN.messages,
+        data.dbCpu,
       );
     } finally {
       await data.release();
@@ -356,7 +388,7 @@ function seedProgress(count: number): (done: number) => void {
   };
 }
 
-const PG_NOTE = "the server's own RSS and CPU only: PostgreSQL's processes are not counted (they share the same cores)";
+const PG_NOTE = "RSS and CPU ms/turn are the server's own; its PostgreSQL backends' CPU per turn is in the PostgreSQL lines (they share the same cores)";
 
 /**
  * The cases of a pg-cases-<n> row: the database kept with n invented cases (seedDatabaseName), used
@@ -405,7 +437,8 @@ async function pgScenario(name: string, title: string, count: number): Promise<S
     const extra: Partial<ScenarioResult> = seeded
       ? { note: PG_NOTE, storedCases: count, startup: { pgSeed: { ...seeded.info, reused: seeded.reused, template: seeded.template, copyMs } } }
       : { note: PG_NOTE };
-    return await intakeScenario(name, title, 'api', async () => ({ ...(await emptyFolder(name)), extra }), db.url);
+    const dbCpu = () => backendCpuMs(DATABASE_URL, db.name);
+    return await intakeScenario(name, title, 'api', async () => ({ ...(await emptyFolder(name)), extra, dbCpu }), db.url);
   } finally {
     await db.drop().catch((err: Error) => progress(`[${name}] could not drop the benchmark database: ${err.message}`));
   }
@@ -531,13 +564,8 @@ async function main(): Promise<void> {
       measured: `${api.turnsPerSecond!.toFixed(0)} vs ${baseline.turnsPerSecond!.toFixed(0)} turns/s (${api.ratio!.turnsPerSecond.toFixed(2)}x; sustained ${api.sustainedTurnsPerSecond!.toFixed(0)}); p99 ${api.p99Ms} vs ${baseline.p99Ms} ms`,
     });
   }
-  if (dl) {
-    targets.push({
-      target: '(3) intake over Direct Line: turns/s >= 2x baseline',
-      met: dl.turnsPerSecond! >= 2 * baseline.turnsPerSecond!,
-      measured: `${dl.turnsPerSecond!.toFixed(0)} vs ${(2 * baseline.turnsPerSecond!).toFixed(0)} turns/s needed (${dl.ratio!.turnsPerSecond.toFixed(2)}x baseline; sustained ${dl.sustainedTurnsPerSecond!.toFixed(0)})`,
-    });
-  }
+  // The Direct Line "2x the echo bot" target was retired (issue 22): its turns run through the same
+  // bot and middleware as every other channel, and further gains there would not be felt.
   // (5) on each store: the most cases measured against its empty store.
   for (const [store, rows] of [
     ['lowdb', caseRows],
@@ -561,15 +589,23 @@ async function main(): Promise<void> {
     }
   }
   if (postgres) {
+    // (4) issue 22: several instances share the load on PostgreSQL, so its turn is held close to the echo bot's.
+    const cpu = postgres.pg?.cpuMsPerTurn;
+    const trips = postgres.pg ? `; ${postgres.pg.roundTripsTotal} round trips to PostgreSQL per turn` : '';
+    const cpus = postgres.available ? `; CPU ${postgres.cpu!.serverMsPerTurn} ms/turn in the server${cpu !== undefined ? ` + ${cpu} in PostgreSQL` : ''} vs the echo bot's ${baseline.cpu!.serverMsPerTurn}` : '';
     targets.push({
-      target: '(4) PostgreSQL: no target set',
-      met: null,
+      target: '(4) intake on PostgreSQL (every store): turns/s >= 0.8x baseline',
+      met: postgres.available ? postgres.ratio!.turnsPerSecond >= 0.8 : null,
       measured: postgres.available
-        ? `${postgres.turnsPerSecond!.toFixed(0)} turns/s, p99 ${postgres.p99Ms} ms${api ? ` (${(postgres.turnsPerSecond! / api.turnsPerSecond!).toFixed(2)}x the lowdb turns/s)` : ''}`
+        ? `${postgres.turnsPerSecond!.toFixed(0)} vs ${baseline.turnsPerSecond!.toFixed(0)} turns/s (${postgres.ratio!.turnsPerSecond.toFixed(2)}x; sustained ${postgres.sustainedTurnsPerSecond!.toFixed(0)})${cpus}${trips}`
         : postgres.note!,
     });
+    targets.push({
+      target: '(4) intake on PostgreSQL (every store): p99 <= 1.2x baseline p99',
+      met: postgres.available ? postgres.ratio!.p99 <= 1.2 : null,
+      measured: postgres.available ? `p99 ${postgres.p99Ms} vs ${baseline.p99Ms} ms (${postgres.ratio!.p99.toFixed(2)}x); p50 ${postgres.p50Ms} vs ${baseline.p50Ms} ms` : postgres.note!,
+    });
   }
-
   targets.sort((a, b) => a.target.localeCompare(b.target));
 
   // ---- table ----

@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fail, serveRunner, tell } from './child.js';
+import { countRoundTrips, roundTrips } from './pg-round-trips.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dataDir = process.argv[2];
@@ -36,6 +37,9 @@ const events = new Writable({
     callback();
   },
 });
+
+// Round trips to PostgreSQL, counted from before the pools open (reported with the stats).
+if (databaseUrl) countRoundTrips();
 
 try {
   const config = loadConfig(
@@ -64,7 +68,7 @@ try {
   const roundFrom = performance.now();
   void app.delivery.runOnce().then(() => tell({ type: 'event', name: 'firstDeliveryRoundDone', ms: performance.now(), detail: { msAfterReady: Math.round(performance.now() - roundFrom) } }));
   // Transcripts are written after the turn has answered (botbuilder does not wait for them).
-  serveRunner({ onStop: () => app.close(), settle: () => app.transcripts.flush(), detail: () => ({ errorLines }) });
+  serveRunner({ onStop: () => app.close(), settle: () => app.transcripts.flush(), detail: () => ({ errorLines, ...(databaseUrl ? { pgRoundTrips: roundTrips() } : {}) }) });
 } catch (err) {
   fail(err);
 }

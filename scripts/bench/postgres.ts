@@ -118,3 +118,36 @@ export async function keepDatabase<T>(adminUrl: string, name: string, fill: (url
 export async function dropLeftovers(): Promise<void> {
   await Promise.all([...created].map(([name, adminUrl]) => dropDatabase(adminUrl, name).catch(() => undefined)));
 }
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (100 on Linux everywhere in practice). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU used so far (ms) by each PostgreSQL backend connected to the database `name`, by process id:
+ * the server processes that answer the service under test (PostgreSQL shares the machine's cores,
+ * so a turn's cost is the service's CPU and theirs). Read from /proc, so only for a server on this
+ * machine; undefined when it cannot be read (another host, another OS).
+ */
+export async function backendCpuMs(adminUrl: string, name: string): Promise<Map<number, number> | undefined> {
+  const { rows } = await withAdmin(adminUrl, (c) => c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]));
+  const { readFile } = await import('node:fs/promises');
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command (which is in parentheses and may hold spaces): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND);
+    } catch {
+      // Gone since, or not on this machine.
+    }
+  }
+  return rows.length && !cpu.size ? undefined : cpu;
+}
+
+/** The CPU (ms) the backends used between two readings of backendCpuMs (a backend new since counts from 0). */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
+  return ms;
+}

@@ -6,11 +6,15 @@
  * compared with the JSON at save: the same question ("did anything change?") answered with two
  * native JSON.stringify calls.
  *
+ * The storage is the turn's own when a middleware offers one (turn-stores.ts: on PostgreSQL the
+ * turn's transaction), else the one it was built with.
+ *
  * Every method of BotState that touches its cached state is overridden (load, saveChanges, clear,
  * delete, get), so none of them reads BotState's private cache key; the storage, the storage key and
  * the property accessors are botbuilder's own.
  */
 import { ConversationState, type TurnContext } from 'botbuilder';
+import { turnStorage } from './turn-stores.js';
 
 interface Cached {
   state: Record<string, unknown>;
@@ -32,7 +36,7 @@ export class JsonTrackedConversationState extends ConversationState {
     const cached = context.turnState.get(this.cacheKey) as Cached | undefined;
     if (!force && cached?.state) return cached.state;
     const key = await this.storageKey(context);
-    const items = await this.storage.read([key]);
+    const items = await turnStorage(context, this.storage).read([key]);
     const state = (items[key] ?? {}) as Record<string, unknown>;
     context.turnState.set(this.cacheKey, { state, json: jsonOf(state) } satisfies Cached);
     return state;
@@ -46,7 +50,7 @@ export class JsonTrackedConversationState extends ConversationState {
     const key = await this.storageKey(context);
     cached ??= { state: {}, json: undefined };
     cached.state.eTag = '*';
-    await this.storage.write({ [key]: cached.state });
+    await turnStorage(context, this.storage).write({ [key]: cached.state });
     cached.json = json ?? jsonOf(cached.state);
     context.turnState.set(this.cacheKey, cached);
   }
@@ -59,7 +63,7 @@ export class JsonTrackedConversationState extends ConversationState {
   /** Forgets the state for this turn and deletes it from storage. */
   override async delete(context: TurnContext): Promise<void> {
     context.turnState.delete(this.cacheKey);
-    await this.storage.delete([await this.storageKey(context)]);
+    await turnStorage(context, this.storage).delete([await this.storageKey(context)]);
   }
 
   /** The state loaded for this turn, if any. */

@@ -10,6 +10,7 @@
 import { Mutex } from 'async-mutex';
 import { ActivityEventNames, ActivityTypes, RoleTypes, TurnContext, type Activity, type Middleware, type TranscriptStore } from 'botbuilder';
 import { ERASE_CONVERSATION } from '../../dialogs/intake-dialog.js';
+import { turnTranscripts } from './turn-stores.js';
 
 function conversationKey(context: TurnContext): string {
   return `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
@@ -46,7 +47,7 @@ export class EraseTranscript implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     await next();
     if (context.turnState.get(ERASE_CONVERSATION)) {
-      await this.store.deleteTranscript(context.activity.channelId, context.activity.conversation.id);
+      await turnTranscripts(context, this.store).deleteTranscript(context.activity.channelId, context.activity.conversation.id);
     }
   }
 }
@@ -110,12 +111,14 @@ export class TranscriptLogger implements Middleware {
     });
 
     await next();
+    // The turn's own writer when it offers one (on PostgreSQL the appends commit with the turn's state).
+    const store = turnTranscripts(context, this.store);
     for (const activity of logged) {
       // A proactive turn's ContinueConversation event is the SDK's plumbing, not part of the conversation.
       if (activity.type === ActivityTypes.Event && activity.name === ActivityEventNames.ContinueConversation) continue;
       // Not awaited, as botbuilder does not: the turn has answered; the store reports failures itself.
       try {
-        void Promise.resolve(this.store.logActivity(activity as Activity)).catch(() => undefined);
+        void Promise.resolve(store.logActivity(activity as Activity)).catch(() => undefined);
       } catch (err) {
         this.onRefused(err as Error);
       }

@@ -21,14 +21,26 @@ export class PgTranscriptStore implements TranscriptArchive {
 
   /** Appends an activity to its conversation's transcript. */
   logActivity(activity: Activity): Promise<void> {
-    const channelId = activity.channelId ?? 'unknown';
-    const conversationId = activity.conversation?.id ?? 'unknown';
-    const stored = clone({ ...activity, timestamp: activity.timestamp ?? new Date() });
+    const { channelId, conversationId, activity: stored } = this.rowOf(activity);
     return this.queue.run(`${channelId}/${conversationId}`, () =>
       loudly(this.onError, channelId, 'logActivity', async () => {
         await this.pool.query('INSERT INTO transcript_activities (conversation_id, channel_id, activity) VALUES ($1, $2, $3)', [conversationId, channelId, stored]);
       }),
     );
+  }
+
+  /** The row an activity is appended as (also by a turn that appends its activities with its COMMIT, pg-turn.ts). */
+  rowOf(activity: Activity): { conversationId: string; channelId: string; activity: Record<string, unknown> } {
+    return {
+      channelId: activity.channelId ?? 'unknown',
+      conversationId: activity.conversation?.id ?? 'unknown',
+      activity: clone({ ...activity, timestamp: activity.timestamp ?? new Date() }),
+    };
+  }
+
+  /** Reports a write of a turn's transcript that failed (pg-turn.ts), as a failed append here is reported. */
+  failed(err: Error, channelId: string, operation: string): void {
+    this.onError(err, { channelId, operation });
   }
 
   /** A page of a conversation's activities (20 at a time), optionally from `startDate` on. */

@@ -41,9 +41,10 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     await Promise.all([pool.end(), lockPool.end()]);
     throw err;
   }
+  const botState = new PgBotStorage(pool);
   return {
     backend: 'postgresql',
-    botState: new PgBotStorage(pool),
+    botState,
     cases,
     transcripts,
     directLine: new PgDirectLineStore(pool),
@@ -55,7 +56,9 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     teamsChannels: new PgRecords(pool, RECORD_KINDS.teamsChannels),
     kitchenTables: new PgRecords(pool, RECORD_KINDS.kitchenTables),
     references: new PgRecords(pool, RECORD_KINDS.references),
-    turnLock: new PgTurnLock(lockPool),
+    // Each turn is one transaction on the lock pool: lock and state in one round trip, the state and
+    // transcript written with the COMMIT in another (pg-turn.ts).
+    turnLock: new PgTurnLock(lockPool, { state: botState, transcripts }),
     pool,
     lockPool,
     limiter: (name, points, seconds) => sharedPerMinute(pool, name, points, seconds),

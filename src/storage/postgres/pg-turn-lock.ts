@@ -1,24 +1,53 @@
 /**
  * Turns of one conversation run one at a time across every instance: each turn holds a PostgreSQL
  * advisory lock named by its conversation. The locks are taken on a separate small pool, so turns
- * waiting for a lock never use up the connections the turns themselves need for their state.
+ * waiting for a lock never use up the connections the turns themselves need.
+ *
+ * With the turn's stores given (`state`, `transcripts`: open-stores.ts does), the turn's state and
+ * transcript go through the lock's connection (pg-turn.ts): the lock and the state are read in the
+ * first round trip, and the state written, the transcript appended (one transaction) and the lock
+ * released in the second. Without them (tests of the lock alone), the turn holds the lock and its
+ * stores write on their own.
  *
  * When PostgreSQL goes away the turn fails (the person is told to try again) instead of waiting:
  * no connection, or a connection lost while waiting for the lock, fails the turn at once; a wait
  * that never ends (a server that stopped answering) fails after `waitMs`. A connection that failed
- * in any way is closed, never given back to the pool; closing it also drops the lock on the server.
+ * in any way is closed, never given back to the pool; closing it also drops the lock on the server
+ * and rolls back what the turn had not committed. A turn whose last round trip fails is failed only
+ * if it wrote state (or erased a transcript): its replies were sent, but what it changed was not kept.
  */
-import type { Middleware, TurnContext } from 'botbuilder';
+import type { Middleware, Storage, TurnContext } from 'botbuilder';
 import type pg from 'pg';
+import { TURN_STATE_STORAGE, TURN_TRANSCRIPTS, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { explainPoolError } from './pool.js';
+import { beginSql, PgTurn, type TurnTranscriptRows } from './pg-turn.js';
 
 export interface TurnLockOptions {
   /** How long a turn waits for the lock (the previous turn of its conversation, or an answer) before it fails. */
   waitMs?: number;
+  /** The conversation state's store: the turn reads and writes it in its transaction (used as is once the turn has ended). */
+  state?: Storage;
+  /** The transcript store: the turn's activities are appended with its COMMIT. */
+  transcripts?: TurnTranscripts & TurnTranscriptRows;
+  /** The key of the conversation's state, read with the lock (default: botbuilder's ConversationState key). */
+  stateKey?: (context: TurnContext) => string | undefined;
+}
+
+/** The key under which botbuilder's ConversationState keeps a conversation's state. */
+export function conversationStateKey(context: TurnContext): string | undefined {
+  const { channelId, conversation } = context.activity;
+  return channelId && conversation?.id ? `${channelId}/conversations/${conversation.id}/` : undefined;
 }
 
 /** Longer than any sound turn; the Bot Connector itself gives up on a turn after 15 s. */
 const DEFAULT_WAIT_MS = 30_000;
+
+/** The state store of a turn without one (never used: such a turn offers none). */
+const emptyStorage: Storage = {
+  read: async () => ({}),
+  write: async () => undefined,
+  delete: async () => undefined,
+};
 
 export class TurnLockTimeoutError extends Error {
   override readonly name = 'TurnLockTimeoutError';
@@ -29,7 +58,7 @@ export class PgTurnLock implements Middleware {
 
   constructor(
     private readonly lockPool: pg.Pool,
-    options: TurnLockOptions = {},
+    private readonly options: TurnLockOptions = {},
   ) {
     this.waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
   }
@@ -46,14 +75,22 @@ export class PgTurnLock implements Middleware {
       client.release(broken);
     };
 
+    const { state, transcripts } = this.options;
+    const stateKey = state ? (this.options.stateKey ?? conversationStateKey)(context) : undefined;
+    const ask = <T>(query: Promise<T>, what: string) => this.bounded(query, what);
+    const turn = new PgTurn(client, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts);
     try {
-      await this.bounded(client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]), 'waiting for the turn lock of this conversation');
+      // One round trip: the lock, and the state as the previous turn left it.
+      const results = await ask(client.query(beginSql(key, stateKey)), 'waiting for the turn lock of this conversation') as unknown as pg.QueryResult[];
+      if (stateKey !== undefined) turn.prefetch(stateKey, results);
     } catch (err) {
       // Lost, timed out or refused: this connection may yet get the lock, so it is closed, not reused.
       broken ??= err as Error;
       done();
       throw explainPoolError(this.lockPool, err);
     }
+    if (state) context.turnState.set(TURN_STATE_STORAGE, turn.state);
+    if (transcripts) context.turnState.set(TURN_TRANSCRIPTS, turn.transcripts);
 
     let failure: { error: unknown } | undefined;
     try {
@@ -61,18 +98,27 @@ export class PgTurnLock implements Middleware {
     } catch (error) {
       failure = { error };
     }
-    if (!broken) {
-      try {
-        await this.bounded(client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]), 'releasing the turn lock');
-      } catch (err) {
-        // Closing the connection (below) releases the lock with the session.
-        broken = err as Error;
-      }
+    if (failure) {
+      // Nothing of a failed turn is kept (its writes were never sent); the lock is released, or goes with a lost connection.
+      if (broken) turn.abandon(broken);
+      else await turn.rollback(failure.error as Error).catch((err: Error) => void (broken ??= err));
+      done();
+      throw failure.error;
+    }
+    let lost: unknown;
+    // Asked before the COMMIT, which settles what it carried.
+    const mustCommit = turn.mustCommit;
+    if (broken) turn.abandon(broken);
+    try {
+      if (!broken) await turn.commit();
+    } catch (err) {
+      broken ??= err as Error;
+      lost = err;
     }
     done();
-    // The turn's own error, never the lock's: a turn that went through is not failed afterwards
-    // because the lock's connection was lost (the lock went with it).
-    if (failure) throw failure.error;
+    // A turn that went through is not failed afterwards because the lock's connection was lost (the
+    // lock went with it), unless what it wrote went too.
+    if ((lost || broken) && mustCommit) throw explainPoolError(this.lockPool, lost ?? broken);
   }
 
   private async bounded<T>(query: Promise<T>, what: string): Promise<T> {

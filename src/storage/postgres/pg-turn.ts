@@ -1,0 +1,237 @@
+/**
+ * One turn on PostgreSQL in two round trips: the turn lock and the conversation's state are taken
+ * in the first (the lock, then the read: one string of statements), and everything the turn wrote
+ * (its state, its transcript) goes in the second, as one transaction, followed by the lock's release
+ * (BEGIN, the writes, COMMIT, unlock). Nothing is written before the end of the turn, so a turn that
+ * fails, or whose connection is lost, leaves nothing behind; no transaction stays open while the
+ * turn runs (an in-process PGlite, one session for every connection, could not serve the other
+ * connections meanwhile). The turn's state and transcript reach it through the turn's own stores
+ * (see src/bot/turn-stores.ts), which this class provides; a store called for something else
+ * (another key, a write with a real eTag) asks PostgreSQL at once.
+ *
+ * The statements of a round trip are sent as one string (node-postgres waits for each query's
+ * answer before it sends the next, and a string of statements cannot carry parameters), so the
+ * values in them are quoted as literals (quoteLiteral).
+ */
+import type { Activity, Storage, StoreItem, StoreItems } from 'botbuilder';
+import type pg from 'pg';
+import type { TurnTranscripts } from '../../bot/turn-stores.js';
+import { ConcurrencyError } from '../errors.js';
+
+/** The transcript store's part in a turn: how an activity becomes a row, and where failures are told. */
+export interface TurnTranscriptRows {
+  /** The row of an activity, as the transcript store appends it. */
+  rowOf(activity: Activity): { conversationId: string; channelId: string; activity: Record<string, unknown> };
+  /** Tells the store's error handler that writing its part of the turn failed. */
+  failed(err: Error, channelId: string, operation: string): void;
+}
+
+type TranscriptOp =
+  | { kind: 'append'; conversationId: string; channelId: string; json: string; settle: Settle }
+  | { kind: 'erase'; conversationId: string; channelId: string };
+
+interface Settle {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+/**
+ * A string as an SQL literal, as node-postgres's escapeLiteral quotes it (quotes doubled; with a
+ * backslash, an E'' literal with backslashes doubled, right whatever standard_conforming_strings
+ * says), but with whole-string replacements: the driver's loop of one concatenation per character
+ * cost a visible share of a turn's CPU on a state of a few kilobytes.
+ */
+export function quoteLiteral(value: string): string {
+  const quoted = value.replaceAll("'", "''");
+  return value.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
+}
+
+/** The advisory lock of a conversation's turns (the same on every instance, and in earlier releases). */
+function lockId(lockKey: string): string {
+  return `hashtextextended(${quoteLiteral(lockKey)}, 0)`;
+}
+
+/** The SQL of the first round trip: the turn lock and (if known) the state's row. */
+export function beginSql(lockKey: string, stateKey: string | undefined): string {
+  const lock = `SELECT pg_advisory_lock(${lockId(lockKey)})`;
+  // A statement of its own, after the lock: in READ COMMITTED it sees what the previous turn committed.
+  return stateKey === undefined ? lock : `${lock}; SELECT key, value, etag FROM bot_state WHERE key = ${quoteLiteral(stateKey)}`;
+}
+
+export class PgTurn {
+  /** Rows read with the lock: the item, or null for a key known to have none. */
+  private readonly prefetched = new Map<string, StoreItem | null>();
+  /** State written during the turn, sent with the COMMIT: the value, or null for a deletion. */
+  private readonly pendingState = new Map<string, Record<string, unknown> | null>();
+  private readonly transcriptOps: TranscriptOp[] = [];
+  private open = true;
+
+  constructor(
+    private readonly client: pg.ClientBase,
+    /** The conversation's lock key, released with the last round trip. */
+    private readonly lockKey: string,
+    /** Every query of the turn goes through this (a bound on how long it may wait). */
+    private readonly ask: <T>(query: Promise<T>, what: string) => Promise<T>,
+    /** The stores used once the turn has ended (work the turn left behind, not awaited). */
+    private readonly after: { state: Storage; transcripts?: TurnTranscripts },
+    private readonly rows?: TurnTranscriptRows,
+  ) {}
+
+  /** Takes what the first round trip read for `stateKey` (the results of beginSql's statements). */
+  prefetch(stateKey: string, results: pg.QueryResult | pg.QueryResult[]): void {
+    const last = Array.isArray(results) ? results.at(-1) : results;
+    const row = (last?.rows[0] as { value: StoreItem; etag: string } | undefined) ?? undefined;
+    this.prefetched.set(stateKey, row ? { ...row.value, eTag: String(row.etag) } : null);
+  }
+
+  /**
+   * Whether the turn wrote state or erased a transcript, which the COMMIT must carry (losing them
+   * fails the turn; losing only transcript appends is reported, as when an append fails).
+   */
+  get mustCommit(): boolean {
+    return this.pendingState.size > 0 || this.transcriptOps.some((op) => op.kind === 'erase');
+  }
+
+  /** The turn's view of conversation state: botbuilder's Storage. */
+  readonly state: Storage = {
+    read: async (keys: string[]): Promise<StoreItems> => {
+      if (!this.open) return this.after.state.read(keys);
+      const items: StoreItems = {};
+      const ask: string[] = [];
+      for (const key of keys) {
+        if (this.pendingState.has(key)) {
+          const value = this.pendingState.get(key);
+          if (value) items[key] = { ...structuredClone(value), eTag: '*' };
+        } else if (this.prefetched.has(key)) {
+          const item = this.prefetched.get(key);
+          // Given out once as read; a second read of the key asks again.
+          this.prefetched.delete(key);
+          if (item) items[key] = item;
+        } else {
+          ask.push(key);
+        }
+      }
+      if (ask.length) {
+        const { rows } = await this.ask(this.client.query<{ key: string; value: StoreItem; etag: string }>('SELECT key, value, etag FROM bot_state WHERE key = ANY($1)', [ask]), 'reading state');
+        // A deletion still to be sent hides nothing here: keys pending were answered above.
+        for (const r of rows) items[r.key] = { ...r.value, eTag: String(r.etag) };
+      }
+      return items;
+    },
+    write: async (changes: StoreItems): Promise<void> => {
+      if (!this.open) return this.after.state.write(changes);
+      for (const [key, change] of Object.entries(changes)) {
+        const { eTag, ...value } = change as StoreItem;
+        this.prefetched.delete(key);
+        if (eTag === undefined || eTag === '*') {
+          // Serialised now, as a query would: later changes to the object are not part of this write.
+          this.pendingState.set(key, JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
+          continue;
+        }
+        // A write that names a version is checked at once (the turn lock does not hold off writers outside turns).
+        this.pendingState.delete(key);
+        const updated = await this.ask(this.client.query('UPDATE bot_state SET value = $2, etag = etag + 1, updated_at = now() WHERE key = $1 AND etag = $3', [key, value, eTag]), 'writing state');
+        if (updated.rowCount === 0) throw new ConcurrencyError(`state "${key}" was changed by someone else (eTag ${eTag} is stale)`);
+      }
+    },
+    delete: async (keys: string[]): Promise<void> => {
+      if (!this.open) return this.after.state.delete(keys);
+      for (const key of keys) {
+        this.prefetched.delete(key);
+        this.pendingState.set(key, null);
+      }
+    },
+  };
+
+  /** The turn's transcript writer: appends and erasures that commit with the turn. */
+  readonly transcripts: TurnTranscripts = {
+    logActivity: (activity: Activity): Promise<void> => {
+      if (!this.open || !this.rows) return Promise.resolve(this.after.transcripts?.logActivity(activity));
+      const row = this.rows.rowOf(activity);
+      return new Promise<void>((resolve, reject) => {
+        this.transcriptOps.push({ kind: 'append', conversationId: row.conversationId, channelId: row.channelId, json: JSON.stringify(row.activity), settle: { resolve, reject } });
+      });
+    },
+    // Resolves at once: it is awaited inside the turn (EraseTranscript). Like a state write, it is
+    // kept only if the turn commits, and a COMMIT that fails with it fails the turn.
+    deleteTranscript: async (channelId: string, conversationId: string): Promise<void> => {
+      if (!this.open || !this.rows) return this.after.transcripts?.deleteTranscript(channelId, conversationId);
+      this.transcriptOps.push({ kind: 'erase', conversationId, channelId });
+    },
+  };
+
+  /**
+   * Ends the turn: every write the turn left, in one transaction, and the lock released, in one
+   * round trip. Resolves when PostgreSQL has committed (on disk: synchronous commit, as every write).
+   * When it rejects, the connection must be closed (that rolls back and releases the lock).
+   */
+  async commit(): Promise<void> {
+    this.open = false;
+    const unlock = `SELECT pg_advisory_unlock(${lockId(this.lockKey)})`;
+    if (!this.pendingState.size && !this.transcriptOps.length) {
+      await this.ask(this.client.query(unlock), 'releasing the turn lock');
+      return;
+    }
+    const q = quoteLiteral;
+    const statements: string[] = ['BEGIN'];
+    for (const [key, value] of this.pendingState) {
+      statements.push(
+        value === null
+          ? `DELETE FROM bot_state WHERE key = ${q(key)}`
+          : `INSERT INTO bot_state (key, value, etag) VALUES (${q(key)}, ${q(JSON.stringify(value))}::jsonb, 1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, etag = bot_state.etag + 1, updated_at = now()`,
+      );
+    }
+    // Appends in a row become one INSERT (rows get their seq in this order); an erasure in between keeps its place.
+    let appends: string[] = [];
+    const flushAppends = () => {
+      if (appends.length) statements.push(`INSERT INTO transcript_activities (conversation_id, channel_id, activity) VALUES ${appends.join(', ')}`);
+      appends = [];
+    };
+    for (const op of this.transcriptOps) {
+      if (op.kind === 'append') {
+        appends.push(`(${q(op.conversationId)}, ${q(op.channelId)}, ${q(op.json)}::jsonb)`);
+      } else {
+        flushAppends();
+        statements.push(`DELETE FROM transcript_activities WHERE conversation_id = ${q(op.conversationId)} AND channel_id = ${q(op.channelId)}`);
+      }
+    }
+    flushAppends();
+    // Released after the COMMIT: the next turn, on any instance, reads what this one wrote.
+    statements.push('COMMIT', unlock);
+    try {
+      await this.ask(this.client.query(statements.join('; ')), 'committing the turn');
+    } catch (err) {
+      this.settleTranscripts(err as Error);
+      throw err;
+    }
+    this.settleTranscripts();
+  }
+
+  /** Ends a failed turn: nothing it wrote is kept (nothing was sent); the lock is released. */
+  async rollback(reason: Error): Promise<void> {
+    this.open = false;
+    this.settleTranscripts(reason);
+    await this.ask(this.client.query(`SELECT pg_advisory_unlock(${lockId(this.lockKey)})`), 'releasing the turn lock');
+  }
+
+  /** Abandons the turn without a word to PostgreSQL (its connection is being closed). */
+  abandon(reason: Error): void {
+    this.open = false;
+    this.settleTranscripts(reason);
+  }
+
+  private settleTranscripts(err?: Error): void {
+    const told = new Set<string>();
+    for (const op of this.transcriptOps.splice(0)) {
+      if (op.kind !== 'append') continue;
+      if (!err) {
+        op.settle.resolve();
+        continue;
+      }
+      // One report per channel, as the appends were one write.
+      if (!told.has(op.channelId)) this.rows?.failed(err, op.channelId, 'logActivity');
+      told.add(op.channelId);
+      op.settle.reject(err);
+    }
+  }
+}
