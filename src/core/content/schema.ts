@@ -319,6 +319,21 @@ export const riskPatternsSchema = z.strictObject({
    */
   resolved: z.array(z.string().min(1)).default([]),
   patterns: z.record(z.enum(RISK_CATEGORIES), z.array(z.string().min(1)).min(1)),
+  /**
+   * Markers that keep a clause calm however alarming its words: negations ("aldrig tänkt på att"),
+   * dreams, games, songs, jokes, fiction. Such a clause is read like a resolved one.
+   */
+  calm: z.array(z.string().min(1)).default([]),
+  /** Signals that may be ordinary ("trött på allt"): at most one caring question, never an alarm. */
+  unsure: z.array(z.string().min(1)).default([]),
+  /** Words that name someone else (a relative, child, friend, neighbour): the danger is theirs. */
+  others: z.array(z.string().min(1)).default([]),
+  /** Words of the writer themself ("jag", "mig"): with one of them in the words that matched, the danger is the writer's. */
+  self: z.array(z.string().min(1)).default([]),
+  /** Per situation, words that place a signal in it (a toddler: child_or_young; swallowed pills: poisoning). */
+  situations: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
+  /** Per category, words that tell which kind of danger the model heard (when no pattern names it). */
+  hints: z.partialRecord(z.enum(RISK_CATEGORIES), z.array(z.string().min(1))).default({}),
 });
 export type RiskPatterns = z.infer<typeof riskPatternsSchema>;
 
