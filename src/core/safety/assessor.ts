@@ -122,10 +122,11 @@ export class SafetyAssessor {
     if (this.score && told.length > 1) {
       const whole = told.flatMap((s) => s.present).join(' ');
       const best = this.scoreOf(whole);
-      if (best >= UNSURE_SCORE) {
+      const level = this.modelLevel(best, whole);
+      if (level !== 'none') {
         // The sentence that weighs most is the one the model scores highest.
         const ranked = told.map((s) => ({ s, p: this.scoreOf(s.present.join(' ')) })).sort((a, b) => b.p - a.p);
-        findings.push({ level: best >= ACUTE_SCORE ? 'acute' : 'unsure', score: best, categories: [], sentence: ranked[0]!.s });
+        findings.push({ level, score: best, categories: [], sentence: ranked[0]!.s });
       }
     }
     if (findings.length === 0) return NO_DANGER;
@@ -161,8 +162,19 @@ export class SafetyAssessor {
 
   private scored(piece: string, sentence: Sentence, findings: Finding[]): void {
     const p = this.scoreOf(piece);
-    if (process.env.SAFETY_DEBUG) console.error(p.toFixed(3), piece);
-    if (p >= UNSURE_SCORE) findings.push({ level: p >= ACUTE_SCORE ? 'acute' : 'unsure', score: p, categories: [], sentence });
+    const level = this.modelLevel(p, piece);
+    if (level !== 'none') findings.push({ level, score: p, categories: [], sentence });
+  }
+
+  /**
+   * The model's level for a piece: acute from ACUTE_SCORE, unsure from UNSURE_SCORE, one level lower
+   * when the piece has no word of danger at all (risk.yaml's `hints`): a model alone, on words such as
+   * "just nu" or "inte", is not enough for an alarm ("jag har det inte framför mig just nu").
+   */
+  private modelLevel(p: number, piece: string): SafetyLevel {
+    const level: SafetyLevel = p >= ACUTE_SCORE ? 'acute' : p >= UNSURE_SCORE ? 'unsure' : 'none';
+    if (level === 'none' || this.hints.some((h) => h.regex.test(piece))) return level;
+    return level === 'acute' ? 'unsure' : 'none';
   }
 
   /** The category the sentence's words hint at; self-harm when none does (the gravest miss). */
