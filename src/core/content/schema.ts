@@ -324,6 +324,8 @@ export const riskPatternsSchema = z.strictObject({
    * dreams, games, songs, jokes, fiction. Such a clause is read like a resolved one.
    */
   calm: z.array(z.string().min(1)).default([]),
+  /** Joke markers ("haha"): the whole sentence with one is calm, not only its clause. */
+  jokes: z.array(z.string().min(1)).default([]),
   /** Signals that may be ordinary ("trött på allt"): at most one caring question, never an alarm. */
   unsure: z.array(z.string().min(1)).default([]),
   /** Words that name someone else (a relative, child, friend, neighbour): the danger is theirs. */

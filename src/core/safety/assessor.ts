@@ -56,6 +56,7 @@ export class SafetyAssessor {
   private readonly detector: RiskDetector;
   private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
   private readonly unsure: RegExp[];
+  private readonly jokes: RegExp[];
   private readonly others: RegExp[];
   private readonly self: RegExp[];
   private readonly situations: Array<{ situation: Situation; regex: RegExp }>;
@@ -77,6 +78,7 @@ export class SafetyAssessor {
       resolved: folded([...patterns.resolved, ...patterns.calm]),
       patterns: {} as RiskPatterns['patterns'],
       calm: [],
+      jokes: [],
       unsure: [],
       others: [],
       self: [],
@@ -85,6 +87,7 @@ export class SafetyAssessor {
     });
     this.patterns = Object.entries(patterns.patterns).flatMap(([category, list]) => list.map((p) => ({ category: category as RiskCategory, regex: wrap(p) })));
     this.unsure = patterns.unsure.map(wrap);
+    this.jokes = patterns.jokes.map(wrap);
     this.others = patterns.others.map(wrap);
     this.self = patterns.self.map(wrap);
     this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
@@ -150,7 +153,9 @@ export class SafetyAssessor {
       for (const { segment } of this.segmenter.segment(line)) {
         const original = segment.trim();
         if (!original) continue;
-        out.push({ original, present: this.detector.clauses(fold(original)).present });
+        const folded = fold(original);
+        // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends.
+        out.push({ original, present: this.jokes.some((re) => re.test(folded)) ? [] : this.detector.clauses(folded).present });
       }
     }
     return out;
