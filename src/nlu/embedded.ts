@@ -66,6 +66,9 @@ interface TextTools {
   stem(tokens: string[]): string[];
 }
 
+/** Words whose stems are remembered (about a megabyte); the memo starts over when full. */
+const STEM_MEMO_SIZE = 20_000;
+
 /** nlp.js's normaliser, tokeniser and stemmer for a language. */
 async function textTools(language: string): Promise<TextTools> {
   const container = await containerBootstrap();
@@ -73,7 +76,19 @@ async function textTools(language: string): Promise<TextTools> {
   const normalizer = container.get(`normalizer-${language}`) as { normalize(t: string): string };
   const tokenizer = container.get(`tokenizer-${language}`) as { tokenize(t: string, n: boolean): string[] };
   const stemmer = container.get(`stemmer-${language}`) as { stem(t: string[]): string[] };
-  return { normalize: (t) => normalizer.normalize(t), tokenize: (t, n) => tokenizer.tokenize(t, n), stem: (t) => stemmer.stem(t) };
+  // The safety net reads a message's clauses, its sentences and the whole, so the same words are
+  // stemmed several times per message: stems are remembered per word (a bounded memo).
+  const memo = new Map<string, string>();
+  const stemOne = (token: string): string => {
+    let stem = memo.get(token);
+    if (stem === undefined) {
+      stem = stemmer.stem([token])[0] ?? token;
+      if (memo.size >= STEM_MEMO_SIZE) memo.clear();
+      memo.set(token, stem);
+    }
+    return stem;
+  };
+  return { normalize: (t) => normalizer.normalize(t), tokenize: (t, n) => tokenizer.tokenize(t, n), stem: (t) => t.map(stemOne) };
 }
 
 /** Stems, stem pairs and letter groups of each word (marked with < and > at its ends). */

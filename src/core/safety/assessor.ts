@@ -150,7 +150,10 @@ export class SafetyAssessor {
   private sentences(text: string): Sentence[] {
     const out: Sentence[] = [];
     for (const line of text.split(/\r?\n/u)) {
-      for (const { segment } of this.segmenter.segment(line)) {
+      // ICU keeps "nåt. bara trött" together (a lower-case start); people who write without capitals
+      // still end sentences with a full stop.
+      const segments = [...this.segmenter.segment(line)].flatMap(({ segment }) => segment.split(/(?<=[.!?…])\s+/u));
+      for (const segment of segments) {
         const original = segment.trim();
         if (!original) continue;
         const folded = fold(original);
