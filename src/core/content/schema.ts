@@ -324,6 +324,12 @@ export const riskPatternsSchema = z.strictObject({
    * dreams, games, songs, jokes, fiction. Such a clause is read like a resolved one.
    */
   calm: z.array(z.string().min(1)).default([]),
+  /**
+   * Negation words: a pattern or danger word right after one of them (within `negationReach` words)
+   * or right before one ("han hotar inte", "ingen slår honom") does not count.
+   */
+  negations: z.array(z.string().min(1)).default([]),
+  negationReach: z.number().int().min(0).max(5).default(2),
   /** Joke markers ("haha"): the whole sentence with one is calm, not only its clause. */
   jokes: z.array(z.string().min(1)).default([]),
   /** Signals that may be ordinary ("trött på allt"): at most one caring question, never an alarm. */

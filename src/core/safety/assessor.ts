@@ -16,7 +16,7 @@ import { fold, stripMarks } from './fold.js';
 import { NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
 
 /** The model's probability from which a signal is acute on its own. */
-export const ACUTE_SCORE = 0.5;
+export const ACUTE_SCORE = Number(process.env.SAFETY_ACUTE ?? 0.5);
 /** The model's probability from which a signal is worth one caring question. */
 export const UNSURE_SCORE = 0.2;
 /** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
@@ -32,7 +32,9 @@ const CATEGORY_SITUATION: Record<RiskCategory, Situation> = {
   violence: 'violence_at_home',
 };
 
-const wrap = (source: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${stripMarks(source)})(?![\\p{L}\\p{N}])`, 'iu');
+const wrap = (source: string, flags = 'iu') => new RegExp(`(?<![\\p{L}\\p{N}])(?:${stripMarks(source)})(?![\\p{L}\\p{N}])`, flags);
+/** The same, global: for finding every match (see `unnegated`). */
+const wrapAll = (source: string) => wrap(source, 'giu');
 
 /** A sentence as written and its clauses still told in the present (folded, idioms replaced). */
 interface Sentence {
@@ -57,6 +59,9 @@ export class SafetyAssessor {
   private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
   private readonly unsure: RegExp[];
   private readonly jokes: RegExp[];
+  /** A negation word ending the text before a hit, within the reach; one starting the text after it. */
+  private readonly negatedBefore: RegExp | undefined;
+  private readonly negatedAfter: RegExp | undefined;
   private readonly others: RegExp[];
   private readonly self: RegExp[];
   private readonly situations: Array<{ situation: Situation; regex: RegExp }>;
@@ -78,6 +83,8 @@ export class SafetyAssessor {
       resolved: folded([...patterns.resolved, ...patterns.calm]),
       patterns: {} as RiskPatterns['patterns'],
       calm: [],
+      negations: [],
+      negationReach: 0,
       jokes: [],
       unsure: [],
       others: [],
@@ -85,13 +92,16 @@ export class SafetyAssessor {
       situations: {},
       hints: {},
     });
-    this.patterns = Object.entries(patterns.patterns).flatMap(([category, list]) => list.map((p) => ({ category: category as RiskCategory, regex: wrap(p) })));
-    this.unsure = patterns.unsure.map(wrap);
-    this.jokes = patterns.jokes.map(wrap);
-    this.others = patterns.others.map(wrap);
-    this.self = patterns.self.map(wrap);
+    this.patterns = Object.entries(patterns.patterns).flatMap(([category, list]) => list.map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
+    this.unsure = patterns.unsure.map((p) => wrap(p));
+    this.jokes = patterns.jokes.map((p) => wrap(p));
+    const negation = patterns.negations.map(stripMarks).join('|');
+    this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: [\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
+    this.negatedAfter = negation ? new RegExp(`^ ?(?:${negation})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
+    this.others = patterns.others.map((p) => wrap(p));
+    this.self = patterns.self.map((p) => wrap(p));
     this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
-    this.hints = Object.entries(patterns.hints).flatMap(([category, list]) => (list ?? []).map((p) => ({ category: category as RiskCategory, regex: wrap(p) })));
+    this.hints = Object.entries(patterns.hints).flatMap(([category, list]) => (list ?? []).map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
     this.segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
   }
 
@@ -105,7 +115,7 @@ export class SafetyAssessor {
         const categories: RiskCategory[] = [];
         let matched: string | undefined;
         for (const { category, regex } of this.patterns) {
-          const m = regex.exec(clause);
+          const m = this.unnegated(regex, clause);
           if (m && !categories.includes(category)) {
             categories.push(category);
             matched ??= m[0];
@@ -181,14 +191,27 @@ export class SafetyAssessor {
    */
   private modelLevel(p: number, piece: string): SafetyLevel {
     const level: SafetyLevel = p >= ACUTE_SCORE ? 'acute' : p >= UNSURE_SCORE ? 'unsure' : 'none';
-    if (level === 'none' || this.hints.some((h) => h.regex.test(piece))) return level;
+    if (level === 'none' || this.hints.some((h) => this.unnegated(h.regex, piece))) return level;
     return level === 'acute' ? 'unsure' : 'none';
+  }
+
+  /** The first match of `regex` in `text` that no negation word stands right before or after. */
+  private unnegated(regex: RegExp, text: string): RegExpExecArray | undefined {
+    const global = regex; // compiled with the g flag (wrapAll)
+    global.lastIndex = 0;
+    for (let m = global.exec(text); m; m = global.exec(text)) {
+      const before = text.slice(0, m.index);
+      const after = text.slice(m.index + m[0].length);
+      if (!this.negatedBefore?.test(before) && !this.negatedAfter?.test(after)) return m;
+      if (m[0].length === 0) global.lastIndex += 1;
+    }
+    return undefined;
   }
 
   /** The category the sentence's words hint at; self-harm when none does (the gravest miss). */
   private hintedCategory(sentence: Sentence): RiskCategory {
     const text = sentence.present.join(' ');
-    return this.hints.find((h) => h.regex.test(text))?.category ?? 'suicide_self_harm';
+    return this.hints.find((h) => this.unnegated(h.regex, text))?.category ?? 'suicide_self_harm';
   }
 
   private situationsOf(categories: RiskCategory[], sentences: Sentence[]): Situation[] {
