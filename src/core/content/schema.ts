@@ -325,8 +325,8 @@ export const riskPatternsSchema = z.strictObject({
    */
   calm: z.array(z.string().min(1)).default([]),
   /**
-   * Negation words: a pattern or danger word right after one of them (within `negationReach` words)
-   * or right before one ("han hotar inte", "ingen slår honom") does not count.
+   * Negation words: a pattern right after one of them (within `negationReach` words) or right before
+   * one ("han hotar inte", "ramlade inte") does not count.
    */
   negations: z.array(z.string().min(1)).default([]),
   negationReach: z.number().int().min(0).max(5).default(2),

@@ -16,7 +16,7 @@ import { fold, stripMarks } from './fold.js';
 import { NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
 
 /** The model's probability from which a signal is acute on its own. */
-export const ACUTE_SCORE = Number(process.env.SAFETY_ACUTE ?? 0.5);
+export const ACUTE_SCORE = 0.5;
 /** The model's probability from which a signal is worth one caring question. */
 export const UNSURE_SCORE = 0.2;
 /** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
@@ -33,6 +33,11 @@ const CATEGORY_SITUATION: Record<RiskCategory, Situation> = {
 };
 
 const wrap = (source: string, flags = 'iu') => new RegExp(`(?<![\\p{L}\\p{N}])(?:${stripMarks(source)})(?![\\p{L}\\p{N}])`, flags);
+/** The first match of a global regular expression (which keeps its lastIndex between calls). */
+function firstMatch(regex: RegExp, text: string): RegExpExecArray | null {
+  regex.lastIndex = 0;
+  return regex.exec(text);
+}
 /** The same, global: for finding every match (see `unnegated`). */
 const wrapAll = (source: string) => wrap(source, 'giu');
 
@@ -121,7 +126,6 @@ export class SafetyAssessor {
             matched ??= m[0];
           }
         }
-        if (process.env.SAFETY_DEBUG && categories.length) console.error("PATTERN", matched, clause);
         if (categories.length) findings.push({ level: 'acute', score: 1, categories, sentence, ...(matched ? { matched } : {}) });
         else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: UNSURE_SCORE, categories: [], sentence });
       }
@@ -191,7 +195,8 @@ export class SafetyAssessor {
    */
   private modelLevel(p: number, piece: string): SafetyLevel {
     const level: SafetyLevel = p >= ACUTE_SCORE ? 'acute' : p >= UNSURE_SCORE ? 'unsure' : 'none';
-    if (level === 'none' || this.hints.some((h) => this.unnegated(h.regex, piece))) return level;
+    // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
+    if (level === 'none' || this.hints.some((h) => firstMatch(h.regex, piece))) return level;
     return level === 'acute' ? 'unsure' : 'none';
   }
 
@@ -211,7 +216,7 @@ export class SafetyAssessor {
   /** The category the sentence's words hint at; self-harm when none does (the gravest miss). */
   private hintedCategory(sentence: Sentence): RiskCategory {
     const text = sentence.present.join(' ');
-    return this.hints.find((h) => this.unnegated(h.regex, text))?.category ?? 'suicide_self_harm';
+    return this.hints.find((h) => firstMatch(h.regex, text))?.category ?? 'suicide_self_harm';
   }
 
   private situationsOf(categories: RiskCategory[], sentences: Sentence[]): Situation[] {
