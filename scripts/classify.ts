@@ -1,7 +1,9 @@
 /**
  * `npm run classify`: one utterance per line on standard input, one JSON object per line out:
- *   {"text": …, "intent": …, "intentScore": …, "topics": [{"topic": …, "score": …}], "risk": "acute"|"none"}
- * with the configured recognizer (embedded by default) and no server. Progress goes to stderr.
+ *   {"text": …, "intent": …, "intentScore": …, "topics": [{"topic": …, "score": …}],
+ *    "risk": "acute" | "unsure" | "none", "categories": […], "situations": […], "trigger": …, "subject": …}
+ * with the configured recognizer (embedded by default) and no server. `risk` is the safety net's level,
+ * read through exactly the path the conversation acts on (Recognition.safety). Progress goes to stderr.
  *   echo "kan jag prata med någon på riktigt?" | npm run -s classify
  *   npm run -s classify -- --locale en < questions.txt
  */
@@ -25,7 +27,8 @@ async function main(): Promise<void> {
     const text = line.trim();
     if (!text) continue;
     const r = await recognizer.recognize(text, locale);
-    process.stdout.write(`${JSON.stringify({ text, intent: r.intent, intentScore: r.intentScore, topics: r.topics, risk: r.risk })}\n`);
+    const { level, categories, situations, trigger, subject } = r.safety;
+    process.stdout.write(`${JSON.stringify({ text, intent: r.intent, intentScore: r.intentScore, topics: r.topics, risk: level, categories, situations, trigger: trigger ?? null, subject })}\n`);
   }
 }
 

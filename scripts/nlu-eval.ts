@@ -1,8 +1,18 @@
 /**
- * `npm run nlu:eval`: scores the configured recognizer on the held-out files in test/nlu/ (never
- * used for training): intents, routing topics and risk. Prints per-label precision and recall, a
- * confusion table, risk recall and false alarms, and whether the targets are met (exit code 1 if
- * not). `--json FILE` also writes the figures as JSON; `--locale` picks the language (default sv).
+ * `npm run nlu:eval`: scores the safety net (and, where a set has them, intents and routing topics)
+ * through exactly the recognizer the conversation uses.
+ *
+ * A safety set is a folder with `sv.jsonl` and `en.jsonl`, one JSON object per line:
+ *   {"text": "...", "expect": "acute" | "ordinary", "category": "suicide_self_harm" | "medical_emergency" | "violence",
+ *    "situation": "suicide" | …, "long": true}
+ * Per language it prints acute recall (acute texts judged acute), acute-or-unsure recall (the unsure
+ * question counts as caught), false alarms (ordinary texts judged acute) and the unsure rate on
+ * ordinary texts, each against its target (exit code 1 when one is not met). Older folders with
+ * `intents.tsv` / `topics.tsv` (label<TAB>text) are scored too.
+ *
+ *   npm run nlu:eval                      the development set (test/nlu/dev-2026-12), misses listed
+ *   npm run nlu:eval -- --dir <folder>    another set: aggregate figures only, never its texts
+ *   npm run nlu:eval -- --json out.json   also writes the figures as JSON
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,9 +21,12 @@ import { loadContent } from '../src/core/content/load.js';
 import { createLogger } from '../src/logger.js';
 import { createRecognizer } from '../src/nlu/create.js';
 import { scoreLabels, type LabelScores } from '../src/nlu/evaluation.js';
-import type { Recognition } from '../src/core/nlu/recognizer.js';
+import { parseSafetySet, safetyFigures, SAFETY_TARGETS, type SafetyFigures, type SafetyRow } from '../src/nlu/safety-eval.js';
+import type { SafetyLevel } from '../src/core/safety/verdict.js';
+import type { Recognizer } from '../src/core/nlu/recognizer.js';
 
-const TARGETS = { intentAccuracy: 0.9, acuteRecall: 0.98, falseAlarmRate: 0.05 };
+const DEV_SET = path.join('test', 'nlu', 'dev-2026-12');
+const INTENT_TARGET = 0.9;
 
 function readTsv(file: string): Array<{ label: string; text: string }> {
   return readFileSync(file, 'utf8')
@@ -48,83 +61,99 @@ function printScores(title: string, s: LabelScores): void {
   for (const l of labels) console.log(`${l.padEnd(20)} ${predicted.map((p) => String(s.confusion[l]![p] ?? '').padStart(8)).join(' ')}`);
 }
 
+interface Check {
+  name: string;
+  value: number;
+  target: number;
+  atLeast: boolean;
+}
+
+/** Prints the checks; returns whether all are met. */
+function printChecks(checks: Check[]): boolean {
+  let allMet = true;
+  for (const c of checks) {
+    const met = c.atLeast ? c.value >= c.target : c.value <= c.target;
+    allMet &&= met;
+    console.log(`  ${c.name.padEnd(26)} ${pct(c.value).padStart(8)}  target ${c.atLeast ? '≥' : '≤'} ${pct(c.target).padEnd(8)} ${met ? 'met' : 'NOT met'}`);
+  }
+  return allMet;
+}
+
+/** The safety figures of one language's file, printed; misses listed only when `show`. */
+async function safetySet(recognizer: Recognizer, file: string, locale: string, show: boolean): Promise<{ figures: SafetyFigures; met: boolean }> {
+  const rows = parseSafetySet(readFileSync(file, 'utf8'), path.basename(file));
+  const judged: Array<{ row: SafetyRow; level: SafetyLevel }> = [];
+  for (const row of rows) judged.push({ row, level: (await recognizer.recognize(row.text, locale)).safety.level });
+  const figures = safetyFigures(judged);
+  const targets = SAFETY_TARGETS[locale] ?? SAFETY_TARGETS['en']!;
+  console.log(`\n## Safety, ${locale}: ${figures.acute} acute and ${figures.ordinary} ordinary texts (${figures.long} long)\n`);
+  console.log(`  acute recall ${pct(figures.acuteRecall)} (long ${pct(figures.acuteRecallLong)}), acute-or-unsure recall ${pct(figures.acuteOrUnsureRecall)}, false alarms ${pct(figures.falseAlarms)}, unsure on ordinary ${pct(figures.unsureOnOrdinary)}`);
+  const checks: Check[] = [
+    { name: 'acute-or-unsure recall', value: figures.acuteOrUnsureRecall, target: targets.acuteOrUnsureRecall, atLeast: true },
+    ...(targets.acuteRecall !== undefined ? [{ name: 'acute recall', value: figures.acuteRecall, target: targets.acuteRecall, atLeast: true }] : []),
+    { name: 'false alarms', value: figures.falseAlarms, target: targets.falseAlarms, atLeast: false },
+    ...(targets.unsureOnOrdinary !== undefined ? [{ name: 'unsure on ordinary', value: figures.unsureOnOrdinary, target: targets.unsureOnOrdinary, atLeast: false }] : []),
+  ];
+  const met = printChecks(checks);
+  if (show) {
+    const list = (title: string, xs: typeof judged) => xs.length && console.log(`  ${title}:\n${xs.map((x) => `    - [${x.level}] ${x.row.text}`).join('\n')}`);
+    list('acute texts not judged acute', judged.filter((x) => x.row.expect === 'acute' && x.level !== 'acute'));
+    list('ordinary texts not judged none', judged.filter((x) => x.row.expect === 'ordinary' && x.level !== 'none'));
+  }
+  return { figures, met };
+}
+
 async function main(): Promise<void> {
-  const locale = arg('--locale') ?? 'sv';
-  const dir = arg('--dir') ?? path.join('test', 'nlu', 'heldout');
+  const dir = arg('--dir') ?? DEV_SET;
+  // Texts are listed only for the development set: another set (the held-out one) stays unread.
+  const show = arg('--dir') === undefined || path.resolve(dir) === path.resolve(DEV_SET);
   const config = loadConfig();
   const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
   const started = Date.now();
-  console.error(`Training the ${config.nlu.recognizer} recognizer …`);
+  console.error(`Loading the ${config.nlu.recognizer} recognizer …`);
   const { recognizer } = await createRecognizer(config.nlu, config.localesDir, content, createLogger('warn'));
   const trainingMs = Date.now() - started;
 
-  const suffix = locale === 'sv' ? '' : `.${locale}`;
-  // A set may hold only some of the three files (a fresh risk set, say); what is missing is skipped.
-  const fileOf = (name: string) => path.join(dir, `${name}${suffix}.tsv`);
-  const run = async (file: string) => {
-    if (!existsSync(fileOf(file))) return undefined;
-    const rows = readTsv(fileOf(file));
-    const out: Array<{ label: string; text: string; r: Recognition }> = [];
-    for (const row of rows) out.push({ ...row, r: await recognizer.recognize(row.text, locale) });
-    return out;
-  };
-
-  const intents = await run('intents');
-  const intentScores = intents && scoreLabels(intents.map((x) => ({ expected: x.label, predicted: x.r.intent })));
-  if (intentScores) printScores('Intents', intentScores);
-
-  const topics = await run('topics');
-  const topicScores = topics && scoreLabels(topics.map((x) => ({ expected: x.label, predicted: x.r.topics[0]?.topic ?? '(none)' })));
-  if (topicScores) printScores('Routing topics (first suggestion)', topicScores);
-
-  const risk = await run('risk');
-  let acuteRecall: number | undefined;
-  let falseAlarmRate: number | undefined;
-  if (risk) {
-    const acute = risk.filter((x) => x.label === 'acute');
-    const calm = risk.filter((x) => x.label === 'none');
-    const missed = acute.filter((x) => x.r.risk !== 'acute');
-    const alarms = calm.filter((x) => x.r.risk === 'acute');
-    acuteRecall = acute.length ? 1 - missed.length / acute.length : 0;
-    falseAlarmRate = calm.length ? alarms.length / calm.length : 0;
-    console.log(`\n## Risk\n\nacute recall ${pct(acuteRecall)} (${acute.length - missed.length}/${acute.length}); false alarms ${pct(falseAlarmRate)} (${alarms.length}/${calm.length})`);
-    if (missed.length) console.log(`missed:\n${missed.map((x) => `  - ${x.text}`).join('\n')}`);
-    if (alarms.length) console.log(`false alarms:\n${alarms.map((x) => `  - ${x.text}`).join('\n')}`);
-  }
-  const examples = [intents, topics, risk].reduce((n, rows) => n + (rows?.length ?? 0), 0);
-  if (examples === 0) throw new Error(`${dir} holds none of intents${suffix}.tsv, topics${suffix}.tsv, risk${suffix}.tsv`);
-
-  const results = {
-    recognizer: config.nlu.recognizer,
-    locale,
-    trainingMs,
-    intentAccuracy: intentScores?.accuracy,
-    topicAccuracy: topicScores?.accuracy,
-    acuteRecall,
-    falseAlarmRate,
-    targets: TARGETS,
-    intents: intentScores,
-    topics: topicScores,
-  };
-  // Each target is judged on the files the set has; "not in this set" otherwise.
-  const checks = [
-    { name: 'intent accuracy', value: intentScores?.accuracy, target: TARGETS.intentAccuracy, atLeast: true },
-    { name: 'acute recall', value: acuteRecall, target: TARGETS.acuteRecall, atLeast: true },
-    { name: 'false alarms', value: falseAlarmRate, target: TARGETS.falseAlarmRate, atLeast: false },
-  ];
-  console.log(`\n## Targets\n`);
+  const results: Record<string, unknown> = { recognizer: config.nlu.recognizer, trainingMs };
   let allMet = true;
-  for (const c of checks) {
-    const bound = `target ${c.atLeast ? '≥' : '≤'} ${pct(c.target)}`;
-    if (c.value === undefined) {
-      console.log(`${c.name.padEnd(16)} ${'-'.padStart(8)}  ${bound}  not in this set`);
-      continue;
-    }
-    const met = c.atLeast ? c.value >= c.target : c.value <= c.target;
+  let found = 0;
+  for (const locale of ['sv', 'en']) {
+    const file = path.join(dir, `${locale}.jsonl`);
+    if (!existsSync(file)) continue;
+    found += 1;
+    const { figures, met } = await safetySet(recognizer, file, locale, show);
+    results[`safety.${locale}`] = figures;
     allMet &&= met;
-    console.log(`${c.name.padEnd(16)} ${pct(c.value).padStart(8)}  ${bound}  ${met ? 'met' : 'NOT MET'}`);
   }
-  console.log(`(training ${trainingMs} ms; ${examples} held-out examples from ${dir})`);
+
+  // Older sets: intents and routing topics (label<TAB>text), Swedish and `.en`.
+  for (const locale of ['sv', 'en']) {
+    const suffix = locale === 'sv' ? '' : `.${locale}`;
+    const intentsFile = path.join(dir, `intents${suffix}.tsv`);
+    if (existsSync(intentsFile)) {
+      found += 1;
+      const rows = readTsv(intentsFile);
+      const pairs = [];
+      for (const row of rows) pairs.push({ expected: row.label, predicted: (await recognizer.recognize(row.text, locale)).intent });
+      const scores = scoreLabels(pairs);
+      printScores(`Intents (${locale})`, scores);
+      console.log('');
+      allMet &&= printChecks([{ name: 'intent accuracy', value: scores.accuracy, target: INTENT_TARGET, atLeast: true }]);
+      results[`intents.${locale}`] = scores;
+    }
+    const topicsFile = path.join(dir, `topics${suffix}.tsv`);
+    if (existsSync(topicsFile)) {
+      found += 1;
+      const rows = readTsv(topicsFile);
+      const pairs = [];
+      for (const row of rows) pairs.push({ expected: row.label, predicted: (await recognizer.recognize(row.text, locale)).topics[0]?.topic ?? '(none)' });
+      const scores = scoreLabels(pairs);
+      printScores(`Routing topics, first suggestion (${locale})`, scores);
+      results[`topics.${locale}`] = scores;
+    }
+  }
+  if (found === 0) throw new Error(`${dir} holds no sv.jsonl, en.jsonl, intents.tsv or topics.tsv`);
+  console.log(`\n(recognizer ready in ${trainingMs} ms; set ${dir}) ${allMet ? 'all targets met' : 'NOT all targets met'}`);
   const json = arg('--json');
   if (json) writeFileSync(json, JSON.stringify(results, null, 2));
   if (!allMet) process.exitCode = 1;

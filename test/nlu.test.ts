@@ -167,19 +167,36 @@ describe('understanding what people write', function () {
       expect(out.code, out.stderr).to.equal(0);
       const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).to.have.length(2);
-      expect(Object.keys(lines[0]!)).to.deep.equal(['text', 'intent', 'intentScore', 'topics', 'risk']);
-      expect(lines[0]).to.include({ text: 'kan jag prata med någon på riktigt?', intent: 'human' });
-      expect(lines[1]).to.include({ risk: 'acute' });
+      expect(Object.keys(lines[0]!)).to.deep.equal(['text', 'intent', 'intentScore', 'topics', 'risk', 'categories', 'situations', 'trigger', 'subject']);
+      expect(lines[0]).to.include({ text: 'kan jag prata med någon på riktigt?', intent: 'human', risk: 'none', trigger: null });
+      expect(lines[1]).to.include({ risk: 'acute', trigger: 'jag vill inte leva längre', subject: 'self' });
+      expect(lines[1]!['situations']).to.deep.equal(['suicide']);
     });
   });
 
   describe('npm run nlu:eval', () => {
-    it('scores the held-out files and prints per-label figures, a confusion table and risk recall', async () => {
+    it('scores an older set\'s intents with per-label figures and a confusion table', async () => {
       const out = await runScript('scripts/nlu-eval.ts', ['--dir', 'test/nlu/dev']);
-      expect(out.stdout).to.include('## Intents: accuracy');
+      expect(out.stdout).to.include('## Intents (sv): accuracy');
       expect(out.stdout).to.include('confusion (rows: expected, columns: predicted)');
-      expect(out.stdout).to.match(/acute recall +\d+\.\d %/u);
-      expect(out.stdout).to.match(/intent accuracy +\d+\.\d %  target ≥ 90\.0 %/u);
+      expect(out.stdout).to.match(/intent accuracy +\d+\.\d % +target ≥ 90\.0 %/u);
+    });
+
+    it('scores a safety set per language against the targets, and never prints the texts of a set given with --dir', async () => {
+      const dir = await tempDir('intake-safety-set-');
+      try {
+        const secret = 'hemlig mening som aldrig får skrivas ut';
+        await writeFile(path.join(dir, 'sv.jsonl'), `${JSON.stringify({ text: 'jag vill inte leva längre', expect: 'acute', category: 'suicide_self_harm', situation: 'suicide' })}\n${JSON.stringify({ text: secret, expect: 'ordinary', long: false })}\n`);
+        const out = await runScript('scripts/nlu-eval.ts', ['--dir', dir]);
+        expect(out.stdout).to.include('## Safety, sv: 1 acute and 1 ordinary texts');
+        expect(out.stdout).to.match(/acute-or-unsure recall +100\.0 % +target ≥ 99\.0 % +met/u);
+        expect(out.stdout).to.match(/false alarms +0\.0 % +target ≤ 2\.0 % +met/u);
+        expect(out.stdout).to.match(/unsure on ordinary +0\.0 % +target ≤ 6\.0 % +met/u);
+        expect(out.stdout + out.stderr).not.to.include(secret);
+        expect(out.stdout + out.stderr).not.to.include('jag vill inte leva');
+      } finally {
+        await removeDir(dir);
+      }
     });
   });
 

@@ -6,8 +6,9 @@
  * with nlp.js's language tools (normalising, tokenising and stemming for Swedish and English) into
  * stems, pairs of stems ("inte_orka"), for risk also stems one word apart and the first and last
  * stem, and letter groups of each word, so dialect and spelling slips ("int", "hjalp") still share
- * features with the examples. Risk is also checked with the patterns in locales/<lang>/risk.yaml,
- * and either one raising an alarm is enough: missing a cry for help is worse than a false alarm.
+ * features with the examples; risk reads the text with diacritics folded. The risk model is one voice
+ * of the safety net (src/core/safety/assessor.ts), which reads every sentence and clause with it and
+ * with the patterns of locales/<lang>/risk.yaml: `Recognition.safety`.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -17,9 +18,11 @@ import { containerBootstrap } from '@nlpjs/core';
 import { LangSv } from '@nlpjs/lang-sv';
 import { LangEn } from '@nlpjs/lang-en';
 import naiveBayes from 'wink-naive-bayes-text-classifier';
-import type { RiskCategory, RiskPatterns, RoutingTopic } from '../core/content/schema.js';
+import type { RiskPatterns, RoutingTopic } from '../core/content/schema.js';
 import { INTENTS, type Intent, type Recognition, type Recognizer } from '../core/nlu/recognizer.js';
 import { RiskDetector } from '../core/risk.js';
+import { SafetyAssessor } from '../core/safety/assessor.js';
+import { fold } from '../core/safety/fold.js';
 import { IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type LogisticJson, type LogisticOptions } from './logistic.js';
 import { folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
 import { loadTrainingData, trainedLanguages, type TrainingData } from './training-data.js';
@@ -32,21 +35,10 @@ export const TOPIC_THRESHOLD = 0.5;
 /** At most this many topics are suggested for one text. */
 const MAX_TOPICS = 2;
 /**
- * The risk model's probability for "acute" from which it raises an alarm on its own. Low because a
- * miss costs more than a false alarm. Chosen by 5-fold cross-validation of the training data and the
- * development set: on the training examples that were there before the calm ones were extended, 0.2
- * finds about as many acute ones (92 %) as 0.175 did then (93 %), with half the false alarms on the
- * hard calm ones (5.7 % against 10.7 %); it misses no acute message of the development set with any of
- * eight seeds tried (the lowest acute score there is about 0.3).
- */
-export const RISK_THRESHOLD = 0.2;
-/**
  * The risk model averages this many logistic regressions trained in different orders: one model's
  * scores near the threshold move with the order of its training examples; the average moves less.
  */
 const RISK_MODELS = 3;
-/** The risk model judges texts of at least this many words. */
-const MIN_WORDS_FOR_RISK_MODEL = 3;
 
 /** The features each classifier looks at (chosen by cross-validation on the training data). */
 const FEATURES = {
@@ -54,7 +46,7 @@ const FEATURES = {
   topics: { pairs: true, letters: [3, 4] },
   // Word order carries risk: "inte_leva" and "vill__leva" (one word between), and where a text
   // begins and ends ("^_han" for a story about someone else, "sedan_$" for one placed in the past).
-  risk: { pairs: true, skips: true, edges: true, letters: [3, 4, 5] },
+  risk: { pairs: true, skips: true, edges: true, letters: [3, 4, 5], fold: true },
 } as const;
 
 export interface FeatureSettings {
@@ -64,6 +56,8 @@ export interface FeatureSettings {
   /** Pairs with the start (^) and end ($) of the text. */
   edges?: boolean;
   letters: readonly number[];
+  /** Read the text with diacritics folded (å → a), as the safety net does. */
+  fold?: boolean;
 }
 
 interface TextTools {
@@ -72,6 +66,9 @@ interface TextTools {
   stem(tokens: string[]): string[];
 }
 
+/** Words whose stems are remembered (about a megabyte); the memo starts over when full. */
+const STEM_MEMO_SIZE = 20_000;
+
 /** nlp.js's normaliser, tokeniser and stemmer for a language. */
 async function textTools(language: string): Promise<TextTools> {
   const container = await containerBootstrap();
@@ -79,12 +76,24 @@ async function textTools(language: string): Promise<TextTools> {
   const normalizer = container.get(`normalizer-${language}`) as { normalize(t: string): string };
   const tokenizer = container.get(`tokenizer-${language}`) as { tokenize(t: string, n: boolean): string[] };
   const stemmer = container.get(`stemmer-${language}`) as { stem(t: string[]): string[] };
-  return { normalize: (t) => normalizer.normalize(t), tokenize: (t, n) => tokenizer.tokenize(t, n), stem: (t) => stemmer.stem(t) };
+  // The safety net reads a message's clauses, its sentences and the whole, so the same words are
+  // stemmed several times per message: stems are remembered per word (a bounded memo).
+  const memo = new Map<string, string>();
+  const stemOne = (token: string): string => {
+    let stem = memo.get(token);
+    if (stem === undefined) {
+      stem = stemmer.stem([token])[0] ?? token;
+      if (memo.size >= STEM_MEMO_SIZE) memo.clear();
+      memo.set(token, stem);
+    }
+    return stem;
+  };
+  return { normalize: (t) => normalizer.normalize(t), tokenize: (t, n) => tokenizer.tokenize(t, n), stem: (t) => t.map(stemOne) };
 }
 
 /** Stems, stem pairs and letter groups of each word (marked with < and > at its ends). */
 export function features(tools: TextTools, text: string, settings: FeatureSettings): string[] {
-  const tokens = tools.tokenize(tools.normalize(text), true).filter((t) => t.length > 0);
+  const tokens = tools.tokenize(tools.normalize(settings.fold ? fold(text) : text), true).filter((t) => t.length > 0);
   const stems = tools.stem(tokens);
   const out = [...stems];
   const ordered = settings.edges ? ['^', ...stems, '$'] : stems;
@@ -217,7 +226,7 @@ interface LanguageModelJson {
 
 /** The folder of this module's code, and the other code whose change changes what training makes. */
 const CODE_DIR = path.dirname(fileURLToPath(import.meta.url));
-const CODE_FOLDERS = [CODE_DIR, path.join(CODE_DIR, '..', 'core', 'text')];
+const CODE_FOLDERS = [CODE_DIR, path.join(CODE_DIR, '..', 'core', 'text'), path.join(CODE_DIR, '..', 'core', 'safety')];
 const CODE_FILES = [path.join(CODE_DIR, '..', 'core', 'risk')];
 /** Packages that turn text into features or hold the model: a new version may make other features. */
 const MODEL_PACKAGES = ['@nlpjs/core', '@nlpjs/lang-sv', '@nlpjs/lang-en', 'wink-naive-bayes-text-classifier'];
@@ -225,8 +234,8 @@ const MODEL_PACKAGES = ['@nlpjs/core', '@nlpjs/lang-sv', '@nlpjs/lang-en', 'wink
 export class EmbeddedRecognizer implements Recognizer {
   private constructor(
     private readonly models: Map<string, LanguageModel>,
-    /** Risk patterns per locale folder; a language's own also served its model's training. */
-    private readonly detectors: Map<string, RiskDetector>,
+    /** The safety net per locale folder: its risk patterns with its language's model. */
+    private readonly assessors: Map<string, SafetyAssessor>,
     private readonly defaultLanguage: string,
     /** Whether the models were read from the cache rather than trained in this process. */
     readonly fromCache: boolean,
@@ -249,7 +258,7 @@ export class EmbeddedRecognizer implements Recognizer {
     if (stored !== undefined) {
       try {
         const cached = await EmbeddedRecognizer.restore(stored, languages);
-        return new EmbeddedRecognizer(cached, detectors, options.defaultLanguage, true);
+        return new EmbeddedRecognizer(cached, assessorsFor(options, cached), options.defaultLanguage, true);
       } catch (err) {
         options.cache!.unusable(key, err as Error);
       }
@@ -266,7 +275,7 @@ export class EmbeddedRecognizer implements Recognizer {
         models.set(language, { language, intents, topics, risk });
       }),
     );
-    const recognizer = new EmbeddedRecognizer(models, detectors, options.defaultLanguage, false);
+    const recognizer = new EmbeddedRecognizer(models, assessorsFor(options, models), options.defaultLanguage, false);
     await options.cache?.write(key, recognizer.parts());
     return recognizer;
   }
@@ -316,37 +325,26 @@ export class EmbeddedRecognizer implements Recognizer {
       .slice(0, MAX_TOPICS)
       .map((t) => ({ topic: t.label as RoutingTopic, score: round(t.score) }));
 
-    const detector = this.detectors.get(locale) ?? this.detectors.get(model.language);
-    const { risk, categories: riskCategories } = judgeRisk(text, (t) => model.risk.acute(t), detector);
+    const assessor = this.assessors.get(locale) ?? this.assessors.get(locale.split('-')[0]!) ?? this.assessors.get(model.language)!;
+    const safety = assessor.assess(text);
+    const risk = safety.level === 'acute' ? 'acute' : 'none';
+    const riskCategories = risk === 'acute' ? safety.categories : [];
 
-    return { intent, intentScore: round(intentScore), topics, risk, riskCategories, source: 'embedded' };
+    return { intent, intentScore: round(intentScore), topics, safety, risk, riskCategories, source: 'embedded' };
   }
 }
 
 /**
- * Whether a text signals acute risk: the model's probability (for texts of three words or more), or a
- * pattern of risk.yaml in a clause told in the present. Exported for cross-validation scripts.
+ * The safety net of each locale with risk patterns: its patterns and the model of its language (or the
+ * default language's), so every recognizer reads danger through one path (src/core/safety/assessor.ts).
  */
-export function judgeRisk(
-  text: string,
-  acuteOf: (text: string) => number,
-  detector: RiskDetector | undefined,
-  threshold = RISK_THRESHOLD,
-): { risk: 'acute' | 'none'; categories: RiskCategory[]; score: number } {
-  // One or two words (a name, "Svenska", "ibland") give a statistical model nothing to judge by;
-  // short explicit cries ("vill dö") are caught by the patterns.
-  const words = text.split(/\s+/u).filter((w) => /\p{L}/u.test(w)).length;
-  let score = words >= MIN_WORDS_FOR_RISK_MODEL ? acuteOf(text) : 0;
-  // A story told in the past ("för tio år sedan ville jag inte leva, nu mår jag bra") raises no
-  // alarm unless a clause told in the present does too, and an idiom ("tar livet som det kommer")
-  // is judged without its alarming words (chosen by cross-validation: fewer false alarms, no
-  // more missed ones).
-  const clauses = detector?.clauses(text);
-  if (score >= threshold && clauses && (clauses.present.length < clauses.all.length || clauses.idioms)) {
-    score = Math.max(0, ...clauses.present.map(acuteOf));
-  }
-  const categories = detector !== undefined && clauses !== undefined ? detector.categoriesIn(clauses.present) : [];
-  return { risk: score >= threshold || categories.length > 0 ? 'acute' : 'none', categories, score };
+function assessorsFor(options: EmbeddedOptions, models: Map<string, LanguageModel>): Map<string, SafetyAssessor> {
+  return new Map(
+    Object.entries(options.riskPatterns).map(([locale, patterns]) => {
+      const model = models.get(locale) ?? models.get(locale.split('-')[0]!) ?? models.get(options.defaultLanguage)!;
+      return [locale, new SafetyAssessor(patterns, (t) => model.risk.acute(t), model.language)];
+    }),
+  );
 }
 
 /**
@@ -412,7 +410,7 @@ function isCode(name: string): boolean {
 
 /**
  * For cross-validation scripts: trains only the risk model of `data`, answering P(acute); with the
- * language's `detector`, trained as `EmbeddedRecognizer.train` does (pass it to `judgeRisk` too).
+ * language's `detector`, trained as `EmbeddedRecognizer.train` does (give it to a `SafetyAssessor`).
  */
 export async function trainFold(
   data: TrainingData,

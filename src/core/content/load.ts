@@ -188,6 +188,14 @@ function checkLocale(locale: string, content: LocaleContent, bank: QuestionBank,
     ['ignore', content.risk.ignore],
     ['resolved', content.risk.resolved],
     ...Object.entries(content.risk.patterns).map(([category, patterns]): [string, string[]] => [`patterns.${category}`, patterns]),
+    ['calm', content.risk.calm],
+    ['unsure', content.risk.unsure],
+    ['jokes', content.risk.jokes],
+    ['negations', content.risk.negations],
+    ['others', content.risk.others],
+    ['self', content.risk.self],
+    ...Object.entries(content.risk.situations).map(([situation, patterns]): [string, string[]] => [`situations.${situation}`, patterns ?? []]),
+    ...Object.entries(content.risk.hints).map(([category, patterns]): [string, string[]] => [`hints.${category}`, patterns ?? []]),
   ];
   for (const [name, patterns] of lists) {
     patterns.forEach((p, i) => {

@@ -319,6 +319,29 @@ export const riskPatternsSchema = z.strictObject({
    */
   resolved: z.array(z.string().min(1)).default([]),
   patterns: z.record(z.enum(RISK_CATEGORIES), z.array(z.string().min(1)).min(1)),
+  /**
+   * Markers that keep a clause calm however alarming its words: negations ("aldrig tänkt på att"),
+   * dreams, games, songs, jokes, fiction. Such a clause is read like a resolved one.
+   */
+  calm: z.array(z.string().min(1)).default([]),
+  /**
+   * Negation words: a pattern right after one of them (within `negationReach` words) or right before
+   * one ("han hotar inte", "ramlade inte") does not count.
+   */
+  negations: z.array(z.string().min(1)).default([]),
+  negationReach: z.number().int().min(0).max(5).default(2),
+  /** Joke markers ("haha"): the whole sentence with one is calm, not only its clause. */
+  jokes: z.array(z.string().min(1)).default([]),
+  /** Signals that may be ordinary ("trött på allt"): at most one caring question, never an alarm. */
+  unsure: z.array(z.string().min(1)).default([]),
+  /** Words that name someone else (a relative, child, friend, neighbour): the danger is theirs. */
+  others: z.array(z.string().min(1)).default([]),
+  /** Words of the writer themself ("jag", "mig"): with one of them in the words that matched, the danger is the writer's. */
+  self: z.array(z.string().min(1)).default([]),
+  /** Per situation, words that place a signal in it (a toddler: child_or_young; swallowed pills: poisoning). */
+  situations: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
+  /** Per category, words that tell which kind of danger the model heard (when no pattern names it). */
+  hints: z.partialRecord(z.enum(RISK_CATEGORIES), z.array(z.string().min(1))).default({}),
 });
 export type RiskPatterns = z.infer<typeof riskPatternsSchema>;
 

@@ -4,6 +4,7 @@
  * topics the text is about, and whether it signals acute risk.
  */
 import type { RiskCategory, RoutingTopic } from '../content/schema.js';
+import type { SafetyVerdict } from '../safety/verdict.js';
 
 /** The intents, with exactly these labels (training files, cloud models and evaluation use them). */
 export const INTENTS = ['help', 'cancel', 'restart', 'back', 'skip', 'human', 'forget_me', 'language', 'none'] as const;
@@ -23,8 +24,11 @@ export interface Recognition {
   intentScore: number;
   /** Topics the text is about, best first, above the model's threshold; may be empty. */
   topics: ScoredTopic[];
+  /** The safety net's reading of the text (src/core/safety/assessor.ts): the one that counts. */
+  safety: SafetyVerdict;
+  /** `acute` exactly when `safety.level` is acute (kept for the conversation code that reads it). */
   risk: RiskLevel;
-  /** The categories the risk patterns (locales/<lang>/risk.yaml) found; empty when none. */
+  /** `safety.categories` when the level is acute; empty otherwise. */
   riskCategories: RiskCategory[];
   /** Which model answered ("embedded", "luis", "clu", or "embedded (fallback)"). */
   source: string;

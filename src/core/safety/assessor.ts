@@ -1,0 +1,238 @@
+/**
+ * The one reading of a message for danger (issue 19), used by every recognizer and, without one, by
+ * the interview itself: a `SafetyVerdict` for any text.
+ *
+ * A text is cut into sentences (Intl.Segmenter) and each sentence into clauses (RiskDetector). Clauses
+ * placed in the past, resolved, negated or told as a dream, game, song or joke (locales/<lang>/risk.yaml:
+ * `resolved`, `calm`, idioms under `ignore`) are set aside; what is left is read clause by clause, as
+ * sentences and as a whole, and the strongest signal counts, so one acute sentence in a long, calm
+ * answer is not averaged away. A pattern of risk.yaml in a present clause is acute; the trained model
+ * (when there is one) is acute from ACUTE_SCORE and unsure from UNSURE_SCORE; an `unsure` pattern asks.
+ * Texts and patterns are read with diacritics folded (./fold.ts).
+ */
+import type { RiskCategory, RiskPatterns } from '../content/schema.js';
+import { RiskDetector } from '../risk.js';
+import { fold, stripMarks } from './fold.js';
+import { NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
+
+/** The model's probability from which a signal is acute on its own. */
+export const ACUTE_SCORE = 0.5;
+/** The model's probability from which a signal is worth one caring question. */
+export const UNSURE_SCORE = 0.2;
+/** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
+const MIN_WORDS_FOR_MODEL = 3;
+
+/** What a risk model answers: the probability that a (folded) text signals acute danger. */
+export type AcuteScorer = (text: string) => number;
+
+/** Default situation per category, when no word of risk.yaml's `situations` says more. */
+const CATEGORY_SITUATION: Record<RiskCategory, Situation> = {
+  suicide_self_harm: 'suicide',
+  medical_emergency: 'medical',
+  violence: 'violence_at_home',
+};
+
+const wrap = (source: string, flags = 'iu') => new RegExp(`(?<![\\p{L}\\p{N}])(?:${stripMarks(source)})(?![\\p{L}\\p{N}])`, flags);
+/** The first match of a global regular expression (which keeps its lastIndex between calls). */
+function firstMatch(regex: RegExp, text: string): RegExpExecArray | null {
+  regex.lastIndex = 0;
+  return regex.exec(text);
+}
+/** The same, global: for finding every match (see `unnegated`). */
+const wrapAll = (source: string) => wrap(source, 'giu');
+
+/** A sentence as written and its clauses still told in the present (folded, idioms replaced). */
+interface Sentence {
+  original: string;
+  present: string[];
+}
+
+/** One piece read, with how strongly it signals danger. */
+interface Finding {
+  level: SafetyLevel;
+  score: number;
+  categories: RiskCategory[];
+  sentence: Sentence;
+  /** The words that matched a pattern, if one did. */
+  matched?: string;
+}
+
+const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 };
+
+export class SafetyAssessor {
+  private readonly detector: RiskDetector;
+  private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
+  private readonly unsure: RegExp[];
+  private readonly jokes: RegExp[];
+  /** A negation word ending the text before a hit, within the reach; one starting the text after it. */
+  private readonly negatedBefore: RegExp | undefined;
+  private readonly negatedAfter: RegExp | undefined;
+  private readonly others: RegExp[];
+  private readonly self: RegExp[];
+  private readonly situations: Array<{ situation: Situation; regex: RegExp }>;
+  private readonly hints: Array<{ category: RiskCategory; regex: RegExp }>;
+  private readonly segmenter: Intl.Segmenter;
+
+  /**
+   * `patterns`: the locale's risk.yaml. `score`: the trained model's P(acute) of a text, if there is a
+   * model (without one, only the patterns speak). `language`: for cutting sentences.
+   */
+  constructor(
+    patterns: RiskPatterns,
+    private readonly score?: AcuteScorer,
+    language = 'sv',
+  ) {
+    const folded = (list: readonly string[]) => list.map(stripMarks);
+    this.detector = new RiskDetector({
+      ignore: folded(patterns.ignore),
+      resolved: folded([...patterns.resolved, ...patterns.calm]),
+      patterns: {} as RiskPatterns['patterns'],
+      calm: [],
+      negations: [],
+      negationReach: 0,
+      jokes: [],
+      unsure: [],
+      others: [],
+      self: [],
+      situations: {},
+      hints: {},
+    });
+    this.patterns = Object.entries(patterns.patterns).flatMap(([category, list]) => list.map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
+    this.unsure = patterns.unsure.map((p) => wrap(p));
+    this.jokes = patterns.jokes.map((p) => wrap(p));
+    const negation = patterns.negations.map(stripMarks).join('|');
+    this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: [\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
+    this.negatedAfter = negation ? new RegExp(`^ ?(?:${negation})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
+    this.others = patterns.others.map((p) => wrap(p));
+    this.self = patterns.self.map((p) => wrap(p));
+    this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
+    this.hints = Object.entries(patterns.hints).flatMap(([category, list]) => (list ?? []).map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
+    this.segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
+  }
+
+  /** The verdict on one message: its level, categories, situations, trigger sentence and subject. */
+  assess(text: string): SafetyVerdict {
+    const sentences = this.sentences(text);
+    const findings: Finding[] = [];
+    for (const sentence of sentences) {
+      if (sentence.present.length === 0) continue;
+      for (const clause of sentence.present) {
+        const categories: RiskCategory[] = [];
+        let matched: string | undefined;
+        for (const { category, regex } of this.patterns) {
+          const m = this.unnegated(regex, clause);
+          if (m && !categories.includes(category)) {
+            categories.push(category);
+            matched ??= m[0];
+          }
+        }
+        if (categories.length) findings.push({ level: 'acute', score: 1, categories, sentence, ...(matched ? { matched } : {}) });
+        else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: UNSURE_SCORE, categories: [], sentence });
+      }
+      if (this.score) {
+        const pieces = sentence.present.length > 1 ? [...sentence.present, sentence.present.join(' ')] : sentence.present;
+        for (const piece of pieces) this.scored(piece, sentence, findings);
+      }
+    }
+    // The whole text, told in the present, read at once too: a danger may be spread over sentences.
+    const told = sentences.filter((s) => s.present.length);
+    if (this.score && told.length > 1) {
+      const whole = told.flatMap((s) => s.present).join(' ');
+      const best = this.scoreOf(whole);
+      const level = this.modelLevel(best, whole);
+      if (level !== 'none') {
+        // The sentence that weighs most is the one the model scores highest.
+        const ranked = told.map((s) => ({ s, p: this.scoreOf(s.present.join(' ')) })).sort((a, b) => b.p - a.p);
+        findings.push({ level, score: best, categories: [], sentence: ranked[0]!.s });
+      }
+    }
+    if (findings.length === 0) return NO_DANGER;
+    const top = findings.reduce((a, b) => (LEVEL_RANK[b.level] > LEVEL_RANK[a.level] || (b.level === a.level && b.score > a.score) ? b : a));
+    const sameLevel = findings.filter((f) => f.level === top.level);
+    const categories = [...new Set(sameLevel.flatMap((f) => f.categories))];
+    if (categories.length === 0) categories.push(this.hintedCategory(top.sentence));
+    return {
+      level: top.level,
+      categories,
+      situations: this.situationsOf(categories, sameLevel.map((f) => f.sentence)),
+      trigger: top.sentence.original,
+      subject: this.subjectOf(top),
+    };
+  }
+
+  /** Sentences as written, each with its present clauses (folded). */
+  private sentences(text: string): Sentence[] {
+    const out: Sentence[] = [];
+    for (const line of text.split(/\r?\n/u)) {
+      // ICU keeps "nåt. bara trött" together (a lower-case start); people who write without capitals
+      // still end sentences with a full stop.
+      const segments = [...this.segmenter.segment(line)].flatMap(({ segment }) => segment.split(/(?<=[.!?…])\s+/u));
+      for (const segment of segments) {
+        const original = segment.trim();
+        if (!original) continue;
+        const folded = fold(original);
+        // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends.
+        out.push({ original, present: this.jokes.some((re) => re.test(folded)) ? [] : this.detector.clauses(folded).present });
+      }
+    }
+    return out;
+  }
+
+  private scoreOf(piece: string): number {
+    return piece.split(' ').filter((w) => /\p{L}/u.test(w)).length >= MIN_WORDS_FOR_MODEL ? this.score!(piece) : 0;
+  }
+
+  private scored(piece: string, sentence: Sentence, findings: Finding[]): void {
+    const p = this.scoreOf(piece);
+    const level = this.modelLevel(p, piece);
+    if (level !== 'none') findings.push({ level, score: p, categories: [], sentence });
+  }
+
+  /**
+   * The model's level for a piece: acute from ACUTE_SCORE, unsure from UNSURE_SCORE, one level lower
+   * when the piece has no word of danger at all (risk.yaml's `hints`): a model alone, on words such as
+   * "just nu" or "inte", is not enough for an alarm ("jag har det inte framför mig just nu").
+   */
+  private modelLevel(p: number, piece: string): SafetyLevel {
+    const level: SafetyLevel = p >= ACUTE_SCORE ? 'acute' : p >= UNSURE_SCORE ? 'unsure' : 'none';
+    // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
+    if (level === 'none' || this.hints.some((h) => firstMatch(h.regex, piece))) return level;
+    return level === 'acute' ? 'unsure' : 'none';
+  }
+
+  /** The first match of `regex` in `text` that no negation word stands right before or after. */
+  private unnegated(regex: RegExp, text: string): RegExpExecArray | undefined {
+    const global = regex; // compiled with the g flag (wrapAll)
+    global.lastIndex = 0;
+    for (let m = global.exec(text); m; m = global.exec(text)) {
+      const before = text.slice(0, m.index);
+      const after = text.slice(m.index + m[0].length);
+      if (!this.negatedBefore?.test(before) && !this.negatedAfter?.test(after)) return m;
+      if (m[0].length === 0) global.lastIndex += 1;
+    }
+    return undefined;
+  }
+
+  /** The category the sentence's words hint at; self-harm when none does (the gravest miss). */
+  private hintedCategory(sentence: Sentence): RiskCategory {
+    const text = sentence.present.join(' ');
+    return this.hints.find((h) => firstMatch(h.regex, text))?.category ?? 'suicide_self_harm';
+  }
+
+  private situationsOf(categories: RiskCategory[], sentences: Sentence[]): Situation[] {
+    const found = new Set<Situation>(categories.map((c) => CATEGORY_SITUATION[c]));
+    const text = sentences.map((s) => fold(s.original)).join(' ');
+    for (const { situation, regex } of this.situations) if (regex.test(text)) found.add(situation);
+    // Swallowed pills or household chemicals are a poisoning first (Giftinformation), not a "medical" case.
+    if (found.has('poisoning')) found.delete('medical');
+    return [...found];
+  }
+
+  private subjectOf(finding: Finding): Subject {
+    const isSelf = (t: string) => this.self.some((re) => re.test(t));
+    if (finding.matched && isSelf(finding.matched)) return 'self';
+    const text = fold(finding.sentence.original);
+    if (this.others.some((re) => re.test(text))) return 'other';
+    return isSelf(text) ? 'self' : 'unknown';
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The safety net's reading of a message (issue 19, src/core/safety/assessor.ts): every sentence and
+ * clause is read, the strongest present signal counts, ordinary carer talk stays calm, someone else's
+ * danger counts, and the verdict names the situation and the sentence that triggered it. Through the
+ * recognizer the conversation uses, and through the locale kit's patterns alone.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { expect } from 'chai';
+import { loadContent } from '../src/core/content/load.js';
+import { TextCatalog } from '../src/core/i18n.js';
+import { buildKit } from '../src/core/interview/kit.js';
+import type { Recognizer } from '../src/core/nlu/recognizer.js';
+import type { SafetyLevel, SafetyVerdict } from '../src/core/safety/verdict.js';
+import { embeddedRecognizer } from '../src/nlu/create.js';
+import { parseSafetySet, safetyFigures, SAFETY_TARGETS } from '../src/nlu/safety-eval.js';
+import { REPO_ROOT } from './helpers/harness.js';
+
+const content = () => loadContent({ dataDir: path.join(REPO_ROOT, 'data'), localesDir: path.join(REPO_ROOT, 'locales'), defaultLocale: 'sv' });
+
+describe('the safety net reads every sentence', function () {
+  this.timeout(120_000);
+  let recognizer: Recognizer;
+
+  before(async () => {
+    recognizer = await embeddedRecognizer(path.join(REPO_ROOT, 'locales'), content());
+  });
+
+  const verdict = async (text: string, locale = 'sv'): Promise<SafetyVerdict> => (await recognizer.recognize(text, locale)).safety;
+
+  async function expectLevel(level: SafetyLevel | 'at most unsure', texts: string[], locale = 'sv'): Promise<void> {
+    for (const text of texts) {
+      const v = await verdict(text, locale);
+      if (level === 'at most unsure') expect(v.level, text).to.not.equal('acute');
+      else expect(v.level, text).to.equal(level);
+    }
+  }
+
+  it('keeps ordinary carer talk calm (none, at most a question), and hears "inte akut"', async () => {
+    await expectLevel('at most unsure', [
+      'Jag har inte det framför mig just nu, han är född 1936',
+      'han har slutat äta ordentligt',
+      'vet inte, han klarar sig inte själv längre',
+      'chill, jag tänker inte göra nåt. bara trött på allt typ',
+    ]);
+    await expectLevel('none', ['Va? Det är inget akut', 'hon tar blodtryckstabletter morgon och kväll', 'mormor är 93 och pigg']);
+  });
+
+  it('asks (unsure) rather than stays silent on a weary "trött på allt"', async () => {
+    await expectLevel('unsure', ['chill, jag tänker inte göra nåt. bara trött på allt typ']);
+  });
+
+  it('finds the one acute sentence of a long answer, and names it as the trigger, as written', async () => {
+    const cat =
+      'Det viktigaste för mig är att få bo kvar hemma med min katt. Hon är allt jag har sedan min man dog. Hemtjänsten är snälla men hinner aldrig sitta ner, och grannarna har flyttat. Jag har sparat tabletter ifall det blir för mycket, och nu är det för mycket.';
+    const c = await verdict(cat);
+    expect(c.level).to.equal('acute');
+    expect(c.trigger).to.equal('Jag har sparat tabletter ifall det blir för mycket, och nu är det för mycket.');
+    expect(c.subject).to.equal('self');
+    expect(c.situations).to.include('suicide');
+
+    const daughter =
+      'Pappa är 86 och har hemtjänst morgon och kväll. Det fungerar för det mesta, men personalen byts ofta och han blir orolig. Han sa igår att han ska skjuta sig, och han har fortfarande kvar vapnen. Vi syskon vet inte hur vi ska orka.';
+    const d = await verdict(daughter);
+    expect(d.level).to.equal('acute');
+    expect(d.trigger).to.equal('Han sa igår att han ska skjuta sig, och han har fortfarande kvar vapnen.');
+    expect(d.subject).to.equal('other');
+    expect(d.categories).to.deep.equal(['suicide_self_harm']);
+  });
+
+  it('hears someone else in danger: a classmate, a mother in the garden, a toddler who swallowed pills', async () => {
+    const classmate = await verdict('min klasskompis säger att hon ska ta livet av sig idag');
+    expect(classmate).to.include({ level: 'acute', subject: 'other' });
+    expect(classmate.situations).to.include.members(['suicide', 'child_or_young']);
+
+    const mother = await verdict('mamma ligger i trädgården och svarar inte');
+    expect(mother).to.include({ level: 'acute', subject: 'other' });
+    expect(mother.categories).to.deep.equal(['medical_emergency']);
+    expect(mother.situations).to.include('medical');
+
+    const toddler = await verdict('vår tvååring har svalt blodtryckstabletter');
+    expect(toddler).to.include({ level: 'acute', subject: 'other' });
+    expect(toddler.situations).to.include.members(['poisoning', 'child_or_young']);
+  });
+
+  it('places violence at home, and the writer\'s own danger as self', async () => {
+    const v = await verdict('han slår mig och jag vågar inte gå hem');
+    expect(v).to.include({ level: 'acute', subject: 'self' });
+    expect(v.categories).to.deep.equal(['violence']);
+    expect(v.situations).to.include('violence_at_home');
+  });
+
+  it('stays calm on negations, idioms, the past, dreams, games, songs and jokes', async () => {
+    await expectLevel('none', [
+      'jag har aldrig tänkt på att ta livet av mig',
+      'nej, jag vill inte skada mig, jag är bara trött',
+      'jag är dödstrött efter nattpasset',
+      'han skrämde livet ur mig när han hoppade fram',
+      'för femton år sedan försökte jag ta mitt liv, idag har jag ett bra liv',
+      'jag drömde i natt att jag dog, konstigt',
+      'min son spelar fortnite hela nätterna och dödar alla',
+      'låten handlar om att vilja dö men jag gillar bara melodin',
+      'mitt barnbarn säger att hon ska döda mig om jag visar bilderna, haha',
+      'hon slog mig med tio poäng i frågesporten',
+    ]);
+  });
+
+  it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
+    await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
+  });
+
+  it('reads texts written without å, ä and ö, and with slips', async () => {
+    await expectLevel('acute', ['vill inte leva langre, jag har bestamt mig', 'vagar inte ga hem, han sa att han ska sla ihjal mig', 'ja orkar int leva mer, har tabletterna framme']);
+  });
+
+  it('reads English the same way', async () => {
+    const v = await verdict('My mum is 80 and likes her garden. Right now she is lying in the garden and not answering. She has a cat.', 'en');
+    expect(v).to.include({ level: 'acute', trigger: 'Right now she is lying in the garden and not answering.' });
+    await expectLevel('none', ['I have never thought about killing myself', 'he always beats me at chess'], 'en');
+  });
+
+  it('keeps risk and riskCategories in step with the verdict (acute only)', async () => {
+    const acute = await recognizer.recognize('jag vill inte leva längre', 'sv');
+    expect(acute).to.deep.include({ risk: 'acute', riskCategories: ['suicide_self_harm'] });
+    const unsure = await recognizer.recognize('chill, jag tänker inte göra nåt. bara trött på allt typ', 'sv');
+    expect(unsure).to.deep.include({ risk: 'none', riskCategories: [] });
+  });
+
+  it('gives a verdict without a recognizer too: the locale kit\'s patterns alone', () => {
+    const c = content();
+    const kit = buildKit(c, new TextCatalog(c), 'sv');
+    const v = kit.safety.assess('Allt är som vanligt. Men min man hotar att döda mig ikväll.');
+    expect(v).to.include({ level: 'acute', trigger: 'Men min man hotar att döda mig ikväll.' });
+    expect(v.categories).to.deep.equal(['violence']);
+    expect(kit.safety.assess('han har slutat äta ordentligt').level).to.equal('none');
+  });
+
+  it('reads a long message without a noticeable delay', async () => {
+    const text = 'Jag har bott i samma hus i över fyrtio år. Hemtjänsten kommer på morgonen. Min dotter kommer på söndagarna, och vi fikar. Jag brukar lösa korsord på förmiddagarna. Katten är mitt sällskap.';
+    await recognizer.recognize(text, 'sv');
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) await recognizer.recognize(text, 'sv');
+    // The whole recognition (intents and topics too). About 1–2 ms on an idle machine; the bound is
+    // generous because tests share two cores with other work: it guards against a reading that grows
+    // with the square of the text, not against a busy machine.
+    expect((performance.now() - started) / 50).to.be.below(60);
+  });
+
+  it('meets the targets on the development set (test/nlu/dev-2026-12)', async () => {
+    for (const locale of ['sv', 'en']) {
+      const file = path.join(REPO_ROOT, 'test', 'nlu', 'dev-2026-12', `${locale}.jsonl`);
+      const rows = parseSafetySet(await readFile(file, 'utf8'), `${locale}.jsonl`);
+      const judged = [];
+      for (const row of rows) judged.push({ row, level: (await verdict(row.text, locale)).level });
+      const f = safetyFigures(judged);
+      const t = SAFETY_TARGETS[locale]!;
+      expect(f.acuteOrUnsureRecall, `${locale} acute-or-unsure recall`).to.be.at.least(t.acuteOrUnsureRecall);
+      expect(f.falseAlarms, `${locale} false alarms`).to.be.at.most(t.falseAlarms);
+      if (t.acuteRecall !== undefined) expect(f.acuteRecall, `${locale} acute recall`).to.be.at.least(t.acuteRecall);
+      if (t.unsureOnOrdinary !== undefined) expect(f.unsureOnOrdinary, `${locale} unsure on ordinary`).to.be.at.most(t.unsureOnOrdinary);
+    }
+  });
+});
