@@ -42,6 +42,7 @@ import { ARCHIVE_FOLDERS, verifyDataFolder } from './storage/data-folder.js';
 import { openStores, type Stores } from './storage/stores.js';
 import type { TranscriptArchive } from './bot/storage/transcripts.js';
 import type { CaseStore } from './core/cases.js';
+import { completeSentCase } from './core/case-work.js';
 import type { AuditLog } from './core/audit.js';
 import { scheduleRetention } from './storage/retention.js';
 import { createServer } from './http/server.js';
@@ -180,6 +181,15 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       await delivery.caseCreated(record.reference);
       metrics.caseCreated(record.urgent);
       logger.info({ reference: record.reference, urgent: record.urgent, topics: record.topics, sip: record.sipSuggested }, 'case created');
+      return record;
+    },
+    // The urgent case sent during the interview, completed by the rest of it: updated, never a second
+    // case. Recipients the person consented to at the end get it now (the outbox skips those that had it).
+    completeCase: async (reference, draft) => {
+      const record = await cases.update(reference, (sent) => completeSentCase(sent, draft));
+      if (!record) throw new Error(`the urgent case ${reference} sent during this interview is gone`);
+      await delivery.caseCreated(record.reference);
+      logger.info({ reference: record.reference, urgent: record.urgent, topics: record.topics }, 'case completed');
       return record;
     },
   });

@@ -8,6 +8,7 @@
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
 import { commandIn } from '../commands.js';
 import { isButtonOrYesNo } from '../kit.js';
+import { numbersAgain } from '../safety-net.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
 /** The languages to choose from, each named in its own language. */
@@ -64,6 +65,7 @@ export const pending: PhaseModule = {
     if (asked === 'intent') return intent ? { to: 'intent', intent } : undefined;
     if (asked === 'cancel' || asked === 'forget') {
       say(turn, `${asked}.done`);
+      numbersAgain(turn);
       turn.effects.erase = true;
       return undefined;
     }
