@@ -9,6 +9,7 @@ import type { AppConfig } from './config.js';
 import { loadContent, type Content } from './core/content/load.js';
 import { InterviewEngine } from './core/interview/engine.js';
 import { createRecognizer } from './nlu/create.js';
+import type { Recognizer } from './core/nlu/recognizer.js';
 import { DEFAULT_BACKOFF, type OutboxStore } from './core/delivery.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { EmailSender, UnavailableSender, WebhookSender } from './delivery/senders.js';
@@ -105,8 +106,14 @@ export interface App extends IntakeStack {
   close(): Promise<void>;
 }
 
+/** What a test may put in place of a part of the stack. */
+export interface IntakeOverrides {
+  /** Wraps the configured recognizer (a test's scripted verdicts for some texts). */
+  recognizer?: (configured: Recognizer) => Recognizer;
+}
+
 /** Loads content, checks the data folder and builds the bot with its stores. */
-export async function createIntake(config: AppConfig, logger: Logger): Promise<IntakeStack> {
+export async function createIntake(config: AppConfig, logger: Logger, overrides: IntakeOverrides = {}): Promise<IntakeStack> {
   const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
 
   // PostgreSQL when DATABASE_URL is set (every store, shared by any number of instances), else the
@@ -169,7 +176,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   logger.info({ recognizer: config.nlu.recognizer, trainingMs, fromCache }, 'language understanding ready');
 
   const engine = new InterviewEngine({
-    recognizer,
+    recognizer: overrides.recognizer ? overrides.recognizer(recognizer) : recognizer,
     content,
     maxMessageLength: config.maxMessageLength,
     retentionDays: config.retentionDays,

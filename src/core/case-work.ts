@@ -158,8 +158,9 @@ export function applyWorkChange(work: UnitWork, change: WorkChange, by: { id: st
  * rest of the interview: the same case (reference, creation time, idempotency key), with the answers,
  * summary, routing and risk record of the finished interview. Every recipient it was already sent to
  * stays consented and keeps its work (status, journal, urgency as its staff set it); a recipient the
- * person consented to at the end starts its own. Once sent as urgent, the case stays urgent: only its
- * staff reclassify it (they see the person's correction in the risk record).
+ * person consented to at the end starts its own. Once sent as urgent, the case stays urgent for the
+ * units that had it: only their staff reclassify it (they see the person's correction in the risk
+ * record).
  */
 export function completeSentCase(sent: CaseRecord, draft: NewCase): CaseRecord {
   const recipients = draft.recipients.map((r) => ({ ...r }));
@@ -178,7 +179,9 @@ export function completeSentCase(sent: CaseRecord, draft: NewCase): CaseRecord {
     reference: sent.reference,
     urgent,
     recipients,
-    work: { ...initialWork({ recipients, createdAt: sent.createdAt, urgent }), ...sent.work },
+    // Units that get the case only now start as urgent as the finished interview says (the person may
+    // have said it is not acute); the units that had it keep theirs.
+    work: { ...initialWork({ recipients, createdAt: sent.createdAt, urgent: draft.urgent }), ...sent.work },
   };
   if (risk) completed.risk = risk;
   return completed;
