@@ -263,11 +263,13 @@ export interface AppOptions {
     /** How the bot gets its own tokens for replies (default: from MicrosoftAppPassword). */
     credentialsFactory?: ServiceClientCredentialsFactory;
   };
+  /** Parts of the stack a test puts in place (see IntakeOverrides). */
+  overrides?: IntakeOverrides;
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
 export async function createApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<App> {
-  const stack = await createIntake(config, logger);
+  const stack = await createIntake(config, logger, options.overrides);
   const privateRanges = parseRanges(config.bot.privateServiceUrlRanges);
   const authSettings = options.botAuthentication?.settings ?? {};
   const auth = new ReusingBotFrameworkAuthentication(

@@ -11,38 +11,13 @@ import type { Activity } from 'botbuilder';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
 import type { CaseRecord } from '../src/core/cases.js';
-import type { Recognition, Recognizer } from '../src/core/nlu/recognizer.js';
-import type { SafetyVerdict } from '../src/core/safety/verdict.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { SELF_ANSWERS } from './helpers/answers.js';
 import { REPO_ROOT, buttonsOf, removeDir, startConversation, textOf, type Conversation } from './helpers/harness.js';
 import { testDatabase, type TestDatabase } from './helpers/postgres.js';
+import { BORN, CRISIS, EATING, TIRED, scripted } from './helpers/scripted-recognizer.js';
 import { readCases } from './helpers/stored.js';
-
-const CRISIS = 'Allt känns tungt. Jag vill inte leva längre.';
-const TIRED = 'chill, jag tänker inte göra nåt. bara trött på allt typ';
-const EATING = 'Han har slutat äta ordentligt och klarar sig inte själv längre.';
-const BORN = 'Jag har inte det framför mig just nu, han är född 1936';
-
-/** Verdicts the detection half would give; the rest is the trained recognizer's. */
-const SCRIPTED: Record<string, SafetyVerdict & { intent?: Recognition['intent'] }> = {
-  [TIRED]: { level: 'unsure', categories: ['suicide_self_harm'], situations: ['suicide'], trigger: TIRED, subject: 'self', intent: 'cancel' },
-  [EATING]: { level: 'unsure', categories: ['medical_emergency'], situations: ['elderly_alone'], trigger: 'Han har slutat äta ordentligt', subject: 'other' },
-  [BORN]: { level: 'acute', categories: ['medical_emergency'], situations: ['medical'], trigger: BORN, subject: 'other' },
-};
-
-function scripted(real: Recognizer): Recognizer {
-  return {
-    async recognize(text, locale) {
-      const recognition = await real.recognize(text, locale);
-      const script = SCRIPTED[text];
-      if (!script) return recognition;
-      const { intent, ...safety } = script;
-      return { ...recognition, ...(intent ? { intent, intentScore: 0.99 } : {}), safety } as Recognition;
-    },
-  };
-}
 
 const urgentReplies = (replies: Partial<Activity>[]) => replies.filter((r) => r.importance === 'urgent');
 
