@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { click, openDemo, openWidget, say, screenshot, useWidgetBrowser } from '../helpers/browser.js';
+import { SEL, click, openDemo, openWidget, say, screenshot, useWidgetBrowser } from '../helpers/browser.js';
 import { CRISIS, EATING, scripted } from '../helpers/scripted-recognizer.js';
 
 declare const document: any;
@@ -41,6 +41,13 @@ describe('the safety net in the widget on a phone', function () {
     await screenshot(page, 'safety-1-acute-offer');
     await click(page, 'Ja, skicka nu', /Nu har jag skickat det du har berättat hittills/u);
     await screenshot(page, 'safety-2-acute-sent');
+    // "Avsluta" after the alarm: the numbers once more, tappable, where the person chooses to end.
+    await page.click(SEL.end);
+    const confirm = page.locator(SEL.confirm);
+    await confirm.waitFor({ state: 'visible' });
+    expect(await confirm.innerText()).to.include('Om du eller någon annan behöver hjälp nu:').and.include('Självmordslinjen');
+    expect(await confirm.locator('a[href="tel:90101"]').innerText()).to.equal('90101');
+    await screenshot(page, 'safety-5-acute-end');
   });
 
   it('unsure: one direct question with buttons; no goes on kindly, without numbers', async () => {
@@ -52,5 +59,8 @@ describe('the safety net in the widget on a phone', function () {
     await click(page, 'Nej', 'Vad är viktigast för dig just nu?');
     expect(await telLinks(page)).to.deep.equal([]);
     await screenshot(page, 'safety-4-unsure-no');
+    await page.click(SEL.end);
+    await page.locator(SEL.confirm).waitFor({ state: 'visible' });
+    expect(await page.locator(SEL.confirm).innerText(), 'no alarm, no numbers on ending').not.to.include('behöver hjälp nu');
   });
 });
