@@ -157,6 +157,8 @@ describe('the safety net in a conversation', function () {
     const yes = await convo.say('Ja');
     expect(textOf(yes)).to.include('Jag tar det du skriver på allvar').and.include('[90101](tel:90101)').and.include('som ett brådskande ärende?');
     expect(urgentReplies(yes)).to.have.length(1);
+    const { body } = await convo.stack.metrics.exposition();
+    expect(body).to.match(/narvard_risk_alarms_total\{level="unsure"\} 1\b/u).and.match(/narvard_risk_alarms_total\{level="acute"\} 1\b/u);
   });
 
   it('"det är inte akut" after a false alarm: the case keeps the trigger and the correction, is not urgent, and the interview goes on', async () => {
