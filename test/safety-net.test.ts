@@ -115,6 +115,18 @@ describe('the safety net in a conversation', function () {
     await sendNowAndFinish(convo, () => readCases(dir));
   });
 
+  it('cancelling after sending now says plainly that the urgent case stays with its recipient', async () => {
+    convo = await atDailyLife();
+    await convo.say(CRISIS);
+    const sent = textOf(await convo.say('Ja, skicka nu'));
+    const reference = /NV-\d{4}-\d{6}/u.exec(sent)![0];
+    const confirm = textOf(await convo.say('avbryt'));
+    expect(confirm).to.include(`Det du redan har skickat som brådskande ärende ${reference} finns kvar hos mottagaren`);
+    const ended = textOf(await convo.say('ja'));
+    expect(ended).to.include(`ärende ${reference} finns kvar`).and.include('Innan du går');
+    expect(await readCases(convo.dataDir)).to.have.length(1);
+  });
+
   describe('on PostgreSQL', () => {
     let db: TestDatabase;
     before(async () => {

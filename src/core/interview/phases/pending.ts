@@ -65,6 +65,7 @@ export const pending: PhaseModule = {
     if (asked === 'intent') return intent ? { to: 'intent', intent } : undefined;
     if (asked === 'cancel' || asked === 'forget') {
       say(turn, `${asked}.done`);
+      if (state.sentNow) say(turn, 'safety.alreadySent', { reference: state.sentNow.reference });
       numbersAgain(turn);
       turn.effects.erase = true;
       return undefined;
@@ -95,9 +96,11 @@ export const pending: PhaseModule = {
       return;
     }
     const key = state.pending ?? 'restart';
+    // "Nothing is sent" is no longer true once the person sent an urgent case during the interview.
+    const sent = state.sentNow && (key === 'cancel' || key === 'forget') ? `\n\n${texts.t('safety.alreadySent', { reference: state.sentNow.reference })}` : '';
     turn.replies.push({
       type: 'prompt',
-      text: texts.t(`${key}.confirm`),
+      text: texts.t(`${key}.confirm`) + sent,
       hints: [],
       buttons: [{ label: texts.t(`${key}.confirmYes`) }, { label: texts.t(`${key}.confirmNo`) }],
     });
