@@ -60,7 +60,8 @@
     subscriptions: [],
     chatPromise: null,
     ending: false,
-    generation: 0
+    generation: 0,
+    emergency: null // the numbers of the last safety alarm ([{ number, href, label }]), offered again on "Avsluta"
   };
 
   window.__nvIntakeWidget = { base: base };
@@ -759,7 +760,7 @@
     return parts.join('\n\n');
   }
 
-  function lightMessage(words, mine) {
+  function lightMessage(words, mine, markdown) {
     var el = document.createElement('div');
     el.className = 'nv-light__msg nv-light__msg--' + (mine ? 'user' : 'bot');
     var who = document.createElement('span');
@@ -767,10 +768,54 @@
     who.textContent = t(mine ? 'lightYouSaid' : 'lightBotSaid') + ' ';
     var text = document.createElement('p');
     text.className = 'nv-light__text';
-    text.textContent = words;
+    if (markdown) appendMarkdown(text, words);
+    else text.textContent = words;
     el.appendChild(who);
     el.appendChild(text);
     return el;
+  }
+
+  var TEL_LINK = /\[([^\]]+)\]\((tel:[+\d]+)\)/g;
+
+  /** Markdown's backslash escapes removed: the text as it is shown. */
+  function unescapeMarkdown(text) {
+    return text.replace(/\\([\\`*_[\]<>#|])/g, '$1');
+  }
+
+  /**
+   * The little markdown the assistant sends (the emergency numbers, see src/bot/render.ts): lines,
+   * "- " list items and [number](tel:…) links, the only links it makes. Everything else is text.
+   */
+  function appendMarkdown(parent, words) {
+    words.split('\n').forEach(function (line, i) {
+      if (i > 0) parent.appendChild(document.createElement('br'));
+      var item = /^- /.test(line);
+      if (item) parent.appendChild(document.createTextNode('• '));
+      var rest = item ? line.slice(2) : line;
+      var at = 0;
+      rest.replace(TEL_LINK, function (whole, label, href, offset) {
+        parent.appendChild(document.createTextNode(unescapeMarkdown(rest.slice(at, offset))));
+        var a = document.createElement('a');
+        a.href = href;
+        a.className = 'nv-link';
+        a.textContent = unescapeMarkdown(label);
+        parent.appendChild(a);
+        at = offset + whole.length;
+        return whole;
+      });
+      parent.appendChild(document.createTextNode(unescapeMarkdown(rest.slice(at))));
+    });
+  }
+
+  /** Keeps the numbers of a safety alarm (an urgent message with tel: links) to offer them again on "Avsluta". */
+  function noteEmergency(activity) {
+    if (!activity || activity.importance !== 'urgent' || typeof activity.text !== 'string') return;
+    var numbers = [];
+    activity.text.split('\n').forEach(function (line) {
+      var m = /^- \[([^\]]+)\]\((tel:[+\d]+)\): (.*)$/.exec(line);
+      if (m) numbers.push({ number: unescapeMarkdown(m[1]), href: m[2], label: unescapeMarkdown(m[3]) });
+    });
+    if (numbers.length) state.emergency = numbers;
   }
 
   function scrollLightToEnd(light) {
@@ -792,9 +837,10 @@
         delete light.pending[clientId];
         return;
       }
+      noteEmergency(activity);
       var words = wordsOf(activity);
       if (!words) return;
-      var el = lightMessage(words, fromPerson(activity));
+      var el = lightMessage(words, fromPerson(activity), activity.textFormat === 'markdown');
       el.setAttribute('data-nv-at', activity.timestamp || '');
       light.log.appendChild(el);
     });
@@ -996,7 +1042,10 @@
       return function (next) {
         return function (action) {
           var activity = action && action.payload && action.payload.activity;
-          if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && activity && activity.id) seen[activity.id] = true;
+          if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && activity && activity.id) {
+            seen[activity.id] = true;
+            noteEmergency(activity);
+          }
           if (action && action.type === 'DIRECT_LINE/CONNECT_FULFILLED') connected = true;
           return next(action);
         };
@@ -1306,6 +1355,7 @@
   }
 
   function showConfirm() {
+    renderConfirmHelp();
     els.confirm.hidden = false;
     els.end.setAttribute('aria-expanded', 'true');
     els.confirmNo.focus();
@@ -1318,7 +1368,31 @@
     if (focusEnd) els.end.focus();
   }
 
-  /** Tells the server to erase an unfinished interview, then forgets the conversation here. */
+  /** After a safety alarm, the numbers once more where the person chooses to end (tappable). */
+  function renderConfirmHelp() {
+    var box = els.confirmHelp;
+    box.textContent = '';
+    box.hidden = !state.emergency;
+    if (!state.emergency) return;
+    var intro = document.createElement('p');
+    intro.className = 'nv-confirm__text';
+    intro.textContent = t('endHelp');
+    var list = document.createElement('ul');
+    list.className = 'nv-confirm__numbers';
+    state.emergency.forEach(function (n) {
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = n.href;
+      a.className = 'nv-link';
+      a.textContent = n.number;
+      li.appendChild(a);
+      li.appendChild(document.createTextNode(': ' + n.label));
+      list.appendChild(li);
+    });
+    box.appendChild(intro);
+    box.appendChild(list);
+  }
+
   /** Tells the server the conversation ends: through Web Chat once it has taken over, else directly. */
   function postEnd(session) {
     var activity = { type: 'endOfConversation', from: { id: session.userId, role: 'user' } };
@@ -1501,7 +1575,11 @@
     var confirmNo = button('nv-btn nv-btn--secondary', t('endConfirmNo'));
     confirmButtons.appendChild(confirmYes);
     confirmButtons.appendChild(confirmNo);
+    var confirmHelp = document.createElement('div');
+    confirmHelp.className = 'nv-confirm__help';
+    confirmHelp.hidden = true;
     confirm.appendChild(confirmText);
+    confirm.appendChild(confirmHelp);
     confirm.appendChild(confirmButtons);
 
     var status = document.createElement('div');
@@ -1535,7 +1613,7 @@
     root.appendChild(launcher);
     root.appendChild(announce);
 
-    els = { root: root, launcher: launcher, panel: panel, title: title, end: end, close: close, confirm: confirm, confirmYes: confirmYes, confirmNo: confirmNo, status: status, chat: chat, announce: announce };
+    els = { root: root, launcher: launcher, panel: panel, title: title, end: end, close: close, confirm: confirm, confirmHelp: confirmHelp, confirmYes: confirmYes, confirmNo: confirmNo, status: status, chat: chat, announce: announce };
 
     launcher.addEventListener('click', function () { openPanel(); });
     ['pointerenter', 'pointerdown', 'focus'].forEach(function (type) {

@@ -10,6 +10,7 @@ import { loadContent, type Content } from './core/content/load.js';
 import { useYamlCache } from './core/content/yaml-cache.js';
 import { InterviewEngine } from './core/interview/engine.js';
 import { createRecognizer } from './nlu/create.js';
+import type { Recognizer } from './core/nlu/recognizer.js';
 import { DEFAULT_BACKOFF, type OutboxStore } from './core/delivery.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { EmailSender, UnavailableSender, WebhookSender } from './delivery/senders.js';
@@ -43,6 +44,7 @@ import { ARCHIVE_FOLDERS, verifyDataFolder } from './storage/data-folder.js';
 import { openStores, type Stores } from './storage/stores.js';
 import type { TranscriptArchive } from './bot/storage/transcripts.js';
 import type { CaseStore } from './core/cases.js';
+import { completeSentCase } from './core/case-work.js';
 import type { AuditLog } from './core/audit.js';
 import { scheduleRetention } from './storage/retention.js';
 import { createServer } from './http/server.js';
@@ -105,8 +107,14 @@ export interface App extends IntakeStack {
   close(): Promise<void>;
 }
 
+/** What a test may put in place of a part of the stack. */
+export interface IntakeOverrides {
+  /** Wraps the configured recognizer (a test's scripted verdicts for some texts). */
+  recognizer?: (configured: Recognizer) => Recognizer;
+}
+
 /** Loads content, checks the data folder and builds the bot with its stores. */
-export async function createIntake(config: AppConfig, logger: Logger): Promise<IntakeStack> {
+export async function createIntake(config: AppConfig, logger: Logger, overrides: IntakeOverrides = {}): Promise<IntakeStack> {
   // Parsed YAML beside the trained recognizer: a start reads it as JSON instead of parsing the content.
   useYamlCache(config.nlu.cacheDir, (message) => logger.warn(`content cache: ${message}`));
   const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
@@ -171,7 +179,7 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
   logger.info({ recognizer: config.nlu.recognizer, trainingMs, fromCache }, 'language understanding ready');
 
   const engine = new InterviewEngine({
-    recognizer,
+    recognizer: overrides.recognizer ? overrides.recognizer(recognizer) : recognizer,
     content,
     maxMessageLength: config.maxMessageLength,
     retentionDays: config.retentionDays,
@@ -183,6 +191,15 @@ export async function createIntake(config: AppConfig, logger: Logger): Promise<I
       await delivery.caseCreated(record.reference);
       metrics.caseCreated(record.urgent);
       logger.info({ reference: record.reference, urgent: record.urgent, topics: record.topics, sip: record.sipSuggested }, 'case created');
+      return record;
+    },
+    // The urgent case sent during the interview, completed by the rest of it: updated, never a second
+    // case. Recipients the person consented to at the end get it now (the outbox skips those that had it).
+    completeCase: async (reference, draft) => {
+      const record = await cases.update(reference, (sent) => completeSentCase(sent, draft));
+      if (!record) throw new Error(`the urgent case ${reference} sent during this interview is gone`);
+      await delivery.caseCreated(record.reference);
+      logger.info({ reference: record.reference, urgent: record.urgent, topics: record.topics }, 'case completed');
       return record;
     },
   });
@@ -249,11 +266,13 @@ export interface AppOptions {
     /** How the bot gets its own tokens for replies (default: from MicrosoftAppPassword). */
     credentialsFactory?: ServiceClientCredentialsFactory;
   };
+  /** Parts of the stack a test puts in place (see IntakeOverrides). */
+  overrides?: IntakeOverrides;
 }
 
 /** The whole service: the bot stack behind CloudAdapter and the restify server. */
 export async function createApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<App> {
-  const stack = await createIntake(config, logger);
+  const stack = await createIntake(config, logger, options.overrides);
   const privateRanges = parseRanges(config.bot.privateServiceUrlRanges);
   const authSettings = options.botAuthentication?.settings ?? {};
   const auth = new ReusingBotFrameworkAuthentication(

@@ -211,20 +211,20 @@ describe('the resident intake conversation (Swedish)', function () {
     expect(summary).not.to.include('Lugnt just nu.');
   });
 
-  it('the crisis path: emergency numbers at once, the case marked urgent, the conversation goes on', async () => {
+  it('the crisis path: emergency numbers at once, the offer to send now, the conversation goes on and the case is sent urgent', async () => {
     convo = await startConversation();
     await convo.join();
     await convo.sayAll(['ja', 'För mig själv', 'Karlstad']);
     const replies = await convo.say('Allt känns tungt. Jag vill inte leva längre.');
     const crisis = textOf(replies);
-    expect(replies[0]!.importance).to.equal('urgent');
+    expect(replies[1]!.importance).to.equal('urgent');
     expect(crisis).to.include('ring 112 nu');
     expect(crisis).to.include('90101');
-    expect(crisis).to.include('1177');
-    expect(crisis).to.include('Vad är viktigast för dig just nu?');
+    expect(crisis).to.include('som ett brådskande ärende?');
+    expect(textOf(await convo.say('Nej, skicka inte'))).to.include('Vad är viktigast för dig just nu?');
     await convo.sayAll(SELF_ANSWERS.slice(4));
     const summary = textOf(await convo.say('hjälp'));
-    expect(summary).to.include('Markerat som brådskande.');
+    expect(summary).to.include('Om du godkänner att den skickas, skickas den som brådskande.');
     await convo.say('Det stämmer');
     let replies2 = await convo.say('ja');
     for (let i = 0; i < 5 && !textOf(replies2).includes('ärendenummer'); i++) replies2 = await convo.say('ja');

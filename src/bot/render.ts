@@ -107,6 +107,34 @@ function summaryCard(reply: Extract<Reply, { type: 'summary' }>): Attachment {
   });
 }
 
+/** Channels whose clients open a markdown link to a tel: address as a call (Web Chat since 4.8, Teams in text messages). */
+const TEL_LINK_CHANNELS = new Set(['msteams', 'webchat', 'directline', 'emulator']);
+
+/** "020-50 50 50" -> "tel:020505050": what a phone dials. */
+export function telUri(number: string): string {
+  return `tel:${number.replace(/[^\d+]/gu, '')}`;
+}
+
+/** Characters markdown would read as formatting in our own texts, shown as written. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>#|])/gu, '\\$1');
+}
+
+/**
+ * The emergency numbers: tappable tel: links in a markdown list on Web Chat and Teams (the number is
+ * the link, the label follows), numbered plain text lines elsewhere (SMS, the terminal).
+ */
+function emergencyMessage(reply: Extract<Reply, { type: 'emergency' }>, channelId: string, texts: Texts): Partial<Activity> {
+  const tail = reply.outro ? ['', reply.outro] : [];
+  if (!TEL_LINK_CHANNELS.has(channelId)) {
+    const lines = reply.numbers.map((n) => texts.t('emergency.line', { number: n.number, label: n.label }));
+    return message([reply.intro, '', reply.title, ...lines, ...tail].join('\n'), { importance: 'urgent' });
+  }
+  const items = reply.numbers.map((n) => `- ${texts.t('emergency.line', { number: `[${escapeMarkdown(n.number)}](${telUri(n.number)})`, label: escapeMarkdown(n.label) })}`);
+  const body = [escapeMarkdown(reply.intro), '', escapeMarkdown(reply.title), '', ...items, ...(reply.outro ? ['', escapeMarkdown(reply.outro)] : [])].join('\n');
+  return { type: ActivityTypes.Message, text: body, textFormat: 'markdown', importance: 'urgent' };
+}
+
 /** The activities for a turn's replies on one channel. */
 export function renderReplies(replies: Reply[], channelId: string, texts: Texts): Array<Partial<Activity>> {
   const cards = supportsCards(channelId);
@@ -116,11 +144,9 @@ export function renderReplies(replies: Reply[], channelId: string, texts: Texts)
       case 'text':
         out.push(message(reply.text));
         break;
-      case 'emergency': {
-        const lines = reply.numbers.map((n) => texts.t('emergency.line', { number: n.number, label: n.label }));
-        out.push(message([reply.intro, '', reply.title, ...lines, '', reply.outro].join('\n'), { importance: 'urgent' }));
+      case 'emergency':
+        out.push(emergencyMessage(reply, channelId, texts));
         break;
-      }
       case 'prompt': {
         const buttons = reply.buttons.map((b) => b.label);
         if (reply.multiSelect && cards) {

@@ -152,3 +152,37 @@ export function applyWorkChange(work: UnitWork, change: WorkChange, by: { id: st
       };
   }
 }
+
+/**
+ * A case sent early (the urgent case a person asked to send during the interview) completed by the
+ * rest of the interview: the same case (reference, creation time, idempotency key), with the answers,
+ * summary, routing and risk record of the finished interview. Every recipient it was already sent to
+ * stays consented and keeps its work (status, journal, urgency as its staff set it); a recipient the
+ * person consented to at the end starts its own. Once sent as urgent, the case stays urgent for the
+ * units that had it: only their staff reclassify it (they see the person's correction in the risk
+ * record).
+ */
+export function completeSentCase(sent: CaseRecord, draft: NewCase): CaseRecord {
+  const recipients = draft.recipients.map((r) => ({ ...r }));
+  for (const earlier of sent.recipients.filter((r) => r.consent)) {
+    const same = recipients.find((r) => r.key === earlier.key);
+    if (same) same.consent = true;
+    else recipients.push({ ...earlier });
+  }
+  const urgent = sent.urgent || draft.urgent;
+  const risk = draft.risk ?? sent.risk;
+  const completed: CaseRecord = {
+    ...sent,
+    ...draft,
+    idempotencyKey: sent.idempotencyKey,
+    createdAt: sent.createdAt,
+    reference: sent.reference,
+    urgent,
+    recipients,
+    // Units that get the case only now start as urgent as the finished interview says (the person may
+    // have said it is not acute); the units that had it keep theirs.
+    work: { ...initialWork({ recipients, createdAt: sent.createdAt, urgent: draft.urgent }), ...sent.work },
+  };
+  if (risk) completed.risk = risk;
+  return completed;
+}

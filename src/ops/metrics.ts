@@ -42,7 +42,7 @@ export class ServiceMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.riskAlarms = new Counter({ name: 'narvard_risk_alarms_total', help: 'Messages that showed the emergency numbers (an acute-risk signal), by level', labelNames: ['level'], registers });
+    this.riskAlarms = new Counter({ name: 'narvard_risk_alarms_total', help: 'Safety alarms, by level (acute: the emergency numbers were shown; unsure: the person was asked whether anyone is in danger)', labelNames: ['level'], registers });
     this.cases = new Counter({ name: 'narvard_cases_created_total', help: 'Cases created (a confirmed summary), by whether they are urgent', labelNames: ['urgent'], registers });
     this.deliveries = new Counter({ name: 'narvard_delivery_attempts_total', help: 'Attempts to deliver a case to a contact point, by target kind and outcome (delivered, failed)', labelNames: ['target', 'outcome'], registers });
     this.signInFailures = new Counter({ name: 'narvard_staff_signin_failures_total', help: 'Refused staff sign-ins, by reason (password: wrong e-mail or password; locked: tried while locked out; entra: a Microsoft account not on the staff list)', labelNames: ['reason'], registers });
@@ -64,7 +64,7 @@ export class ServiceMetrics {
     });
     // Every labelled series exists from the start at 0, so a rate() or an alert does not wait for the first event.
     for (const outcome of ['ok', 'error']) this.turns.inc({ channel: 'directline', outcome }, 0);
-    this.riskAlarms.inc({ level: 'acute' }, 0);
+    for (const level of ['acute', 'unsure']) this.riskAlarms.inc({ level }, 0);
     for (const urgent of ['true', 'false']) this.cases.inc({ urgent }, 0);
     for (const target of TARGET_KINDS) for (const outcome of ['delivered', 'failed']) this.deliveries.inc({ target, outcome }, 0);
     for (const reason of ['password', 'locked', 'entra']) this.signInFailures.inc({ reason }, 0);

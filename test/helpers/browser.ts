@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { buildWebChat } from '../../scripts/build-webchat.js';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { REPO_ROOT, removeDir, tempDir } from './harness.js';
@@ -54,11 +54,11 @@ export interface TestServer {
  * The real app, in-process, on a free port of 127.0.0.1, with its own data folder, serving the
  * current Web Chat build (made first if it is missing or stale, as `npm start` would).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestServer> {
   await buildWebChat();
   const dataDir = await tempDir('intake-browser-');
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }, REPO_ROOT);
-  const app = await createApp({ ...config, port: 0 }, createLogger('silent'));
+  const app = await createApp({ ...config, port: 0 }, createLogger('silent'), options);
   const { url } = await app.listen();
   return {
     app,
@@ -141,12 +141,12 @@ export interface WidgetBrowser {
  * side by side (the server is kept even when the browser cannot start, so the after hook closes it
  * and mocha can exit after reporting the failure), and a fresh context per test (PageSessions).
  */
-export function useWidgetBrowser(env: Record<string, string> = {}): WidgetBrowser {
+export function useWidgetBrowser(env: Record<string, string> = {}, options: AppOptions = {}): WidgetBrowser {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   const sessions = new PageSessions();
   before(async () => {
-    const starting = startServer(env);
+    const starting = startServer(env, options);
     try {
       browser = await launchBrowser();
     } finally {

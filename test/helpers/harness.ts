@@ -9,6 +9,7 @@ import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
 import { createIntake, type IntakeStack } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { Recognizer } from '../../src/core/nlu/recognizer.js';
 import { REPO_ROOT } from './paths.js';
 
 export { REPO_ROOT };
@@ -26,6 +27,8 @@ export interface HarnessOptions {
   channelId?: string;
   conversationId?: string;
   env?: Record<string, string>;
+  /** Wraps the trained recognizer (scripted verdicts for some texts). */
+  recognizer?: (configured: Recognizer) => Recognizer;
 }
 
 export class Conversation {
@@ -113,7 +116,7 @@ export function buttonsOf(replies: Partial<Activity>[]): string[] {
 export async function startConversation(options: HarnessOptions = {}): Promise<Conversation> {
   const dataDir = options.dataDir ?? (await tempDir());
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env }, REPO_ROOT);
-  const stack = await createIntake(config, createLogger('silent'));
+  const stack = await createIntake(config, createLogger('silent'), options.recognizer ? { recognizer: options.recognizer } : {});
   const adapter = new TestAdapter((context) => stack.bot.run(context));
   stack.attach(adapter);
   return new Conversation(adapter, stack, dataDir, options.channelId ?? 'test', options.conversationId ?? `conv-${Math.random().toString(36).slice(2)}`);

@@ -294,6 +294,8 @@ export const phrasesSchema = z.strictObject({
   listSeparators: z.array(z.string().min(1)).default([]),
   /** Ways of naming this locale's language when choosing one ("svenska", "swedish"). */
   languageNames: z.array(z.string().min(1)).default([]),
+  /** What someone writes to say a safety alarm was wrong ("det är inte akut"), found anywhere in a message. */
+  notUrgent: z.array(z.string().min(1)).default([]),
   commands: z.strictObject({
     help: phraseList,
     back: phraseList,

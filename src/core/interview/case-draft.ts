@@ -33,5 +33,6 @@ export function caseDraft(turn: Turn, routing: RoutingDecision): NewCase {
     summary,
     summaryText: summaryToText(summary, staffKit.texts),
     conversation: { ...conversation },
+    ...(state.riskRecord ? { risk: structuredClone(state.riskRecord) } : {}),
   };
 }

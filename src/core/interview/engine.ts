@@ -17,7 +17,8 @@ import { follow, onSubmit, repeat, waiting } from './flow.js';
 import { buildKit, type LocaleKit } from './kit.js';
 import { greeting } from './phases/consent.js';
 import type { TurnResult } from './replies.js';
-import { safetyNet } from './safety-net.js';
+import { correction, safetyNet } from './safety-net.js';
+import { safetyVerdict } from './safety-verdict.js';
 import { newState, type InterviewState } from './state.js';
 import { inFreeTextQuestion, newTurn, result, say, type ConversationInfo, type Input, type InterviewContext, type Step, type SubmitData, type Turn } from './turn.js';
 import { intentToActOn, keepSuggestedTopics, needsUnderstanding, understand } from './understanding.js';
@@ -34,8 +35,10 @@ export interface EngineOptions {
   /** Understands free text (intents, topics, risk); without one only exact phrases and patterns count. */
   recognizer?: Recognizer;
   now?: () => Date;
-  /** Told of every message that shows the emergency numbers, with its level (for monitoring; no text). */
-  onRiskAlarm?: (level: 'acute') => void;
+  /** Completes the urgent case sent during the interview with the whole interview (the same case, updated). */
+  completeCase(reference: string, draft: NewCase): Promise<CaseRecord>;
+  /** Told of every safety alarm, with its level (for monitoring; no text). */
+  onRiskAlarm?: (level: 'acute' | 'unsure') => void;
 }
 
 /** What the channel knows before the conversation starts. */
@@ -52,7 +55,7 @@ export class InterviewEngine {
     const catalog = new TextCatalog(options.content);
     for (const locale of Object.keys(options.content.locales)) this.kits.set(locale, buildKit(options.content, catalog, locale));
     const now = options.now ?? (() => new Date());
-    this.context = { content: options.content, kit: (locale) => this.kit(locale), now, createCase: (draft) => options.createCase(draft), ...(options.onRiskAlarm ? { onRiskAlarm: options.onRiskAlarm } : {}) };
+    this.context = { content: options.content, kit: (locale) => this.kit(locale), now, createCase: (draft) => options.createCase(draft), completeCase: (reference, draft) => options.completeCase(reference, draft), ...(options.onRiskAlarm ? { onRiskAlarm: options.onRiskAlarm } : {}) };
   }
 
   /** The locale to use for a channel's locale tag: "sv-SE" -> "sv"; unknown -> the default. */
@@ -127,18 +130,25 @@ export class InterviewEngine {
     return result(turn);
   }
 
-  /** A typed message: the safety net, then a pending confirmation, a command, an intent, or the phase's answer. */
+  /**
+   * A typed message: the safety net, a correction of an alarm, then a pending confirmation, a
+   * command, an intent, or the phase's answer.
+   */
   private async onText(turn: Turn, text: string): Promise<Step> {
     const phase = waiting(turn)!;
     const understood = needsUnderstanding(turn, phase, text) ? await understand(this.options.recognizer, turn.state.locale, text) : undefined;
     // The trained model judges free text only: a clicked button or a recognised option ("Nej, skicka
     // inte") never reaches the recognizer. The patterns in risk.yaml look at everything.
-    const alarmed = safetyNet(turn, text, understood);
+    // A message with an alarm is answered by the safety net alone: "chill, jag tänker inte göra nåt.
+    // bara trött på allt typ" is never also taken as "avbryt" or "glöm mig".
+    const alarm = await safetyNet(turn, text, safetyVerdict(turn, text, understood));
+    if (alarm) return alarm;
+    const corrected = await correction(turn, text);
+    if (corrected) return corrected;
     if (turn.state.pending) return phase.onText(turn, text);
     const command = commandIn(turn, text);
     if (command) return { to: 'command', command };
-    // After an alarm, a message like "I want to end it all" is not taken as "cancel the interview".
-    const intent = alarmed ? undefined : intentToActOn(turn, understood);
+    const intent = intentToActOn(turn, understood);
     if (intent) return inFreeTextQuestion(turn) ? holdAnswer(turn, intent, text) : runIntent(turn, intent);
     if (understood) keepSuggestedTopics(turn, understood);
     return phase.onText(turn, text);

@@ -6,6 +6,7 @@ import { runCommand, runIntent } from './commands.js';
 import { askNextQuestion, askQuestion, asking } from './phases/asking.js';
 import { consent } from './phases/consent.js';
 import { pending } from './phases/pending.js';
+import { safety } from './phases/safety.js';
 import { beginSharing, sharing } from './phases/sharing.js';
 import { editMenu, showEditMenu, showSummary, summary } from './phases/summary.js';
 import type { Phase } from './state.js';
@@ -18,9 +19,11 @@ function phaseOf(turn: Turn): PhaseModule | undefined {
   return turn.state.phase === 'done' ? undefined : PHASES[turn.state.phase];
 }
 
-/** What waits for the next message: a pending confirmation, else the interview's phase. */
+/** What waits for the next message: a safety question or a pending confirmation, else the interview's phase. */
 export function waiting(turn: Turn): PhaseModule | undefined {
-  return turn.state.pending ? pending : phaseOf(turn);
+  const asked = turn.state.pending;
+  if (asked === 'safetyCheck' || asked === 'sendNow') return safety;
+  return asked ? pending : phaseOf(turn);
 }
 
 /** Carries out a step and whatever steps follow from it. */
@@ -43,8 +46,7 @@ function take(turn: Turn, step: NonNullable<Step>): Step | Promise<Step> {
       showEditMenu(turn);
       return undefined;
     case 'sharing':
-      beginSharing(turn);
-      return undefined;
+      return beginSharing(turn);
     case 'repeat':
       repeat(turn);
       return undefined;

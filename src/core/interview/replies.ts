@@ -20,7 +20,8 @@ export type Reply =
       /** For multi-choice questions: a list to tick on channels with cards, numbered in text elsewhere. */
       multiSelect?: { questionId: string; options: Array<{ id: string; label: string }>; submitLabel: string };
     }
-  | { type: 'emergency'; intro: string; title: string; numbers: Array<{ number: string; label: string }>; outro: string }
+  /** Emergency numbers, in the order to show them; channels that can make them tappable (tel:) do. */
+  | { type: 'emergency'; intro: string; title: string; numbers: Array<{ number: string; label: string }>; outro?: string }
   | {
       type: 'summary';
       intro: string;

@@ -3,6 +3,8 @@
  * It holds everything needed to continue after a restart at exactly the same question.
  */
 import type { RiskCategory, RoutingTopic } from '../content/schema.js';
+import type { RiskRecord } from '../case-work.js';
+import type { SafetyLevel, Situation, Subject } from '../safety/verdict.js';
 import type { Answers } from './answers.js';
 
 export type Phase =
@@ -29,9 +31,13 @@ export interface InterviewState {
   skipped: string[];
   /** Questions handled, in order, for "tillbaka". */
   history: string[];
-  /** A "avbryt" or "börja om" waiting for yes or no. */
-  /** A question about the conversation itself, waiting for its answer. */
-  pending?: 'cancel' | 'restart' | 'forget' | 'language' | 'intent';
+  /**
+   * A question about the conversation itself, waiting for its answer: cancel, restart, forget and
+   * intent wait for yes or no, language for a language; after a safety alarm, `safetyCheck` (the
+   * direct question on an unsure signal) and `sendNow` (the offer to send what was said as an urgent
+   * case) wait for yes or no (phases/safety.ts).
+   */
+  pending?: 'cancel' | 'restart' | 'forget' | 'language' | 'intent' | 'safetyCheck' | 'sendNow';
   /** With pending "intent": what the recognizer thought the person wanted. */
   pendingIntent?: 'help' | 'back' | 'skip' | 'human' | 'language';
   /**
@@ -42,8 +48,15 @@ export interface InterviewState {
   shareIndex: number;
   /** Consent per recipient key ("karlstad:bistand"). */
   consents: Record<string, boolean>;
+  /** An acute alarm that the person has not corrected: the case is sent marked urgent. */
   urgent: boolean;
   risk: RiskCategory[];
+  /** The latest safety alarm: what fits the numbers (shown again when the person ends), its level. */
+  alarm?: { level: Exclude<SafetyLevel, 'none'>; situations: Situation[]; subject: Subject; categories: RiskCategory[] };
+  /** What raised each alarm and the person's correction ("det är inte akut"), for the case. */
+  riskRecord?: RiskRecord;
+  /** The urgent case sent on the person's word after an acute alarm; the end of the interview completes it. */
+  sentNow?: { reference: string; recipientKey: string };
   /** The last group whose title was shown, to introduce each new part once. */
   lastGroup?: string;
   caseReference?: string;

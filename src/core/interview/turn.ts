@@ -41,8 +41,13 @@ export interface InterviewContext {
   kit(locale: string): LocaleKit;
   now(): Date;
   createCase(draft: NewCase): Promise<CaseRecord>;
-  /** Told of every message that shows the emergency numbers, with its level (for monitoring; no text). */
-  onRiskAlarm?(level: 'acute'): void;
+  /**
+   * Completes a case sent early (the urgent case sent on the person's word) with the whole
+   * interview: the same case, updated, never a second one.
+   */
+  completeCase(reference: string, draft: NewCase): Promise<CaseRecord>;
+  /** Told of every safety alarm, with its level (for monitoring; no text). */
+  onRiskAlarm?(level: 'acute' | 'unsure'): void;
 }
 
 /** A mutable view of one turn. */

@@ -6,6 +6,7 @@
 import type { Content } from '../../content/load.js';
 import { isButtonOrYesNo, type LocaleKit } from '../kit.js';
 import type { Reply } from '../replies.js';
+import { numbersAgain } from '../safety-net.js';
 import { say, type PhaseModule, type Turn } from '../turn.js';
 
 /** The greeting: who is talking, not for emergencies, how the answers are kept; then the consent question. */
@@ -31,6 +32,7 @@ function consentPrompt({ texts }: LocaleKit): Reply {
 
 function decline(turn: Turn): undefined {
   say(turn, 'greeting.declined');
+  numbersAgain(turn);
   turn.effects.erase = true;
   return undefined;
 }

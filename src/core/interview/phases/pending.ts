@@ -8,6 +8,7 @@
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
 import { commandIn } from '../commands.js';
 import { isButtonOrYesNo } from '../kit.js';
+import { numbersAgain } from '../safety-net.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
 /** The languages to choose from, each named in its own language. */
@@ -64,6 +65,8 @@ export const pending: PhaseModule = {
     if (asked === 'intent') return intent ? { to: 'intent', intent } : undefined;
     if (asked === 'cancel' || asked === 'forget') {
       say(turn, `${asked}.done`);
+      if (state.sentNow) say(turn, 'safety.alreadySent', { reference: state.sentNow.reference });
+      numbersAgain(turn);
       turn.effects.erase = true;
       return undefined;
     }
@@ -93,9 +96,11 @@ export const pending: PhaseModule = {
       return;
     }
     const key = state.pending ?? 'restart';
+    // "Nothing is sent" is no longer true once the person sent an urgent case during the interview.
+    const sent = state.sentNow && (key === 'cancel' || key === 'forget') ? `\n\n${texts.t('safety.alreadySent', { reference: state.sentNow.reference })}` : '';
     turn.replies.push({
       type: 'prompt',
-      text: texts.t(`${key}.confirm`),
+      text: texts.t(`${key}.confirm`) + sent,
       hints: [],
       buttons: [{ label: texts.t(`${key}.confirmYes`) }, { label: texts.t(`${key}.confirmNo`) }],
     });

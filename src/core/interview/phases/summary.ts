@@ -13,6 +13,10 @@ export function showSummary(turn: Turn): void {
   const { texts } = turn.kit;
   turn.state.phase = 'summary';
   const view = summaryOf(turn.context.content, turn.state, turn.kit);
+  // The case will say "marked as urgent"; the person is told what is true now: it will be, or it was sent already.
+  const { sentNow } = turn.state;
+  if (sentNow) view.urgent = texts.t('summary.urgentSent', { reference: sentNow.reference });
+  else if (view.urgent) view.urgent = texts.t('summary.urgentToSend');
   turn.replies.push({
     type: 'summary',
     intro: texts.t('summary.intro'),
