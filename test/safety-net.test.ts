@@ -19,6 +19,9 @@ import { testDatabase, type TestDatabase } from './helpers/postgres.js';
 import { BORN, CRISIS, EATING, TIRED, scripted } from './helpers/scripted-recognizer.js';
 import { readCases } from './helpers/stored.js';
 
+/** The sentence of CRISIS that the safety net names as its trigger (it reads sentence by sentence). */
+const CRISIS_SENTENCE = 'Jag vill inte leva längre.';
+
 const urgentReplies = (replies: Partial<Activity>[]) => replies.filter((r) => r.importance === 'urgent');
 
 /** From wherever the interview is, the rest of SELF_ANSWERS from `from`, then confirm and say yes until the case is there. */
@@ -75,7 +78,7 @@ describe('the safety net in a conversation', function () {
     expect(cases[0]!.urgent).to.equal(true);
     expect(cases[0]!.answers['daily_life_now']).to.deep.equal({ kind: 'text', text: CRISIS });
     expect(cases[0]!.risk!.triggers).to.have.length(1);
-    expect(cases[0]!.risk!.triggers[0]).to.deep.include({ sentence: CRISIS, level: 'acute', category: 'suicide_self_harm' });
+    expect(cases[0]!.risk!.triggers[0]).to.deep.include({ sentence: CRISIS_SENTENCE, level: 'acute', category: 'suicide_self_harm' });
   });
 
   /** Accepts the offer; returns the reference given. Then finishes; the store must hold one case, completed. */
@@ -92,7 +95,7 @@ describe('the safety net in a conversation', function () {
     expect(early[0]!.recipients.map((r) => [r.key, r.consent])).to.deep.equal([['karlstad:kontaktcenter', true]]);
     expect(early[0]!.work['karlstad:kontaktcenter']!.urgent).to.equal(true);
     expect(early[0]!.answers['daily_life_now'], 'the crisis message is the answer, stored once the person has answered the offer').to.equal(undefined);
-    expect(early[0]!.risk!.triggers[0]).to.deep.include({ sentence: CRISIS, level: 'acute' });
+    expect(early[0]!.risk!.triggers[0]).to.deep.include({ sentence: CRISIS_SENTENCE, level: 'acute' });
 
     const done = await finish(c, 4);
     expect(done).to.include(`Ärendet ${reference} är nu kompletterat med hela samtalet`);
@@ -225,7 +228,7 @@ describe('the safety net in a conversation', function () {
       expect(res.status).to.equal(200);
       const { case: shown } = (await res.json()) as { case: CaseRecord };
       expect(shown.urgent, 'sent as urgent; only staff reclassify it').to.equal(true);
-      expect(shown.risk!.triggers[0]).to.deep.include({ sentence: CRISIS, level: 'acute', category: 'suicide_self_harm' });
+      expect(shown.risk!.triggers[0]).to.deep.include({ sentence: CRISIS_SENTENCE, level: 'acute', category: 'suicide_self_harm' });
       expect(shown.risk!.correction!.text).to.equal('det är inte akut');
       const reclassified = await fetch(`${url}/staff/api/cases/${stored!.reference}/reclassify`, {
         method: 'POST',
