@@ -22,7 +22,8 @@ const StepSchema = z.union([
   z.object({ say: z.string(), ...expectations }).strict(),
   z.object({ click: z.string().min(1), ...expectations }).strict(),
   z.object({ answer_rest: z.literal('skip') }).strict(),
-], { error: 'a step is one of say: "...", click: "..." or answer_rest: skip (say and click may add reply_contains / reply_not_contains lists)' });
+  z.object({ skip_until: z.string().min(1) }).strict(),
+], { error: 'a step is one of say: "...", click: "...", skip_until: "..." or answer_rest: skip (say and click may add reply_contains / reply_not_contains lists)' });
 
 const CheckSchema = z.object({ contains: texts, not_contains: texts }).strict();
 
@@ -114,6 +115,10 @@ export async function playStory(convo: Conversation, story: Story): Promise<Play
       await answerRest(story, state, say, where);
       continue;
     }
+    if ('skip_until' in step) {
+      await answerRest(story, state, say, where, step.skip_until, () => textOf(last));
+      continue;
+    }
     let reply: string;
     if ('click' in step) {
       const shown = [...buttonsOf(last), ...cardChoices(last).map((c) => c.title)];
@@ -144,24 +149,30 @@ export async function playStory(convo: Conversation, story: Story): Promise<Play
   return played;
 }
 
-/** Skips every remaining question until the summary, answering those that cannot be skipped. */
+/**
+ * Skips every remaining question until the summary (or, with `until`, until the bot asks something
+ * containing that text), answering those that cannot be skipped.
+ */
 async function answerRest(
   story: Story,
   state: () => Promise<InterviewState | undefined>,
   say: (text: string) => Promise<string>,
   where: string,
+  until?: string,
+  lastText?: () => string,
 ): Promise<void> {
   for (let n = 0; n < 60; n++) {
+    if (until && lastText!().includes(until)) return;
     const s = await state();
     if (!s || s.phase !== 'asking' || s.pending) {
-      if (s?.phase === 'summary') return;
+      if (s?.phase === 'summary' && !until) return;
       throw new Error(`${where}: expected a question to skip, but the interview is in phase ${s?.phase}${s?.pending ? ` (pending ${s.pending})` : ''}`);
     }
     const required = REQUIRED_DEFAULTS[story.locale]![s.current ?? ''];
     const bank = s.locale.startsWith('en') ? 'en' : 'sv';
     await say(required ?? (bank === 'en' ? 'skip' : 'hoppa över'));
   }
-  throw new Error(`${where}: still asking after 60 answers`);
+  throw new Error(until ? `${where}: the bot never asked "${until}"` : `${where}: still asking after 60 answers`);
 }
 
 interface CardChoice {
