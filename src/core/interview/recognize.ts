@@ -133,9 +133,12 @@ export class AnswerRecognizer {
 
     // 2. The answer mentions options as whole words ("jag bor i Karlstad"), those it denies left out
     // ("inte telefon, hellre brev").
-    const { positive } = this.mentions.read(text, options);
-    if (positive.length === 1) return { kind: 'match', id: positive[0]! };
-    if (positive.length > 1) return { kind: 'ambiguous', ids: positive };
+    // The longest mention wins ("jag svarar för min mamma": "min mamma", not "jag").
+    const mentioned = this.mentions.mentions(text, options).filter((m) => !m.negated);
+    const longest = Math.max(0, ...mentioned.map((m) => m.phrase.join(' ').length));
+    const ids = [...new Set(mentioned.filter((m) => m.phrase.join(' ').length === longest).map((m) => m.id))];
+    if (ids.length === 1) return { kind: 'match', id: ids[0]! };
+    if (ids.length > 1) return { kind: 'ambiguous', ids };
     return { kind: 'none' };
   }
 
@@ -172,13 +175,15 @@ export class AnswerRecognizer {
     const ids: string[] = [];
     let exact = true;
     for (const part of parts) {
-      const r = this.choice(part, options);
-      if (r.kind !== 'match') {
+      // A part is an option typed (or numbered) whole, or mentions one or more ("även psykiatrin").
+      const r = this.choice(part, options, false);
+      const found = r.kind === 'match' ? [r.id] : this.mentions.read(part, options).positive;
+      if (r.kind !== 'match') exact = false;
+      if (!found.length) {
         ids.length = 0;
         break;
       }
-      if (this.choice(part, options, false).kind !== 'match') exact = false;
-      if (!ids.includes(r.id)) ids.push(r.id);
+      for (const id of found) if (!ids.includes(id)) ids.push(id);
     }
     if (ids.length) return { value: ids, keep: exact ? undefined : 'whole', hedged };
     const mentioned = this.mentions.read(text, options, this.separators);
