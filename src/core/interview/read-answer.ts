@@ -31,7 +31,8 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
       return readText(view, text, now);
     case 'yesno': {
       const r = recognizer.yesNoRead(text);
-      return r ? kept(text, { kind: 'yesno', value: r.value }, r.keep) : retry('reprompt.yesno');
+      // "ja, kanske" is a hedged yes: asked about where a yes routes (an unsure answer never does).
+      return r ? kept(text, { kind: 'yesno', value: r.value }, r.keep, r.hedged && r.value !== 'unsure') : retry('reprompt.yesno');
     }
     case 'scale': {
       const { min, max } = view.scale!;
