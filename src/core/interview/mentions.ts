@@ -35,8 +35,10 @@ export class MentionReader {
   private readonly negations: Set<string>;
   private readonly tails: Set<string>;
   private readonly breaks: Set<string>;
+  private readonly noWords: Set<string>;
 
   constructor(phrases: Phrases) {
+    this.noWords = new Set(phrases.no.map(normalize).filter((w) => !w.includes(' ')));
     this.negations = new Set(phrases.negations.map(normalize));
     this.tails = new Set(phrases.negatingTails.map(normalize));
     this.breaks = new Set(phrases.clauseBreaks.map(normalize));
@@ -49,7 +51,8 @@ export class MentionReader {
     for (const segment of text.split(/[.,;:!?\n()…]+/u)) {
       let current: string[] = [];
       for (const w of words(segment)) {
-        if (breaks.has(w)) {
+        // "inte Karlstad utan Hammarö": a second negation after a first starts what is meant.
+        if (breaks.has(w) || (this.negations.has(w) && current.some((x) => this.negations.has(x)))) {
           if (current.length) out.push(current);
           current = [];
         } else {
@@ -89,6 +92,9 @@ export class MentionReader {
       // A mention inside a longer one ("bra" inside "inte så bra") is that longer one.
       const kept = here.filter((m) => !here.some((o) => o !== m && o.phrase.length > m.phrase.length && o.start <= m.start && o.start + o.phrase.length >= m.start + m.phrase.length));
       for (const m of kept) {
+        // An option that is itself a no ("nej", "Det går inte så bra") is not denied by a negation
+        // beside it: "nej inte direkt" says it twice.
+        if (m.phrase.some((w) => this.negations.has(w) || this.noWords.has(w))) continue;
         const outside = clause.filter((_, k) => k < m.start || k >= m.start + m.phrase.length);
         m.negated = outside.some((w) => this.negations.has(w));
       }
@@ -102,6 +108,14 @@ export class MentionReader {
       if (c > 0 && this.tails.has(clause.join(' '))) for (const m of found) if (m.clause === c - 1) m.negated = true;
     });
     return found.sort((a, b) => a.clause - b.clause || a.start - b.start);
+  }
+
+  /** The text's words outside every option it mentions (what the person said beside the options). */
+  outside(text: string, options: readonly OptionView[]): string {
+    const all = this.mentions(text, options);
+    return this.clauses(text)
+      .flatMap((clause, c) => clause.filter((_, k) => !all.some((m) => m.clause === c && k >= m.start && k < m.start + m.phrase.length)))
+      .join(' ');
   }
 
   /** The options a text mentions and does not deny. */

@@ -23,7 +23,7 @@ export function wordsAfter(text: string, count: number): string {
 
 /** Leading punctuation and spaces off, a note in brackets unwrapped: "(det är mitt nummer)". */
 function tidy(text: string): string {
-  let t = text.replace(/^[\s\p{P}\p{S}]+/u, '').trim();
+  let t = text.replace(/^[\s\p{P}\p{S}]+/u, '').replace(/[ \t]{2,}/gu, ' ').trim();
   if (text.trim().startsWith('(') && t.endsWith(')')) t = t.slice(0, -1).trim();
   return t;
 }

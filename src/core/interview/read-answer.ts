@@ -5,6 +5,7 @@
  * kind and format come from data/questions.yaml; nothing here replies or changes the state.
  */
 import type { TextParams } from '../i18n.js';
+import { words } from '../text/normalize.js';
 import { checkPersonnummer, checkPhone } from '../validation.js';
 import type { AnswerValue } from './answers.js';
 import { noteOf, personnummerIn, phoneIn, withNote } from './own-words.js';
@@ -69,7 +70,8 @@ function readText(view: QuestionView, text: string, now: Date): Reading {
 
 /** One option: exactly (a button, a number, an accepted word) or mentioned in a sentence, with the words kept. */
 function readChoice(view: QuestionView, text: string, recognizer: AnswerRecognizer): Reading {
-  const hedged = recognizer.isHedged(text);
+  // Hedges beside the option, not inside it: "han vet inte om det" is a sure answer.
+  const hedged = recognizer.isHedged(recognizer.mentions.outside(text, view.options));
   const r = recognizer.choice(text, view.options);
   if (r.kind === 'match') {
     if (recognizer.choice(text, view.options, false).kind === 'match') return { ok: true, value: { kind: 'choice', option: r.id } };
@@ -80,11 +82,13 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
     return kept(text, { kind: 'choice', option: r.id }, keep, hedged);
   }
   if (hedged) return { ok: false, key: 'reprompt.unsurePick', hold: text.trim() };
+  // A sentence we could not place ("hon har demens") is kept beside the option chosen next.
+  const hold = words(text).length > 1 ? { hold: text.trim() } : {};
   if (r.kind === 'ambiguous') {
     const labels = r.ids.map((id) => `"${view.options.find((o) => o.id === id)!.label}"`).join(' / ');
-    return retry('reprompt.choiceAmbiguous', { options: labels });
+    return { ...retry('reprompt.choiceAmbiguous', { options: labels }), ...hold } as Reading;
   }
-  return retry('reprompt.choice');
+  return { ...retry('reprompt.choice'), ...hold } as Reading;
 }
 
 /** Several options of a multi-choice question; an option marked exclusive must stand alone. */

@@ -133,10 +133,11 @@ export class AnswerRecognizer {
 
     // 2. The answer mentions options as whole words ("jag bor i Karlstad"), those it denies left out
     // ("inte telefon, hellre brev").
-    // The longest mention wins ("jag svarar för min mamma": "min mamma", not "jag").
+    // Two options named ("brev eller besök", "Kil men pappa i Arvika") are for the person to choose
+    // between; a short everyday word gives way to a real mention ("jag svarar för min mamma").
     const mentioned = this.mentions.mentions(text, options).filter((m) => !m.negated);
-    const longest = Math.max(0, ...mentioned.map((m) => m.phrase.join(' ').length));
-    const ids = [...new Set(mentioned.filter((m) => m.phrase.join(' ').length === longest).map((m) => m.id))];
+    const strong = mentioned.filter((m) => m.isLabel || m.phrase.join(' ').length > 3);
+    const ids = [...new Set((strong.length ? strong : mentioned).map((m) => m.id))];
     if (ids.length === 1) return { kind: 'match', id: ids[0]! };
     if (ids.length > 1) return { kind: 'ambiguous', ids };
     return { kind: 'none' };
