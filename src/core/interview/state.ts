@@ -33,11 +33,12 @@ export interface InterviewState {
   history: string[];
   /**
    * A question about the conversation itself, waiting for its answer: cancel, restart, forget and
-   * intent wait for yes or no, language for a language; after a safety alarm, `safetyCheck` (the
-   * direct question on an unsure signal) and `sendNow` (the offer to send what was said as an urgent
-   * case) wait for yes or no (phases/safety.ts).
+   * intent wait for yes or no, language for a language; `meaning` waits for yes or no to "Menar du
+   * att …?" about an unsure reading; after a safety alarm, `safetyCheck` (the direct question on an
+   * unsure signal) and `sendNow` (the offer to send what was said as an urgent case) wait for yes or
+   * no (phases/safety.ts).
    */
-  pending?: 'cancel' | 'restart' | 'forget' | 'language' | 'intent' | 'safetyCheck' | 'sendNow';
+  pending?: 'cancel' | 'restart' | 'forget' | 'language' | 'intent' | 'meaning' | 'safetyCheck' | 'sendNow';
   /** With pending "intent": what the recognizer thought the person wanted. */
   pendingIntent?: 'help' | 'back' | 'skip' | 'human' | 'language';
   /**
@@ -45,6 +46,16 @@ export interface InterviewState {
    * as the answer if the person says that was not what they meant, so nothing they wrote is lost.
    */
   heldAnswer?: string;
+  /**
+   * With pending "meaning": an unsure answer to a question that governs consent or routing, read as
+   * this value and asked about ("Menar du att …?") before it is kept.
+   */
+  pendingAnswer?: Answers[string];
+  /**
+   * The person's words from an unsure answer to the current question that could not be placed (or
+   * whose reading they said no to): kept beside the answer they give next, so nothing is lost.
+   */
+  heldNote?: string;
   shareIndex: number;
   /** Consent per recipient key ("karlstad:bistand"). */
   consents: Record<string, boolean>;
