@@ -11,6 +11,8 @@ import { distance } from 'fastest-levenshtein';
 export interface OptionView {
   id: string;
   label: string;
+  /** The label shown to a relative, with {{pronoun}} placeholders (perspective.ts fills them in). */
+  labelOther?: string;
   accept: string[];
 }
 

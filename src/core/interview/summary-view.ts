@@ -6,6 +6,7 @@ import type { Content } from '../content/load.js';
 import { route } from '../routing.js';
 import { buildSummary, type SummaryView } from '../summary.js';
 import type { LocaleKit } from './kit.js';
+import { forOther, whoOf } from './perspective.js';
 import type { InterviewState } from './state.js';
 
 export function summaryOf(content: Content, state: InterviewState, kit: LocaleKit): SummaryView {
@@ -15,5 +16,6 @@ export function summaryOf(content: Content, state: InterviewState, kit: LocaleKi
     urgent: state.urgent,
     routing: route(content, state.answers),
     ...(state.suggestedTopics ? { suggestedTopics: state.suggestedTopics } : {}),
+    ...(forOther(content, state) ? { who: whoOf(content, state, kit.texts.locale) } : {}),
   });
 }
