@@ -7,7 +7,7 @@
  */
 import type { Content } from '../content/load.js';
 import { seededRandom } from '../seeded-random.js';
-import { normalize, words } from '../text/normalize.js';
+import { normalize, paddedWords, words } from '../text/normalize.js';
 import { forOther } from './perspective.js';
 import type { QuestionView } from './questions.js';
 import type { Turn } from './turn.js';
@@ -19,7 +19,7 @@ const FEW_WORDS = 5;
 export function feelingIn(content: Content, locale: string, text: string): string | undefined {
   const phrases = content.locales[locale]?.phrases;
   if (!phrases) return undefined;
-  const padded = ` ${normalize(text)} `;
+  const padded = paddedWords(text);
   const has = (cue: string) => {
     const n = normalize(cue);
     return n.length > 0 && padded.includes(` ${n} `);

@@ -5,7 +5,7 @@
  * same question again. The cue words are data (phrases.yaml explain, whatIs, glossary).
  */
 import type { Content } from '../content/load.js';
-import { normalize, words } from '../text/normalize.js';
+import { normalize, paddedWords, words } from '../text/normalize.js';
 import { PhraseMatcher } from '../text/phrase-matcher.js';
 import { forOther, personalize, whoOf } from './perspective.js';
 import type { QuestionView } from './questions.js';
@@ -16,7 +16,7 @@ const SHORT = 10;
 
 /** The glossary terms a text names, in the order of phrases.yaml. */
 export function termsIn(content: Content, locale: string, text: string): string[] {
-  const padded = ` ${normalize(text)} `;
+  const padded = paddedWords(text);
   const glossary = content.locales[locale]?.phrases.glossary ?? {};
   return Object.entries(glossary)
     .filter(([, names]) => names.some((n) => normalize(n) && padded.includes(` ${normalize(n)} `)))
@@ -24,7 +24,7 @@ export function termsIn(content: Content, locale: string, text: string): string[
 }
 
 function contains(text: string, cues: readonly string[]): boolean {
-  const padded = ` ${normalize(text)} `;
+  const padded = paddedWords(text);
   return cues.some((c) => normalize(c) && padded.includes(` ${normalize(c)} `));
 }
 
@@ -45,7 +45,7 @@ export function explanationAsked(
     const own = termsIn(content, locale, [view.text, view.textOther ?? '', ...view.options.map((o) => o.label)].join(' '));
     return own.length ? { terms: own, named: false } : { question: true };
   }
-  if (new PhraseMatcher(phrases.explain).matches(text)) return { question: true };
+  if (new PhraseMatcher(phrases.explain).matches(text.replace(/\?/gu, ''))) return { question: true };
   return undefined;
 }
 

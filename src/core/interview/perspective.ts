@@ -7,7 +7,7 @@
 import type { Content } from '../content/load.js';
 import type { TextTree } from '../content/schema.js';
 import type { Texts } from '../i18n.js';
-import { normalize } from '../text/normalize.js';
+import { normalize, paddedWords } from '../text/normalize.js';
 import type { InterviewState } from './state.js';
 
 /** The words for the person written about, filled into {{person}}, {{Person}}, {{persons}}, {{pronoun}}, {{Pronoun}}. */
@@ -67,7 +67,7 @@ export function personalize(text: string, who: Who): string {
  */
 export function relativeNamed(content: Content, locale: string, text: string): { key: string; relation: string } | undefined {
   const relatives = content.locales[locale]?.phrases.relatives ?? {};
-  const padded = ` ${normalize(text)} `;
+  const padded = paddedWords(text);
   const self = normalize(content.locales[locale]?.phrases.iAm ?? 'jag är');
   let best: { key: string; relation: string; length: number } | undefined;
   for (const [key, r] of Object.entries(relatives)) {
