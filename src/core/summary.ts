@@ -8,7 +8,7 @@ import type { Content } from './content/load.js';
 import type { Texts } from './i18n.js';
 import type { Answers } from './interview/answers.js';
 import { displayAnswer, ibicFor, type QuestionView } from './interview/questions.js';
-import { groupTitle, type Who } from './interview/perspective.js';
+import { groupTitle, personalize, type Who } from './interview/perspective.js';
 import { isApplicable, type RoutingDecision } from './routing.js';
 
 export interface SummaryItem {
@@ -60,7 +60,7 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
       items.push({
         number: ++number,
         questionId: q.id,
-        label: view.label,
+        label: input.who && view.labelOther ? personalize(view.labelOther, input.who) : view.label,
         answer: answer ? displayAnswer(view, answer, texts, input.who) : texts.t('summary.skipped'),
         skipped: !answer,
         ibic: ibicFor(view, answer).map((a) => texts.t(`ibic.${a}`)),

@@ -282,6 +282,8 @@ export const questionTextsSchema = z.record(
     explainOther: z.string().min(1).optional(),
     /** A short label for the summary. */
     label: z.string().min(1),
+    /** The label in the summary of a relative ("{{Person}} känner till kontakten"), placeholders as in textOther. */
+    labelOther: z.string().min(1).optional(),
     help: z.string().min(1).optional(),
     options: z.record(idSchema, optionTextSchema).optional(),
     /** Labels for the ends of a scale. */

@@ -55,7 +55,8 @@ function seedOf(text: string): number {
 export function acknowledge(turn: Turn, view: QuestionView, text: string): void {
   const { state, context } = turn;
   if (turn.replies.length > 0) return;
-  if (view.kind !== 'text' && words(text).length < FEW_WORDS) return;
+  // A clicked option ("Ja, hon vet och tycker att det är bra") is not something told.
+  if (view.kind !== 'text' && (words(text).length < FEW_WORDS || turn.kit.recognizer.choice(text, view.options, false).kind === 'match')) return;
   const previous = state.history.at(-2);
   if (previous !== undefined && state.acknowledged === previous) return;
   const kind = feelingIn(context.content, state.locale, text);

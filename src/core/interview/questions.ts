@@ -22,6 +22,8 @@ export interface QuestionView {
   text: string;
   textOther?: string;
   label: string;
+  /** The summary label when a relative answered, with {{person}} placeholders. */
+  labelOther?: string;
   help?: string;
   /** The question in other words, for "vad menar du?" (explainOther: to a relative). */
   explain?: string;
@@ -62,6 +64,7 @@ export function buildQuestionViews(content: Content, locale: string, texts: Text
       text: t.text,
       ...(t.textOther ? { textOther: t.textOther } : {}),
       label: t.label,
+      ...(t.labelOther ? { labelOther: t.labelOther } : {}),
       ...(t.help ? { help: t.help } : {}),
       ...(t.explain ? { explain: t.explain } : {}),
       ...(t.explainOther ? { explainOther: t.explainOther } : {}),
