@@ -40,8 +40,10 @@ export interface SummaryInput {
   routing: RoutingDecision;
   /** Topics the recognizer suggested, per free-text answer. */
   suggestedTopics?: Record<string, readonly RoutingTopic[]>;
-  /** When a relative answered: who they wrote about, for headings and options ("Om dig och din pappa"). */
+  /** When a relative answered: who they wrote about, for labels and options ("Nej, han känner sig ofta ensam"). */
   who?: Who;
+  /** Part titles for a relative ("Om dig och din pappa"); left out in the staff's summary. */
+  relativeHeadings?: boolean;
 }
 
 export function buildSummary(content: Content, views: Map<string, QuestionView>, texts: Texts, input: SummaryInput): SummaryView {
@@ -66,7 +68,7 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
         ibic: ibicFor(view, answer).map((a) => texts.t(`ibic.${a}`)),
       });
     }
-    if (items.length) sections.push({ title: groupTitle(content, texts, group, input.who), items });
+    if (items.length) sections.push({ title: groupTitle(content, texts, group, input.relativeHeadings ? input.who : undefined), items });
   }
   const respondent = answers[content.bank.roles.respondent];
   const relation = answers['relation'];

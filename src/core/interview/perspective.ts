@@ -47,6 +47,13 @@ export function whoOf(content: Content, state: InterviewState, locale: string): 
   );
 }
 
+/** For staff: "personen" (never "din pappa"), with the pronoun the relative's words give ("han"). */
+export function staffWho(content: Content, state: InterviewState, locale: string): Who {
+  const unknown = asWho(branch(content.locales[locale]?.texts, 'perspective', 'unknown'));
+  const own = whoOf(content, state, locale);
+  return unknown ? { ...unknown, pronoun: own.pronoun, Pronoun: own.Pronoun } : own;
+}
+
 /**
  * The title of a part of the interview: for a relative "Om dig och din pappa" (texts.yaml
  * groupsOther), else "Om dig" (groups).
