@@ -58,3 +58,8 @@ export function questionPrompt(view: QuestionView, state: InterviewState, texts:
     ...(multiSelect ? { multiSelect } : {}),
   };
 }
+
+/** The options of a question, one a line with their numbers ("1. För mig själv"), as a relative sees them. */
+export function numberedOptions(view: QuestionView, who: Who | undefined): string {
+  return view.options.map((o, i) => `${i + 1}. ${who && o.labelOther ? personalize(o.labelOther, who) : o.label}`).join('\n');
+}

@@ -8,7 +8,7 @@ import { readInContext } from '../answer-in-context.js';
 import { forOther, groupTitle, whoOf } from '../perspective.js';
 import { answersSuggestion, suggestionPrompt } from '../preset-municipality.js';
 import { nextQuestion, storeAnswer } from '../progress.js';
-import { questionPrompt } from '../question-prompt.js';
+import { numberedOptions, questionPrompt } from '../question-prompt.js';
 import type { QuestionView } from '../questions.js';
 import { fitsQuestion, readAnswer, readChoices, type Reading } from '../read-answer.js';
 import { currentView, type PhaseModule, type Step, type Turn } from '../turn.js';
@@ -51,7 +51,14 @@ export function askNextQuestion(turn: Turn): Step {
 /** Keeps a readable answer and goes on; otherwise says what to fix and asks the same question again. */
 function take(turn: Turn, view: QuestionView, reading: Reading): Step {
   if (!reading.ok) {
-    turn.replies.push({ type: 'text', text: turn.kit.texts.t(reading.key, reading.params) });
+    // "Skriv numret" only with the numbers in sight: buttons show no numbers, so the options are listed.
+    const { content } = turn.context;
+    const numbered = reading.key === 'reprompt.choice' && view.kind === 'choice' && view.id !== content.bank.roles.municipality;
+    const who = forOther(content, turn.state) ? whoOf(content, turn.state, turn.state.locale) : undefined;
+    turn.replies.push({
+      type: 'text',
+      text: numbered ? turn.kit.texts.t('reprompt.choiceNumbered', { options: numberedOptions(view, who) }) : turn.kit.texts.t(reading.key, reading.params),
+    });
     askQuestion(turn, view.id, { quiet: true });
     return undefined;
   }
