@@ -23,9 +23,10 @@ export function termsIn(content: Content, locale: string, text: string): string[
     .map(([key]) => key);
 }
 
-function contains(text: string, cues: readonly string[]): boolean {
+/** Whether the text holds one of the cues as whole words; `atStart`: begins with it. */
+function contains(text: string, cues: readonly string[], atStart = false): boolean {
   const padded = paddedWords(text);
-  return cues.some((c) => normalize(c) && padded.includes(` ${normalize(c)} `));
+  return cues.some((c) => normalize(c) && (atStart ? padded.startsWith(` ${normalize(c)} `) : padded.includes(` ${normalize(c)} `)));
 }
 
 /** What the person asks to have explained in a message: the question, some terms, or nothing. */
@@ -38,7 +39,9 @@ export function explanationAsked(
   const phrases = content.locales[locale]?.phrases;
   if (!phrases) return undefined;
   if (view.kind === 'text' && words(text).length > SHORT) return undefined;
-  if (contains(text, phrases.whatIs)) {
+  // In an open question the person's story may say "vad är" anywhere; only a message that begins
+  // with the question ("vad är hemtjänst?") asks for an explanation there.
+  if (contains(text, phrases.whatIs, view.kind === 'text')) {
     const named = termsIn(content, locale, text);
     if (named.length) return { terms: named, named: true };
     // "jag vill veta mer": the terms of the question itself.
