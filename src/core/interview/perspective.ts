@@ -40,8 +40,11 @@ export function forOther(content: Content, state: InterviewState): boolean {
 export function whoOf(content: Content, state: InterviewState, locale: string): Who {
   const texts = content.locales[locale]?.texts;
   const relation = state.answers['relation'];
+  // The relative named counts while the relation answer still fits it (changed to "Partner": not "din pappa").
+  const named = state.relative ? content.locales[locale]?.phrases.relatives[state.relative] : undefined;
+  const fits = named !== undefined && (relation === undefined || (relation.kind === 'choice' && relation.option === named.relation));
   return (
-    (state.relative ? asWho(branch(texts, 'perspective', 'named', state.relative)) : undefined) ??
+    (fits ? asWho(branch(texts, 'perspective', 'named', state.relative!)) : undefined) ??
     (relation?.kind === 'choice' ? asWho(branch(texts, 'perspective', 'relation', relation.option)) : undefined) ??
     asWho(branch(texts, 'perspective', 'unknown')) ?? { person: '', Person: '', persons: '', pronoun: '', Pronoun: '' }
   );
