@@ -25,7 +25,8 @@ function readRelative(turn: Turn, view: QuestionView, text: string): Step {
   if (view.id !== respondent && view.id !== 'relation') return undefined;
   if (view.id === 'relation' && !forOther(content, turn.state)) return undefined;
   const named = relativeNamed(content, turn.state.locale, text);
-  if (!named) return undefined;
+  // "kanske för min mamma" is unsure: the question's own reading asks "Menar du att …?" first.
+  if (!named || turn.kit.recognizer.isHedged(text)) return undefined;
   // "jag är hans dotter" read by the relation question itself wins over a word in it.
   if (view.id === 'relation') {
     const own = turn.kit.recognizer.choice(text, view.options);

@@ -9,7 +9,7 @@ import { forOther, groupTitle, whoOf } from '../perspective.js';
 import { answersSuggestion, suggestionPrompt } from '../preset-municipality.js';
 import { nextQuestion, storeAnswer } from '../progress.js';
 import { numberedOptions, questionPrompt } from '../question-prompt.js';
-import type { QuestionView } from '../questions.js';
+import { governsRouting, type QuestionView } from '../questions.js';
 import { fitsQuestion, readAnswer, readChoices, type Reading } from '../read-answer.js';
 import { currentView, type PhaseModule, type Step, type Turn } from '../turn.js';
 
@@ -20,6 +20,8 @@ import { currentView, type PhaseModule, type Step, type Turn } from '../turn.js'
 export function askQuestion(turn: Turn, questionId: string, opts: { quiet?: boolean } = {}): void {
   const { state, kit, context } = turn;
   state.phase = 'asking';
+  // Words held for one question are not another question's answer.
+  if (state.current !== questionId) delete state.heldNote;
   state.current = questionId;
   const { texts } = kit;
   const view = kit.views.get(questionId)!;
@@ -48,13 +50,19 @@ export function askNextQuestion(turn: Turn): Step {
   return undefined;
 }
 
-/** Keeps a readable answer and goes on; otherwise says what to fix and asks the same question again. */
+/**
+ * Keeps a readable answer and goes on; otherwise says what to fix and asks the same question again.
+ * An unsure reading of a question that governs consent or routing is asked about first ("Menar du
+ * att …?", a pending confirmation). Words held from an earlier unsure answer go beside this one.
+ */
 function take(turn: Turn, view: QuestionView, reading: Reading): Step {
+  const { state } = turn;
   if (!reading.ok) {
+    if (reading.hold) state.heldNote = reading.hold;
     // "Skriv numret" only with the numbers in sight: buttons show no numbers, so the options are listed.
     const { content } = turn.context;
     const numbered = reading.key === 'reprompt.choice' && view.kind === 'choice' && view.id !== content.bank.roles.municipality;
-    const who = forOther(content, turn.state) ? whoOf(content, turn.state, turn.state.locale) : undefined;
+    const who = forOther(content, state) ? whoOf(content, state, state.locale) : undefined;
     turn.replies.push({
       type: 'text',
       text: numbered ? turn.kit.texts.t('reprompt.choiceNumbered', { options: numberedOptions(view, who) }) : turn.kit.texts.t(reading.key, reading.params),
@@ -62,7 +70,13 @@ function take(turn: Turn, view: QuestionView, reading: Reading): Step {
     askQuestion(turn, view.id, { quiet: true });
     return undefined;
   }
-  storeAnswer(turn.context.content.bank.questions, turn.state, view.id, reading.value);
+  const value = state.heldNote && !reading.value.note ? { ...reading.value, note: state.heldNote } : reading.value;
+  if (reading.unsure && governsRouting(view)) {
+    state.pending = 'meaning';
+    state.pendingAnswer = value;
+    return { to: 'repeat' };
+  }
+  storeAnswer(turn.context.content.bank.questions, state, view.id, value);
   return { to: 'nextQuestion' };
 }
 
