@@ -84,18 +84,18 @@ describe('the resident intake conversation (Swedish)', function () {
     expect(textOf(await convo.say('hej igen'))).to.include('Vill du fortsätta?');
   });
 
-  it('for a relative: asks the relation and agreement, speaks of "personen", and routes carer support', async () => {
+  it('for a relative: asks the relation and agreement, speaks of the relation given ("din förälder"), and routes carer support', async () => {
     convo = await startConversation();
     await convo.join();
     await convo.say('ja');
     const relation = textOf(await convo.say('För någon annan'));
     expect(relation).to.include('Vad har du för relation till personen?');
     const agrees = textOf(await convo.say('Jag är personens barn'));
-    expect(agrees).to.include('Känner personen till att du kontaktar oss');
+    expect(agrees).to.include('Känner din förälder till att du kontaktar oss');
     const municipality = textOf(await convo.say('Ja, hen vet och tycker att det är bra'));
-    expect(municipality).to.include('Vilken kommun bor personen i?');
+    expect(municipality).to.include('Vilken kommun bor din förälder i?');
     const daily = textOf(await convo.say('Arvika'));
-    expect(daily).to.include('hur personens vardag ser ut');
+    expect(daily).to.include('hur din förälders vardag ser ut');
     const rest = [
       'Mamma bor kvar i huset men glömmer att äta.',
       'Hon vill vara hemma med katten.',
@@ -115,7 +115,7 @@ describe('the resident intake conversation (Swedish)', function () {
       'hoppa över',
     ];
     const needsSupport = textOf(await convo.sayAll(rest));
-    expect(needsSupport).to.include('Behöver du stöd för egen del, som närstående?');
+    expect(needsSupport).to.include('Behöver du stöd för egen del, som närstående till din förälder?');
     const tail = await convo.sayAll(['ja', 'nej', 'Ja, det vill jag', 'Svenska', 'Telefon', 'Maja Testsson', 'Mikael Testsson', 'hoppa över', '054-12 34 56']);
     const summary = textOf(tail);
     expect(summary).to.include('Svaren är lämnade av en närstående: Jag är personens barn.');

@@ -78,8 +78,9 @@ describe('our Direct Line channel (botframework-directlinejs in polling mode)', 
     expect(echo.channelData).to.deep.equal({ clientActivityID: 'client-1' });
     expect(echo.timestamp).to.be.a('string');
 
-    // Karlstad was preselected by the page: the municipality question is never asked.
+    // Karlstad was preselected by the page: it is the suggested answer, confirmed, not taken for granted.
     const summary = await dl.sayAll(SELF_ANSWERS_KARLSTAD_PRESET.slice(1));
+    expect(textsOf(dl.received)).to.include('Bor du i Karlstad?');
     expect(textsOf(dl.received)).not.to.include('Vilken kommun');
     const card = summary.flatMap((a) => a.attachments ?? []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
     expect(card, 'the summary as an Adaptive Card').to.exist;

@@ -148,9 +148,19 @@ describe('conversations saved by the previous release continue (test/fixtures/sa
     const restarted = await say('Ja, börja om');
     expect(restarted).to.include('Okej, vi börjar om från början.');
     expect(restarted).to.include('Svarar du för dig själv eller för någon annan?');
-    expect(await say('För mig själv')).to.include('Berätta med egna ord hur din vardag ser ut just nu.');
+    // The page's municipality is a suggestion to confirm, never an answer taken for granted.
+    expect(await say('För mig själv')).to.include('Bor du i Karlstad?');
+    expect(await say('Ja, i Karlstad')).to.include('Berätta med egna ord hur din vardag ser ut just nu.');
     const record = await finish();
     expect(record.municipality).to.deep.include({ id: 'karlstad', scbCode: '1780' });
+  });
+
+  it('with a municipality the page had filled in as an answer: it is asked after all, and another one is kept', async () => {
+    await resume('asking-preset');
+    expect(await say('Jag bor ensam i ett hus.')).to.include('Bor du i Karlstad?');
+    expect(await say('Nej, i Hagfors')).to.include('Vad är viktigast för dig just nu?');
+    const record = await finish();
+    expect(record.municipality).to.deep.include({ id: 'hagfors' });
   });
 
   it('at a pending "avbryt": "Nej" resumes at the same question', async () => {

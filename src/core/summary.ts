@@ -8,6 +8,7 @@ import type { Content } from './content/load.js';
 import type { Texts } from './i18n.js';
 import type { Answers } from './interview/answers.js';
 import { displayAnswer, ibicFor, type QuestionView } from './interview/questions.js';
+import { groupTitle, personalize, type Who } from './interview/perspective.js';
 import { isApplicable, type RoutingDecision } from './routing.js';
 
 export interface SummaryItem {
@@ -39,6 +40,10 @@ export interface SummaryInput {
   routing: RoutingDecision;
   /** Topics the recognizer suggested, per free-text answer. */
   suggestedTopics?: Record<string, readonly RoutingTopic[]>;
+  /** When a relative answered: who they wrote about, for labels and options ("Nej, han känner sig ofta ensam"). */
+  who?: Who;
+  /** Part titles for a relative ("Om dig och din pappa"); left out in the staff's summary. */
+  relativeHeadings?: boolean;
 }
 
 export function buildSummary(content: Content, views: Map<string, QuestionView>, texts: Texts, input: SummaryInput): SummaryView {
@@ -57,13 +62,13 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
       items.push({
         number: ++number,
         questionId: q.id,
-        label: view.label,
-        answer: answer ? displayAnswer(view, answer, texts) : texts.t('summary.skipped'),
+        label: input.who && view.labelOther ? personalize(view.labelOther, input.who) : view.label,
+        answer: answer ? displayAnswer(view, answer, texts, input.who) : texts.t('summary.skipped'),
         skipped: !answer,
         ibic: ibicFor(view, answer).map((a) => texts.t(`ibic.${a}`)),
       });
     }
-    if (items.length) sections.push({ title: texts.t(`groups.${group}`), items });
+    if (items.length) sections.push({ title: groupTitle(content, texts, group, input.relativeHeadings ? input.who : undefined), items });
   }
   const respondent = answers[content.bank.roles.respondent];
   const relation = answers['relation'];

@@ -172,7 +172,7 @@ describe('the widget shows its first message before Web Chat has loaded (light p
     await screenshot(page, '22-after-hand-over-phone');
 
     // Web Chat goes on with the same conversation.
-    await click(page, 'För mig själv', 'Berätta med egna ord');
+    await click(page, 'För mig själv', 'Bor du i Karlstad?');
     const session = (await storedSession(page))!;
     expect((await serverTranscript(session)).filter((m) => m.fromUser).map((m) => m.text)).to.deep.equal(['Ja, jag vill fortsätta', 'För mig själv']);
   });
@@ -226,7 +226,7 @@ describe('the widget shows its first message before Web Chat has loaded (light p
     expect(await page.inputValue(SEL.sendBox)).to.equal('För mig själv');
     const count = await botCount(page);
     await page.keyboard.press('Enter');
-    await waitForBot(page, 'Berätta med egna ord', count);
+    await waitForBot(page, 'Bor du i Karlstad?', count);
 
     const session = (await storedSession(page))!;
     const kept = await serverTranscript(session);
@@ -319,7 +319,7 @@ describe('the widget shows its first message before Web Chat has loaded (light p
     await waitForStage(page, 'webchat');
     expect(await page.isVisible('.nv-status--error')).to.equal(false);
     expect(await countInWebChat(page, 'Ja, jag vill fortsätta', true)).to.equal(1);
-    await click(page, 'För mig själv', 'Berätta med egna ord');
+    await click(page, 'För mig själv', 'Bor du i Karlstad?');
   });
 
   it('on another site, the widget opens a connection to the service when the pointer comes to the launcher, and the greeting comes from there', async () => {

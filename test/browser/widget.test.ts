@@ -39,7 +39,8 @@ const HOST_ORIGIN = 'https://kommun.example';
 /** The first answers of a resident (test/conversation.test.ts SELF_ANSWERS), Karlstad preselected by the page. */
 const FIRST_STEPS: Array<{ click?: string; say?: string; expect: string }> = [
   { click: 'Ja, jag vill fortsätta', expect: 'Svarar du för dig själv eller för någon annan?' },
-  { click: 'För mig själv', expect: 'Berätta med egna ord hur din vardag ser ut just nu.' },
+  { click: 'För mig själv', expect: 'Bor du i Karlstad?' },
+  { click: 'Ja, i Karlstad', expect: 'Berätta med egna ord hur din vardag ser ut just nu.' },
   { say: 'Jag bor ensam i en lägenhet på tredje våningen.\nHissen är ofta trasig.', expect: 'Vad är viktigast för dig just nu?' },
   { say: 'Att kunna bo kvar hemma och träffa mina barnbarn.', expect: 'Hur ser en riktigt bra dag ut för dig?' },
   { say: 'Kaffe på balkongen och en promenad.', expect: 'Finns det något du vill kunna göra' },
@@ -145,11 +146,11 @@ describe('the resident widget in a browser (Swedish)', function () {
     const page = await newPage();
     await openDemo(page, server.url);
     await openWidget(page);
-    await run(page, FIRST_STEPS.slice(0, 3));
+    await run(page, FIRST_STEPS.slice(0, 4));
     await page.locator(SEL.sendBox).blur();
     await page.mouse.move(1, 1);
     await screenshot(page, 'docs-desktop');
-    await run(page, FIRST_STEPS.slice(3));
+    await run(page, FIRST_STEPS.slice(4));
     const before = await storedSession(page);
     expect(before?.conversationId).to.be.a('string');
 

@@ -31,8 +31,11 @@ export const SELF_ANSWERS = [
   '070-123 45 67',
 ];
 
-/** The same answers when the page preselected Karlstad (data-municipality="1780"): no municipality question. */
-export const SELF_ANSWERS_KARLSTAD_PRESET = SELF_ANSWERS.filter((a) => a !== 'Karlstad');
+/**
+ * The same answers when the page preselected Karlstad (data-municipality="1780"): the municipality
+ * question becomes "Bor du i Karlstad?", confirmed with its suggested answer.
+ */
+export const SELF_ANSWERS_KARLSTAD_PRESET = SELF_ANSWERS.map((a) => (a === 'Karlstad' ? 'Ja, i Karlstad' : a));
 
 /** From the summary to the case: confirm, and answer the three consent questions. */
 export const CONFIRM_AND_SHARE = ['Det stämmer', 'Ja, skicka', 'Ja, skicka', 'Nej, skicka inte'];

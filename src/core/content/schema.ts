@@ -258,7 +258,12 @@ export type EmergencyNumbers = z.infer<typeof emergencyNumbersSchema>;
 
 const optionTextSchema = z.union([
   z.string().min(1),
-  z.strictObject({ label: z.string().min(1), accept: z.array(z.string().min(1)).default([]) }),
+  z.strictObject({
+    label: z.string().min(1),
+    /** The label when a relative answers ("Nej, {{pronoun}} känner sig ofta ensam"); {{pronoun}}, {{Pronoun}} are filled in. */
+    labelOther: z.string().min(1).optional(),
+    accept: z.array(z.string().min(1)).default([]),
+  }),
 ]);
 
 export const questionTextsSchema = z.record(
@@ -266,10 +271,19 @@ export const questionTextsSchema = z.record(
   z.strictObject({
     /** The question as asked when answering for yourself. */
     text: z.string().min(1),
-    /** The question as asked when answering for someone else (optional). */
+    /**
+     * The question as asked when answering for someone else (optional). {{person}} ("din pappa",
+     * "personen"), {{Person}}, {{persons}} ("din pappas"), {{pronoun}} ("han", "hen") and {{Pronoun}}
+     * are filled in from the relation the person gave.
+     */
     textOther: z.string().min(1).optional(),
+    /** The question said in other words, for "vad menar du?" (optional; else `help`, else a general text). */
+    explain: z.string().min(1).optional(),
+    explainOther: z.string().min(1).optional(),
     /** A short label for the summary. */
     label: z.string().min(1),
+    /** The label in the summary of a relative ("{{Person}} känner till kontakten"), placeholders as in textOther. */
+    labelOther: z.string().min(1).optional(),
     help: z.string().min(1).optional(),
     options: z.record(idSchema, optionTextSchema).optional(),
     /** Labels for the ends of a scale. */
@@ -296,6 +310,21 @@ export const phrasesSchema = z.strictObject({
   languageNames: z.array(z.string().min(1)).default([]),
   /** What someone writes to say a safety alarm was wrong ("det är inte akut"), found anywhere in a message. */
   notUrgent: z.array(z.string().min(1)).default([]),
+  /**
+   * Relatives a person may name ("min pappa"): the key names their wording in texts.yaml
+   * (perspective.named.<key>), `relation` the option of the relation question it answers.
+   */
+  /** "jag är": "jag är pappa" names the one writing, not a relative. */
+  iAm: z.string().min(1).optional(),
+  relatives: z.record(idSchema, z.strictObject({ relation: idSchema, words: phraseList })).default({}),
+  /** Cue words for a short acknowledgement (texts.yaml acknowledge.<kind>), in order of precedence. */
+  feelings: z.record(idSchema, phraseList).default({}),
+  /** "vad menar du?", "förstår inte": the question explained in other words. */
+  explain: z.array(z.string().min(1)).default([]),
+  /** "vad är", "vad betyder", "jag vill veta mer": with a term of the glossary, the term explained. */
+  whatIs: z.array(z.string().min(1)).default([]),
+  /** Terms of the glossary (texts.yaml glossary.<key>) and the words that name them. */
+  glossary: z.record(idSchema, phraseList).default({}),
   /** A whole answer that means "I don't know" (stored as such, shown as "Vet inte"). */
   dontKnow: z.array(z.string().min(1)).default([]),
   /** Answers to a yes/no question that are neither ("nja", "ibland", "det beror på"): kept in the person's words. */

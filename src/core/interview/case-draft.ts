@@ -13,7 +13,7 @@ export function caseDraft(turn: Turn, routing: RoutingDecision): NewCase {
   const { state, context, conversation } = turn;
   const { content } = context;
   const staffKit = context.kit(content.defaultLocale);
-  const summary = summaryOf(content, state, staffKit);
+  const summary = summaryOf(content, state, staffKit, { forStaff: true });
   const org = municipalityOf(content, state.answers);
   const respondent = state.answers[content.bank.roles.respondent];
   return {

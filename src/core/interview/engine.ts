@@ -13,10 +13,12 @@ import type { CaseRecord, NewCase } from '../cases.js';
 import type { Recognizer } from '../nlu/recognizer.js';
 import { commandIn, holdAnswer, runIntent } from './commands.js';
 import { municipalityByCode } from './directory.js';
+import { explainIfAsked } from './explain.js';
 import { follow, onSubmit, repeat, waiting } from './flow.js';
 import { buildKit, type LocaleKit } from './kit.js';
 import { greeting } from './phases/consent.js';
 import type { TurnResult } from './replies.js';
+import { presetAsSuggestion } from './preset-municipality.js';
 import { correction, safetyNet } from './safety-net.js';
 import { safetyVerdict } from './safety-verdict.js';
 import { newState, type InterviewState } from './state.js';
@@ -78,8 +80,8 @@ export class InterviewEngine {
 
   /**
    * Greets and asks for consent to continue. `preset.municipality` (an SCB code or organisation id,
-   * from the municipality's own web page) answers the municipality question in advance; the person
-   * sees it in the summary and can change it there. An unknown code is ignored.
+   * from the municipality's own web page) becomes the suggested answer to the municipality question
+   * ("Bor du i Karlstad?"), never the answer itself (preset-municipality.ts). An unknown code is ignored.
    */
   start(localeTag: string | undefined, preset: StartPreset = {}): TurnResult {
     const { content, retentionDays } = this.options;
@@ -87,7 +89,6 @@ export class InterviewEngine {
     const municipality = this.findMunicipality(preset.municipality);
     if (municipality) {
       state.preset = { [content.bank.roles.municipality]: { kind: 'choice', option: municipality } };
-      state.answers = { ...state.preset };
     }
     return { state, replies: greeting(this.kit(state.locale), content, retentionDays), effects: {} };
   }
@@ -117,6 +118,7 @@ export class InterviewEngine {
       return this.start(saved.locale, preset?.kind === 'choice' ? { municipality: preset.option } : {});
     }
     const turn = newTurn(this.context, saved, conversation);
+    presetAsSuggestion(this.options.content, turn.state);
     if (input.kind === 'unsupported') {
       say(turn, 'reprompt.attachment');
       repeat(turn);
@@ -146,6 +148,9 @@ export class InterviewEngine {
     const corrected = await correction(turn, text);
     if (corrected) return corrected;
     if (turn.state.pending) return phase.onText(turn, text);
+    // "vad menar du?", "vad är SIP?": explained before any command or intent reads it.
+    const explained = explainIfAsked(turn, text);
+    if (explained) return explained;
     const command = commandIn(turn, text);
     if (command) return { to: 'command', command };
     const intent = intentToActOn(turn, understood);

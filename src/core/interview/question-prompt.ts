@@ -4,6 +4,7 @@
  */
 import type { Content } from '../content/load.js';
 import type { Texts } from '../i18n.js';
+import { personalize, type Who } from './perspective.js';
 import { displayAnswer, type QuestionView } from './questions.js';
 import type { Button, Reply } from './replies.js';
 import type { InterviewState } from './state.js';
@@ -14,10 +15,15 @@ export function answeringForOther(roles: Content['bank']['roles'], state: Interv
   return a?.kind === 'choice' && a.option === roles.respondentOtherOption;
 }
 
-export function questionPrompt(view: QuestionView, state: InterviewState, texts: Texts, roles: Content['bank']['roles']): Reply {
+/**
+ * A question as the person sees it. `who`: the person written about ("din pappa"), given when a
+ * relative answers; it fills in the wording for someone else and the options' labelOther.
+ */
+export function questionPrompt(view: QuestionView, state: InterviewState, texts: Texts, roles: Content['bank']['roles'], who?: Who): Reply {
   const hints: string[] = [];
   const existing = state.answers[view.id];
-  if (existing) hints.push(texts.t('question.previousAnswer', { answer: displayAnswer(view, existing, texts) }));
+  const other = who && answeringForOther(roles, state) ? who : undefined;
+  if (existing) hints.push(texts.t('question.previousAnswer', { answer: displayAnswer(view, existing, texts, other) }));
   let buttons: Button[] = [];
   let multiSelect: Extract<Reply, { type: 'prompt' }>['multiSelect'];
   switch (view.kind) {
@@ -26,7 +32,7 @@ export function questionPrompt(view: QuestionView, state: InterviewState, texts:
       buttons = [{ label: texts.t('question.yes') }, { label: texts.t('question.no') }, { label: texts.t('question.dontKnow') }];
       break;
     case 'choice':
-      buttons = view.options.map((o) => ({ label: o.label }));
+      buttons = view.options.map((o) => ({ label: other && o.labelOther ? personalize(o.labelOther, other) : o.label }));
       break;
     case 'scale': {
       const s = view.scale!;
@@ -35,7 +41,11 @@ export function questionPrompt(view: QuestionView, state: InterviewState, texts:
       break;
     }
     case 'multi':
-      multiSelect = { questionId: view.id, options: view.options.map((o) => ({ id: o.id, label: o.label })), submitLabel: texts.t('question.doneButton') };
+      multiSelect = {
+        questionId: view.id,
+        options: view.options.map((o) => ({ id: o.id, label: other && o.labelOther ? personalize(o.labelOther, other) : o.label })),
+        submitLabel: texts.t('question.doneButton'),
+      };
       break;
     case 'text':
       break;
@@ -43,9 +53,14 @@ export function questionPrompt(view: QuestionView, state: InterviewState, texts:
   if (!view.required) buttons.push({ label: texts.t('question.skipButton') });
   return {
     type: 'prompt',
-    text: answeringForOther(roles, state) && view.textOther ? view.textOther : view.text,
+    text: answeringForOther(roles, state) && view.textOther ? (other ? personalize(view.textOther, other) : view.textOther) : view.text,
     hints,
     buttons,
     ...(multiSelect ? { multiSelect } : {}),
   };
+}
+
+/** The options of a question, one a line with their numbers ("1. För mig själv"), as a relative sees them. */
+export function numberedOptions(view: QuestionView, who: Who | undefined): string {
+  return view.options.map((o, i) => `${i + 1}. ${who && o.labelOther ? personalize(o.labelOther, who) : o.label}`).join('\n');
 }

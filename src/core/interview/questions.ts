@@ -7,8 +7,12 @@ import type { IbicArea, Question, QuestionKind } from '../content/schema.js';
 import type { Texts } from '../i18n.js';
 import { UNKNOWN_MUNICIPALITY } from '../routing.js';
 import type { AnswerValue } from './answers.js';
+import { personalize, type Who } from './perspective.js';
 import { asLabel } from './own-words.js';
 import type { OptionView } from './recognize.js';
+
+// Municipality names are Swedish in every locale, so they are sorted the Swedish way (Å, Ä, Ö last).
+const swedishOrder = new Intl.Collator('sv');
 
 export interface QuestionView {
   id: string;
@@ -19,7 +23,12 @@ export interface QuestionView {
   text: string;
   textOther?: string;
   label: string;
+  /** The summary label when a relative answered, with {{person}} placeholders. */
+  labelOther?: string;
   help?: string;
+  /** The question in other words, for "vad menar du?" (explainOther: to a relative). */
+  explain?: string;
+  explainOther?: string;
   options: OptionView[];
   exclusive: string[];
   scale?: { min: number; max: number; low: string; high: string };
@@ -35,12 +44,16 @@ export function buildQuestionViews(content: Content, locale: string, texts: Text
     const t = l.questions[q.id]!;
     let options: OptionView[] = (q.options ?? []).map((o) => {
       const ot = t.options![o.id]!;
-      return typeof ot === 'string' ? { id: o.id, label: ot, accept: [] } : { id: o.id, label: ot.label, accept: ot.accept };
+      if (typeof ot === 'string') return { id: o.id, label: ot, accept: [] };
+      // A relative clicks "Nej, han känner sig ofta ensam": every filled-in form of labelOther is accepted.
+      const other = ot.labelOther ? pronounForms(content, locale).map((who) => personalize(ot.labelOther!, who)) : [];
+      return { id: o.id, label: ot.label, ...(ot.labelOther ? { labelOther: ot.labelOther } : {}), accept: [...ot.accept, ...other] };
     });
     if (q.optionsFrom === 'municipalities') {
       options = content.directory.organisations
         .filter((o) => o.kind === 'municipality')
-        .map((o) => ({ id: o.id, label: o.shortName ?? o.name, accept: [o.name, ...(o.scbCode ? [o.scbCode] : [])] }));
+        .map((o) => ({ id: o.id, label: o.shortName ?? o.name, accept: [o.name, ...(o.scbCode ? [o.scbCode] : [])] }))
+        .sort((a, b) => swedishOrder.compare(a.label, b.label));
       options.push({ id: UNKNOWN_MUNICIPALITY, label: texts.t('question.municipalityUnknown'), accept: l.phrases.municipalityUnknown });
     }
     views.set(q.id, {
@@ -52,7 +65,10 @@ export function buildQuestionViews(content: Content, locale: string, texts: Text
       text: t.text,
       ...(t.textOther ? { textOther: t.textOther } : {}),
       label: t.label,
+      ...(t.labelOther ? { labelOther: t.labelOther } : {}),
       ...(t.help ? { help: t.help } : {}),
+      ...(t.explain ? { explain: t.explain } : {}),
+      ...(t.explainOther ? { explainOther: t.explainOther } : {}),
       options,
       exclusive: (q.options ?? []).filter((o) => o.exclusive).map((o) => o.id),
       ...(q.scale ? { scale: { ...q.scale, low: t.scaleLow!, high: t.scaleHigh! } } : {}),
@@ -63,19 +79,38 @@ export function buildQuestionViews(content: Content, locale: string, texts: Text
   return views;
 }
 
+/** Every distinct pronoun of a locale's perspective words, as Who values for filling in labelOther. */
+function pronounForms(content: Content, locale: string): Who[] {
+  const tree = content.locales[locale]!.texts['perspective'];
+  const found = new Map<string, Who>();
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (typeof n['pronoun'] === 'string' && typeof n['Pronoun'] === 'string') found.set(n['pronoun'], n as unknown as Who);
+    else Object.values(n).forEach(walk);
+  };
+  walk(tree);
+  return [...found.values()];
+}
+
 /**
  * An answer as the person reads it: option labels, "Ja"/"Nej"/"Vet inte", free text exactly as
  * written, and the person's own words beside a value ("Ja — för det mesta men inte på nätterna").
+ * With `who` (a relative answered) an option's labelOther is used: "Nej, han känner sig ofta ensam".
  */
-export function displayAnswer(view: QuestionView, answer: AnswerValue, texts: Texts): string {
-  const base = displayValue(view, answer, texts);
+export function displayAnswer(view: QuestionView, answer: AnswerValue, texts: Texts, who?: Who): string {
+  const base = displayValue(view, answer, texts, who);
   if (!answer.note) return base;
   // The words stand alone where there is no value of its own ("nja", "Ingen hemtjänst än.").
   return base ? `${base} — ${answer.note}` : asLabel(answer.note);
 }
 
-function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts): string {
-  const label = (id: string) => view.options.find((o) => o.id === id)?.label ?? id;
+function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts, who: Who | undefined): string {
+  const label = (id: string) => {
+    const o = view.options.find((x) => x.id === id);
+    if (!o) return id;
+    return who && o.labelOther ? personalize(o.labelOther, who) : o.label;
+  };
   switch (answer.kind) {
     case 'text':
       return answer.text.trim();

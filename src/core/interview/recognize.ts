@@ -12,6 +12,8 @@ import { MentionReader } from './mentions.js';
 export interface OptionView {
   id: string;
   label: string;
+  /** The label shown to a relative, with {{pronoun}} placeholders (perspective.ts fills them in). */
+  labelOther?: string;
   accept: string[];
 }
 

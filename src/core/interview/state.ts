@@ -76,6 +76,17 @@ export interface InterviewState {
   suggestedTopics?: Record<string, RoutingTopic[]>;
   /** Answers given by the page the person came from (the municipality's own widget); kept on "börja om". */
   preset?: Answers;
+  /**
+   * The relative the person named ("min pappa" -> "pappa", a key of phrases.yaml relatives), so that
+   * questions say "din pappa". Absent in states saved before it existed: then the relation answer counts.
+   */
+  relative?: string;
+  /** The person said no to the page's municipality ("Bor du i Karlstad?" -> "Nej"): the whole list is asked. */
+  presetDeclined?: boolean;
+  /** Questions whose terms were explained after "Jag vill veta mer först" (the next such answer is kept). */
+  explained?: string[];
+  /** The question whose answer was last acknowledged ("Vad tråkigt att höra."), so that two in a row are not. */
+  acknowledged?: string;
 }
 
 export function newState(locale: string, now: Date): InterviewState {

@@ -6,14 +6,22 @@ import type { Content } from '../content/load.js';
 import { route } from '../routing.js';
 import { buildSummary, type SummaryView } from '../summary.js';
 import type { LocaleKit } from './kit.js';
+import { forOther, staffWho, whoOf } from './perspective.js';
 import type { InterviewState } from './state.js';
 
-export function summaryOf(content: Content, state: InterviewState, kit: LocaleKit): SummaryView {
+/**
+ * `forStaff`: the summary staff read speaks of the person in the third person ("Personen känner till
+ * kontakten: Ja, han vet…"), never "din pappa", which is the relative's own wording.
+ */
+export function summaryOf(content: Content, state: InterviewState, kit: LocaleKit, opts: { forStaff?: boolean } = {}): SummaryView {
+  const relative = forOther(content, state);
+  const who = relative ? (opts.forStaff ? staffWho(content, state, kit.texts.locale) : whoOf(content, state, kit.texts.locale)) : undefined;
   return buildSummary(content, kit.views, kit.texts, {
     answers: state.answers,
     skipped: state.skipped,
     urgent: state.urgent,
     routing: route(content, state.answers),
     ...(state.suggestedTopics ? { suggestedTopics: state.suggestedTopics } : {}),
+    ...(who ? { who, relativeHeadings: !opts.forStaff } : {}),
   });
 }

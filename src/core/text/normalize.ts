@@ -11,6 +11,14 @@ export function normalize(text: string): string {
     .trim();
 }
 
+/**
+ * A normalised text padded with spaces and without question marks, for finding a phrase as whole
+ * words: ` ${phrase} ` is in it ("vad är hemtjänst?" holds " hemtjänst ").
+ */
+export function paddedWords(text: string): string {
+  return ` ${normalize(text).replace(/\?/gu, ' ').replace(/\s+/gu, ' ').trim()} `;
+}
+
 /** Words of a normalised text. */
 export function words(text: string): string[] {
   const n = normalize(text);

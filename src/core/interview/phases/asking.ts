@@ -3,8 +3,12 @@
  * list submitted from a card); keeps it and returns the next question, or asks again what to fix.
  * The questions, their order and when they apply are data (data/questions.yaml).
  */
+import { acknowledge } from '../acknowledge.js';
+import { readInContext } from '../answer-in-context.js';
+import { forOther, groupTitle, whoOf } from '../perspective.js';
+import { answersSuggestion, suggestionPrompt } from '../preset-municipality.js';
 import { nextQuestion, storeAnswer } from '../progress.js';
-import { questionPrompt } from '../question-prompt.js';
+import { numberedOptions, questionPrompt } from '../question-prompt.js';
 import { governsRouting, type QuestionView } from '../questions.js';
 import { fitsQuestion, readAnswer, readChoices, type Reading } from '../read-answer.js';
 import { currentView, type PhaseModule, type Step, type Turn } from '../turn.js';
@@ -22,14 +26,16 @@ export function askQuestion(turn: Turn, questionId: string, opts: { quiet?: bool
   const { texts } = kit;
   const view = kit.views.get(questionId)!;
   const groups = context.content.bank.groups;
+  // A relative is asked about "din pappa", not "personen".
+  const who = forOther(context.content, state) ? whoOf(context.content, state, state.locale) : undefined;
   if (!opts.quiet && state.lastGroup !== view.group) {
     state.lastGroup = view.group;
     turn.replies.push({
       type: 'text',
-      text: texts.t('question.groupIntro', { part: groups.indexOf(view.group) + 1, parts: groups.length, title: texts.t(`groups.${view.group}`) }),
+      text: texts.t('question.groupIntro', { part: groups.indexOf(view.group) + 1, parts: groups.length, title: groupTitle(context.content, texts, view.group, who) }),
     });
   }
-  turn.replies.push(questionPrompt(view, state, texts, context.content.bank.roles));
+  turn.replies.push(suggestionPrompt(turn, view, questionPrompt(view, state, texts, context.content.bank.roles, who), who));
 }
 
 /** Asks the first applicable question not yet answered or skipped; returns the summary when none is left. */
@@ -53,7 +59,14 @@ function take(turn: Turn, view: QuestionView, reading: Reading): Step {
   const { state } = turn;
   if (!reading.ok) {
     if (reading.hold) state.heldNote = reading.hold;
-    turn.replies.push({ type: 'text', text: turn.kit.texts.t(reading.key, reading.params) });
+    // "Skriv numret" only with the numbers in sight: buttons show no numbers, so the options are listed.
+    const { content } = turn.context;
+    const numbered = reading.key === 'reprompt.choice' && view.kind === 'choice' && view.id !== content.bank.roles.municipality;
+    const who = forOther(content, state) ? whoOf(content, state, state.locale) : undefined;
+    turn.replies.push({
+      type: 'text',
+      text: numbered ? turn.kit.texts.t('reprompt.choiceNumbered', { options: numberedOptions(view, who) }) : turn.kit.texts.t(reading.key, reading.params),
+    });
     askQuestion(turn, view.id, { quiet: true });
     return undefined;
   }
@@ -70,7 +83,11 @@ function take(turn: Turn, view: QuestionView, reading: Reading): Step {
 export const asking: PhaseModule = {
   onText(turn, text) {
     const view = currentView(turn);
-    return take(turn, view, readAnswer(view, text, turn.kit.recognizer, turn.context.now()));
+    const inContext = readInContext(turn, view, text);
+    if (inContext) return inContext;
+    const step = take(turn, view, readAnswer(view, text, turn.kit.recognizer, turn.context.now()));
+    if (step?.to === 'nextQuestion') acknowledge(turn, view, text);
+    return step;
   },
 
   prompt(turn) {
@@ -79,7 +96,7 @@ export const asking: PhaseModule = {
 
   expects(turn, text) {
     const view = turn.state.current ? turn.kit.views.get(turn.state.current) : undefined;
-    return view !== undefined && view.kind !== 'text' && fitsQuestion(view, text, turn.kit.recognizer);
+    return view !== undefined && view.kind !== 'text' && (fitsQuestion(view, text, turn.kit.recognizer) || answersSuggestion(turn, view, text));
   },
 
   /** The options ticked on a multi-choice card; none ticked on a question that may be skipped is a skip. */

@@ -99,7 +99,12 @@ export const pending: PhaseModule = {
       return undefined;
     }
     // Restart: answers go, consent to talk and any risk flag stay (a cry for help is not undone).
-    Object.assign(state, { answers: { ...state.preset }, skipped: [], history: [], consents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
+    // The page's municipality stays a suggestion; what the person said about it and about whom is forgotten.
+    delete state.presetDeclined;
+    delete state.relative;
+    delete state.explained;
+    delete state.acknowledged;
+    Object.assign(state, { answers: {}, skipped: [], history: [], consents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
     delete state.current;
     delete state.heldNote;
     delete state.lastGroup;

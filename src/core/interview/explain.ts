@@ -1,0 +1,87 @@
+/**
+ * Explanations on request: "vad menar du?" or "förstår inte" gets the question said in other words
+ * (questions.yaml explain, else its help), "vad är SIP?" or "jag vill veta mer" gets the terms
+ * explained in plain words (texts.yaml glossary, 1177's tone; lättläst where chosen), and then the
+ * same question again. The cue words are data (phrases.yaml explain, whatIs, glossary).
+ */
+import type { Content } from '../content/load.js';
+import { normalize, paddedWords, words } from '../text/normalize.js';
+import { PhraseMatcher } from '../text/phrase-matcher.js';
+import { forOther, personalize, whoOf } from './perspective.js';
+import type { QuestionView } from './questions.js';
+import { askingView, type Step, type Turn } from './turn.js';
+
+/** Longer than this, a message in an open question is the person's answer, not a question about it. */
+const SHORT = 10;
+
+/** The glossary terms a text names, in the order of phrases.yaml. */
+export function termsIn(content: Content, locale: string, text: string): string[] {
+  const padded = paddedWords(text);
+  const glossary = content.locales[locale]?.phrases.glossary ?? {};
+  return Object.entries(glossary)
+    .filter(([, names]) => names.some((n) => normalize(n) && padded.includes(` ${normalize(n)} `)))
+    .map(([key]) => key);
+}
+
+/** Whether the text holds one of the cues as whole words; `atStart`: begins with it. */
+function contains(text: string, cues: readonly string[], atStart = false): boolean {
+  const padded = paddedWords(text);
+  return cues.some((c) => normalize(c) && (atStart ? padded.startsWith(` ${normalize(c)} `) : padded.includes(` ${normalize(c)} `)));
+}
+
+/** What the person asks to have explained in a message: the question, some terms, or nothing. */
+export function explanationAsked(
+  content: Content,
+  locale: string,
+  view: QuestionView,
+  text: string,
+): { question: true } | { terms: string[]; named: boolean } | undefined {
+  const phrases = content.locales[locale]?.phrases;
+  if (!phrases) return undefined;
+  if (view.kind === 'text' && words(text).length > SHORT) return undefined;
+  // In an open question the person's story may say "vad är" anywhere; only a message that begins
+  // with the question ("vad är hemtjänst?") asks for an explanation there.
+  if (contains(text, phrases.whatIs, view.kind === 'text')) {
+    const named = termsIn(content, locale, text);
+    if (named.length) return { terms: named, named: true };
+    // "jag vill veta mer": the terms of the question itself.
+    const own = termsIn(content, locale, [view.text, view.textOther ?? '', ...view.options.map((o) => o.label)].join(' '));
+    return own.length ? { terms: own, named: false } : { question: true };
+  }
+  if (new PhraseMatcher(phrases.explain).matches(text.replace(/\?/gu, ''))) return { question: true };
+  return undefined;
+}
+
+/** The question said in other words, for the person or for a relative. */
+function questionInOtherWords(turn: Turn, view: QuestionView): string {
+  const { content } = turn.context;
+  const { state } = turn;
+  const other = forOther(content, state);
+  const who = whoOf(content, state, state.locale);
+  const own = (other ? view.explainOther : undefined) ?? view.explain ?? view.help;
+  if (own) return personalize(own, who);
+  return other ? turn.kit.texts.t('explain.generalOther', { ...who }) : turn.kit.texts.t('explain.general');
+}
+
+/** The terms explained, one reply each. */
+export function explainTerms(turn: Turn, terms: readonly string[]): void {
+  for (const term of terms) turn.replies.push({ type: 'text', text: turn.kit.texts.t(`glossary.${term}`) });
+}
+
+/**
+ * A request for an explanation while a question is asked: explains and asks the question again.
+ * Undefined when the message asks for none (it goes on to the commands and the answer).
+ */
+export function explainIfAsked(turn: Turn, text: string): Step {
+  const view = askingView(turn);
+  if (!view) return undefined;
+  const { state } = turn;
+  const asked = explanationAsked(turn.context.content, state.locale, view, text);
+  if (!asked) return undefined;
+  // "Jag vill veta mer först" is also an answer (to the SIP question): explained once, then kept.
+  if ('terms' in asked && !asked.named && state.explained?.includes(view.id)) return undefined;
+  state.explained = [...new Set([...(state.explained ?? []), view.id])];
+  if ('terms' in asked) explainTerms(turn, asked.terms);
+  else turn.replies.push({ type: 'text', text: turn.kit.texts.t('explain.inOtherWords', { explanation: questionInOtherWords(turn, view) }) });
+  return { to: 'question', id: view.id, quiet: true };
+}

@@ -1,0 +1,88 @@
+/**
+ * The municipality the page suggests, confirmed and never assumed. The widget on Karlstad's page
+ * presets Karlstad, but a person from Hagfors may use it, and a daughter in Karlstad often writes
+ * about a father elsewhere. So the preset is the suggested answer to the municipality question
+ * ("Bor du i Karlstad?" / "Bor din pappa i Karlstad?"), first among the municipalities; "ja" takes
+ * it, a municipality named takes that one, "nej" asks the whole list.
+ */
+import type { Content } from '../content/load.js';
+import type { Organisation } from '../content/schema.js';
+import { municipalityByCode } from './directory.js';
+import { storeAnswer } from './progress.js';
+import type { Reply } from './replies.js';
+import type { InterviewState } from './state.js';
+import type { Turn } from './turn.js';
+import type { Who } from './perspective.js';
+import type { QuestionView } from './questions.js';
+import type { Step } from './turn.js';
+
+/** The page's municipality while it is still only a suggestion for the municipality question. */
+export function suggestedMunicipality(content: Content, state: InterviewState): Organisation | undefined {
+  const id = content.bank.roles.municipality;
+  const preset = state.preset?.[id];
+  if (preset?.kind !== 'choice' || state.presetDeclined || state.answers[id]) return undefined;
+  return municipalityByCode(content, preset.option);
+}
+
+/**
+ * The municipality question as a confirmation of the page's suggestion: "Bor du i Karlstad?" with
+ * "Ja, i Karlstad" first and the other municipalities after it, in order.
+ */
+export function suggestionPrompt(turn: Turn, view: QuestionView, prompt: Reply, who: Who | undefined): Reply {
+  const suggested = suggestedMunicipality(turn.context.content, turn.state);
+  if (!suggested || prompt.type !== 'prompt' || view.id !== turn.context.content.bank.roles.municipality) return prompt;
+  const { texts } = turn.kit;
+  const name = suggested.shortName ?? suggested.name;
+  return {
+    ...prompt,
+    text: who ? texts.t('municipality.confirmOther', { name, person: who.person }) : texts.t('municipality.confirm', { name }),
+    hints: [...prompt.hints, texts.t('municipality.confirmHint')],
+    buttons: [{ label: texts.t('municipality.confirmYes', { name }) }, ...view.options.filter((o) => o.id !== suggested.id).map((o) => ({ label: o.label }))],
+  };
+}
+
+/**
+ * A typed answer to the suggestion: another municipality named -> that one; yes -> the suggested
+ * one; no -> the whole list. Undefined: not about the suggestion, read as any answer.
+ */
+export function readSuggestion(turn: Turn, view: QuestionView, text: string): Step {
+  const { content } = turn.context;
+  const suggested = suggestedMunicipality(content, turn.state);
+  if (!suggested || view.id !== content.bank.roles.municipality) return undefined;
+  const { recognizer } = turn.kit;
+  // Before yes/no: "nej, i Kil" names Kil, and the numbers shown count from the suggestion.
+  const number = recognizer.number(text);
+  const shown = [suggested.id, ...view.options.filter((o) => o.id !== suggested.id).map((o) => o.id)];
+  const others = view.options.filter((o) => o.id !== suggested.id);
+  const other = number === undefined ? recognizer.choice(text, others) : undefined;
+  let chosen: string | undefined;
+  if (number !== undefined) chosen = shown[number - 1];
+  else if (other?.kind === 'match') chosen = other.id;
+  else if (recognizer.yesNo(text) === true) chosen = suggested.id;
+  else if (recognizer.yesNo(text) === false) {
+    turn.state.presetDeclined = true;
+    return { to: 'question', id: view.id, quiet: true };
+  }
+  if (!chosen) return undefined;
+  storeAnswer(content.bank.questions, turn.state, view.id, { kind: 'choice', option: chosen });
+  return { to: 'nextQuestion' };
+}
+
+/** Whether a text answers the suggestion (a yes or a no), which no recognizer needs to read. */
+export function answersSuggestion(turn: Turn, view: QuestionView, text: string): boolean {
+  return view.id === turn.context.content.bank.roles.municipality && suggestedMunicipality(turn.context.content, turn.state) !== undefined && turn.kit.recognizer.yesNo(text) !== undefined;
+}
+
+/**
+ * A state saved before the preset became a suggestion holds the page's municipality as if answered.
+ * While the interview is still asking, that answer is taken back so the question is asked (a
+ * person from Hagfors on Karlstad's page is no longer routed to Karlstad); at the summary, where the
+ * person has seen and can change it, it stays.
+ */
+export function presetAsSuggestion(content: Content, state: InterviewState): void {
+  const id = content.bank.roles.municipality;
+  const preset = state.preset?.[id];
+  const answer = state.answers[id];
+  if (state.phase !== 'asking' || preset?.kind !== 'choice' || answer?.kind !== 'choice') return;
+  if (answer.option === preset.option && !state.history.includes(id) && state.current !== id) delete state.answers[id];
+}
