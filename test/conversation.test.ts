@@ -42,9 +42,12 @@ describe('the resident intake conversation (Swedish)', function () {
     const summaryText = textOf(summary);
     expect(summaryText).to.include('Sammanfattning');
     expect(summaryText).to.include('Att kunna bo kvar hemma och träffa mina barnbarn.');
-    expect(summaryText).to.include('Hemliv');
-    expect(summaryText).to.include('Förflyttning');
-    expect(summaryText).to.include('Äldreomsorg och hjälp hemma');
+    // The person's own summary speaks plainly: no IBIC life areas, no routing topics (issue 18, kind 8).
+    expect(summaryText).not.to.include('Hemliv');
+    expect(summaryText).not.to.include('Förflyttning');
+    expect(summaryText).not.to.include('Livsområde');
+    expect(summaryText).not.to.include('Äldreomsorg och hjälp hemma');
+    expect(summaryText).to.include('Du får frågan om varje mottagare innan något skickas');
     expect(summaryText).to.include('SIP');
     expect(buttonsOf(summary)).to.deep.equal(['Det stämmer', 'Ändra ett svar']);
 
@@ -78,10 +81,35 @@ describe('the resident intake conversation (Swedish)', function () {
     expect(stored!.answers['daily_life_now']).to.deep.equal({ kind: 'text', text: 'Jag bor ensam i en lägenhet på tredje våningen.\nHissen är ofta trasig.' });
     expect(stored!.answers['personnummer']).to.deep.equal({ kind: 'text', text: '19811218-9876' });
     expect(stored!.summaryText).to.include('Testa Testsson');
+    // The staff's summary keeps the IBIC areas and the topics, with third-person headings.
+    expect(stored!.summaryText).to.include('Hemliv');
+    expect(stored!.summaryText).to.include('Det här gäller främst: Äldreomsorg och hjälp hemma');
+    expect(stored!.summaryText).to.include('OM PERSONEN');
+    expect(stored!.summaryText).not.to.include('OM DIG');
+    // "Ja, skicka" is the summary only: the whole conversation was not agreed for anyone.
+    expect(stored!.recipients.map((r) => r.transcript)).to.deep.equal([false, false, false]);
     expect(stored!.urgent).to.equal(false);
 
     // A new message after the end starts a new conversation.
     expect(textOf(await convo.say('hej igen'))).to.include('Vill du fortsätta?');
+  });
+
+  it('asks per recipient whether the summary only or also the whole conversation may be sent; a plain "ja" is the summary only (issue 18)', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(SELF_ANSWERS);
+    const ask = await convo.say('Det stämmer');
+    expect(textOf(ask)).to.include('Sammanfattningen innehåller dina svar med dina egna ord. Hela samtalet, ord för ord, skickar vi bara om du väljer det.');
+    expect(buttonsOf(ask)).to.deep.equal(['Ja, skicka', 'Ja, och hela samtalet', 'Nej, skicka inte']);
+    await convo.say('Ja, och hela samtalet');
+    await convo.say('ja');
+    await convo.say('nej');
+    const [stored] = await readCases(convo.dataDir);
+    expect(stored!.recipients.map((r) => [r.key, r.consent, r.transcript])).to.deep.equal([
+      ['karlstad:bistand', true, true],
+      ['karlstad:hemsjukvard', true, false],
+      ['region_varmland:vardcentral', false, false],
+    ]);
   });
 
   it('for a relative: asks the relation and agreement, speaks of "personen", and routes carer support', async () => {
@@ -119,7 +147,8 @@ describe('the resident intake conversation (Swedish)', function () {
     const tail = await convo.sayAll(['ja', 'nej', 'Ja, det vill jag', 'Svenska', 'Telefon', 'Maja Testsson', 'Mikael Testsson', 'hoppa över', '054-12 34 56']);
     const summary = textOf(tail);
     expect(summary).to.include('Svaren är lämnade av en närstående: Jag är personens barn.');
-    expect(summary).to.include('Stöd till anhöriga');
+    expect(summary, 'a routing topic is for staff').not.to.include('Stöd till anhöriga');
+    expect(summary, 'who gets it, in their own names').to.include('Anhörigstöd, Arvika kommun');
     expect(summary).to.include('Personnummer: (hoppade över)');
     await convo.say('Det stämmer');
     let replies = await convo.say('ja');
@@ -128,6 +157,7 @@ describe('the resident intake conversation (Swedish)', function () {
     expect(stored!.respondent).to.equal('other');
     expect(stored!.municipality!.id).to.equal('arvika');
     expect(stored!.recipients.map((r) => r.key)).to.include('arvika:anhorigstod');
+    expect(stored!.summaryText).to.include('Stöd till anhöriga');
     expect(stored!.answers['contact_name']).to.deep.equal({ kind: 'text', text: 'Mikael Testsson' });
   });
 
@@ -411,13 +441,15 @@ describe('the resident intake conversation (Swedish)', function () {
     const stale = textOf(await convo.submit({ intake: 'edit', question: 'nonexistent' }));
     expect(stale).to.include('Det svaret förstod jag inte');
 
-    // Staff reading the case see what was chosen on the cards in the words the cards showed.
-    await convo.sayAll(CONFIRM_AND_SHARE.slice(1));
+    // Staff reading the case see what was chosen on the cards in the words the cards showed
+    // (where the person agreed that the whole conversation is shared).
+    await convo.sayAll(['Ja, och hela samtalet', 'Ja, och hela samtalet', 'Ja, och hela samtalet']);
     await convo.flush();
     const [created] = await convo.stack.cases.list();
     expect(created, 'the case').to.exist;
     const staff = { id: 'anna@karlstad.test', name: 'Anna Exempel', organisationId: 'karlstad', role: 'staff' as const, units: created!.recipients.map((r) => r.key) };
     const view = await convo.stack.staff.read(staff, created!.reference, '127.0.0.1');
+    expect(view.shared).to.equal('conversation');
     const answers = view.transcript.filter((l) => l.from === 'resident' && l.value !== undefined).map((l) => l.valueText);
     expect(answers).to.deep.equal(['Hjälp hemma (hemtjänst, trygghetslarm, boende), Hälsa, sjukdom eller mediciner', '5. En riktigt bra dag', 'Det stämmer', 'nonexistent']);
   });

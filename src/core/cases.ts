@@ -14,6 +14,11 @@ export type { JournalEntry, RiskRecord, UnitWork, WorkStatus } from './case-work
 export interface CaseRecipient extends Recipient {
   /** The person agreed that the summary is sent to this recipient. */
   consent: boolean;
+  /**
+   * The person also agreed that staff there may read the whole conversation (issue 18). Absent on
+   * cases created before: those were agreed as the summary only, so their conversation stays closed.
+   */
+  transcript?: boolean;
 }
 
 export interface NewCase {

@@ -42,6 +42,11 @@ export interface InterviewState {
   shareIndex: number;
   /** Consent per recipient key ("karlstad:bistand"). */
   consents: Record<string, boolean>;
+  /**
+   * Per recipient key: the person also agreed that the whole conversation may be read there (issue
+   * 18). Absent in states saved before; a recipient missing here gets the summary only.
+   */
+  transcriptConsents?: Record<string, boolean>;
   urgent: boolean;
   risk: RiskCategory[];
   /** The last group whose title was shown, to introduce each new part once. */

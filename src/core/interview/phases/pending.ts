@@ -68,7 +68,7 @@ export const pending: PhaseModule = {
       return undefined;
     }
     // Restart: answers go, consent to talk and any risk flag stay (a cry for help is not undone).
-    Object.assign(state, { answers: { ...state.preset }, skipped: [], history: [], consents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
+    Object.assign(state, { answers: { ...state.preset }, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
     delete state.current;
     delete state.lastGroup;
     say(turn, 'restart.done');

@@ -1,13 +1,16 @@
 /**
  * Sharing: consent per recipient, then the case. Asks, recipient by recipient as routing proposes
- * them, whether the summary may be sent there; waits for yes or no to each. After the last one it
+ * them, what may be sent there: the summary with the person's own words, the summary and the whole
+ * conversation as written, or nothing. A plain "ja" is the summary only (the narrower reading: the
+ * whole conversation is shared only when the person chose exactly that). After the last one it
  * creates the case with the recipients that said yes (and tells the reference), or, when none did,
  * sends nothing and ends the conversation without keeping anything.
  */
 import type { Texts } from '../../i18n.js';
 import { route, type Recipient, type RoutingDecision } from '../../routing.js';
 import { caseDraft } from '../case-draft.js';
-import { isButtonOrYesNo } from '../kit.js';
+import { PhraseMatcher } from '../../text/phrase-matcher.js';
+import { isButtonOrYesNo, type LocaleKit } from '../kit.js';
 import { say, type PhaseModule, type Turn } from '../turn.js';
 
 /** "De hör vanligen av sig inom 5 arbetsdagar." */
@@ -19,6 +22,7 @@ export function beginSharing(turn: Turn): void {
   turn.state.phase = 'share';
   turn.state.shareIndex = 0;
   turn.state.consents = {};
+  turn.state.transcriptConsents = {};
   askShare(turn);
 }
 
@@ -27,10 +31,17 @@ function askShare(turn: Turn): void {
   const recipient = route(turn.context.content, turn.state.answers).recipients[turn.state.shareIndex]!;
   turn.replies.push({
     type: 'prompt',
-    text: texts.t('share.ask', { recipient: recipient.contactName, when: whenText(texts, recipient) }),
+    text: `${texts.t('share.ask', { recipient: recipient.contactName, when: whenText(texts, recipient) })}\n\n${texts.t('shareWhat.explain')}`,
     hints: [],
-    buttons: [{ label: texts.t('share.yes') }, { label: texts.t('share.no') }],
+    buttons: [{ label: texts.t('share.yes') }, { label: texts.t('shareWhat.yesAll') }, { label: texts.t('share.no') }],
   });
+}
+
+/** The person's choice for one recipient: 'all' (summary and conversation), 'summary', 'none', or unreadable. */
+function readShare(kit: LocaleKit, text: string): 'all' | 'summary' | 'none' | undefined {
+  if (new PhraseMatcher([kit.texts.t('shareWhat.yesAll'), ...kit.texts.t('shareWhat.allPhrases').split('|')]).matches(text)) return 'all';
+  const answer = kit.recognizer.yesNo(text);
+  return answer === undefined ? undefined : answer ? 'summary' : 'none';
 }
 
 async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
@@ -52,13 +63,13 @@ async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
   lines.push(texts.t('done.closing'));
   turn.replies.push({ type: 'text', text: lines.join('\n\n') });
   // The answers now live in the case; the conversation state keeps only the reference.
-  Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, suggestedTopics: {}, caseReference: record.reference });
+  Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, caseReference: record.reference });
   delete state.current;
 }
 
 export const sharing: PhaseModule = {
   async onText(turn, text) {
-    const answer = turn.kit.recognizer.yesNo(text);
+    const answer = readShare(turn.kit, text);
     if (answer === undefined) {
       say(turn, 'reprompt.yesno');
       askShare(turn);
@@ -67,12 +78,15 @@ export const sharing: PhaseModule = {
     const { state } = turn;
     const routing = route(turn.context.content, state.answers);
     const recipient = routing.recipients[state.shareIndex];
-    if (recipient) state.consents[recipient.key] = answer;
+    if (recipient) {
+      state.consents[recipient.key] = answer !== 'none';
+      state.transcriptConsents = { ...state.transcriptConsents, [recipient.key]: answer === 'all' };
+    }
     state.shareIndex += 1;
     if (state.shareIndex < routing.recipients.length) askShare(turn);
     else await finish(turn, routing);
     return undefined;
   },
   prompt: askShare,
-  expects: (turn, text) => isButtonOrYesNo(turn.kit, text),
+  expects: (turn, text) => readShare(turn.kit, text) !== undefined || isButtonOrYesNo(turn.kit, text),
 };
