@@ -283,7 +283,12 @@ describe('the resident intake conversation (Swedish)', function () {
     const question = textOf(await convo.say('4'));
     expect(question).to.include('Vad är viktigast för dig just nu?');
     expect(question).to.include('Ditt förra svar: Att kunna bo kvar hemma och träffa mina barnbarn.');
-    const again = textOf(await convo.say('Att slippa vara ensam på kvällarna.'));
+    // After a change: that item confirmed, not the whole summary card again (issue 18, kind 9).
+    const changed = await convo.say('Att slippa vara ensam på kvällarna.');
+    expect(textOf(changed)).to.include('Nu är det ändrat.\n4. Det viktigaste just nu: Att slippa vara ensam på kvällarna.\nStämmer sammanfattningen nu?');
+    expect(changed.some((a) => a.attachments?.length)).to.equal(false);
+    expect(buttonsOf(changed)).to.deep.equal(['Det stämmer', 'Ändra ett svar', 'Visa hela sammanfattningen']);
+    const again = textOf(await convo.say('Visa hela sammanfattningen'));
     expect(again).to.include('Sammanfattning');
     expect(again).to.include('Att slippa vara ensam på kvällarna.');
     expect(again).not.to.include('träffa mina barnbarn');
@@ -291,6 +296,22 @@ describe('the resident intake conversation (Swedish)', function () {
     await convo.sayAll(['ja', 'ja', 'ja']);
     const [stored] = await readCases(convo.dataDir);
     expect(stored!.answers['what_matters']).to.deep.equal({ kind: 'text', text: 'Att slippa vara ensam på kvällarna.' });
+  });
+
+  it('an answer is changed by its name: "ändra trygg hemma" on the summary, "trygg hemma" in the edit menu (issue 18)', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(SELF_ANSWERS);
+    const asked = textOf(await convo.say('ändra trygg hemma'));
+    expect(asked).to.include('Känner du dig trygg hemma?');
+    expect(textOf(await convo.say('nej'))).to.include('Trygg hemma: Nej');
+    expect(textOf(await convo.say('Ändra ett svar'))).to.include('Vilket svar vill du ändra?');
+    expect(textOf(await convo.say('telefon'))).to.include('Vilket telefonnummer kan vi nå dig på?');
+    expect(textOf(await convo.say('070-765 43 21'))).to.include('Telefon: 070-765 43 21');
+    // A name that fits several answers ("hemma": Trygg hemma, Sysslor hemma) or none is not guessed: which one?
+    await convo.say('Tillbaka till sammanfattningen');
+    expect(textOf(await convo.say('ändra hemma'))).to.include('Vilket svar vill du ändra? Skriv numret eller rubriken');
+    expect(textOf(await convo.say('ändra blomkål'))).to.include('Vilket svar vill du ändra?');
   });
 
   it('an edit that makes new questions relevant asks them before the summary', async () => {

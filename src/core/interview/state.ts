@@ -52,6 +52,11 @@ export interface InterviewState {
   /** The last group whose title was shown, to introduce each new part once. */
   lastGroup?: string;
   caseReference?: string;
+  /**
+   * The summary item being changed (its question id): the next summary confirms only that item.
+   * Cleared when another question comes up in between (then the whole summary is shown).
+   */
+  editing?: string;
   startedAt: string;
   /** Routing topics the recognizer suggested from free-text answers, per question (shown, never routed on). */
   suggestedTopics?: Record<string, RoutingTopic[]>;

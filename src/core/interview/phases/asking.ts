@@ -17,6 +17,8 @@ export function askQuestion(turn: Turn, questionId: string, opts: { quiet?: bool
   const { state, kit, context } = turn;
   state.phase = 'asking';
   state.current = questionId;
+  // A change that brought up a new question ends with the whole summary, not one item.
+  if (state.editing && state.editing !== questionId) delete state.editing;
   const { texts } = kit;
   const view = kit.views.get(questionId)!;
   const groups = context.content.bank.groups;
