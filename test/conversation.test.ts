@@ -112,6 +112,26 @@ describe('the resident intake conversation (Swedish)', function () {
     ]);
   });
 
+  it('ends with a link to the person\'s own copy: only its hash is kept on the case, with their summary in their words (issue 18)', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(SELF_ANSWERS);
+    const done = textOf(await convo.sayAll(['Det stämmer', 'Ja, och hela samtalet', 'Ja, skicka', 'Nej, skicka inte']));
+    const link = /http:\/\/\S+\/kopia\/(NV-\d{4}-\d{6})\/([A-Za-z0-9_-]{43})/u.exec(done);
+    expect(link, 'the link in the last message').to.exist;
+    expect(done).to.include('Länken är bara din');
+    const [stored] = await readCases(convo.dataDir);
+    expect(link![1]).to.equal(stored!.reference);
+    const { createHash } = await import('node:crypto');
+    expect(stored!.personCopy!.tokenHash).to.equal(createHash('sha256').update(link![2]!).digest('hex'));
+    expect(JSON.stringify(stored), 'the secret itself is not stored').not.to.include(link![2]!);
+    expect(stored!.personCopy!.locale).to.equal('sv');
+    const copyText = JSON.stringify(stored!.personCopy!.summary);
+    expect(copyText).to.include('Att kunna bo kvar hemma och träffa mina barnbarn.');
+    expect(copyText, 'no IBIC areas in the person\'s copy').not.to.include('Hemliv');
+    expect(copyText, 'no topics in the person\'s copy').not.to.include('Äldreomsorg och hjälp hemma');
+  });
+
   it('for a relative: asks the relation and agreement, speaks of "personen", and routes carer support', async () => {
     convo = await startConversation();
     await convo.join();

@@ -7,6 +7,7 @@ import type { RiskCategory, RoutingTopic } from './content/schema.js';
 import type { Answers } from './interview/answers.js';
 import type { Recipient } from './routing.js';
 import type { SummaryView } from './summary.js';
+import type { PersonCopy } from './person-copy.js';
 import type { RiskRecord, UnitWork } from './case-work.js';
 
 export type { JournalEntry, RiskRecord, UnitWork, WorkStatus } from './case-work.js';
@@ -49,6 +50,8 @@ export interface NewCase {
    * category, and the person's own correction. Optional: cases before issue 19 have none.
    */
   risk?: RiskRecord;
+  /** The person's own copy (issue 18): its link's hash and their summary. Absent on older cases. */
+  personCopy?: PersonCopy;
 }
 
 /** The one status of a case for every organisation, as releases before issue 20 kept it. */

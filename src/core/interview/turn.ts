@@ -41,6 +41,8 @@ export interface InterviewContext {
   kit(locale: string): LocaleKit;
   now(): Date;
   createCase(draft: NewCase): Promise<CaseRecord>;
+  /** The full address of a path of this service ("/kopia/…"), for links given to the person; none: no link. */
+  publicLink?(path: string): string;
   /** Told of every message that shows the emergency numbers, with its level (for monitoring; no text). */
   onRiskAlarm?(level: 'acute'): void;
 }

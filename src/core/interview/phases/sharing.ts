@@ -8,7 +8,9 @@
  */
 import type { Texts } from '../../i18n.js';
 import { route, type Recipient, type RoutingDecision } from '../../routing.js';
+import { copyPath, newCopySecret } from '../../person-copy.js';
 import { caseDraft } from '../case-draft.js';
+import { summaryOf } from '../summary-view.js';
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
 import { isButtonOrYesNo, type LocaleKit } from '../kit.js';
 import { say, type PhaseModule, type Turn } from '../turn.js';
@@ -54,11 +56,18 @@ async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
     turn.effects.erase = true;
     return;
   }
-  const record = await turn.context.createCase(caseDraft(turn, routing));
+  // The person's copy: their summary in their words and language, opened by a link only they get.
+  const copy = newCopySecret();
+  const draft = { ...caseDraft(turn, routing), personCopy: { tokenHash: copy.hash, locale: state.locale, summary: summaryOf(turn.context.content, state, kit) } };
+  const record = await turn.context.createCase(draft);
   turn.effects.caseCreated = record.reference;
   const lines = [texts.t('done.created', { reference: record.reference })];
   for (const r of consented) lines.push(texts.t('done.contact', { name: r.contactName, when: whenText(texts, r) }));
   for (const r of recipients.filter((x) => !state.consents[x.key])) lines.push(texts.t('done.notSent', { name: r.contactName }));
+  // A confirm retried after the case existed gets the first case, whose link this secret does not open.
+  if (turn.context.publicLink && record.personCopy?.tokenHash === copy.hash) {
+    lines.push(texts.t('personCopy.link', { url: turn.context.publicLink(copyPath(record.reference, copy.secret)) }));
+  }
   if (state.urgent) lines.push(texts.t('done.urgent'));
   lines.push(texts.t('done.closing'));
   turn.replies.push({ type: 'text', text: lines.join('\n\n') });
