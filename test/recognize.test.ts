@@ -47,6 +47,55 @@ describe('Swedish answer recognition', () => {
   });
 });
 
+describe('everyday Swedish inside a sentence (issue 18)', () => {
+  const r = new AnswerRecognizer(repoContent().locales['sv']!.phrases);
+  const contacts: OptionView[] = [
+    { id: 'vardcentral', label: 'Vårdcentral', accept: ['vårdcentralen'] },
+    { id: 'hemtjanst', label: 'Hemtjänst', accept: ['hemtjänsten'] },
+    { id: 'psykiatri', label: 'Psykiatri', accept: ['psykiatrin'] },
+    { id: 'none', label: 'Ingen', accept: ['inga'] },
+  ];
+
+  it('yes/no: a yes with more words keeps them; "vet inte", "nja", "det beror på" are answers of their own', () => {
+    expect(r.yesNoRead('ja för det mesta men inte på nätterna')).to.deep.equal({ value: 'yes', keep: { words: 1 }, hedged: false });
+    expect(r.yesNoRead('Ja')).to.deep.equal({ value: 'yes', keep: undefined, hedged: false });
+    expect(r.yesNoRead('nej tack')).to.deep.equal({ value: 'no', keep: undefined, hedged: false });
+    expect(r.yesNoRead('inte längre, sen jag föll')).to.deep.include({ value: 'no', keep: 'whole' });
+    for (const u of ['vet inte', 'idk', 'ingen aning']) expect(r.yesNoRead(u), u).to.deep.include({ value: 'unsure', keep: undefined });
+    for (const u of ['nja', 'kanske', 'ibland', 'det beror på vem som har tid']) expect(r.yesNoRead(u), u).to.deep.include({ value: 'unsure', keep: 'whole' });
+    expect(r.yesNoRead('potatis')).to.equal(undefined);
+  });
+
+  it('a scale: the one number in a sentence, "en" read as a word', () => {
+    expect(r.scaleRead('3, han är ofta nere på kvällarna', 1, 5)).to.deep.include({ value: 3, keep: { words: 1 } });
+    expect(r.scaleRead('nja kanske en trea', 1, 5)).to.deep.include({ value: 3, keep: 'whole', hedged: true });
+    expect(r.scaleRead('4 av 5', 1, 5)).to.deep.include({ value: 4 });
+    expect(r.scaleRead('2 eller 4', 1, 5)).to.equal(undefined);
+  });
+
+  it('several options: denied ones left out, none when every one mentioned is denied', () => {
+    expect(r.multiRead('Ingen hemtjänst än.', contacts)).to.deep.include({ value: [], keep: 'whole' });
+    expect(r.multiRead('vårdcentralen men inte hemtjänsten', contacts)?.value).to.deep.equal(['vardcentral']);
+    expect(r.multiRead('hade hemtjänst förut men inte längre', contacts)?.value).to.deep.equal([]);
+    expect(r.multiRead('Psykiatrin inte längre. Vårdcentralen har jag.', contacts)?.value).to.deep.equal(['vardcentral']);
+    expect(r.multiRead('både vårdcentralen men även psykiatrin', contacts)?.value).to.deep.equal(['vardcentral', 'psykiatri']);
+    expect(r.multiRead('hemtjänst och inte vårdcentral', contacts)?.value).to.deep.equal(['hemtjanst']);
+    expect(r.multiRead('1, 3', contacts)).to.deep.equal({ value: ['vardcentral', 'psykiatri'], keep: undefined, hedged: false });
+    expect(r.multiRead('inga', contacts)?.value).to.deep.equal(['none']);
+  });
+
+  it('one option: a denied mention does not count; the longest mention wins', () => {
+    const ways: OptionView[] = [
+      { id: 'phone', label: 'Telefon', accept: ['ring'] },
+      { id: 'letter', label: 'Brev', accept: ['post'] },
+    ];
+    expect(r.choice('inte telefon, hellre brev', ways)).to.deep.equal({ kind: 'match', id: 'letter' });
+    expect(r.choice('Ring mig först, inte pappa', ways)).to.deep.equal({ kind: 'match', id: 'phone' });
+    expect(r.isHedged('jag tror han vet')).to.equal(true);
+    expect(r.isHedged('han vet')).to.equal(false);
+  });
+});
+
 describe('personnummer and phone numbers', () => {
   const today = new Date('2026-11-22T12:00:00Z');
 

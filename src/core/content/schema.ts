@@ -294,6 +294,20 @@ export const phrasesSchema = z.strictObject({
   listSeparators: z.array(z.string().min(1)).default([]),
   /** Ways of naming this locale's language when choosing one ("svenska", "swedish"). */
   languageNames: z.array(z.string().min(1)).default([]),
+  /** A whole answer that means "I don't know" (stored as such, shown as "Vet inte"). */
+  dontKnow: z.array(z.string().min(1)).default([]),
+  /** Answers to a yes/no question that are neither ("nja", "ibland", "det beror på"): kept in the person's words. */
+  neither: z.array(z.string().min(1)).default([]),
+  /** Words that make a reading uncertain ("kanske", "tror"): an answer that governs consent or routing is then asked about. */
+  hedges: z.array(z.string().min(1)).default([]),
+  /** Words that deny what their clause mentions ("inte", "ingen"). */
+  negations: z.array(z.string().min(1)).default([]),
+  /** A clause that is only a denial of the one before ("inte längre", "inte än"). */
+  negatingTails: z.array(z.string().min(1)).default([]),
+  /** Words that start a new clause ("men"): a denial after them does not reach back. */
+  clauseBreaks: z.array(z.string().min(1)).default([]),
+  /** Number words that are also everyday words ("en", "andra"), not read as a number inside a sentence. */
+  weakNumbers: z.array(z.string().min(1)).default([]),
   commands: z.strictObject({
     help: phraseList,
     back: phraseList,

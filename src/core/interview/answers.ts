@@ -1,13 +1,24 @@
 /**
  * Answers as stored in the interview state. Free text is kept exactly as written; choices are kept
- * as option ids so that a later change of wording does not change what was answered.
+ * as option ids so that a later change of wording does not change what was answered, with the
+ * person's own words beside them when they wrote more than the option.
  */
-export type AnswerValue =
+export type AnswerValue = (
   | { kind: 'text'; text: string }
-  | { kind: 'yesno'; value: 'yes' | 'no' }
+  /** "unsure": the person does not know, or it is neither ("nja", "ibland"); never routes or counts as yes. */
+  | { kind: 'yesno'; value: 'yes' | 'no' | 'unsure' }
   | { kind: 'choice'; option: string }
+  /** `options` may be empty: every option mentioned was denied ("Ingen hemtjänst än"), the words say the rest. */
   | { kind: 'multi'; options: string[] }
-  | { kind: 'scale'; value: number };
+  | { kind: 'scale'; value: number }
+) & {
+  /**
+   * The person's own words beside the value, verbatim: what they wrote beyond the option, yes/no or
+   * number ("för det mesta men inte på nätterna"), or the whole answer when the value was read from
+   * a sentence. Absent when the answer was exactly an option (a button, a number).
+   */
+  note?: string;
+};
 
 export type Answers = Record<string, AnswerValue>;
 

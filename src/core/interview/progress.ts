@@ -27,6 +27,7 @@ export function remember(state: InterviewState, questionId: string): void {
 /** Keeps an answer; answers to questions that no longer apply after it are not kept. */
 export function storeAnswer(questions: readonly Question[], state: InterviewState, questionId: string, value: AnswerValue): void {
   state.answers[questionId] = value;
+  delete state.heldNote;
   state.skipped = state.skipped.filter((id) => id !== questionId);
   remember(state, questionId);
   for (const q of questions) {

@@ -22,7 +22,8 @@ export function questionPrompt(view: QuestionView, state: InterviewState, texts:
   let multiSelect: Extract<Reply, { type: 'prompt' }>['multiSelect'];
   switch (view.kind) {
     case 'yesno':
-      buttons = [{ label: texts.t('question.yes') }, { label: texts.t('question.no') }];
+      // "Vet inte" is an answer of its own, kept as such (never a yes, never routed on).
+      buttons = [{ label: texts.t('question.yes') }, { label: texts.t('question.no') }, { label: texts.t('question.dontKnow') }];
       break;
     case 'choice':
       buttons = view.options.map((o) => ({ label: o.label }));

@@ -7,6 +7,7 @@ import type { IbicArea, Question, QuestionKind } from '../content/schema.js';
 import type { Texts } from '../i18n.js';
 import { UNKNOWN_MUNICIPALITY } from '../routing.js';
 import type { AnswerValue } from './answers.js';
+import { asLabel } from './own-words.js';
 import type { OptionView } from './recognize.js';
 
 export interface QuestionView {
@@ -62,13 +63,24 @@ export function buildQuestionViews(content: Content, locale: string, texts: Text
   return views;
 }
 
-/** An answer as the person reads it: option labels, "Ja"/"Nej", free text exactly as written. */
+/**
+ * An answer as the person reads it: option labels, "Ja"/"Nej"/"Vet inte", free text exactly as
+ * written, and the person's own words beside a value ("Ja — för det mesta men inte på nätterna").
+ */
 export function displayAnswer(view: QuestionView, answer: AnswerValue, texts: Texts): string {
+  const base = displayValue(view, answer, texts);
+  if (!answer.note) return base;
+  // The words stand alone where there is no value of its own ("nja", "Ingen hemtjänst än.").
+  return base ? `${base} — ${answer.note}` : asLabel(answer.note);
+}
+
+function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts): string {
   const label = (id: string) => view.options.find((o) => o.id === id)?.label ?? id;
   switch (answer.kind) {
     case 'text':
       return answer.text.trim();
     case 'yesno':
+      if (answer.value === 'unsure') return answer.note ? '' : texts.t('question.dontKnow');
       return texts.t(answer.value === 'yes' ? 'question.yes' : 'question.no');
     case 'choice':
       return label(answer.option);
@@ -87,4 +99,12 @@ export function ibicFor(view: QuestionView, answer: AnswerValue | undefined): Ib
   const chosen = answer?.kind === 'choice' ? [answer.option] : answer?.kind === 'multi' ? answer.options : [];
   for (const id of chosen) view.source.options?.find((o) => o.id === id)?.ibic.forEach((a) => areas.add(a));
   return [...areas];
+}
+
+/**
+ * Whether an answer to the question governs consent or where the case goes (it is required, or an
+ * option or a yes points to routing topics): an unsure reading of it is asked about, never assumed.
+ */
+export function governsRouting(view: QuestionView): boolean {
+  return view.required || (view.source.options ?? []).some((o) => o.topics.length > 0) || view.source.topicsIfYes.length > 0;
 }

@@ -1,56 +1,94 @@
 /**
- * What a typed answer to a question is, in the spirit of a form field's validate: the value to keep,
- * or the text (a key in locales/<lang>/texts.yaml) that tells the person what to fix. The question's
+ * What a typed answer to a question is, in the spirit of a form field's validate: the value to keep
+ * (with the person's own words beside it when they wrote more than an option, a yes or a number), or
+ * the text (a key in locales/<lang>/texts.yaml) that tells the person what to fix. The question's
  * kind and format come from data/questions.yaml; nothing here replies or changes the state.
  */
 import type { TextParams } from '../i18n.js';
+import { words } from '../text/normalize.js';
 import { checkPersonnummer, checkPhone } from '../validation.js';
 import type { AnswerValue } from './answers.js';
+import { noteOf, personnummerIn, phoneIn, withNote } from './own-words.js';
 import type { QuestionView } from './questions.js';
-import type { AnswerRecognizer } from './recognize.js';
+import type { AnswerRecognizer, Keep } from './recognize.js';
 
-export type Reading = { ok: true; value: AnswerValue } | { ok: false; key: string; params?: TextParams };
+export type Reading =
+  /** `unsure`: read from words that hedge ("kanske", "tror"); asked about where it matters. */
+  | { ok: true; value: AnswerValue; unsure?: boolean }
+  /** `hold`: the person's words, kept for the answer they give next (an unsure answer we could not place). */
+  | { ok: false; key: string; params?: TextParams; hold?: string };
 
 const retry = (key: string, params?: TextParams): Reading => (params ? { ok: false, key, params } : { ok: false, key });
+
+function kept(text: string, value: AnswerValue, keep: Keep, unsure = false): Reading {
+  const reading: Reading = { ok: true, value: withNote(value, noteOf(text, keep)) };
+  return unsure ? { ...reading, unsure } : reading;
+}
 
 /** The stored form of a typed answer, or why it cannot be taken. */
 export function readAnswer(view: QuestionView, text: string, recognizer: AnswerRecognizer, now: Date): Reading {
   switch (view.kind) {
-    case 'text': {
-      if (!text.trim()) return retry('reprompt.empty');
-      if (view.format === 'personnummer') {
-        const r = checkPersonnummer(text, now);
-        return r.ok ? { ok: true, value: { kind: 'text', text: r.value } } : retry(`reprompt.personnummer.${r.reason}`);
-      }
-      if (view.format === 'phone') {
-        const phone = checkPhone(text);
-        return phone ? { ok: true, value: { kind: 'text', text: phone } } : retry('reprompt.phone');
-      }
-      return { ok: true, value: { kind: 'text', text } };
-    }
+    case 'text':
+      return readText(view, text, now);
     case 'yesno': {
-      const yes = recognizer.yesNo(text);
-      return yes === undefined ? retry('reprompt.yesno') : { ok: true, value: { kind: 'yesno', value: yes ? 'yes' : 'no' } };
+      const r = recognizer.yesNoRead(text);
+      // "ja, kanske" is a hedged yes: asked about where a yes routes (an unsure answer never does).
+      return r ? kept(text, { kind: 'yesno', value: r.value }, r.keep, r.hedged && r.value !== 'unsure') : retry('reprompt.yesno');
     }
     case 'scale': {
       const { min, max } = view.scale!;
-      const n = recognizer.scale(text, min, max);
-      return n === undefined ? retry('reprompt.scale', { min, max }) : { ok: true, value: { kind: 'scale', value: n } };
+      const r = recognizer.scaleRead(text, min, max);
+      return r ? kept(text, { kind: 'scale', value: r.value }, r.keep) : retry('reprompt.scale', { min, max });
     }
-    case 'choice': {
-      const r = recognizer.choice(text, view.options);
-      if (r.kind === 'match') return { ok: true, value: { kind: 'choice', option: r.id } };
-      if (r.kind === 'ambiguous') {
-        const labels = r.ids.map((id) => `"${view.options.find((o) => o.id === id)!.label}"`).join(' / ');
-        return retry('reprompt.choiceAmbiguous', { options: labels });
-      }
-      return retry('reprompt.choice');
-    }
+    case 'choice':
+      return readChoice(view, text, recognizer);
     case 'multi': {
-      const ids = recognizer.multi(text, view.options);
-      return ids ? readChoices(view, ids) : retry('reprompt.choice');
+      const r = recognizer.multiRead(text, view.options);
+      if (!r) return recognizer.isHedged(text) ? { ok: false, key: 'reprompt.unsurePick', hold: text.trim() } : retry('reprompt.choice');
+      const reading = readChoices(view, r.value);
+      return reading.ok ? kept(text, reading.value, r.keep, r.hedged && r.keep !== undefined) : reading;
     }
   }
+}
+
+/** Free text, or a personnummer or phone number, also inside a sentence ("070-123 45 67 (det är mitt nummer)"). */
+function readText(view: QuestionView, text: string, now: Date): Reading {
+  if (!text.trim()) return retry('reprompt.empty');
+  if (view.format === 'personnummer') {
+    const found = personnummerIn(text);
+    const r = checkPersonnummer(found?.value ?? text, now);
+    return r.ok ? { ok: true, value: withNote({ kind: 'text', text: r.value }, found?.rest) } : retry(`reprompt.personnummer.${r.reason}`);
+  }
+  if (view.format === 'phone') {
+    const whole = checkPhone(text);
+    if (whole) return { ok: true, value: { kind: 'text', text: whole } };
+    const found = phoneIn(text);
+    return found ? { ok: true, value: withNote({ kind: 'text', text: found.phone }, found.rest) } : retry('reprompt.phone');
+  }
+  return { ok: true, value: { kind: 'text', text } };
+}
+
+/** One option: exactly (a button, a number, an accepted word) or mentioned in a sentence, with the words kept. */
+function readChoice(view: QuestionView, text: string, recognizer: AnswerRecognizer): Reading {
+  // Hedges beside the option, not inside it: "han vet inte om det" is a sure answer.
+  const hedged = recognizer.isHedged(recognizer.mentions.outside(text, view.options));
+  const r = recognizer.choice(text, view.options);
+  if (r.kind === 'match') {
+    if (recognizer.choice(text, view.options, false).kind === 'match') return { ok: true, value: { kind: 'choice', option: r.id } };
+    // Read from a sentence: an answer that starts with the option's own label keeps what follows
+    // ("Det går bra men jag orkar inte dammsuga"); otherwise the whole sentence is kept.
+    const first = recognizer.mentions.read(text, view.options).first;
+    const keep: Keep = first && first.clause === 0 && first.start === 0 && first.isLabel ? { words: first.phrase.length } : 'whole';
+    return kept(text, { kind: 'choice', option: r.id }, keep, hedged);
+  }
+  if (hedged) return { ok: false, key: 'reprompt.unsurePick', hold: text.trim() };
+  // A sentence we could not place ("hon har demens") is kept beside the option chosen next.
+  const hold = words(text).length > 1 ? { hold: text.trim() } : {};
+  if (r.kind === 'ambiguous') {
+    const labels = r.ids.map((id) => `"${view.options.find((o) => o.id === id)!.label}"`).join(' / ');
+    return { ...retry('reprompt.choiceAmbiguous', { options: labels }), ...hold } as Reading;
+  }
+  return { ...retry('reprompt.choice'), ...hold } as Reading;
 }
 
 /** Several options of a multi-choice question; an option marked exclusive must stand alone. */
@@ -64,13 +102,14 @@ export function readChoices(view: QuestionView, ids: string[]): Reading {
 export function fitsQuestion(view: QuestionView, text: string, recognizer: AnswerRecognizer): boolean {
   switch (view.kind) {
     case 'yesno':
-      return recognizer.yesNo(text) !== undefined;
+      return recognizer.yesNoRead(text) !== undefined;
     case 'scale':
-      return recognizer.scale(text, view.scale!.min, view.scale!.max) !== undefined;
+      return recognizer.scaleRead(text, view.scale!.min, view.scale!.max) !== undefined;
+    // An unsure answer is an answer too, even when no option can be read from it yet.
     case 'choice':
-      return recognizer.choice(text, view.options).kind !== 'none';
+      return recognizer.choice(text, view.options).kind !== 'none' || recognizer.isHedged(text);
     case 'multi':
-      return recognizer.multi(text, view.options) !== undefined;
+      return recognizer.multiRead(text, view.options) !== undefined || recognizer.isHedged(text);
     default:
       return true;
   }

@@ -7,6 +7,7 @@ import type { Phrases } from '../content/schema.js';
 import { normalize, words } from '../text/normalize.js';
 import { PhraseMatcher, allowedSlips } from '../text/phrase-matcher.js';
 import { distance } from 'fastest-levenshtein';
+import { MentionReader } from './mentions.js';
 
 export interface OptionView {
   id: string;
@@ -19,6 +20,23 @@ export type ChoiceResult =
   | { kind: 'ambiguous'; ids: string[] }
   | { kind: 'none' };
 
+/**
+ * Which of the person's words are kept beside a structured value: none (the answer was exactly an
+ * option, a yes or a number), those after the first `words` words ("ja, för det mesta …" keeps "för
+ * det mesta …"), or the whole text ("Ring mig först, inte pappa").
+ */
+export type Keep = undefined | 'whole' | { words: number };
+
+/** A reading of typed text beside the value: which words to keep, and whether it was hedged ("kanske"). */
+export interface Read<T> {
+  value: T;
+  keep: Keep;
+  hedged: boolean;
+}
+
+/** Several options read from a sentence: none, when every option mentioned was denied ("Ingen hemtjänst än"). */
+export type MultiRead = Read<string[]>;
+
 /** Recognisers built once per locale. */
 export class AnswerRecognizer {
   private readonly yes: PhraseMatcher;
@@ -29,8 +47,22 @@ export class AnswerRecognizer {
   private readonly separators: string[];
   /** Option texts normalised once: they come from the content, so there are only so many. */
   private readonly normalized = new Map<string, string>();
+  private readonly dontKnow: PhraseMatcher;
+  private readonly neither: PhraseMatcher;
+  private readonly unsurePhrases: string[];
+  private readonly hedges: string[];
+  private readonly negationWords: Set<string>;
+  private readonly weakNumbers: Set<string>;
+  readonly mentions: MentionReader;
 
   constructor(phrases: Phrases) {
+    this.dontKnow = new PhraseMatcher(phrases.dontKnow);
+    this.neither = new PhraseMatcher(phrases.neither);
+    this.unsurePhrases = [...phrases.dontKnow, ...phrases.neither].map(normalize);
+    this.hedges = phrases.hedges.map(normalize);
+    this.negationWords = new Set(phrases.negations.map(normalize));
+    this.weakNumbers = new Set(phrases.weakNumbers.map(normalize));
+    this.mentions = new MentionReader(phrases);
     this.yes = new PhraseMatcher(phrases.yes);
     this.no = new PhraseMatcher(phrases.no);
     this.yesWords = new Set(phrases.yes.map(normalize).filter((w) => !w.includes(' ')));
@@ -99,24 +131,15 @@ export class AnswerRecognizer {
     if (best.length > 1) return { kind: 'ambiguous', ids: best };
     if (!contains) return { kind: 'none' };
 
-    // 2. The answer contains an option's text as whole words ("jag bor i Karlstad"): the longest wins.
-    const padded = ` ${input} `;
-    let longest = 0;
-    let found: string[] = [];
-    for (const option of options) {
-      for (const phrase of [option.label, option.accept].flat()) {
-        const p = this.phrase(phrase);
-        if (p.length < 3 || !padded.includes(` ${p} `)) continue;
-        if (p.length > longest) {
-          longest = p.length;
-          found = [option.id];
-        } else if (p.length === longest && !found.includes(option.id)) {
-          found.push(option.id);
-        }
-      }
-    }
-    if (found.length === 1) return { kind: 'match', id: found[0]! };
-    if (found.length > 1) return { kind: 'ambiguous', ids: found };
+    // 2. The answer mentions options as whole words ("jag bor i Karlstad"), those it denies left out
+    // ("inte telefon, hellre brev").
+    // Two options named ("brev eller besök", "Kil men pappa i Arvika") are for the person to choose
+    // between; a short everyday word gives way to a real mention ("jag svarar för min mamma").
+    const mentioned = this.mentions.mentions(text, options).filter((m) => !m.negated);
+    const strong = mentioned.filter((m) => m.isLabel || m.phrase.join(' ').length > 3);
+    const ids = [...new Set((strong.length ? strong : mentioned).map((m) => m.id))];
+    if (ids.length === 1) return { kind: 'match', id: ids[0]! };
+    if (ids.length > 1) return { kind: 'ambiguous', ids };
     return { kind: 'none' };
   }
 
@@ -125,9 +148,19 @@ export class AnswerRecognizer {
    * is not understood, so nothing is silently dropped.
    */
   multi(text: string, options: readonly OptionView[]): string[] | undefined {
+    return this.multiRead(text, options)?.value;
+  }
+
+  /**
+   * Several options with the words to keep: listed ("1, 3", "hemtjänst och vårdcentral") or mentioned
+   * in a sentence ("både vårdcentralen men även psykiatrin"), denied ones left out; an empty list when
+   * every option mentioned was denied ("Ingen hemtjänst än"). Undefined when nothing is understood.
+   */
+  multiRead(text: string, options: readonly OptionView[]): MultiRead | undefined {
+    const hedged = this.isHedged(text);
     // An option whose own text contains a separator ("Ekonomi, familj eller missbruk") typed whole.
     const whole = this.choice(text, options, false);
-    if (whole.kind === 'match') return [whole.id];
+    if (whole.kind === 'match') return { value: [whole.id], keep: undefined, hedged };
     let parts = text
       .split(/[,;\n/]+/u)
       .flatMap((part) => {
@@ -141,12 +174,71 @@ export class AnswerRecognizer {
     if (parts.length === 1 && /^\d+(?: \d+)+$/u.test(parts[0]!)) parts = parts[0]!.split(' ');
     if (parts.length === 0) return undefined;
     const ids: string[] = [];
+    let exact = true;
     for (const part of parts) {
-      const r = this.choice(part, options);
-      if (r.kind !== 'match') return undefined;
-      if (!ids.includes(r.id)) ids.push(r.id);
+      // A part is an option typed (or numbered) whole, or mentions one or more ("även psykiatrin").
+      const r = this.choice(part, options, false);
+      const found = r.kind === 'match' ? [r.id] : this.mentions.read(part, options).positive;
+      if (r.kind !== 'match') exact = false;
+      if (!found.length) {
+        ids.length = 0;
+        break;
+      }
+      for (const id of found) if (!ids.includes(id)) ids.push(id);
     }
-    return ids;
+    if (ids.length) return { value: ids, keep: exact ? undefined : 'whole', hedged };
+    const mentioned = this.mentions.read(text, options, this.separators);
+    if (mentioned.positive.length) return { value: mentioned.positive, keep: 'whole', hedged };
+    return mentioned.denied ? { value: [], keep: 'whole', hedged } : undefined;
+  }
+
+  /** Whether the text says the person is unsure ("kanske", "tror", "vet inte"). */
+  isHedged(text: string): boolean {
+    return containsPhrase(normalize(text), this.hedges);
+  }
+
+  /**
+   * A yes/no question's answer as people give it: yes, no, or neither ("vet inte", "nja", "ibland",
+   * "det beror på"), with the words to keep ("ja för det mesta men inte på nätterna").
+   */
+  yesNoRead(text: string): Read<'yes' | 'no' | 'unsure'> | undefined {
+    const input = normalize(text);
+    if (!input) return undefined;
+    if (this.dontKnow.matches(text)) return { value: 'unsure', keep: undefined, hedged: true };
+    if (this.neither.matches(text)) return { value: 'unsure', keep: 'whole', hedged: true };
+    const exact = this.yesNo(text);
+    if (exact !== undefined && (this.yes.matches(text) || this.no.matches(text))) return { value: exact ? 'yes' : 'no', keep: undefined, hedged: false };
+    // A sentence that starts with a plain yes or no word: the rest is what they added. "inte …"
+    // is no such word: "inte längre" is itself the answer.
+    const first = words(text)[0]!;
+    if (!this.negationWords.has(first) && this.yesWords.has(first) !== this.noWords.has(first)) {
+      return { value: this.yesWords.has(first) ? 'yes' : 'no', keep: { words: 1 }, hedged: this.isHedged(text) };
+    }
+    if (containsPhrase(input, this.unsurePhrases)) return { value: 'unsure', keep: 'whole', hedged: true };
+    return exact === undefined ? undefined : { value: exact ? 'yes' : 'no', keep: 'whole', hedged: this.isHedged(text) };
+  }
+
+  /**
+   * A number on a scale, also inside a sentence ("3, han är ofta nere på kvällarna", "nja kanske en
+   * trea"): the one number from min to max the text holds; words like "en" count only alone.
+   */
+  scaleRead(text: string, min: number, max: number): Read<number> | undefined {
+    const alone = this.scale(text, min, max);
+    if (alone !== undefined) return { value: alone, keep: undefined, hedged: false };
+    const ws = words(text);
+    const found: Array<{ value: number; at: number }> = [];
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i]!;
+      const value = /^\d{1,3}$/u.test(w) ? Number(w) : this.weakNumbers.has(w) ? undefined : this.numberWords.get(w);
+      if (value === undefined) continue;
+      // "3 av 5": the scale's end is no answer.
+      if (i > 1 && ws[i - 1] === 'av') continue;
+      found.push({ value, at: i });
+    }
+    const inRange = [...new Set(found.filter((f) => f.value >= min && f.value <= max).map((f) => f.value))];
+    if (inRange.length !== 1) return undefined;
+    const at = found.find((f) => f.value === inRange[0])!.at;
+    return { value: inRange[0]!, keep: at === 0 ? { words: 1 } : 'whole', hedged: this.isHedged(text) };
   }
 
   /** A value on a scale from min to max. */
@@ -154,4 +246,10 @@ export class AnswerRecognizer {
     const n = this.number(text);
     return n !== undefined && n >= min && n <= max ? n : undefined;
   }
+}
+
+/** Whether a normalised text holds one of the phrases as whole words. */
+function containsPhrase(input: string, phrases: readonly string[]): boolean {
+  const padded = ` ${input} `;
+  return phrases.some((p) => p && padded.includes(` ${p} `));
 }

@@ -31,7 +31,7 @@ export interface InterviewState {
   history: string[];
   /** A "avbryt" or "börja om" waiting for yes or no. */
   /** A question about the conversation itself, waiting for its answer. */
-  pending?: 'cancel' | 'restart' | 'forget' | 'language' | 'intent';
+  pending?: 'cancel' | 'restart' | 'forget' | 'language' | 'intent' | 'meaning';
   /** With pending "intent": what the recognizer thought the person wanted. */
   pendingIntent?: 'help' | 'back' | 'skip' | 'human' | 'language';
   /**
@@ -39,6 +39,16 @@ export interface InterviewState {
    * as the answer if the person says that was not what they meant, so nothing they wrote is lost.
    */
   heldAnswer?: string;
+  /**
+   * With pending "meaning": an unsure answer to a question that governs consent or routing, read as
+   * this value and asked about ("Menar du att …?") before it is kept.
+   */
+  pendingAnswer?: Answers[string];
+  /**
+   * The person's words from an unsure answer to the current question that could not be placed (or
+   * whose reading they said no to): kept beside the answer they give next, so nothing is lost.
+   */
+  heldNote?: string;
   shareIndex: number;
   /** Consent per recipient key ("karlstad:bistand"). */
   consents: Record<string, boolean>;

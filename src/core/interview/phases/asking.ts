@@ -5,7 +5,7 @@
  */
 import { nextQuestion, storeAnswer } from '../progress.js';
 import { questionPrompt } from '../question-prompt.js';
-import type { QuestionView } from '../questions.js';
+import { governsRouting, type QuestionView } from '../questions.js';
 import { fitsQuestion, readAnswer, readChoices, type Reading } from '../read-answer.js';
 import { currentView, type PhaseModule, type Step, type Turn } from '../turn.js';
 
@@ -16,6 +16,8 @@ import { currentView, type PhaseModule, type Step, type Turn } from '../turn.js'
 export function askQuestion(turn: Turn, questionId: string, opts: { quiet?: boolean } = {}): void {
   const { state, kit, context } = turn;
   state.phase = 'asking';
+  // Words held for one question are not another question's answer.
+  if (state.current !== questionId) delete state.heldNote;
   state.current = questionId;
   // A change that brought up a new question ends with the whole summary, not one item.
   if (state.editing && state.editing !== questionId) delete state.editing;
@@ -44,14 +46,26 @@ export function askNextQuestion(turn: Turn): Step {
   return undefined;
 }
 
-/** Keeps a readable answer and goes on; otherwise says what to fix and asks the same question again. */
+/**
+ * Keeps a readable answer and goes on; otherwise says what to fix and asks the same question again.
+ * An unsure reading of a question that governs consent or routing is asked about first ("Menar du
+ * att …?", a pending confirmation). Words held from an earlier unsure answer go beside this one.
+ */
 function take(turn: Turn, view: QuestionView, reading: Reading): Step {
+  const { state } = turn;
   if (!reading.ok) {
+    if (reading.hold) state.heldNote = reading.hold;
     turn.replies.push({ type: 'text', text: turn.kit.texts.t(reading.key, reading.params) });
     askQuestion(turn, view.id, { quiet: true });
     return undefined;
   }
-  storeAnswer(turn.context.content.bank.questions, turn.state, view.id, reading.value);
+  const value = state.heldNote && !reading.value.note ? { ...reading.value, note: state.heldNote } : reading.value;
+  if (reading.unsure && governsRouting(view)) {
+    state.pending = 'meaning';
+    state.pendingAnswer = value;
+    return { to: 'repeat' };
+  }
+  storeAnswer(turn.context.content.bank.questions, state, view.id, value);
   return { to: 'nextQuestion' };
 }
 

@@ -8,6 +8,8 @@
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
 import { commandIn } from '../commands.js';
 import { isButtonOrYesNo } from '../kit.js';
+import { storeAnswer } from '../progress.js';
+import { displayAnswer } from '../questions.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
 /** The languages to choose from, each named in its own language. */
@@ -40,10 +42,36 @@ function onLanguageChoice(turn: Turn, text: string): Step {
   return { to: 'repeat' };
 }
 
+/**
+ * "Menar du att …?" about an unsure answer: yes keeps it (with the person's words), no asks the
+ * question again (their words held for the next answer), anything else is taken as a new answer.
+ */
+function onMeaning(turn: Turn, text: string): Step {
+  const { state } = turn;
+  const value = state.pendingAnswer;
+  delete state.pending;
+  delete state.pendingAnswer;
+  if (!value || state.phase !== 'asking' || !state.current) return { to: 'repeat' };
+  const yes = turn.kit.recognizer.yesNo(text);
+  if (yes) {
+    storeAnswer(turn.context.content.bank.questions, state, state.current, value);
+    return { to: 'nextQuestion' };
+  }
+  if (yes === false) {
+    if (value.note) state.heldNote = value.note;
+    say(turn, 'meaning.again');
+    return { to: 'question', id: state.current, quiet: true };
+  }
+  if (value.note) state.heldNote = value.note;
+  const command = commandIn(turn, text);
+  return command ? { to: 'command', command } : { to: 'answer', text };
+}
+
 export const pending: PhaseModule = {
   onText(turn, text) {
     const { state, kit } = turn;
     if (state.pending === 'language') return onLanguageChoice(turn, text);
+    if (state.pending === 'meaning') return onMeaning(turn, text);
     const yes = kit.recognizer.yesNo(text);
     if (yes === undefined) {
       say(turn, 'reprompt.yesno');
@@ -70,6 +98,7 @@ export const pending: PhaseModule = {
     // Restart: answers go, consent to talk and any risk flag stay (a cry for help is not undone).
     Object.assign(state, { answers: { ...state.preset }, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
     delete state.current;
+    delete state.heldNote;
     delete state.lastGroup;
     say(turn, 'restart.done');
     return { to: 'nextQuestion' };
@@ -81,6 +110,12 @@ export const pending: PhaseModule = {
     if (state.pending === 'language') {
       const buttons = languageChoices(turn).map((c) => ({ label: c.label }));
       turn.replies.push({ type: 'prompt', text: texts.t('language.question'), hints: [], buttons });
+      return;
+    }
+    if (state.pending === 'meaning' && state.pendingAnswer && state.current) {
+      const { note: _words, ...value } = state.pendingAnswer;
+      const answer = displayAnswer(turn.kit.views.get(state.current)!, value, texts);
+      turn.replies.push({ type: 'prompt', text: texts.t('meaning.ask', { answer }), hints: [], buttons: [{ label: texts.t('question.yes') }, { label: texts.t('question.no') }] });
       return;
     }
     if (state.pending === 'intent') {
