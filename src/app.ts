@@ -61,9 +61,12 @@ import { PACKAGE_ROOT } from './package-root.js';
 import { conversationTag, type Logger } from './logger.js';
 import { ServiceMetrics } from './ops/metrics.js';
 import { addMetricsRoute } from './ops/metrics-route.js';
+import { addPersonCopyRoute } from './http/person-copy.js';
 
 /** The bot and everything it needs, without any HTTP: what tests drive with a TestAdapter. */
 export interface IntakeStack {
+  /** The address links to residents start with; set at listen when PUBLIC_URL is not. */
+  linkBase: { url?: string };
   config: AppConfig;
   content: Content;
   engine: InterviewEngine;
@@ -178,8 +181,11 @@ export async function createIntake(config: AppConfig, logger: Logger, overrides:
   const { recognizer, trainingMs, fromCache } = await createRecognizer(config.nlu, config.localesDir, content, logger);
   logger.info({ recognizer: config.nlu.recognizer, trainingMs, fromCache }, 'language understanding ready');
 
+  // Links given to residents (their copy): PUBLIC_URL, else the address the server listens on.
+  const linkBase: { url?: string } = config.publicUrl ? { url: config.publicUrl } : {};
   const engine = new InterviewEngine({
     recognizer: overrides.recognizer ? overrides.recognizer(recognizer) : recognizer,
+    publicLink: (p) => `${linkBase.url ?? `http://${config.host}:${config.port}`}${p}`,
     content,
     maxMessageLength: config.maxMessageLength,
     retentionDays: config.retentionDays,
@@ -255,7 +261,7 @@ export async function createIntake(config: AppConfig, logger: Logger, overrides:
     texts: staffTexts,
     searchSecret: () => stores.secret('audit-search', undefined),
   });
-  return { config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, members, entraStaff, kitchenTables, references, metrics, attach };
+  return { linkBase, config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, members, entraStaff, kitchenTables, references, metrics, attach };
 }
 
 /** What the environment cannot say: used by tests (test/helpers/bot-connector-auth.ts) and sovereign clouds. */
@@ -450,6 +456,7 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
 
   addMetricsRoute(server, { metrics: stack.metrics, ...(config.metricsToken ? { token: config.metricsToken } : {}), logger });
   addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale, logger });
+  addPersonCopyRoute(server, { cases: stack.cases, content: stack.content, template: path.join(PACKAGE_ROOT, 'public', 'page.html'), retentionDays: config.retentionDays, logger });
 
   const dl = config.directLine;
   const knownMunicipality = (code: string) => stack.engine.findMunicipality(code) !== undefined;
@@ -508,6 +515,7 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
           const address = server.address();
           const port = typeof address === 'object' && address ? address.port : config.port;
           markListening();
+          stack.linkBase.url ??= `http://${config.host}:${port}`;
           resolve({ url: `http://${config.host}:${port}`, port });
         });
       }),

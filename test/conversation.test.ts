@@ -42,9 +42,12 @@ describe('the resident intake conversation (Swedish)', function () {
     const summaryText = textOf(summary);
     expect(summaryText).to.include('Sammanfattning');
     expect(summaryText).to.include('Att kunna bo kvar hemma och träffa mina barnbarn.');
-    expect(summaryText).to.include('Hemliv');
-    expect(summaryText).to.include('Förflyttning');
-    expect(summaryText).to.include('Äldreomsorg och hjälp hemma');
+    // The person's own summary speaks plainly: no IBIC life areas, no routing topics (issue 18, kind 8).
+    expect(summaryText).not.to.include('Hemliv');
+    expect(summaryText).not.to.include('Förflyttning');
+    expect(summaryText).not.to.include('Livsområde');
+    expect(summaryText).not.to.include('Äldreomsorg och hjälp hemma');
+    expect(summaryText).to.include('Du får frågan om varje mottagare innan något skickas');
     expect(summaryText).to.include('SIP');
     expect(buttonsOf(summary)).to.deep.equal(['Det stämmer', 'Ändra ett svar']);
 
@@ -78,10 +81,55 @@ describe('the resident intake conversation (Swedish)', function () {
     expect(stored!.answers['daily_life_now']).to.deep.equal({ kind: 'text', text: 'Jag bor ensam i en lägenhet på tredje våningen.\nHissen är ofta trasig.' });
     expect(stored!.answers['personnummer']).to.deep.equal({ kind: 'text', text: '19811218-9876' });
     expect(stored!.summaryText).to.include('Testa Testsson');
+    // The staff's summary keeps the IBIC areas and the topics, with third-person headings.
+    expect(stored!.summaryText).to.include('Hemliv');
+    expect(stored!.summaryText).to.include('Det här gäller främst: Äldreomsorg och hjälp hemma');
+    expect(stored!.summaryText).to.include('OM PERSONEN');
+    expect(stored!.summaryText).not.to.include('OM DIG');
+    // "Ja, skicka" is the summary only: the whole conversation was not agreed for anyone.
+    expect(stored!.recipients.map((r) => r.transcript)).to.deep.equal([false, false, false]);
     expect(stored!.urgent).to.equal(false);
 
     // A new message after the end starts a new conversation.
     expect(textOf(await convo.say('hej igen'))).to.include('Vill du fortsätta?');
+  });
+
+  it('asks per recipient whether the summary only or also the whole conversation may be sent; a plain "ja" is the summary only (issue 18)', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(SELF_ANSWERS);
+    const ask = await convo.say('Det stämmer');
+    expect(textOf(ask)).to.include('Sammanfattningen innehåller dina svar med dina egna ord. Hela samtalet, ord för ord, skickar vi bara om du väljer det.');
+    expect(buttonsOf(ask)).to.deep.equal(['Ja, skicka', 'Ja, och hela samtalet', 'Nej, skicka inte']);
+    await convo.say('Ja, och hela samtalet');
+    await convo.say('ja');
+    await convo.say('nej');
+    const [stored] = await readCases(convo.dataDir);
+    expect(stored!.recipients.map((r) => [r.key, r.consent, r.transcript])).to.deep.equal([
+      ['karlstad:bistand', true, true],
+      ['karlstad:hemsjukvard', true, false],
+      ['region_varmland:vardcentral', false, false],
+    ]);
+  });
+
+  it('ends with a link to the person\'s own copy: only its hash is kept on the case, with their summary in their words (issue 18)', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(SELF_ANSWERS);
+    const done = textOf(await convo.sayAll(['Det stämmer', 'Ja, och hela samtalet', 'Ja, skicka', 'Nej, skicka inte']));
+    const link = /http:\/\/\S+\/kopia\/(NV-\d{4}-\d{6})\/([A-Za-z0-9_-]{43})/u.exec(done);
+    expect(link, 'the link in the last message').to.exist;
+    expect(done).to.include('Länken är bara din');
+    const [stored] = await readCases(convo.dataDir);
+    expect(link![1]).to.equal(stored!.reference);
+    const { createHash } = await import('node:crypto');
+    expect(stored!.personCopy!.tokenHash).to.equal(createHash('sha256').update(link![2]!).digest('hex'));
+    expect(JSON.stringify(stored), 'the secret itself is not stored').not.to.include(link![2]!);
+    expect(stored!.personCopy!.locale).to.equal('sv');
+    const copyText = JSON.stringify(stored!.personCopy!.summary);
+    expect(copyText).to.include('Att kunna bo kvar hemma och träffa mina barnbarn.');
+    expect(copyText, 'no IBIC areas in the person\'s copy').not.to.include('Hemliv');
+    expect(copyText, 'no topics in the person\'s copy').not.to.include('Äldreomsorg och hjälp hemma');
   });
 
   it('for a relative: asks the relation and agreement, speaks of the relation given ("din förälder"), and routes carer support', async () => {
@@ -119,7 +167,8 @@ describe('the resident intake conversation (Swedish)', function () {
     const tail = await convo.sayAll(['ja', 'nej', 'Ja, det vill jag', 'Svenska', 'Telefon', 'Maja Testsson', 'Mikael Testsson', 'hoppa över', '054-12 34 56']);
     const summary = textOf(tail);
     expect(summary).to.include('Svaren är lämnade av en närstående: Jag är personens barn.');
-    expect(summary).to.include('Stöd till anhöriga');
+    expect(summary, 'a routing topic is for staff').not.to.include('Stöd till anhöriga');
+    expect(summary, 'who gets it, in their own names').to.include('Anhörigstöd, Arvika kommun');
     expect(summary).to.include('Personnummer: (hoppade över)');
     await convo.say('Det stämmer');
     let replies = await convo.say('ja');
@@ -128,6 +177,7 @@ describe('the resident intake conversation (Swedish)', function () {
     expect(stored!.respondent).to.equal('other');
     expect(stored!.municipality!.id).to.equal('arvika');
     expect(stored!.recipients.map((r) => r.key)).to.include('arvika:anhorigstod');
+    expect(stored!.summaryText).to.include('Stöd till anhöriga');
     expect(stored!.answers['contact_name']).to.deep.equal({ kind: 'text', text: 'Mikael Testsson' });
   });
 
@@ -253,7 +303,12 @@ describe('the resident intake conversation (Swedish)', function () {
     const question = textOf(await convo.say('4'));
     expect(question).to.include('Vad är viktigast för dig just nu?');
     expect(question).to.include('Ditt förra svar: Att kunna bo kvar hemma och träffa mina barnbarn.');
-    const again = textOf(await convo.say('Att slippa vara ensam på kvällarna.'));
+    // After a change: that item confirmed, not the whole summary card again (issue 18, kind 9).
+    const changed = await convo.say('Att slippa vara ensam på kvällarna.');
+    expect(textOf(changed)).to.include('Nu är det ändrat.\n4. Det viktigaste just nu: Att slippa vara ensam på kvällarna.\nStämmer sammanfattningen nu?');
+    expect(changed.some((a) => a.attachments?.length)).to.equal(false);
+    expect(buttonsOf(changed)).to.deep.equal(['Det stämmer', 'Ändra ett svar', 'Visa hela sammanfattningen']);
+    const again = textOf(await convo.say('Visa hela sammanfattningen'));
     expect(again).to.include('Sammanfattning');
     expect(again).to.include('Att slippa vara ensam på kvällarna.');
     expect(again).not.to.include('träffa mina barnbarn');
@@ -261,6 +316,22 @@ describe('the resident intake conversation (Swedish)', function () {
     await convo.sayAll(['ja', 'ja', 'ja']);
     const [stored] = await readCases(convo.dataDir);
     expect(stored!.answers['what_matters']).to.deep.equal({ kind: 'text', text: 'Att slippa vara ensam på kvällarna.' });
+  });
+
+  it('an answer is changed by its name: "ändra trygg hemma" on the summary, "trygg hemma" in the edit menu (issue 18)', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(SELF_ANSWERS);
+    const asked = textOf(await convo.say('ändra trygg hemma'));
+    expect(asked).to.include('Känner du dig trygg hemma?');
+    expect(textOf(await convo.say('nej'))).to.include('Trygg hemma: Nej');
+    expect(textOf(await convo.say('Ändra ett svar'))).to.include('Vilket svar vill du ändra?');
+    expect(textOf(await convo.say('telefon'))).to.include('Vilket telefonnummer kan vi nå dig på?');
+    expect(textOf(await convo.say('070-765 43 21'))).to.include('Telefon: 070-765 43 21');
+    // A name that fits several answers ("hemma": Trygg hemma, Sysslor hemma) or none is not guessed: which one?
+    await convo.say('Tillbaka till sammanfattningen');
+    expect(textOf(await convo.say('ändra hemma'))).to.include('Vilket svar vill du ändra? Skriv numret eller rubriken');
+    expect(textOf(await convo.say('ändra blomkål'))).to.include('Vilket svar vill du ändra?');
   });
 
   it('an edit that makes new questions relevant asks them before the summary', async () => {
@@ -413,13 +484,15 @@ describe('the resident intake conversation (Swedish)', function () {
     const stale = textOf(await convo.submit({ intake: 'edit', question: 'nonexistent' }));
     expect(stale).to.include('Det svaret förstod jag inte');
 
-    // Staff reading the case see what was chosen on the cards in the words the cards showed.
-    await convo.sayAll(CONFIRM_AND_SHARE.slice(1));
+    // Staff reading the case see what was chosen on the cards in the words the cards showed
+    // (where the person agreed that the whole conversation is shared).
+    await convo.sayAll(['Ja, och hela samtalet', 'Ja, och hela samtalet', 'Ja, och hela samtalet']);
     await convo.flush();
     const [created] = await convo.stack.cases.list();
     expect(created, 'the case').to.exist;
     const staff = { id: 'anna@karlstad.test', name: 'Anna Exempel', organisationId: 'karlstad', role: 'staff' as const, units: created!.recipients.map((r) => r.key) };
     const view = await convo.stack.staff.read(staff, created!.reference, '127.0.0.1');
+    expect(view.shared).to.equal('conversation');
     const answers = view.transcript.filter((l) => l.from === 'resident' && l.value !== undefined).map((l) => l.valueText);
     expect(answers).to.deep.equal(['Hjälp hemma (hemtjänst, trygghetslarm, boende), Hälsa, sjukdom eller mediciner', '5. En riktigt bra dag', 'Det stämmer', 'nonexistent']);
   });

@@ -239,5 +239,9 @@ describe('the HTTP service', function () {
       expect(html).to.include('<h1');
       expect(html).not.to.include('{{');
     }
+    // What is shared says the same as the chat asks (issue 18): the summary, the conversation only where chosen.
+    const privacy = await (await fetch(`${running.url}/integritet`)).text();
+    expect(privacy).to.include('Det som skickas är sammanfattningen');
+    expect(privacy).to.include('kan de inte läsa');
   });
 });

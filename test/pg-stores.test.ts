@@ -6,6 +6,7 @@
  */
 import type { Storage, TurnContext } from 'botbuilder';
 import { expect } from 'chai';
+import { newCopySecret, opensCopy } from '../src/core/person-copy.js';
 import { verifyChain, type AuditLog } from '../src/core/audit.js';
 import type { CaseQuery } from '../src/core/case-query.js';
 import type { CaseRecord, CaseStore } from '../src/core/cases.js';
@@ -178,6 +179,21 @@ for (const make of [postgresBackend, lowdbBackend]) {
       await b.update(urgent.reference, (c) => ({ ...c, work: { ...c.work, 'region_varmland:vardcentral': { ...c.work['region_varmland:vardcentral']!, urgent: false } } }));
       expect(await a.urgentNewBefore(cutoff), 'reclassified as not urgent by the Region').to.deep.equal([]);
       expect((await a.urgentNewBefore(new Date('2026-11-24T00:00:00.000Z'))).map((c) => c.reference)).to.deep.equal([fresh.reference]);
+    });
+
+    it('cases (issue 18): what each recipient may read and the person\'s copy are kept and read back from the other instance', async () => {
+      const [a, b] = backend.cases;
+      const copy = newCopySecret();
+      const summary = { title: 'Sammanfattning', recipients: '', sections: [{ title: 'Om dig', items: [{ number: 1, questionId: 'what_matters', label: 'Det viktigaste just nu', answer: 'Att bo kvar hemma.', skipped: false, ibic: [] }] }] };
+      const created = await a.create({ ...caseDraft([{ ...KARLSTAD_BISTAND, transcript: true }, { ...REGION_VARDCENTRAL, transcript: false }]), personCopy: { tokenHash: copy.hash, locale: 'sv', summary } });
+      const read = await b.get(created.reference);
+      expect(read!.recipients.map((r) => [r.key, r.consent, r.transcript])).to.deep.equal([
+        ['karlstad:bistand', true, true],
+        ['region_varmland:vardcentral', true, false],
+      ]);
+      expect(opensCopy(read!.personCopy, copy.secret)).to.equal(true);
+      expect(opensCopy(read!.personCopy, newCopySecret().secret)).to.equal(false);
+      expect(read!.personCopy!.summary).to.deep.equal(summary);
     });
 
     it('case lists: the cases sent with consent to some units, each unit\'s own status, urgency, assignee and due date; by municipality and Swedish day; sorted; with counts', async () => {

@@ -259,7 +259,8 @@ describe('conversations saved by the previous release continue (test/fixtures/sa
     expect(asked).to.include('Vad är viktigast för dig just nu?');
     expect(asked).to.include('Ditt förra svar: Att kunna bo kvar hemma och träffa mina barnbarn.');
     const summary = await say('Att slippa trappan.');
-    expect(summary).to.include('Stämmer sammanfattningen?');
+    // After a change, the changed item and "Stämmer sammanfattningen nu?" (issue 18), not the whole card.
+    expect(summary).to.include('Stämmer sammanfattningen nu?');
     expect(summary).to.include('Att slippa trappan.');
     const record = await finish();
     expectKept(record, saved, ['what_matters']);

@@ -146,6 +146,30 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     }
   });
 
+  it('shows the whole conversation only to units the person agreed may read it; the others see that only the summary was agreed (issue 18)', async () => {
+    // Karlstad: the summary and the whole conversation; the region: the summary only.
+    const record = await app.cases.create(caseDraft([{ ...KARLSTAD_BISTAND, transcript: true }, { ...REGION_VARDCENTRAL, transcript: false }]));
+    const { channelId, conversationId } = record.conversation;
+    await app.transcripts.logActivity({ type: 'message', id: 'm1', channelId, conversation: { id: conversationId }, from: { id: 'resident', role: 'user' }, recipient: { id: 'bot' }, text: 'Va? Det är inget akut', timestamp: new Date() } as never);
+    const read = async (email: string) => {
+      const { session } = await signIn(email);
+      const before = (await app.audit.entries()).length;
+      const res = await get(session, `/staff/api/cases/${record.reference}`);
+      expect(res.status).to.equal(200);
+      const body = (await res.json()) as { shared: string; transcript: Array<{ text: string }> };
+      return { body, actions: (await app.audit.entries()).slice(before).map((e) => e.action) };
+    };
+    const karlstad = await read(people.karlstadStaff.email);
+    expect(karlstad.body.shared).to.equal('conversation');
+    expect(karlstad.body.transcript.map((l) => l.text)).to.deep.equal(['Va? Det är inget akut']);
+    expect(karlstad.actions).to.deep.equal(['case.read', 'transcript.read']);
+    const region = await read(people.regionStaff.email);
+    expect(region.body.shared).to.equal('summary');
+    expect(region.body.transcript, 'an aside in the conversation never reaches a unit that got the summary only').to.deep.equal([]);
+    expect(JSON.stringify(region.body)).not.to.include('inget akut');
+    expect(region.actions, 'no transcript was read').to.deep.equal(['case.read']);
+  });
+
   it('shows a readable case with summary, transcript and delivery history; take, close with a note, export', async () => {
     const { session } = await signIn(people.karlstadStaff.email);
     const res = await get(session, `/staff/api/cases/${karlstadCase.reference}`);

@@ -26,6 +26,11 @@ function message(text: string, extra: Partial<Activity> = {}): Partial<Activity>
   return { type: ActivityTypes.Message, text, textFormat: 'plain', ...extra };
 }
 
+/**
+ * The list to tick, phone first: the question once (a heading; the list's own label is the short
+ * hint, which screen readers read with each box), each option with its number, so that "skriv
+ * numren" can be followed, and wrapped texts, never cut off with an ellipsis.
+ */
 function multiSelectCard(text: string, hints: string[], select: NonNullable<Extract<Reply, { type: 'prompt' }>['multiSelect']>, hint: string): Attachment {
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
@@ -34,20 +39,28 @@ function multiSelectCard(text: string, hints: string[], select: NonNullable<Extr
     fallbackText: text,
     speak: text,
     body: [
-      { type: 'TextBlock', text, wrap: true, weight: 'Bolder' },
+      { type: 'TextBlock', text, wrap: true, weight: 'Bolder', style: 'heading' },
       ...hints.map((h) => ({ type: 'TextBlock', text: h, wrap: true, isSubtle: true })),
-      { type: 'TextBlock', text: hint, wrap: true, isSubtle: true },
       {
         type: 'Input.ChoiceSet',
         id: 'value',
-        label: text,
+        label: hint,
         isMultiSelect: true,
         style: 'expanded',
-        choices: select.options.map((o) => ({ title: o.label, value: o.id })),
+        wrap: true,
+        choices: select.options.map((o, i) => ({ title: numbered(i + 1, o.label), value: o.id })),
       },
     ],
     actions: [{ type: 'Action.Submit', title: select.submitLabel, data: { intake: 'answer', question: select.questionId } }],
   });
+}
+
+/**
+ * "3. Ekonomi": the number a person types to choose it. A no-break space after the dot, so that the
+ * card's markdown does not make each option a list of its own and renumber it "1.".
+ */
+export function numbered(n: number, label: string): string {
+  return `${n}.\u00a0${label}`;
 }
 
 function summaryCard(reply: Extract<Reply, { type: 'summary' }>): Attachment {

@@ -7,6 +7,7 @@ import type { RiskCategory, RoutingTopic } from './content/schema.js';
 import type { Answers } from './interview/answers.js';
 import type { Recipient } from './routing.js';
 import type { SummaryView } from './summary.js';
+import type { PersonCopy } from './person-copy.js';
 import type { RiskRecord, UnitWork } from './case-work.js';
 
 export type { JournalEntry, RiskRecord, UnitWork, WorkStatus } from './case-work.js';
@@ -14,6 +15,11 @@ export type { JournalEntry, RiskRecord, UnitWork, WorkStatus } from './case-work
 export interface CaseRecipient extends Recipient {
   /** The person agreed that the summary is sent to this recipient. */
   consent: boolean;
+  /**
+   * The person also agreed that staff there may read the whole conversation (issue 18). Absent on
+   * cases created before: those were agreed as the summary only, so their conversation stays closed.
+   */
+  transcript?: boolean;
 }
 
 export interface NewCase {
@@ -44,6 +50,8 @@ export interface NewCase {
    * category, and the person's own correction. Optional: cases before issue 19 have none.
    */
   risk?: RiskRecord;
+  /** The person's own copy (issue 18): its link's hash and their summary. Absent on older cases. */
+  personCopy?: PersonCopy;
 }
 
 /** The one status of a case for every organisation, as releases before issue 20 kept it. */

@@ -1,7 +1,11 @@
 /**
- * The person-centred summary, built deterministically from the answers (no generated prose):
- * grouped like the conversation, every item tagged with its IBIC life areas, with the routing
- * topics, the proposed recipients and the SIP suggestion on top.
+ * The person-centred summary, built deterministically from the answers (no generated prose), in two
+ * versions. The person's own: their answers grouped like the conversation, in plain words, with who
+ * is proposed to get it; no IBIC life areas and no routing topics (those are staff's words, and a
+ * "Elevhälsa" or "LSS" shown to a 78-year-old reads as a mistake about them). The staff's: third
+ * person headings, every item tagged with its IBIC life areas, the routing topics, the recipients, the
+ * SIP suggestion and the recognizer's suggested topics on top (the key facts come first where staff
+ * read it: src/core/key-facts.ts).
  */
 import type { RoutingTopic } from './content/schema.js';
 import type { Content } from './content/load.js';
@@ -25,13 +29,17 @@ export interface SummaryView {
   title: string;
   forOther?: string;
   urgent?: string;
-  topics: string;
+  /** The routing topics: only in the staff's summary. */
+  topics?: string;
   recipients: string;
   sip?: string;
   /** Topics the recognizer suggested from free text: shown to the person and to staff, never routed on. */
   suggested?: string;
   sections: Array<{ title: string; items: SummaryItem[] }>;
 }
+
+/** Who reads the summary: the person in the conversation, or staff (the case). */
+export type SummaryAudience = 'person' | 'staff';
 
 export interface SummaryInput {
   answers: Answers;
@@ -44,10 +52,14 @@ export interface SummaryInput {
   who?: Who;
   /** Part titles for a relative ("Om dig och din pappa"); left out in the staff's summary. */
   relativeHeadings?: boolean;
+  /** 'person' unless said: the version without IBIC areas and topics. */
+  audience?: SummaryAudience;
 }
 
+/** The summary of the answers for the person (plain words) or for staff (IBIC areas, topics, third person). */
 export function buildSummary(content: Content, views: Map<string, QuestionView>, texts: Texts, input: SummaryInput): SummaryView {
   const { answers, skipped, routing } = input;
+  const staff = input.audience === 'staff';
   // Suggestions already covered by the routing say nothing new.
   const suggested = [...new Set(Object.values(input.suggestedTopics ?? {}).flat())].filter((t) => !routing.topics.includes(t));
   let number = 0;
@@ -65,10 +77,10 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
         label: input.who && view.labelOther ? personalize(view.labelOther, input.who) : view.label,
         answer: answer ? displayAnswer(view, answer, texts, input.who) : texts.t('summary.skipped'),
         skipped: !answer,
-        ibic: ibicFor(view, answer).map((a) => texts.t(`ibic.${a}`)),
+        ibic: staff ? ibicFor(view, answer).map((a) => texts.t(`ibic.${a}`)) : [],
       });
     }
-    if (items.length) sections.push({ title: groupTitle(content, texts, group, input.relativeHeadings ? input.who : undefined), items });
+    if (items.length) sections.push({ title: staff ? texts.t(`staffSummary.groups.${group}`) : groupTitle(content, texts, group, input.relativeHeadings ? input.who : undefined), items });
   }
   const respondent = answers[content.bank.roles.respondent];
   const relation = answers['relation'];
@@ -80,10 +92,10 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
     title: texts.t('summary.title'),
     ...(forOther ? { forOther } : {}),
     ...(input.urgent ? { urgent: texts.t('summary.urgent') } : {}),
-    topics: texts.t('summary.topics', { topics: routing.topics.map((t) => texts.t(`topics.${t}`)).join(', ') }),
-    recipients: texts.t('summary.recipients', { recipients: routing.recipients.map((r) => r.contactName).join('; ') }),
-    ...(routing.sipSuggested ? { sip: texts.t('summary.sip') } : {}),
-    ...(suggested.length ? { suggested: texts.t('summary.suggested', { topics: suggested.map((t) => texts.t(`topics.${t}`)).join(', ') }) } : {}),
+    ...(staff ? { topics: texts.t('summary.topics', { topics: routing.topics.map((t) => texts.t(`topics.${t}`)).join(', ') }) } : {}),
+    recipients: texts.t(staff ? 'summary.recipients' : 'personSummary.recipients', { recipients: routing.recipients.map((r) => r.contactName).join('; ') }),
+    ...(routing.sipSuggested ? { sip: texts.t(staff ? 'staffSummary.sip' : 'summary.sip') } : {}),
+    ...(staff && suggested.length ? { suggested: texts.t('summary.suggested', { topics: suggested.map((t) => texts.t(`topics.${t}`)).join(', ') }) } : {}),
     sections,
   };
 }
@@ -93,7 +105,8 @@ export function summaryToText(view: SummaryView, texts: Texts): string {
   const lines = [view.title];
   if (view.urgent) lines.push(view.urgent);
   if (view.forOther) lines.push(view.forOther);
-  lines.push(view.topics, view.recipients);
+  if (view.topics) lines.push(view.topics);
+  lines.push(view.recipients);
   if (view.sip) lines.push(view.sip);
   if (view.suggested) lines.push(view.suggested);
   for (const s of view.sections) {

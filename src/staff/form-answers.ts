@@ -20,7 +20,8 @@ export class CardChoices {
         const titles = new Map<string, string>();
         for (const choice of node['choices'] as unknown[]) {
           const { title, value } = (choice ?? {}) as { title?: unknown; value?: unknown };
-          if (typeof title === 'string' && typeof value === 'string') titles.set(value, title);
+          // The number before an option ("3.\u00a0Ekonomi", there for typing it) is not part of its words.
+          if (typeof title === 'string' && typeof value === 'string') titles.set(value, title.replace(/^\d+\.\u00a0/u, ''));
         }
         this.options.set(node['id'], titles);
       }

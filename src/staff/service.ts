@@ -52,6 +52,11 @@ export interface CaseView {
   workUnits: string[];
   /** Read outside the reader's units, with a stated reason. */
   outsideUnit?: boolean;
+  /**
+   * What the person agreed these units may read: 'conversation' (the summary and the whole
+   * conversation) or 'summary' (the summary only; then `transcript` is empty and never read).
+   */
+  shared: 'summary' | 'conversation';
   transcript: TranscriptLine[];
   deliveries: OutboxItem[];
 }
@@ -170,8 +175,10 @@ export class StaffService {
   }
 
   private async view(record: CaseRecord, units: string[], extra: Partial<CaseView> = {}): Promise<CaseView> {
+    const shared = transcriptAgreed(record, units) ? 'conversation' : 'summary';
     const [activities, deliveries] = await Promise.all([
-      wholeTranscript(this.options.transcripts, record.conversation.channelId, record.conversation.conversationId),
+      // The conversation is not even read from the store where the person agreed to the summary only.
+      shared === 'conversation' ? wholeTranscript(this.options.transcripts, record.conversation.channelId, record.conversation.conversationId) : Promise.resolve([]),
       this.options.outbox.forCase(record.reference),
     ]);
     const visible = caseForUnits(record, units);
@@ -179,6 +186,7 @@ export class StaffService {
       case: visible,
       keyFacts: this.keyFacts(visible),
       workUnits: units,
+      shared,
       transcript: transcriptLines(activities),
       deliveries: deliveries.filter((d) => units.includes(d.recipientKey)),
       ...extra,
@@ -191,7 +199,7 @@ export class StaffService {
     const units = sharedUnits(staff, found);
     const view = await this.view(found, units);
     await this.record(staff, from, 'case.read', 'allowed', found.reference, caseOrganisations(found));
-    await this.record(staff, from, 'transcript.read', 'allowed', found.reference, caseOrganisations(found));
+    if (view.shared === 'conversation') await this.record(staff, from, 'transcript.read', 'allowed', found.reference, caseOrganisations(found));
     return view;
   }
 
@@ -215,7 +223,7 @@ export class StaffService {
     const ownOrganisationUnits = Object.values(found.work).filter((w) => w.organisationId === staff.organisationId).map((w) => w.unit);
     const view = await this.view(found, ownOrganisationUnits, { workUnits: [], outsideUnit: true });
     await this.record(staff, from, 'case.read.outside', 'allowed', found.reference, caseOrganisations(found), { reason });
-    await this.record(staff, from, 'transcript.read', 'allowed', found.reference, caseOrganisations(found), { reason });
+    if (view.shared === 'conversation') await this.record(staff, from, 'transcript.read', 'allowed', found.reference, caseOrganisations(found), { reason });
     return view;
   }
 
@@ -291,6 +299,14 @@ function auditActionOf(kind: WorkChange['kind'] | 'assignTo'): AuditAction {
     case 'reclassify':
       return 'case.reclassify';
   }
+}
+
+/**
+ * Whether the person agreed that the whole conversation may be read by these units: only where a
+ * recipient among them has `transcript` (cases before issue 18 have none: the summary only).
+ */
+export function transcriptAgreed(record: CaseRecord, units: readonly string[]): boolean {
+  return record.recipients.some((r) => r.consent && r.transcript === true && units.includes(r.key));
 }
 
 /** The messages of a transcript as staff read them; a card's answer also in the words the card showed. */

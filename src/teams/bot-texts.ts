@@ -54,6 +54,7 @@ const schema = z.strictObject({
     take: text,
     transcript: text,
     transcriptTitle: text,
+    transcriptNotAgreed: text,
     resident: text,
     assistant: text,
     staffPage: text,

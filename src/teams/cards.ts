@@ -59,7 +59,7 @@ export function caseCard(record: CaseRecord, facts: KeyFact[], t: TeamsBotTexts,
       line(fill(isOverdue(w, today) ? t.card.overdue : t.card.due, { due: w.due }), { spacing: 'None', ...(isOverdue(w, today) ? { color: 'Attention' } : {}) }),
     );
   }
-  body.push(line(t.card.summary, { weight: 'Bolder', separator: true }), line(record.summary.topics));
+  body.push(line(t.card.summary, { weight: 'Bolder', separator: true }), line(record.summary.topics ?? ""));
   if (record.sipSuggested) body.push(line(t.card.sip));
   for (const s of record.summary.sections) {
     body.push(line(s.title, { weight: 'Bolder', separator: true }), ...s.items.map((i) => line(`**${i.label}:** ${i.answer}`, { spacing: 'Small' })));
@@ -85,7 +85,7 @@ export function noticeCard(record: CaseRecord, unit: string, t: TeamsBotTexts, p
       heading(fill(t.card.newCase, { reference: record.reference })),
       line(fill(t.card.created, { date: swedishDateTime(record.createdAt) }), { isSubtle: true, spacing: 'None' }),
       line(fill(t.card.municipality, { municipality: record.municipality?.name ?? '–' })),
-      line(record.summary.topics),
+      line(record.summary.topics ?? ""),
       ...(record.sipSuggested ? [line(t.card.sip)] : []),
     ],
     [
@@ -120,10 +120,11 @@ export function listCard(page: CasePage, organisation: string, t: TeamsBotTexts,
   );
 }
 
-/** The resident's conversation, as it happened. */
-export function transcriptCard(reference: string, lines: TranscriptLine[], t: TeamsBotTexts): Attachment {
+/** The resident's conversation, as it happened; or, where they agreed to the summary only, that it stays closed. */
+export function transcriptCard(reference: string, lines: TranscriptLine[], t: TeamsBotTexts, agreed = true): Attachment {
   return card([
     heading(fill(t.card.transcriptTitle, { reference }), 'Medium'),
+    ...(agreed ? [] : [line(t.card.transcriptNotAgreed)]),
     ...lines.map((l) => line(`**${l.from === 'resident' ? t.card.resident : t.card.assistant}:** ${l.text || l.valueText || l.cardText || ''}`, { spacing: 'Small' })),
   ]);
 }

@@ -276,7 +276,10 @@ export class StaffTeamsBot extends TeamsActivityHandler {
           await service.work(staff, reference, unit, { kind: 'assignTo', assigneeId: staff.id }, 'teams');
           return { card: this.caseCard(await service.read(staff, reference, 'teams')) };
         case 'transcript':
-          return { card: transcriptCard(reference, (await service.read(staff, reference, 'teams')).transcript, t) };
+        {
+          const view = await service.read(staff, reference, 'teams');
+          return { card: transcriptCard(reference, view.transcript, t, view.shared === 'conversation') };
+        }
         default:
           return { text: t.notUnderstood };
       }

@@ -8,6 +8,8 @@ export interface RecipientSpec {
   contactType: ContactType;
   contactName: string;
   consent: boolean;
+  /** The whole conversation may be read there too (issue 18); true unless said, as most staff tests read it. */
+  transcript?: boolean;
   side?: 'municipality' | 'region';
   responseDays?: number;
 }
@@ -40,6 +42,7 @@ export function caseDraft(
       responseDays: r.responseDays ?? 5,
       topics: ['elderly_care'],
       consent: r.consent,
+      transcript: r.consent && (r.transcript ?? true),
     })),
     answers: {
       daily_life_now: { kind: 'text', text: 'Jag bor ensam och trappan är svår.' },

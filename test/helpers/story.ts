@@ -189,7 +189,8 @@ function cardChoices(replies: Partial<Activity>[]): CardChoice[] {
       const card = a.content as { body?: Array<{ type?: string; choices?: Array<{ title: string; value: string }> }>; actions?: Array<{ data?: Record<string, unknown> }> };
       const data = card?.actions?.find((x) => x.data?.['intake'] === 'answer')?.data;
       if (!data) continue;
-      for (const el of card.body ?? []) if (el.type === 'Input.ChoiceSet') for (const c of el.choices ?? []) out.push({ ...c, data });
+      // An option is clicked by its words; the number shown before it ("3.\u00a0Ekonomi") is for typing.
+      for (const el of card.body ?? []) if (el.type === 'Input.ChoiceSet') for (const c of el.choices ?? []) out.push({ ...c, title: c.title.replace(/^\d+\.\u00a0/u, ''), data });
     }
   }
   return out;

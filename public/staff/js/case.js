@@ -134,7 +134,7 @@ function showCase(view, data) {
       });
     });
   });
-  var mainCol = h('div', { className: 'case__main' }, summary(c), conversation(c, data.transcript || []), deliveryHistory(data.deliveries || []));
+  var mainCol = h('div', { className: 'case__main' }, summary(c), conversation(c, data.transcript || [], data.shared), deliveryHistory(data.deliveries || []));
   var side = h('div', { className: 'case__side' }, keyFacts(data.keyFacts || []), parts, caseMeta(c), exportsAndPrint(c));
   el.view.appendChild(h('div', { className: 'case' }, side, mainCol));
 }
@@ -273,7 +273,7 @@ export function renderPrint(reference) {
     el.view.appendChild(h('p', { className: 'print-meta' }, t('print.meta', { created: formatDateTime(c.createdAt), printed: formatDateTime(new Date().toISOString()) })));
     el.view.appendChild(keyFacts(res.json.keyFacts || []));
     el.view.appendChild(summary(c));
-    var transcript = conversation(c, res.json.transcript || []);
+    var transcript = conversation(c, res.json.transcript || [], res.json.shared);
     transcript.hidden = true;
     transcript.id = 'print-conversation';
     el.view.appendChild(transcript);
@@ -319,7 +319,9 @@ function summary(c) {
   return section(2, t('case.summary'), 'summary', [h('div', { className: 'summary__lines' }, lines), sections]);
 }
 
-function conversation(c, transcript) {
+// shared: what the person agreed these units may read ('summary' or 'conversation'; issue 18).
+function conversation(c, transcript, shared) {
+  if (shared === 'summary') return section(2, t('case.transcript'), 'transcript', [h('p', { className: 'shared-note' }, t('case.sharedSummaryOnly'))], null);
   var other = c.respondent === 'other';
   var lastDay = '';
   var items = transcript.map(function (m) {
@@ -341,7 +343,8 @@ function conversation(c, transcript) {
     );
   });
   var count = h('span', { className: 'count' }, ' (', tCount('case.transcriptCount', transcript.length), ')');
-  return section(2, t('case.transcript'), 'transcript', [items.length ? h('ol', { className: 'messages-list' }, items) : h('p', { className: 'muted' }, t('case.transcriptNone'))], items.length ? count : null);
+  var agreed = shared === 'conversation' ? [h('p', { className: 'shared-note' }, t('case.sharedConversation'))] : [];
+  return section(2, t('case.transcript'), 'transcript', agreed.concat([items.length ? h('ol', { className: 'messages-list' }, items) : h('p', { className: 'muted' }, t('case.transcriptNone'))]), items.length ? count : null);
 }
 
 /**

@@ -13,7 +13,7 @@ export function caseDraft(turn: Turn, routing: RoutingDecision): NewCase {
   const { state, context, conversation } = turn;
   const { content } = context;
   const staffKit = context.kit(content.defaultLocale);
-  const summary = summaryOf(content, state, staffKit, { forStaff: true });
+  const summary = summaryOf(content, state, staffKit, 'staff');
   const org = municipalityOf(content, state.answers);
   const respondent = state.answers[content.bank.roles.respondent];
   return {
@@ -28,7 +28,10 @@ export function caseDraft(turn: Turn, routing: RoutingDecision): NewCase {
     topics: routing.topics,
     sipSuggested: routing.sipSuggested,
     suggestedTopics: [...new Set(Object.values(state.suggestedTopics ?? {}).flat())].filter((t) => !routing.topics.includes(t)),
-    recipients: routing.recipients.map((r) => ({ ...r, consent: state.consents[r.key] === true })),
+    recipients: routing.recipients.map((r) => {
+      const consent = state.consents[r.key] === true;
+      return { ...r, consent, transcript: consent && state.transcriptConsents?.[r.key] === true };
+    }),
     answers: structuredClone(state.answers),
     summary,
     summaryText: summaryToText(summary, staffKit.texts),

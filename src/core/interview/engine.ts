@@ -34,6 +34,8 @@ export interface EngineOptions {
   maxMessageLength: number;
   retentionDays: number;
   createCase(draft: NewCase): Promise<CaseRecord>;
+  /** The full address of a path of this service, for the link to the person's copy. */
+  publicLink?: (path: string) => string;
   /** Understands free text (intents, topics, risk); without one only exact phrases and patterns count. */
   recognizer?: Recognizer;
   now?: () => Date;
@@ -57,7 +59,7 @@ export class InterviewEngine {
     const catalog = new TextCatalog(options.content);
     for (const locale of Object.keys(options.content.locales)) this.kits.set(locale, buildKit(options.content, catalog, locale));
     const now = options.now ?? (() => new Date());
-    this.context = { content: options.content, kit: (locale) => this.kit(locale), now, createCase: (draft) => options.createCase(draft), completeCase: (reference, draft) => options.completeCase(reference, draft), ...(options.onRiskAlarm ? { onRiskAlarm: options.onRiskAlarm } : {}) };
+    this.context = { content: options.content, kit: (locale) => this.kit(locale), now, createCase: (draft) => options.createCase(draft), completeCase: (reference, draft) => options.completeCase(reference, draft), ...(options.publicLink ? { publicLink: options.publicLink } : {}), ...(options.onRiskAlarm ? { onRiskAlarm: options.onRiskAlarm } : {}) };
   }
 
   /** The locale to use for a channel's locale tag: "sv-SE" -> "sv"; unknown -> the default. */

@@ -59,6 +59,11 @@ export interface InterviewState {
   shareIndex: number;
   /** Consent per recipient key ("karlstad:bistand"). */
   consents: Record<string, boolean>;
+  /**
+   * Per recipient key: the person also agreed that the whole conversation may be read there (issue
+   * 18). Absent in states saved before; a recipient missing here gets the summary only.
+   */
+  transcriptConsents?: Record<string, boolean>;
   /** An acute alarm that the person has not corrected: the case is sent marked urgent. */
   urgent: boolean;
   risk: RiskCategory[];
@@ -71,6 +76,11 @@ export interface InterviewState {
   /** The last group whose title was shown, to introduce each new part once. */
   lastGroup?: string;
   caseReference?: string;
+  /**
+   * The summary item being changed (its question id): the next summary confirms only that item.
+   * Cleared when another question comes up in between (then the whole summary is shown).
+   */
+  editing?: string;
   startedAt: string;
   /** Routing topics the recognizer suggested from free-text answers, per question (shown, never routed on). */
   suggestedTopics?: Record<string, RoutingTopic[]>;

@@ -41,6 +41,8 @@ export interface InterviewContext {
   kit(locale: string): LocaleKit;
   now(): Date;
   createCase(draft: NewCase): Promise<CaseRecord>;
+  /** The full address of a path of this service ("/kopia/…"), for links given to the person; none: no link. */
+  publicLink?(path: string): string;
   /**
    * Completes a case sent early (the urgent case sent on the person's word) with the whole
    * interview: the same case, updated, never a second one.

@@ -23,6 +23,8 @@ export function askQuestion(turn: Turn, questionId: string, opts: { quiet?: bool
   // Words held for one question are not another question's answer.
   if (state.current !== questionId) delete state.heldNote;
   state.current = questionId;
+  // A change that brought up a new question ends with the whole summary, not one item.
+  if (state.editing && state.editing !== questionId) delete state.editing;
   const { texts } = kit;
   const view = kit.views.get(questionId)!;
   const groups = context.content.bank.groups;

@@ -104,7 +104,7 @@ export const pending: PhaseModule = {
     delete state.relative;
     delete state.explained;
     delete state.acknowledged;
-    Object.assign(state, { answers: {}, skipped: [], history: [], consents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
+    Object.assign(state, { answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
     delete state.current;
     delete state.heldNote;
     delete state.lastGroup;

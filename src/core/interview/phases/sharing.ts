@@ -1,6 +1,8 @@
 /**
  * Sharing: consent per recipient, then the case. Asks, recipient by recipient as routing proposes
- * them, whether the summary may be sent there; waits for yes or no to each. After the last one it
+ * them, what may be sent there: the summary with the person's own words, the summary and the whole
+ * conversation as written, or nothing. A plain "ja" is the summary only (the narrower reading: the
+ * whole conversation is shared only when the person chose exactly that). After the last one it
  * creates the case with the recipients that said yes (and tells the reference), or, when none did,
  * sends nothing and ends the conversation without keeping anything. When an urgent case was sent
  * during the interview (phases/safety.ts), its recipient is not asked again, and the case is
@@ -8,8 +10,11 @@
  */
 import type { Texts } from '../../i18n.js';
 import { route, type Recipient, type RoutingDecision } from '../../routing.js';
+import { copyPath, newCopySecret } from '../../person-copy.js';
 import { caseDraft } from '../case-draft.js';
-import { isButtonOrYesNo } from '../kit.js';
+import { summaryOf } from '../summary-view.js';
+import { PhraseMatcher } from '../../text/phrase-matcher.js';
+import { isButtonOrYesNo, type LocaleKit } from '../kit.js';
 import { numbersAgain } from '../safety-net.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
@@ -22,6 +27,7 @@ export function beginSharing(turn: Turn): Step | Promise<Step> {
   turn.state.phase = 'share';
   turn.state.shareIndex = 0;
   turn.state.consents = {};
+  turn.state.transcriptConsents = {};
   return askOrFinish(turn);
 }
 
@@ -48,10 +54,17 @@ function askShare(turn: Turn): void {
   const recipient = route(turn.context.content, turn.state.answers).recipients[turn.state.shareIndex]!;
   turn.replies.push({
     type: 'prompt',
-    text: texts.t('share.ask', { recipient: recipient.contactName, when: whenText(texts, recipient) }),
+    text: `${texts.t('share.ask', { recipient: recipient.contactName, when: whenText(texts, recipient) })}\n\n${texts.t('shareWhat.explain')}`,
     hints: [],
-    buttons: [{ label: texts.t('share.yes') }, { label: texts.t('share.no') }],
+    buttons: [{ label: texts.t('share.yes') }, { label: texts.t('shareWhat.yesAll') }, { label: texts.t('share.no') }],
   });
+}
+
+/** The person's choice for one recipient: 'all' (summary and conversation), 'summary', 'none', or unreadable. */
+function readShare(kit: LocaleKit, text: string): 'all' | 'summary' | 'none' | undefined {
+  if (new PhraseMatcher([kit.texts.t('shareWhat.yesAll'), ...kit.texts.t('shareWhat.allPhrases').split('|')]).matches(text)) return 'all';
+  const answer = kit.recognizer.yesNo(text);
+  return answer === undefined ? undefined : answer ? 'summary' : 'none';
 }
 
 async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
@@ -65,24 +78,30 @@ async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
     turn.effects.erase = true;
     return;
   }
-  const draft = caseDraft(turn, routing);
+  // The person's copy: their summary in their words and language, opened by a link only they get.
+  const copy = newCopySecret();
+  const draft = { ...caseDraft(turn, routing), personCopy: { tokenHash: copy.hash, locale: state.locale, summary: summaryOf(turn.context.content, state, kit) } };
   const record = state.sentNow ? await turn.context.completeCase(state.sentNow.reference, draft) : await turn.context.createCase(draft);
   turn.effects.caseCreated = record.reference;
   const lines = [texts.t(state.sentNow ? 'done.completed' : 'done.created', { reference: record.reference })];
   for (const r of consented) lines.push(texts.t('done.contact', { name: r.contactName, when: whenText(texts, r) }));
   for (const r of recipients.filter((x) => !state.consents[x.key])) lines.push(texts.t('done.notSent', { name: r.contactName }));
+  // A confirm retried after the case existed gets the first case, whose link this secret does not open.
+  if (turn.context.publicLink && record.personCopy?.tokenHash === copy.hash) {
+    lines.push(texts.t('personCopy.link', { url: turn.context.publicLink(copyPath(record.reference, copy.secret)) }));
+  }
   if (record.urgent) lines.push(texts.t('done.urgent'));
   lines.push(texts.t('done.closing'));
   turn.replies.push({ type: 'text', text: lines.join('\n\n') });
   numbersAgain(turn);
   // The answers now live in the case; the conversation state keeps only the reference.
-  Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, suggestedTopics: {}, caseReference: record.reference });
+  Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, caseReference: record.reference });
   delete state.current;
 }
 
 export const sharing: PhaseModule = {
   async onText(turn, text) {
-    const answer = turn.kit.recognizer.yesNo(text);
+    const answer = readShare(turn.kit, text);
     if (answer === undefined) {
       say(turn, 'reprompt.yesno');
       askShare(turn);
@@ -91,10 +110,13 @@ export const sharing: PhaseModule = {
     const { state } = turn;
     const routing = route(turn.context.content, state.answers);
     const recipient = routing.recipients[state.shareIndex];
-    if (recipient) state.consents[recipient.key] = answer;
+    if (recipient) {
+      state.consents[recipient.key] = answer !== 'none';
+      state.transcriptConsents = { ...state.transcriptConsents, [recipient.key]: answer === 'all' };
+    }
     state.shareIndex += 1;
     return askOrFinish(turn);
   },
   prompt: askShare,
-  expects: (turn, text) => isButtonOrYesNo(turn.kit, text),
+  expects: (turn, text) => readShare(turn.kit, text) !== undefined || isButtonOrYesNo(turn.kit, text),
 };
