@@ -161,3 +161,14 @@ describe('the safety net reads every sentence', function () {
     }
   });
 });
+
+describe('the safety net in a locale variant (sv-lattlast)', function () {
+  this.timeout(120_000);
+
+  it('reads with the base language\'s calm markers and danger words', async () => {
+    const recognizer = await embeddedRecognizer(path.join(REPO_ROOT, 'locales'), content());
+    const acute = (await recognizer.recognize('Allt är bra med katten. Pappa sa igår att han ska skjuta sig och han har kvar vapnen.', 'sv-lattlast')).safety;
+    expect(acute).to.include({ level: 'acute', subject: 'other' });
+    expect((await recognizer.recognize('jag drömde i natt att jag dog, konstigt', 'sv-lattlast')).safety.level).to.equal('none');
+  });
+});

@@ -21,7 +21,7 @@ import naiveBayes from 'wink-naive-bayes-text-classifier';
 import type { RiskPatterns, RoutingTopic } from '../core/content/schema.js';
 import { INTENTS, type Intent, type Recognition, type Recognizer } from '../core/nlu/recognizer.js';
 import { RiskDetector } from '../core/risk.js';
-import { SafetyAssessor } from '../core/safety/assessor.js';
+import { SafetyAssessor, withBase } from '../core/safety/assessor.js';
 import { fold } from '../core/safety/fold.js';
 import { IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type LogisticJson, type LogisticOptions } from './logistic.js';
 import { folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
@@ -342,7 +342,8 @@ function assessorsFor(options: EmbeddedOptions, models: Map<string, LanguageMode
   return new Map(
     Object.entries(options.riskPatterns).map(([locale, patterns]) => {
       const model = models.get(locale) ?? models.get(locale.split('-')[0]!) ?? models.get(options.defaultLanguage)!;
-      return [locale, new SafetyAssessor(patterns, (t) => model.risk.acute(t), model.language)];
+      const own = withBase(patterns, options.riskPatterns[locale.split('-')[0]!]);
+      return [locale, new SafetyAssessor(own, (t) => model.risk.acute(t), model.language)];
     }),
   );
 }

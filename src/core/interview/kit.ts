@@ -5,7 +5,7 @@
 import type { Content } from '../content/load.js';
 import type { TextCatalog, Texts } from '../i18n.js';
 import { RiskDetector } from '../risk.js';
-import { SafetyAssessor } from '../safety/assessor.js';
+import { SafetyAssessor, withBase } from '../safety/assessor.js';
 import { PhraseMatcher } from '../text/phrase-matcher.js';
 import { buildQuestionViews, type QuestionView } from './questions.js';
 import { AnswerRecognizer } from './recognize.js';
@@ -33,7 +33,7 @@ export function buildKit(content: Content, catalog: TextCatalog, locale: string)
     views: buildQuestionViews(content, locale, texts),
     recognizer: new AnswerRecognizer(l.phrases),
     risk: new RiskDetector(l.risk),
-    safety: new SafetyAssessor(l.risk, undefined, locale.split('-')[0]),
+    safety: new SafetyAssessor(withBase(l.risk, content.locales[locale.split('-')[0]!]?.risk), undefined, locale.split('-')[0]),
     commands: COMMANDS.map((c) => [c, new PhraseMatcher(l.phrases.commands[c])]),
   };
 }

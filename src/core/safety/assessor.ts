@@ -59,6 +59,27 @@ interface Finding {
 
 const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 };
 
+/**
+ * A locale's risk patterns completed by its base language's (sv for sv-lattlast): the safety net's
+ * lists (calm markers, danger words, …) that the locale does not have itself come from the base.
+ */
+export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
+  if (!base || base === patterns) return patterns;
+  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  return {
+    ...patterns,
+    calm: pick('calm'),
+    unsure: pick('unsure'),
+    others: pick('others'),
+    self: pick('self'),
+    negations: pick('negations'),
+    negationReach: patterns.negations.length ? patterns.negationReach : base.negationReach,
+    jokes: pick('jokes'),
+    situations: Object.keys(patterns.situations).length ? patterns.situations : base.situations,
+    hints: Object.keys(patterns.hints).length ? patterns.hints : base.hints,
+  };
+}
+
 export class SafetyAssessor {
   private readonly detector: RiskDetector;
   private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
