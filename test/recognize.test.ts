@@ -82,6 +82,7 @@ describe('everyday Swedish inside a sentence (issue 18)', () => {
     expect(r.multiRead('hemtjänst och inte vårdcentral', contacts)?.value).to.deep.equal(['hemtjanst']);
     expect(r.multiRead('1, 3', contacts)).to.deep.equal({ value: ['vardcentral', 'psykiatri'], keep: undefined, hedged: false });
     expect(r.multiRead('inga', contacts)?.value).to.deep.equal(['none']);
+    expect(r.multiRead('jag har ingen hemtjänst och inte psykiatrin', contacts)?.value).to.deep.equal([]);
   });
 
   it('one option: a denied mention does not count; the longest mention wins', () => {
@@ -91,6 +92,8 @@ describe('everyday Swedish inside a sentence (issue 18)', () => {
     ];
     expect(r.choice('inte telefon, hellre brev', ways)).to.deep.equal({ kind: 'match', id: 'letter' });
     expect(r.choice('Ring mig först, inte pappa', ways)).to.deep.equal({ kind: 'match', id: 'phone' });
+    expect(r.choice('inte brev utan telefon', ways)).to.deep.equal({ kind: 'match', id: 'phone' });
+    expect(r.choice('brev eller ring', ways)).to.deep.equal({ kind: 'ambiguous', ids: ['letter', 'phone'] });
     expect(r.isHedged('jag tror han vet')).to.equal(true);
     expect(r.isHedged('han vet')).to.equal(false);
   });

@@ -337,6 +337,8 @@ export const phrasesSchema = z.strictObject({
   negatingTails: z.array(z.string().min(1)).default([]),
   /** Words that start a new clause ("men"): a denial after them does not reach back. */
   clauseBreaks: z.array(z.string().min(1)).default([]),
+  /** Words that start a new clause after a negation ("inte Karlstad utan Hammarö"). */
+  contrastsAfterNegation: z.array(z.string().min(1)).default([]),
   /** Number words that are also everyday words ("en", "andra"), not read as a number inside a sentence. */
   weakNumbers: z.array(z.string().min(1)).default([]),
   commands: z.strictObject({

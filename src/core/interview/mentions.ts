@@ -4,7 +4,7 @@
  * other; "Psykiatrin inte längre." is over. A sentence is cut into clauses (at punctuation and at
  * words like "men"), and a mention is denied when its clause holds a negation outside the option's
  * own words ("Det går inte så bra" is an option, not a denial). The words come from
- * locales/<lang>/phrases.yaml (negations, negatingTails, clauseBreaks).
+ * locales/<lang>/phrases.yaml (negations, negatingTails, clauseBreaks, contrastsAfterNegation).
  */
 import type { Phrases } from '../content/schema.js';
 import { normalize, words } from '../text/normalize.js';
@@ -36,12 +36,14 @@ export class MentionReader {
   private readonly tails: Set<string>;
   private readonly breaks: Set<string>;
   private readonly noWords: Set<string>;
+  private readonly contrasts: Set<string>;
 
   constructor(phrases: Phrases) {
     this.noWords = new Set(phrases.no.map(normalize).filter((w) => !w.includes(' ')));
     this.negations = new Set(phrases.negations.map(normalize));
     this.tails = new Set(phrases.negatingTails.map(normalize));
     this.breaks = new Set(phrases.clauseBreaks.map(normalize));
+    this.contrasts = new Set(phrases.contrastsAfterNegation.map(normalize));
   }
 
   /** The text's clauses as lists of normalised words. */
@@ -51,8 +53,8 @@ export class MentionReader {
     for (const segment of text.split(/[.,;:!?\n()…]+/u)) {
       let current: string[] = [];
       for (const w of words(segment)) {
-        // "inte Karlstad utan Hammarö": a second negation after a first starts what is meant.
-        if (breaks.has(w) || (this.negations.has(w) && current.some((x) => this.negations.has(x)))) {
+        // "inte Karlstad utan Hammarö": after a negation, "utan" starts what is meant.
+        if (breaks.has(w) || (this.contrasts.has(w) && current.some((x) => this.negations.has(x)))) {
           if (current.length) out.push(current);
           current = [];
         } else {
@@ -62,11 +64,6 @@ export class MentionReader {
       if (current.length) out.push(current);
     }
     return out;
-  }
-
-  /** Whether the text holds a negation word at all. */
-  hasNegation(text: string): boolean {
-    return words(text).some((w) => this.negations.has(w));
   }
 
   /** Every option the text mentions (as whole words), and whether each mention is denied. */
