@@ -129,6 +129,11 @@ export function renderReplies(replies: Reply[], channelId: string, texts: Texts)
       case 'text':
         out.push(message(reply.text));
         break;
+      case 'link':
+        // On a phone a plain address is not tappable in Web Chat: a button opens it.
+        if (cards) out.push(message(`${reply.text} ${reply.url}`, { attachments: [CardFactory.heroCard('', undefined, [{ type: ActionTypes.OpenUrl, title: reply.label, value: reply.url }])] }));
+        else out.push(message(`${reply.text} ${reply.url}`));
+        break;
       case 'emergency': {
         const lines = reply.numbers.map((n) => texts.t('emergency.line', { number: n.number, label: n.label }));
         out.push(message([reply.intro, '', reply.title, ...lines, '', reply.outro].join('\n'), { importance: 'urgent' }));

@@ -64,13 +64,13 @@ async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
   const lines = [texts.t('done.created', { reference: record.reference })];
   for (const r of consented) lines.push(texts.t('done.contact', { name: r.contactName, when: whenText(texts, r) }));
   for (const r of recipients.filter((x) => !state.consents[x.key])) lines.push(texts.t('done.notSent', { name: r.contactName }));
-  // A confirm retried after the case existed gets the first case, whose link this secret does not open.
-  if (turn.context.publicLink && record.personCopy?.tokenHash === copy.hash) {
-    lines.push(texts.t('personCopy.link', { url: turn.context.publicLink(copyPath(record.reference, copy.secret)) }));
-  }
   if (state.urgent) lines.push(texts.t('done.urgent'));
   lines.push(texts.t('done.closing'));
   turn.replies.push({ type: 'text', text: lines.join('\n\n') });
+  // A confirm retried after the case existed gets the first case, whose link this secret does not open.
+  if (turn.context.publicLink && record.personCopy?.tokenHash === copy.hash) {
+    turn.replies.push({ type: 'link', text: texts.t('personCopy.link'), label: texts.t('personCopy.open'), url: turn.context.publicLink(copyPath(record.reference, copy.secret)) });
+  }
   // The answers now live in the case; the conversation state keeps only the reference.
   Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, caseReference: record.reference });
   delete state.current;
