@@ -157,6 +157,11 @@ export function renderReplies(replies: Reply[], channelId: string, texts: Texts)
       case 'text':
         out.push(message(reply.text));
         break;
+      case 'link':
+        // On a phone a plain address is not tappable in Web Chat: a button opens it.
+        if (cards) out.push(message(`${reply.text} ${reply.url}`, { attachments: [CardFactory.heroCard('', undefined, [{ type: ActionTypes.OpenUrl, title: reply.label, value: reply.url }])] }));
+        else out.push(message(`${reply.text} ${reply.url}`));
+        break;
       case 'emergency':
         out.push(emergencyMessage(reply, channelId, texts));
         break;

@@ -161,8 +161,40 @@ describe('the widget on a phone, 390×844 (issue 18: phone first)', function () 
     expect(confirmation.height, 'a short confirmation').to.be.below(300);
     expectNoViolations(await runAxe(page), 'after an edit on a phone');
 
-    // The whole summary once more on request, then confirmed.
+    // The whole summary once more on request, then confirmed and shared (issue 18, kinds 10 and 11).
     await click(page, 'Visa hela sammanfattningen', 'Stämmer sammanfattningen?');
+    await click(page, 'Det stämmer', 'Hela samtalet, ord för ord, skickar vi bara om du väljer det.');
+    const shareButtons = await page.$$eval(SEL.suggestedAction, (bs: any[]) => bs.map((b) => ({ text: String(b.textContent).trim(), height: Math.round(b.getBoundingClientRect().height) })));
+    figures['shareButtons'] = shareButtons;
+    for (const b of shareButtons) expect(b.height, `"${b.text}" is tall enough to tap`).to.be.at.least(44);
+    await screenshot(page, 'phone-04-share');
+    await click(page, 'Ja, och hela samtalet', /Får vi skicka sammanfattningen till|ärendenummer/u);
+    for (let i = 0; i < 4 && !/ärendenummer/u.test((await transcript(page)).filter((a) => !a.fromUser).map((a) => a.text).join('\n')); i++) {
+      await click(page, 'Ja, skicka', /Får vi skicka sammanfattningen till|ärendenummer/u);
+    }
+    const done = (await transcript(page)).filter((a) => !a.fromUser).map((a) => a.text).join('\n');
+    const link = /http:\/\/\S+\/kopia\/NV-\d{4}-\d{6}\/[A-Za-z0-9_-]{43}/u.exec(done)?.[0];
+    expect(link, 'the link to the person\'s copy').to.be.a('string');
+    // The link is a button to tap, not only an address in the text.
+    const open = await page.$$eval(`${SEL.activity} button, ${SEL.activity} a`, (els: any[]) => els.filter((e) => String(e.textContent).trim() === 'Öppna din kopia').map((e) => Math.round(e.getBoundingClientRect().height)));
+    figures['copyButtonHeight'] = open[0];
+    expect(open, 'the "Öppna din kopia" button').to.have.length(1);
+    expect(open[0]).to.be.at.least(44);
+    await screenshot(page, 'phone-05-done-with-link');
+    const copy = await chromium.sessions.context!.newPage();
+    await copy.setViewportSize({ width: 390, height: 844 });
+    const res = await copy.goto(link!);
+    expect(res?.status()).to.equal(200);
+    expect(await copy.textContent('h1')).to.equal('Din sammanfattning');
+    const copyText = await copy.textContent('main');
+    expect(copyText).to.include('fick sammanfattningen och hela samtalet');
+    expect(copyText).to.include('Jag bor ensam i en lägenhet på tredje våningen.');
+    expect(copyText).not.to.include('Livsområde');
+    figures['copyPageHeight'] = await copy.evaluate(() => document.documentElement.scrollHeight);
+    figures['copyPageHorizontalScroll'] = await copy.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+    expect(figures['copyPageHorizontalScroll']).to.equal(false);
+    expectNoViolations(await runAxe(copy), 'the person\'s copy page');
+    await screenshot(copy, 'phone-06-copy-page', true);
     console.log(`PHONE_FIGURES ${JSON.stringify(figures)}`);
   });
 });

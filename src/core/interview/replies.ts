@@ -11,6 +11,8 @@ export interface Button {
 
 export type Reply =
   | { type: 'text'; text: string }
+  /** A link the person opens (their own copy): a button where the channel shows cards, else the address in the text. */
+  | { type: 'link'; text: string; label: string; url: string }
   | {
       type: 'prompt';
       text: string;

@@ -86,13 +86,13 @@ async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
   const lines = [texts.t(state.sentNow ? 'done.completed' : 'done.created', { reference: record.reference })];
   for (const r of consented) lines.push(texts.t('done.contact', { name: r.contactName, when: whenText(texts, r) }));
   for (const r of recipients.filter((x) => !state.consents[x.key])) lines.push(texts.t('done.notSent', { name: r.contactName }));
-  // A confirm retried after the case existed gets the first case, whose link this secret does not open.
-  if (turn.context.publicLink && record.personCopy?.tokenHash === copy.hash) {
-    lines.push(texts.t('personCopy.link', { url: turn.context.publicLink(copyPath(record.reference, copy.secret)) }));
-  }
   if (record.urgent) lines.push(texts.t('done.urgent'));
   lines.push(texts.t('done.closing'));
   turn.replies.push({ type: 'text', text: lines.join('\n\n') });
+  // A confirm retried after the case existed gets the first case, whose link this secret does not open.
+  if (turn.context.publicLink && record.personCopy?.tokenHash === copy.hash) {
+    turn.replies.push({ type: 'link', text: texts.t('personCopy.link'), label: texts.t('personCopy.open'), url: turn.context.publicLink(copyPath(record.reference, copy.secret)) });
+  }
   numbersAgain(turn);
   // The answers now live in the case; the conversation state keeps only the reference.
   Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, caseReference: record.reference });
