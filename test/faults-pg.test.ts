@@ -87,7 +87,7 @@ interface Stored {
 }
 
 describe('several instances on one PostgreSQL: SIGKILL of one in the middle of many interviews', function () {
-  this.timeout(180000);
+  this.timeout(300000);
   let db: TestDatabase;
   let pool: pg.Pool;
   let dir: string;
@@ -112,7 +112,7 @@ describe('several instances on one PostgreSQL: SIGKILL of one in the middle of m
   /** Starts still under way (after() waits for them, so that no process outlives the test). */
   const starting: Array<Promise<unknown>> = [];
   const start = async (instance: Instance) => {
-    const started = startService({ port: instance.port, env: { ...env, DATA_DIR: instance.dataDir }, readyTimeoutMs: 90000 }).catch((err: Error) => {
+    const started = startService({ port: instance.port, env: { ...env, DATA_DIR: instance.dataDir }, readyTimeoutMs: 170000 }).catch((err: Error) => {
       throw new Error(`instance ${instance.name}: ${err.message}`);
     });
     starting.push(started);
