@@ -26,7 +26,8 @@ describe('the safety net in the widget on a phone', function () {
     await openDemo(page, widget.server.url);
     await openWidget(page);
     await click(page, 'Ja, jag vill fortsätta', 'Svarar du för dig själv eller för någon annan?');
-    await click(page, 'För mig själv', 'Berätta med egna ord hur din vardag ser ut just nu.');
+    await click(page, 'För mig själv', 'Bor du i Karlstad?');
+    await click(page, 'Ja, i Karlstad', 'Berätta med egna ord hur din vardag ser ut just nu.');
   }
 
   it('acute: acknowledgement, tappable numbers for the situation, the offer to send now, and sending it', async () => {
