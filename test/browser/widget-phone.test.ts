@@ -13,10 +13,11 @@ import { SEL, botCount, click, expectNoViolations, openDemo, openWidget, runAxe,
 declare const document: any;
 declare const window: any;
 
-/** Karlstad preselected by the demo page; the answers of test/helpers/answers.ts SELF_ANSWERS. */
+/** Karlstad suggested by the demo page and confirmed; the answers of test/helpers/answers.ts SELF_ANSWERS. */
 const TO_MULTI: Array<{ click?: string; say?: string; expect: string }> = [
   { click: 'Ja, jag vill fortsätta', expect: 'Svarar du för dig själv eller för någon annan?' },
-  { click: 'För mig själv', expect: 'Berätta med egna ord hur din vardag ser ut just nu.' },
+  { click: 'För mig själv', expect: 'Bor du i Karlstad?' },
+  { click: 'Ja, i Karlstad', expect: 'Berätta med egna ord hur din vardag ser ut just nu.' },
   { say: 'Jag bor ensam i en lägenhet på tredje våningen.', expect: 'Vad är viktigast för dig just nu?' },
   { say: 'Att kunna bo kvar hemma.', expect: 'Hur ser en riktigt bra dag ut för dig?' },
   { say: 'Kaffe på balkongen.', expect: 'Finns det något du vill kunna göra' },
