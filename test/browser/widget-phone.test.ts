@@ -9,49 +9,10 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { SEL, botCount, click, expectNoViolations, openDemo, openWidget, runAxe, say, screenshot, transcript, useWidgetBrowser, waitForBot } from '../helpers/browser.js';
+import { FIRST_STEPS, LATER_STEPS, runSteps } from '../helpers/widget-steps.js';
 
 declare const document: any;
 declare const window: any;
-
-/** Karlstad suggested by the demo page and confirmed; the answers of test/helpers/answers.ts SELF_ANSWERS. */
-const TO_MULTI: Array<{ click?: string; say?: string; expect: string }> = [
-  { click: 'Ja, jag vill fortsätta', expect: 'Svarar du för dig själv eller för någon annan?' },
-  { click: 'För mig själv', expect: 'Bor du i Karlstad?' },
-  { click: 'Ja, i Karlstad', expect: 'Berätta med egna ord hur din vardag ser ut just nu.' },
-  { say: 'Jag bor ensam i en lägenhet på tredje våningen.', expect: 'Vad är viktigast för dig just nu?' },
-  { say: 'Att kunna bo kvar hemma.', expect: 'Hur ser en riktigt bra dag ut för dig?' },
-  { say: 'Kaffe på balkongen.', expect: 'Finns det något du vill kunna göra' },
-  { say: 'Handla själv.', expect: 'Vad skulle du vilja ha stöd eller hjälp med?' },
-];
-
-const TO_SUMMARY: Array<{ click?: string; say?: string; expect: string | RegExp }> = [
-  { say: 'Hjälp med att handla.', expect: 'Hur går det med sysslorna hemma' },
-  { click: 'Det går inte så bra', expect: 'Hur går det med den personliga omvårdnaden' },
-  { click: 'Det går med lite hjälp', expect: 'Hur går det att röra sig' },
-  { click: 'Det går inte så bra', expect: 'Har du ramlat någon gång det senaste året?' },
-  { click: 'Ja', expect: 'Hur har du mått de senaste två veckorna?' },
-  { click: '2', expect: 'Känner du dig trygg hemma?' },
-  { click: 'Ja', expect: 'Har du någon att prata med när du behöver?' },
-  { click: 'Ibland', expect: 'Vilka har du kontakt med i dag?' },
-  { say: 'Vårdcentral', expect: 'Finns det mediciner eller behandlingar som du undrar över?' },
-  { say: 'Nej', expect: 'Vad är du beredd att göra för din vård' },
-  { say: 'Helst besök hemma.', expect: 'Får du hjälp av någon närstående' },
-  { click: 'Nej', expect: 'Har du behövt berätta samma sak för flera olika ställen?' },
-  { click: 'Ja', expect: 'Vill du det?' },
-  { click: 'Ja, det vill jag', expect: 'Vilket språk vill du använda' },
-  { click: 'Svenska', expect: 'Hur vill du helst att vi hör av oss?' },
-  { click: 'Telefon', expect: 'Vad heter du?' },
-  { say: 'Testa Testsson', expect: 'Vill du skriva ditt personnummer?' },
-  { say: '19121212-1212', expect: 'Vilket telefonnummer kan vi nå dig på?' },
-  { say: '070-123 45 67', expect: 'Stämmer sammanfattningen?' },
-];
-
-async function run(page: Page, steps: Array<{ click?: string; say?: string; expect: string | RegExp }>): Promise<void> {
-  for (const step of steps) {
-    if (step.click !== undefined) await click(page, step.click, step.expect);
-    else await say(page, step.say!, step.expect);
-  }
-}
 
 interface OptionRow {
   text: string;
@@ -116,7 +77,7 @@ describe('the widget on a phone, 390×844 (issue 18: phone first)', function () 
     const figures: Record<string, unknown> = {};
     await openDemo(page, chromium.server.url);
     await openWidget(page);
-    await run(page, TO_MULTI);
+    await runSteps(page, FIRST_STEPS);
     await page.waitForSelector(`${SEL.activity} .ac-adaptiveCard input[type="checkbox"]`);
     const rows = await optionRows(page);
     figures['options'] = rows.length;
@@ -138,7 +99,7 @@ describe('the widget on a phone, 390×844 (issue 18: phone first)', function () 
 
     // Typing the numbers works as the card says.
     await say(page, '1, 7', 'Om vi kunde börja med en enda sak');
-    await run(page, TO_SUMMARY);
+    await runSteps(page, LATER_STEPS);
     await page.waitForSelector(`${SEL.activity} .ac-adaptiveCard`);
     figures['summaryCardHeight'] = await lastCardHeight(page);
     await screenshot(page, 'phone-02-summary');

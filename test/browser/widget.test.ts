@@ -8,7 +8,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import type { CaseRecord } from '../../src/core/cases.js';
 import {
   SEL,
@@ -28,6 +27,7 @@ import {
   waitForSuggestedAction,
   type TestServer,
 } from '../helpers/browser.js';
+import { FIRST_STEPS, LATER_STEPS, runSteps } from '../helpers/widget-steps.js';
 
 declare const document: any;
 declare const window: any;
@@ -35,47 +35,6 @@ declare const window: any;
 const REFERENCE = /NV-\d{4}-\d{6}/;
 /** A municipality's own site, on another origin than the service (answered by the test itself, not by a server). */
 const HOST_ORIGIN = 'https://kommun.example';
-
-/** The first answers of a resident (test/conversation.test.ts SELF_ANSWERS), Karlstad preselected by the page. */
-const FIRST_STEPS: Array<{ click?: string; say?: string; expect: string }> = [
-  { click: 'Ja, jag vill fortsätta', expect: 'Svarar du för dig själv eller för någon annan?' },
-  { click: 'För mig själv', expect: 'Bor du i Karlstad?' },
-  { click: 'Ja, i Karlstad', expect: 'Berätta med egna ord hur din vardag ser ut just nu.' },
-  { say: 'Jag bor ensam i en lägenhet på tredje våningen.\nHissen är ofta trasig.', expect: 'Vad är viktigast för dig just nu?' },
-  { say: 'Att kunna bo kvar hemma och träffa mina barnbarn.', expect: 'Hur ser en riktigt bra dag ut för dig?' },
-  { say: 'Kaffe på balkongen och en promenad.', expect: 'Finns det något du vill kunna göra' },
-  { say: 'Handla själv.', expect: 'Vad skulle du vilja ha stöd eller hjälp med?' },
-];
-
-/** After the multi-choice card ("1, 7"): the rest of SELF_ANSWERS up to the summary. */
-const LATER_STEPS: Array<{ click?: string; say?: string; expect: string }> = [
-  { say: 'Hjälp med att handla.', expect: 'Hur går det med sysslorna hemma' },
-  { click: 'Det går inte så bra', expect: 'Hur går det med den personliga omvårdnaden' },
-  { click: 'Det går med lite hjälp', expect: 'Hur går det att röra sig' },
-  { click: 'Det går inte så bra', expect: 'Har du ramlat någon gång det senaste året?' },
-  { click: 'Ja', expect: 'Hur har du mått de senaste två veckorna?' },
-  { click: '2', expect: 'Känner du dig trygg hemma?' },
-  { click: 'Ja', expect: 'Har du någon att prata med när du behöver?' },
-  { click: 'Ibland', expect: 'Vilka har du kontakt med i dag?' },
-  { say: 'Vårdcentral', expect: 'Finns det mediciner eller behandlingar som du undrar över?' },
-  { say: 'Jag undrar över mina blodtryckstabletter.', expect: 'Vad är du beredd att göra för din vård' },
-  { say: 'Helst besök hemma, inte långa resor.', expect: 'Får du hjälp av någon närstående' },
-  { click: 'Nej', expect: 'Har du behövt berätta samma sak för flera olika ställen?' },
-  { click: 'Ja', expect: 'Vill du det?' },
-  { click: 'Ja, det vill jag', expect: 'Vilket språk vill du använda' },
-  { click: 'Svenska', expect: 'Hur vill du helst att vi hör av oss?' },
-  { click: 'Telefon', expect: 'Vad heter du?' },
-  { say: 'Testa Testsson', expect: 'Vill du skriva ditt personnummer?' },
-  { say: '19811218-9876', expect: 'Vilket telefonnummer kan vi nå dig på?' },
-  { say: '070-123 45 67', expect: 'Stämmer sammanfattningen?' },
-];
-
-async function run(page: Page, steps: Array<{ click?: string; say?: string; expect: string }>): Promise<void> {
-  for (const step of steps) {
-    if (step.click !== undefined) await click(page, step.click, step.expect);
-    else await say(page, step.say!, step.expect);
-  }
-}
 
 describe('the resident widget in a browser (Swedish)', function () {
   this.timeout(60000);
@@ -146,11 +105,11 @@ describe('the resident widget in a browser (Swedish)', function () {
     const page = await newPage();
     await openDemo(page, server.url);
     await openWidget(page);
-    await run(page, FIRST_STEPS.slice(0, 4));
+    await runSteps(page, FIRST_STEPS.slice(0, 4));
     await page.locator(SEL.sendBox).blur();
     await page.mouse.move(1, 1);
     await screenshot(page, 'docs-desktop');
-    await run(page, FIRST_STEPS.slice(4));
+    await runSteps(page, FIRST_STEPS.slice(4));
     const before = await storedSession(page);
     expect(before?.conversationId).to.be.a('string');
 
@@ -174,7 +133,7 @@ describe('the resident widget in a browser (Swedish)', function () {
     await card.getByRole('button', { name: 'Klar' }).click();
     await waitForBot(page, 'Om vi kunde börja med en enda sak', count);
 
-    await run(page, LATER_STEPS);
+    await runSteps(page, LATER_STEPS);
     await page.waitForSelector('.nv-chat .ac-adaptiveCard');
     const summary = (await transcript(page)).at(-1)!.text;
     expect(summary).to.include('Sammanfattning');
@@ -256,6 +215,14 @@ describe('the resident widget in a browser (Swedish)', function () {
     await page.keyboard.press('ArrowLeft');
     count = await botCount(page);
     await page.keyboard.press('Enter');
+    await waitForBot(page, 'Bor du i Karlstad?', count);
+
+    // The page's municipality is a suggestion to confirm: its option is the first one.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-id') === 'webchat-sendbox-input');
+    await page.keyboard.press('Shift+Tab');
+    expect((await focused(page)).text).to.equal('Ja, i Karlstad');
+    count = await botCount(page);
+    await page.keyboard.press('Enter');
     await waitForBot(page, 'Berätta med egna ord', count);
 
     // Typing: the send box has focus after a suggested action.
@@ -289,7 +256,8 @@ describe('the resident widget in a browser (Swedish)', function () {
     await openDemo(page, server.url);
     await openWidget(page);
     await click(page, 'Ja, jag vill fortsätta', 'Svarar du för dig själv eller för någon annan?');
-    await click(page, 'För mig själv', 'Berätta med egna ord');
+    await click(page, 'För mig själv', 'Bor du i Karlstad?');
+    await click(page, 'Ja, i Karlstad', 'Berätta med egna ord');
     await say(page, 'Jag bor ensam i en lägenhet på tredje våningen. Hissen är ofta trasig.', 'Vad är viktigast för dig just nu?');
     await page.locator(SEL.sendBox).blur();
     await page.mouse.move(1, 1);
