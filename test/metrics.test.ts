@@ -19,8 +19,11 @@ import { channelLabel } from '../src/ops/metrics.js';
 import { KNOWN_CHANNELS } from '../src/bot/inbound-activity.js';
 import { until } from './helpers/wait.js';
 
-/** A free-text answer with a cry for help in it, in place of the first free-text answer. */
-const CRY = 'Jag bor ensam och ibland vill jag inte leva längre.';
+/**
+ * A free-text answer with a cry for help in it, in place of the first free-text answer: clear present
+ * danger ("ibland vill jag inte leva längre" would get the direct question first, the unsure level).
+ */
+const CRY = 'Jag bor ensam och i kväll tänker jag ta livet av mig.';
 // After the cry for help the person declines the offer to send it at once: the case is sent at the end.
 const ANSWERS = SELF_ANSWERS.flatMap((a) => (a.startsWith('Jag bor ensam i en lägenhet') ? [CRY, 'Nej, skicka inte'] : [a]));
 const TOKEN = 'metrics-token-for-the-test-0123456789abcdef';
