@@ -13,6 +13,7 @@ import { verifyChain, type AuditEntry } from '../src/core/audit.js';
 import type { CaseRecord } from '../src/core/cases.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { newCopySecret } from '../src/core/person-copy.js';
 import { swedishDate } from '../src/core/case-query.js';
 import { KARLSTAD_BISTAND, KARLSTAD_IFO, KIL_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
@@ -168,6 +169,37 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
     expect(region.body.transcript, 'an aside in the conversation never reaches a unit that got the summary only').to.deep.equal([]);
     expect(JSON.stringify(region.body)).not.to.include('inget akut');
     expect(region.actions, 'no transcript was read').to.deep.equal(['case.read']);
+  });
+
+  it('never gives staff the person\'s copy (its secret\'s hash or the person\'s own summary): not in a read, a list, a change, a read outside the unit or an export', async () => {
+    const copy = newCopySecret();
+    const record = await app.cases.create({
+      ...caseDraft([KARLSTAD_BISTAND, KARLSTAD_IFO]),
+      personCopy: { tokenHash: copy.hash, locale: 'sv', summary: { title: 'Din sammanfattning', recipients: 'Kopians mottagare', sections: [] } },
+    });
+    const leaks = (body: string, what: string) => {
+      expect(body, what).not.to.include('personCopy');
+      expect(body, what).not.to.include(copy.hash);
+      expect(body, what).not.to.include(copy.secret);
+      expect(body, what).not.to.include('Kopians mottagare');
+    };
+    const { session } = await signIn(people.karlstadStaff.email);
+    const read = await get(session, `/staff/api/cases/${record.reference}`);
+    expect(read.status).to.equal(200);
+    leaks(await read.text(), 'a read');
+    leaks(await (await get(session, `/staff/api/cases?q=${record.reference}`)).text(), 'a search');
+    leaks(await (await get(session, '/staff/api/cases')).text(), 'the list');
+    const taken = await post(session!, `/staff/api/cases/${record.reference}/take`, { unit: 'karlstad:bistand' });
+    expect(taken.status).to.equal(200);
+    leaks(await taken.text(), 'a change');
+    leaks(await (await get(session, `/staff/api/cases/${record.reference}/export?format=json`)).text(), 'the JSON export');
+    leaks(await (await get(session, `/staff/api/cases/${record.reference}/export`)).text(), 'the text export');
+    const admin = (await signIn(people.karlstadAdmin.email)).session;
+    const outside = await post(admin!, `/staff/api/cases/${record.reference}/read-outside`, { reason: 'Kollegan är sjuk och personen har ringt.' });
+    expect(outside.status).to.equal(200);
+    leaks(await outside.text(), 'a read outside the unit');
+    // The copy itself is untouched: the person's link still opens it.
+    expect((await app.cases.get(record.reference))!.personCopy!.tokenHash).to.equal(copy.hash);
   });
 
   it('shows a readable case with summary, transcript and delivery history; take, close with a note, export', async () => {

@@ -100,9 +100,13 @@ export function upgradeCase(record: CaseRecord): CaseRecord {
   return { ...rest, work };
 }
 
-/** The case as one member of staff may see it: the shared part and the work of the given units only. */
+/**
+ * The case as one member of staff may see it: the shared part and the work of the given units only.
+ * Never the person's own copy (`personCopy`): its secret's hash and the person's summary are theirs,
+ * and a reader with the hash could check a guessed link; staff have the staff summary.
+ */
 export function caseForUnits(record: CaseRecord, units: readonly string[]): CaseRecord {
-  const { status: _s, takenBy: _t, events: _e, ...shared } = upgradeCase(record);
+  const { status: _s, takenBy: _t, events: _e, personCopy: _p, ...shared } = upgradeCase(record);
   return { ...shared, work: Object.fromEntries(Object.entries(shared.work).filter(([unit]) => units.includes(unit))) };
 }
 
