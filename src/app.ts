@@ -166,7 +166,7 @@ export async function createIntake(config: AppConfig, logger: Logger, overrides:
     directory: content.directory,
     senders: {
       email: new EmailSender(config.delivery.smtpUrl, config.delivery.mailFrom, publicUrl, staffTexts),
-      webhook: new WebhookSender(process.env),
+      webhook: new WebhookSender(process.env, staffTexts),
       teams: new UnavailableSender('Teams delivery needs the staff Teams app in the team; until then this waits'),
       handoff: new UnavailableSender('the handoff is set up with the HTTP service; until then this waits'),
     },

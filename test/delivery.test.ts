@@ -16,6 +16,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import type { OutboxItem } from '../src/core/delivery.js';
+import { newCopySecret } from '../src/core/person-copy.js';
 import { CONFIRM_AND_SHARE, SELF_ANSWERS } from './helpers/answers.js';
 import { KARLSTAD_BISTAND, REGION_VARDCENTRAL, caseDraft } from './helpers/cases.js';
 import { REPO_ROOT, removeDir, startConversation, tempDir } from './helpers/harness.js';
@@ -197,6 +198,58 @@ describe('delivery of new cases (outbox, e-mail, webhook)', function () {
     await new Promise((r) => setTimeout(r, 200));
     expect(mail.mails).to.have.length(1);
     expect(hook.received).to.have.length(1);
+  });
+
+  it('puts the key facts first: the mail (nothing that identifies anyone) and the webhook\'s text (who, who wrote, where, urgency and why, what may be read, how to reach them in their own words); never the person\'s copy', async () => {
+    app = await start();
+    const copy = newCopySecret();
+    const draft = caseDraft([{ ...KARLSTAD_BISTAND, transcript: false }], { urgent: true, phone: '070-174 06 42', name: 'Greta Testsson' });
+    const record = await app.cases.create({
+      ...draft,
+      respondent: 'other',
+      answers: {
+        ...draft.answers,
+        relation: { kind: 'choice', option: 'child' },
+        contact_name: { kind: 'text', text: 'Maria Testsson' },
+        contact_way: { kind: 'choice', option: 'phone', note: 'Ring mig först, inte pappa' },
+      },
+      riskCategories: ['suicide_self_harm'],
+      risk: { triggers: [{ sentence: 'han sa i går att han ska skjuta sig', level: 'acute', category: 'suicide_self_harm' }] },
+      personCopy: { tokenHash: copy.hash, locale: 'sv', summary: { title: 'Din sammanfattning', recipients: 'Kopians mottagare', sections: [] } },
+    });
+    await app.delivery.caseCreated(record.reference);
+    await until(() => mail.mails.length === 1 && hook.received.length === 1, 'the mail and the webhook');
+
+    // The mail, read on a phone: the facts first, none that identifies the person or says why.
+    const lines = mail.mails[0]!.text.split('\n').filter((l) => l.trim());
+    expect(lines.slice(0, 5)).to.deep.equal([
+      'Brådskande: ja',
+      'Kommun: Karlstads kommun',
+      'Svaren lämnades av: en närstående (personens barn)',
+      'Får läsas: bara sammanfattningen (hela samtalet godkändes inte)',
+      `Referens: ${record.reference}`,
+    ]);
+    for (const secret of ['Greta', 'Maria', '19811218-9876', '070-174', 'skjuta', 'självmord', 'Ring mig', copy.hash]) expect(mail.mails[0]!.raw, secret).not.to.include(secret);
+
+    // The webhook: the key facts first in the text a case worker reads, and as data.
+    const body = hook.received[0]!.body;
+    expect((body['keyFacts'] as Array<{ id: string }>).map((f) => f.id).slice(0, 7)).to.deep.equal(['person', 'answeredBy', 'municipality', 'urgency', 'shared', 'reach', 'contactWay']);
+    const text = (body['summaryText'] as string).split('\n');
+    expect(text.slice(0, 8)).to.deep.equal([
+      'NYCKELUPPGIFTER',
+      'Personen: Greta Testsson, 19811218-9876',
+      'Svaren lämnades av: Maria Testsson (personens barn)',
+      'Bor i: Karlstads kommun',
+      'Brådskande: ja – larm (akut), tankar på självmord eller självskada: ”han sa i går att han ska skjuta sig”',
+      'Får läsas: bara sammanfattningen (hela samtalet godkändes inte)',
+      'Nås på: 070-174 06 42',
+      'Vill bli kontaktad: per telefon – ”Ring mig först, inte pappa”',
+    ]);
+    expect(body['summaryText'], 'then the summary').to.include('SAMMANFATTNING\nSammanfattning\nVardagen just nu: Jag bor ensam och trappan är svår.');
+    const raw = JSON.stringify(body);
+    expect(raw).not.to.include('personCopy');
+    expect(raw).not.to.include(copy.hash);
+    expect(raw).not.to.include('Kopians mottagare');
   });
 
   it('keeps a case while the case system is down, shows it failing, and delivers it exactly once when back, across a restart', async () => {

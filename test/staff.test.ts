@@ -157,15 +157,19 @@ describe('the staff API: sign-in, authorization and the audit log', function () 
       const before = (await app.audit.entries()).length;
       const res = await get(session, `/staff/api/cases/${record.reference}`);
       expect(res.status).to.equal(200);
-      const body = (await res.json()) as { shared: string; transcript: Array<{ text: string }> };
+      const body = (await res.json()) as { shared: string; transcript: Array<{ text: string }>; keyFacts: Array<{ id: string; value: string }> };
       return { body, actions: (await app.audit.entries()).slice(before).map((e) => e.action) };
     };
     const karlstad = await read(people.karlstadStaff.email);
     expect(karlstad.body.shared).to.equal('conversation');
+    // The key facts say it too, for the reader's own unit, among the first.
+    expect(karlstad.body.keyFacts.slice(0, 5).map((f) => f.id)).to.deep.equal(['person', 'answeredBy', 'municipality', 'urgency', 'shared']);
+    expect(karlstad.body.keyFacts.find((f) => f.id === 'shared')!.value).to.equal('sammanfattningen och hela samtalet');
     expect(karlstad.body.transcript.map((l) => l.text)).to.deep.equal(['Va? Det är inget akut']);
     expect(karlstad.actions).to.deep.equal(['case.read', 'transcript.read']);
     const region = await read(people.regionStaff.email);
     expect(region.body.shared).to.equal('summary');
+    expect(region.body.keyFacts.find((f) => f.id === 'shared')!.value).to.equal('bara sammanfattningen (hela samtalet godkändes inte)');
     expect(region.body.transcript, 'an aside in the conversation never reaches a unit that got the summary only').to.deep.equal([]);
     expect(JSON.stringify(region.body)).not.to.include('inget akut');
     expect(region.actions, 'no transcript was read').to.deep.equal(['case.read']);

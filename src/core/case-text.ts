@@ -1,7 +1,8 @@
 /**
  * A case in Swedish words and Swedish time, for the text export (to paste into a record system) and
  * for Teams: the key facts first, then the reader's own units' part (status, assignee, due date,
- * journal), then the summary. Never another unit's part. Texts from locales/sv/staff.yaml.
+ * journal), then the summary. Never another unit's part. The staff summary as a case system receives
+ * it (staffSummaryText): the key facts first, then the summary. Texts from locales/sv/staff.yaml.
  */
 import type { CaseRecord } from './cases.js';
 import { isOverdue, type JournalEntry, type UnitWork, type WorkStatus } from './case-work.js';
@@ -98,4 +99,13 @@ export function caseAsText(record: CaseRecord, today: string, t: CaseTextTexts):
   }
   lines.push('', e.summary, record.summaryText);
   return lines.join('\n');
+}
+
+/**
+ * The staff summary as a receiving unit reads it outside the staff page (the webhook's
+ * `summaryText`): the key facts for that unit first (who, who answered, where, how urgent and why,
+ * whether the whole conversation may be read, how to reach them in their own words), then the summary.
+ */
+export function staffSummaryText(record: CaseRecord, t: Pick<CaseTextTexts, 'export' | 'keyFacts'>, units?: readonly string[]): string {
+  return [t.export.keyFacts, ...keyFacts(record, t.keyFacts, units).map((f) => `${f.label}: ${f.value}`), '', t.export.summary, record.summaryText].join('\n');
 }

@@ -1,12 +1,16 @@
 /**
- * The ways a case reaches staff: e-mail through SMTP (nodemailer; no health data, only the reference,
- * urgency and a link), a signed JSON webhook for case systems, and Teams channels (set up with the
- * staff app). Each sender throws when the attempt failed; the worker retries.
+ * The ways a case reaches staff: e-mail through SMTP (nodemailer; no personal or health data: the
+ * key facts that identify no one come first — urgency, municipality, whether the person or a relative
+ * answered, what may be read — then the reference and a link), a signed JSON webhook for case systems
+ * (the key facts first in its text), and Teams channels (set up with the staff app). Each sender
+ * throws when the attempt failed; the worker retries. None of them carries the person's own copy.
  */
 import { createHmac } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Activity, Attachment, ConversationReference } from 'botbuilder';
 import type { CaseRecord } from '../core/cases.js';
+import { staffSummaryText } from '../core/case-text.js';
+import { KEY_FACT_QUESTIONS, keyFacts } from '../core/key-facts.js';
 import type { OutboxItem } from '../core/delivery.js';
 import { fill, type StaffTexts } from './staff-texts.js';
 
@@ -46,10 +50,15 @@ export class EmailSender implements Sender {
     const transport = await this.transporter(this.smtpUrl);
     const t = this.texts.mail;
     const recipient = record.recipients.find((r) => r.key === item.recipientKey);
+    const relation = record.answers[KEY_FACT_QUESTIONS.relation];
+    const relationText = relation?.kind === 'choice' ? this.texts.keyFacts.relations[relation.option] : undefined;
     const values = {
       reference: record.reference,
       urgent: record.urgent ? t.yes : t.no,
       municipality: record.municipality?.name ?? t.unknownMunicipality,
+      // Who answered, without a name: the person, or a relative and how they are related.
+      answeredBy: record.respondent === 'other' ? fill(t.answeredByRelative, { relation: relationText ?? this.texts.keyFacts.relations['other_relation'] ?? '' }) : t.answeredBySelf,
+      shared: recipient?.transcript === true ? this.texts.keyFacts.shared.conversation : this.texts.keyFacts.shared.summary,
       contact: recipient?.contactName ?? '',
       link: staffLink(this.publicUrl, record.reference),
     };
@@ -66,9 +75,13 @@ export class EmailSender implements Sender {
   }
 }
 
-/** The JSON a case system receives: the whole case, for the recipient it concerns. */
-export function webhookPayload(item: OutboxItem, record: CaseRecord): Record<string, unknown> {
+/**
+ * The JSON a case system receives: the case for the recipient it concerns, with the key facts for
+ * that recipient (also first in `summaryText`). Never the person's own copy.
+ */
+export function webhookPayload(item: OutboxItem, record: CaseRecord, texts: Pick<StaffTexts, 'export' | 'keyFacts'>): Record<string, unknown> {
   const recipient = record.recipients.find((r) => r.key === item.recipientKey);
+  const units = [item.recipientKey];
   return {
     event: item.purpose === 'reminder' ? 'case.reminder' : 'case.created',
     deliveryId: item.id,
@@ -82,7 +95,8 @@ export function webhookPayload(item: OutboxItem, record: CaseRecord): Record<str
     topics: record.topics,
     suggestedTopics: record.suggestedTopics ?? [],
     sipSuggested: record.sipSuggested,
-    summaryText: record.summaryText,
+    keyFacts: keyFacts(record, texts.keyFacts, units),
+    summaryText: staffSummaryText(record, texts, units),
     answers: record.answers,
   };
 }
@@ -95,6 +109,7 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 export class WebhookSender implements Sender {
   constructor(
     private readonly env: NodeJS.ProcessEnv,
+    private readonly texts: Pick<StaffTexts, 'export' | 'keyFacts'>,
     private readonly timeoutMs = 10_000,
   ) {}
 
@@ -103,7 +118,7 @@ export class WebhookSender implements Sender {
     const secretName = item.target.secretEnv;
     const secret = secretName ? this.env[secretName] : undefined;
     if (!secret) throw new Error(`the webhook's signing secret is not set (environment variable ${secretName ?? '(webhookSecretEnv missing in data/directory.yaml)'})`);
-    const body = JSON.stringify(webhookPayload(item, record));
+    const body = JSON.stringify(webhookPayload(item, record, this.texts));
     const timestamp = String(Math.floor(Date.now() / 1000));
     const response = await fetch(item.target.url, {
       method: 'POST',

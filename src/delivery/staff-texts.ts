@@ -14,6 +14,8 @@ const staffTextsSchema = z.strictObject({
     yes: z.string().min(1),
     no: z.string().min(1),
     unknownMunicipality: z.string().min(1),
+    answeredBySelf: z.string().min(1),
+    answeredByRelative: z.string().min(1),
   }),
   export: z.strictObject({
     title: text,
@@ -37,7 +39,7 @@ const staffTextsSchema = z.strictObject({
     journal: z.strictObject({ note: text, contact: text, assigned: text, assignedSelf: text, status: text, statusNote: text, reclassifiedUrgent: text, reclassifiedNotUrgent: text }),
   }),
   keyFacts: z.strictObject({
-    labels: z.strictObject({ person: text, answeredBy: text, municipality: text, reach: text, contactWay: text, language: text, sip: text, consent: text, capacity: text }),
+    labels: z.strictObject({ person: text, answeredBy: text, municipality: text, urgency: text, shared: text, reach: text, contactWay: text, language: text, sip: text, consent: text, capacity: text }),
     noName: text,
     personWithNumber: text,
     self: text,
@@ -53,6 +55,18 @@ const staffTextsSchema = z.strictObject({
     consentNone: text,
     capacitySelf: text,
     capacity: z.record(z.string(), text),
+    ownWords: text,
+    ownWordsOnly: text,
+    urgency: z.strictObject({
+      yes: text,
+      no: text,
+      trigger: text,
+      triggerNoCategory: text,
+      correction: text,
+      levels: z.strictObject({ acute: text, unsure: text }),
+      categories: z.record(z.string(), text),
+    }),
+    shared: z.strictObject({ conversation: text, summary: text, each: text }),
   }),
 });
 export type StaffTexts = z.infer<typeof staffTextsSchema>;
