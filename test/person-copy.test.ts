@@ -20,6 +20,7 @@ describe('the person\'s own copy page (/kopia/…)', function () {
   let record: CaseRecord;
   let secret: string;
   let english: { record: CaseRecord; secret: string };
+  let alarmed: { record: CaseRecord; secret: string };
   let older: CaseRecord;
 
   const summary = (title: string, label: string, answer: string) => ({
@@ -45,6 +46,16 @@ describe('the person\'s own copy page (/kopia/…)', function () {
       record: await app.cases.create({ ...caseDraft([{ ...KARLSTAD_BISTAND, transcript: false }]), locale: 'en', personCopy: { tokenHash: en.hash, locale: 'en', summary: summary('Summary', 'What matters most now', 'To stay at home.') } }),
     };
     older = await app.cases.create(caseDraft([KARLSTAD_BISTAND]));
+    // After an acute alarm about suicide (issue 19): the copy keeps the alarm's situation.
+    const al = newCopySecret();
+    alarmed = {
+      secret: al.secret,
+      record: await app.cases.create({
+        ...caseDraft([KARLSTAD_BISTAND], { urgent: true }),
+        locale: 'en',
+        personCopy: { tokenHash: al.hash, locale: 'en', summary: summary('Summary', 'What matters most now', 'To stay at home.'), emergency: { situations: ['suicide'] } },
+      }),
+    };
   });
 
   after(async () => {
@@ -75,6 +86,40 @@ describe('the person\'s own copy page (/kopia/…)', function () {
     expect(html).to.include('<h1>Your summary</h1>');
     expect(html).to.include('received the summary with your answers.');
     expect(html).to.include('To stay at home.');
+  });
+
+  it('is in the person\'s language from top to bottom: the header, the navigation and the footer too', async () => {
+    const html = await (await fetch(`${url}${copyPath(english.record.reference, english.secret)}`)).text();
+    expect(html).to.include('<a class="skip" href="#innehall">Skip to the content</a>');
+    expect(html).to.include('<p class="service">What matters to you?</p>');
+    expect(html).to.include('<nav aria-label="About the chat">');
+    expect(html).to.include('<a href="/integritet?lang=en">How your personal data is handled</a>');
+    expect(html).to.include('In an emergency, call 112. For health advice, call 1177.');
+    expect(html).to.include('<title>Your summary – What matters to you?</title>');
+    for (const swedish of ['Till sidans innehåll', 'Vad är viktigt för dig', 'Chatten för god', 'Så hanteras', 'Tillgänglighet', 'Vid akuta lägen', 'Om chatten']) expect(html, swedish).not.to.include(swedish);
+    // A Swedish copy keeps its Swedish frame, with links that need no language.
+    const sv = await (await fetch(`${url}${copyPath(record.reference, secret)}`)).text();
+    expect(sv).to.include('<a href="/integritet">Så hanteras dina uppgifter</a>').and.include('Vid akuta lägen, ring 112.');
+    // The text pages too: the English privacy page has an English frame.
+    const privacy = await (await fetch(`${url}/integritet?lang=en`)).text();
+    expect(privacy).to.include('Skip to the content').and.include('<a href="/tillganglighet?lang=en">Accessibility</a>');
+    expect(privacy).not.to.include('Till sidans innehåll').and.not.to.include('Vid akuta lägen');
+  });
+
+  it('after a safety alarm, shows the numbers for its situation first, as tel: links; without one, none (issue 19)', async () => {
+    const html = await (await fetch(`${url}${copyPath(alarmed.record.reference, alarmed.secret)}`)).text();
+    const main = html.slice(html.indexOf('<main'));
+    const section = /<section class="emergency"[\s\S]*?<\/section>/u.exec(main)?.[0];
+    expect(section, 'the numbers').to.be.a('string');
+    expect(section).to.include('<h2 id="emergency-title">If you or someone else needs help</h2>');
+    expect(section).to.include('<a href="tel:112">112</a>').and.include('<a href="tel:90101">90101</a>');
+    expect(section!.indexOf('tel:112'), '112 first').to.be.lessThan(section!.indexOf('tel:90101'));
+    expect(section, 'only the numbers for the situation').not.to.include('tel:020505050');
+    // First: right after the page's heading, before the reference and the answers.
+    expect(main.indexOf('class="emergency"')).to.be.greaterThan(main.indexOf('<h1>')).and.lessThan(main.indexOf('Case number'));
+    for (const plain of [copyPath(record.reference, secret), copyPath(english.record.reference, english.secret)]) {
+      expect(await (await fetch(`${url}${plain}`)).text(), plain).not.to.include('tel:');
+    }
   });
 
   it('a wrong secret, another case\'s secret, a case without a copy or a malformed reference: the same 404, nothing of the case', async () => {

@@ -18,6 +18,8 @@ import { REPO_ROOT, buttonsOf, removeDir, startConversation, textOf, type Conver
 import { testDatabase, type TestDatabase } from './helpers/postgres.js';
 import { BORN, CRISIS, EATING, TIRED, scripted } from './helpers/scripted-recognizer.js';
 import { readCases } from './helpers/stored.js';
+import { TextCatalog } from '../src/core/i18n.js';
+import { personCopyHtml } from '../src/http/person-copy.js';
 
 /** The sentence of CRISIS that the safety net names as its trigger (it reads sentence by sentence). */
 const CRISIS_SENTENCE = 'Jag vill inte leva längre.';
@@ -79,6 +81,11 @@ describe('the safety net in a conversation', function () {
     expect(cases[0]!.answers['daily_life_now']).to.deep.equal({ kind: 'text', text: CRISIS });
     expect(cases[0]!.risk!.triggers).to.have.length(1);
     expect(cases[0]!.risk!.triggers[0]).to.deep.include({ sentence: CRISIS_SENTENCE, level: 'acute', category: 'suicide_self_harm' });
+    // The person's copy shows the same numbers first, as tel: links.
+    expect(cases[0]!.personCopy!.emergency!.situations).to.include('suicide');
+    const copy = personCopyHtml(cases[0]!, new TextCatalog(convo.stack.content).forLocale('sv'), 90, convo.stack.content.emergency.numbers);
+    expect(copy).to.include('<a href="tel:112">112</a>').and.include('<a href="tel:90101">90101</a>');
+    expect(copy.indexOf('tel:112')).to.be.lessThan(copy.indexOf('Ärendenummer'));
   });
 
   /** Accepts the offer; returns the reference given. Then finishes; the store must hold one case, completed. */
@@ -162,6 +169,7 @@ describe('the safety net in a conversation', function () {
     expect(record!.urgent).to.equal(false);
     expect(record!.answers['daily_life_now']).to.deep.equal({ kind: 'text', text: EATING });
     expect(record!.risk!.triggers[0]).to.deep.include({ sentence: 'Han har slutat äta ordentligt', level: 'unsure', category: 'medical_emergency' });
+    expect(record!.personCopy!.emergency, 'no numbers on the copy after an unsure signal answered no').to.equal(undefined);
   });
 
   it('unsure, answered yes: the direct question about suicide, then the acute path; the message is never read as "avbryt"', async () => {

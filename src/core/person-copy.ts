@@ -6,6 +6,7 @@
  * rebuild the link.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Situation, SafetyLevel } from './safety/verdict.js';
 import type { SummaryView } from './summary.js';
 
 export interface PersonCopy {
@@ -15,6 +16,17 @@ export interface PersonCopy {
   locale: string;
   /** The person's own summary (no IBIC areas or topics), in their language. */
   summary: SummaryView;
+  /**
+   * The conversation raised a safety alarm (acute, or unsure and the person said someone is in
+   * danger): the page shows the emergency numbers for these situations first (numbersFor). Absent
+   * otherwise, and on copies made before.
+   */
+  emergency?: { situations: Situation[] };
+}
+
+/** What the copy keeps of the conversation's alarm: only an acute one shows the numbers. */
+export function copyEmergency(alarm: { level: Exclude<SafetyLevel, 'none'>; situations: readonly Situation[] } | undefined): Pick<PersonCopy, 'emergency'> {
+  return alarm?.level === 'acute' ? { emergency: { situations: [...alarm.situations] } } : {};
 }
 
 /** The path of the copy page for a case and the secret of its link. */

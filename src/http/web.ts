@@ -15,6 +15,7 @@ import type restify from 'restify';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../logger.js';
 import { locateWebChatBundle } from './webchat-bundle.js';
+import { langQuery, renderPage } from './page-template.js';
 
 export interface WebOptions {
   /** Folder with index.html, page.html, widget.js, widget.css. */
@@ -117,10 +118,6 @@ function languageFolder(localesDir: string, requested: unknown, fallback: string
   return existsSync(path.join(localesDir, lang)) ? lang : fallback;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
 /** The marked line in widget.js that names Web Chat's path. */
 const WIDGET_WEBCHAT_PATH = `'${WEBCHAT_ROUTE}'; /* nv:webchat-path */`;
 
@@ -221,11 +218,16 @@ export function addWebRoutes(server: restify.Server, options: WebOptions): void 
       // marked is loaded with the first page asked for, not at start-up.
       const { marked } = await import('marked');
       const title = /^#\s+(.+)$/mu.exec(markdown)?.[1]?.trim() ?? name;
+      // The page's own words (header, navigation, footer) in the same language as its text.
+      const words = (parseYamlCached(readFileSync(path.join(options.localesDir, lang, 'texts.yaml'), 'utf8')) as { page?: Record<string, string> }).page ?? {};
       // The markdown is our own content (reviewed like code), so its HTML is not sanitised further.
-      const html = readFileSync(template, 'utf8')
-        .replaceAll('{{lang}}', escapeHtml(lang))
-        .replaceAll('{{title}}', escapeHtml(title))
-        .replace('{{content}}', () => marked.parse(markdown, { async: false }));
+      const html = renderPage(readFileSync(template, 'utf8'), {
+        lang,
+        title,
+        content: marked.parse(markdown, { async: false }),
+        text: (key) => words[key] ?? '',
+        langQuery: langQuery(lang, options.defaultLocale),
+      });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300' });
       res.end(html);
     });

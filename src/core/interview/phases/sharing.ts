@@ -10,7 +10,7 @@
  */
 import type { Texts } from '../../i18n.js';
 import { route, type Recipient, type RoutingDecision } from '../../routing.js';
-import { copyPath, newCopySecret } from '../../person-copy.js';
+import { copyEmergency, copyPath, newCopySecret } from '../../person-copy.js';
 import { caseDraft } from '../case-draft.js';
 import { summaryOf } from '../summary-view.js';
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
@@ -80,7 +80,7 @@ async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
   }
   // The person's copy: their summary in their words and language, opened by a link only they get.
   const copy = newCopySecret();
-  const draft = { ...caseDraft(turn, routing), personCopy: { tokenHash: copy.hash, locale: state.locale, summary: summaryOf(turn.context.content, state, kit) } };
+  const draft = { ...caseDraft(turn, routing), personCopy: { tokenHash: copy.hash, locale: state.locale, summary: summaryOf(turn.context.content, state, kit), ...copyEmergency(state.alarm) } };
   const record = state.sentNow ? await turn.context.completeCase(state.sentNow.reference, draft) : await turn.context.createCase(draft);
   turn.effects.caseCreated = record.reference;
   const lines = [texts.t(state.sentNow ? 'done.completed' : 'done.created', { reference: record.reference })];
