@@ -20,6 +20,26 @@ export const ERASE_CONVERSATION = Symbol('eraseConversation');
 /** Key in turnState: the reference of a case created in this turn. */
 export const CASE_CREATED = Symbol('caseCreated');
 
+/**
+ * Where the interview stands, as a page needs it to say truthfully what ending means: 'sentNow'
+ * (an urgent case was sent during the interview; it stays with its recipient whatever happens) or
+ * 'done' (the case is sent; ending only closes the chat). Absent while nothing has been sent (then
+ * ending erases the answers). Carried in `channelData.intakeState` on the last activity of a turn.
+ */
+export interface IntakeStage {
+  stage: 'sentNow' | 'done';
+  reference: string;
+}
+
+/** The channels the web widget talks through. */
+const WIDGET_CHANNELS = new Set(['directline', 'webchat']);
+
+export function intakeStage(state: InterviewState | undefined): IntakeStage | undefined {
+  if (state?.phase === 'done' && state.caseReference) return { stage: 'done', reference: state.caseReference };
+  if (state?.sentNow) return { stage: 'sentNow', reference: state.sentNow.reference };
+  return undefined;
+}
+
 interface IntakeDialogState {
   interview: InterviewState;
   /** The id of the last message handled, saved with the interview in the same write. */
@@ -86,6 +106,10 @@ export class IntakeDialog extends Dialog<Record<string, never>> {
   private async apply(dc: DialogContext, result: TurnResult): Promise<DialogTurnResult> {
     const locale = result.state?.locale ?? dc.context.activity.locale;
     const activities = renderReplies(result.replies, dc.context.activity.channelId, this.engine.texts(locale));
+    // For the web widget only (Web Chat over Direct Line); Teams has its own channelData.
+    const stage = WIDGET_CHANNELS.has(dc.context.activity.channelId) ? intakeStage(result.state) : undefined;
+    const last = activities.at(-1);
+    if (stage && last) last.channelData = { ...(last.channelData as Record<string, unknown> | undefined), intakeState: stage };
     if (activities.length) await dc.context.sendActivities(activities);
     // Asked for a person: channels with live-agent handoff (such as Omnichannel) act on this event.
     if (result.effects.handoff) {

@@ -61,7 +61,8 @@
     chatPromise: null,
     ending: false,
     generation: 0,
-    emergency: null // the numbers of the last safety alarm ([{ number, href, label }]), offered again on "Avsluta"
+    emergency: null, // the numbers of the last safety alarm ([{ number, href, label }]), offered again on "Avsluta"
+    intake: null // where the interview stands, as the bot said ({ stage: 'sentNow' | 'done', reference }): what "Avsluta" means
   };
 
   window.__nvIntakeWidget = { base: base };
@@ -807,6 +808,24 @@
     });
   }
 
+  /**
+   * Keeps where the interview stands, from the bot's own word on its last message of a turn
+   * (channelData.intakeState): an urgent case sent during the interview, or the case sent at the end.
+   * "Avsluta" then says what ending means, truthfully.
+   */
+  function noteIntake(activity) {
+    var intake = activity && activity.channelData && activity.channelData.intakeState;
+    if (!intake || (intake.stage !== 'sentNow' && intake.stage !== 'done')) return;
+    state.intake = { stage: intake.stage, reference: typeof intake.reference === 'string' ? intake.reference : '' };
+  }
+
+  /** "Avsluta"'s question: answers are erased, or an urgent case stays with its recipient, or the case is already sent. */
+  function endConfirmText() {
+    var intake = state.intake;
+    var key = !intake ? 'endConfirmText' : intake.stage === 'done' ? 'endConfirmTextDone' : 'endConfirmTextSentNow';
+    return (t(key) || t('endConfirmText')).replace(/\{\{\s*reference\s*\}\}/g, intake ? intake.reference : '');
+  }
+
   /** Keeps the numbers of a safety alarm (an urgent message with tel: links) to offer them again on "Avsluta". */
   function noteEmergency(activity) {
     if (!activity || activity.importance !== 'urgent' || typeof activity.text !== 'string') return;
@@ -838,6 +857,7 @@
         return;
       }
       noteEmergency(activity);
+      noteIntake(activity);
       var words = wordsOf(activity);
       if (!words) return;
       var el = lightMessage(words, fromPerson(activity), activity.textFormat === 'markdown');
@@ -1045,6 +1065,7 @@
           if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && activity && activity.id) {
             seen[activity.id] = true;
             noteEmergency(activity);
+            noteIntake(activity);
           }
           if (action && action.type === 'DIRECT_LINE/CONNECT_FULFILLED') connected = true;
           return next(action);
@@ -1355,6 +1376,7 @@
   }
 
   function showConfirm() {
+    els.confirmText.textContent = endConfirmText();
     renderConfirmHelp();
     els.confirm.hidden = false;
     els.end.setAttribute('aria-expanded', 'true');
@@ -1408,6 +1430,8 @@
     var session = state.session;
     var finish = function () {
       state.ending = false;
+      // A new conversation has sent nothing yet.
+      state.intake = null;
       teardownChat();
       state.session = null;
       writeJson(STORAGE_KEY, null);
@@ -1613,7 +1637,7 @@
     root.appendChild(launcher);
     root.appendChild(announce);
 
-    els = { root: root, launcher: launcher, panel: panel, title: title, end: end, close: close, confirm: confirm, confirmHelp: confirmHelp, confirmYes: confirmYes, confirmNo: confirmNo, status: status, chat: chat, announce: announce };
+    els = { root: root, launcher: launcher, panel: panel, title: title, end: end, close: close, confirm: confirm, confirmText: confirmText, confirmHelp: confirmHelp, confirmYes: confirmYes, confirmNo: confirmNo, status: status, chat: chat, announce: announce };
 
     launcher.addEventListener('click', function () { openPanel(); });
     ['pointerenter', 'pointerdown', 'focus'].forEach(function (type) {

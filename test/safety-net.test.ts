@@ -127,9 +127,13 @@ describe('the safety net in a conversation', function () {
 
   it('cancelling after sending now says plainly that the urgent case stays with its recipient', async () => {
     convo = await atDailyLife();
-    await convo.say(CRISIS);
-    const sent = textOf(await convo.say('Ja, skicka nu'));
+    const alarm = await convo.say(CRISIS);
+    expect(alarm.some((a) => (a.channelData as { intakeState?: unknown } | undefined)?.intakeState), 'nothing sent yet: the page says ending erases the answers').to.equal(false);
+    const sentReplies = await convo.say('Ja, skicka nu');
+    const sent = textOf(sentReplies);
     const reference = /NV-\d{4}-\d{6}/u.exec(sent)![0];
+    // The widget's "Avsluta" learns from the bot that an urgent case was sent, to say what ending means.
+    expect(sentReplies.at(-1)!.channelData).to.deep.include({ intakeState: { stage: 'sentNow', reference } });
     const confirm = textOf(await convo.say('avbryt'));
     expect(confirm).to.include(`Det du redan har skickat som brådskande ärende ${reference} finns kvar hos mottagaren`);
     const ended = textOf(await convo.say('ja'));

@@ -42,11 +42,17 @@ describe('the safety net in the widget on a phone', function () {
     await screenshot(page, 'safety-1-acute-offer');
     await click(page, 'Ja, skicka nu', /Nu har jag skickat det du har berättat hittills/u);
     await screenshot(page, 'safety-2-acute-sent');
+    const reference = /NV-\d{4}-\d{6}/u.exec(await page.locator(SEL.panel).innerText())?.[0];
+    expect(reference, 'the urgent case\'s reference').to.be.a('string');
     // "Avsluta" after the alarm: the numbers once more, tappable, where the person chooses to end.
     await page.click(SEL.end);
     const confirm = page.locator(SEL.confirm);
     await confirm.waitFor({ state: 'visible' });
     expect(await confirm.innerText()).to.include('Om du eller någon annan behöver hjälp nu:').and.include('Självmordslinjen');
+    // What ending means, truthfully: the urgent case stays with its recipient; only what came after is erased.
+    const question = await confirm.locator('#nv-confirm-text').innerText();
+    expect(question).to.include(`Det brådskande ärendet ${reference} som du redan har skickat finns kvar hos mottagaren.`);
+    expect(question).not.to.include('Svar från ett samtal som inte är klart raderas');
     expect(await confirm.locator('a[href="tel:90101"]').innerText()).to.equal('90101');
     await screenshot(page, 'safety-5-acute-end');
   });
@@ -63,5 +69,6 @@ describe('the safety net in the widget on a phone', function () {
     await page.click(SEL.end);
     await page.locator(SEL.confirm).waitFor({ state: 'visible' });
     expect(await page.locator(SEL.confirm).innerText(), 'no alarm, no numbers on ending').not.to.include('behöver hjälp nu');
+    expect(await page.locator('#nv-confirm-text').innerText(), 'nothing sent: the answers are erased').to.equal('Vill du avsluta samtalet? Svar från ett samtal som inte är klart raderas.');
   });
 });

@@ -143,6 +143,12 @@ describe('the widget on a phone, 390×844 (issue 18: phone first)', function () 
     expect(open, 'the "Öppna din kopia" button').to.have.length(1);
     expect(open[0]).to.be.at.least(44);
     await screenshot(page, 'phone-05-done-with-link');
+    // "Avsluta" now: the case is sent, and ending only closes the chat; nothing is said to be erased.
+    await page.click(SEL.end);
+    await page.locator(SEL.confirm).waitFor({ state: 'visible' });
+    const reference = /NV-\d{4}-\d{6}/u.exec(link!)![0];
+    expect(await page.locator('#nv-confirm-text').innerText()).to.equal(`Vill du avsluta samtalet? Ditt ärende ${reference} är redan skickat och finns kvar hos mottagarna. Att avsluta stänger bara chatten.`);
+    await page.getByRole('button', { name: 'Nej, fortsätt' }).click();
     const copy = await chromium.sessions.context!.newPage();
     await copy.setViewportSize({ width: 390, height: 844 });
     const res = await copy.goto(link!);
