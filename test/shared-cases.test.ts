@@ -145,7 +145,12 @@ describe('a case shared by two organisations and three units', function () {
     expect(await search('+46 70 174 06 42')).to.deep.include({ refs: [shared.reference], kind: 'phone' });
     expect((await search(shared.reference.toLowerCase())).refs).to.deep.equal([shared.reference]);
     expect((await search('x')).status, 'too short to search for').to.equal(400);
-    const entries = (await app.audit.entries()).slice(before);
+    const all = (await app.audit.entries()).slice(before);
+    // A search without hits: a neutral marker as its target, not Swedish words written by the code.
+    expect((await search('Ingen Sådan Person')).refs).to.deep.equal([]);
+    const none = (await app.audit.entries()).at(-1)!;
+    expect(none).to.deep.include({ action: 'case.search', target: '(none)', reason: 'name: ingen sådan person' });
+    const entries = all;
     expect(entries.map((e) => e.action), 'five searches (the refused one searched nothing)').to.deep.equal(['case.search', 'case.search', 'case.search', 'case.search', 'case.search']);
     expect(entries.every((e) => e.actor === PEOPLE.anna.email && e.target === shared.reference)).to.equal(true);
     expect(entries[0]!.reason).to.equal('name: greta testsson');

@@ -31,6 +31,12 @@ export class StaffError extends Error {
   }
 }
 
+/**
+ * The audit target of a search that found nothing: a marker, not words (the staff page shows it as
+ * `audit.noHits` of locales/sv/staff-page.yaml), as "(all)" is for an unfiltered list.
+ */
+export const NO_HITS = '(none)';
+
 /** A case list's filters; the units are the signed-in member of staff's own, today is today in Sweden. */
 export type CaseFilter = Omit<CaseQuery, 'units' | 'today' | 'limit'>;
 
@@ -167,7 +173,7 @@ export class StaffService {
     const page = await this.cases.find({ ...filter, units: staff.units ?? [], today: this.today(), limit });
     if (filter.search) {
       const found = page.cases.map((c) => c.reference);
-      await this.record(staff, from, 'case.search', 'allowed', found.length ? found.join(',') : '(inga träffar)', [staff.organisationId], { reason: await this.describeSearch(filter.search) });
+      await this.record(staff, from, 'case.search', 'allowed', found.length ? found.join(',') : NO_HITS, [staff.organisationId], { reason: await this.describeSearch(filter.search) });
     } else {
       await this.record(staff, from, 'case.list', 'allowed', described, [staff.organisationId]);
     }

@@ -92,6 +92,7 @@ function auditTargetOnly(e) {
   if (!e.target) return '–';
   if (REFERENCE.test(e.target)) return h('a', { href: '#/cases/' + encodeURIComponent(e.target) }, e.target);
   if (e.action === 'case.list') return e.target === '(all)' ? t('audit.allCases') : t('audit.filterTarget', { filter: describeFilter(e.target) });
+  if (e.action === 'case.search' && e.target === '(none)') return t('audit.noHits');
   return e.target;
 }
 
