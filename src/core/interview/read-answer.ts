@@ -15,8 +15,11 @@ import type { AnswerRecognizer, Keep } from './recognize.js';
 export type Reading =
   /** `unsure`: read from words that hedge ("kanske", "tror"); asked about where it matters. */
   | { ok: true; value: AnswerValue; unsure?: boolean }
-  /** `hold`: the person's words, kept for the answer they give next (an unsure answer we could not place). */
-  | { ok: false; key: string; params?: TextParams; hold?: string };
+  /**
+   * `hold`: the person's words, kept for the answer they give next (an unsure answer we could not
+   * place); `dontKnow`: they said they do not know ("vet inte"), which no option of the question says.
+   */
+  | { ok: false; key: string; params?: TextParams; hold?: string; dontKnow?: boolean };
 
 const retry = (key: string, params?: TextParams): Reading => (params ? { ok: false, key, params } : { ok: false, key });
 
@@ -44,7 +47,7 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
       return readChoice(view, text, recognizer);
     case 'multi': {
       const r = recognizer.multiRead(text, view.options);
-      if (!r) return recognizer.isHedged(text) ? { ok: false, key: 'reprompt.unsurePick', hold: text.trim() } : retry('reprompt.choice');
+      if (!r) return recognizer.isHedged(text) ? unsurePick(text, recognizer) : retry('reprompt.choice');
       const reading = readChoices(view, r.value);
       return reading.ok ? kept(text, reading.value, r.keep, r.hedged && r.keep !== undefined) : reading;
     }
@@ -81,7 +84,7 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
     const keep: Keep = first && first.clause === 0 && first.start === 0 && first.isLabel ? { words: first.phrase.length } : 'whole';
     return kept(text, { kind: 'choice', option: r.id }, keep, hedged);
   }
-  if (hedged) return { ok: false, key: 'reprompt.unsurePick', hold: text.trim() };
+  if (hedged) return unsurePick(text, recognizer);
   // A sentence we could not place ("hon har demens") is kept beside the option chosen next.
   const hold = words(text).length > 1 ? { hold: text.trim() } : {};
   if (r.kind === 'ambiguous') {
@@ -89,6 +92,11 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
     return { ...retry('reprompt.choiceAmbiguous', { options: labels }), ...hold } as Reading;
   }
   return { ...retry('reprompt.choice'), ...hold } as Reading;
+}
+
+/** An unsure answer no option can be read from: the words held, and whether they say "vet inte". */
+function unsurePick(text: string, recognizer: AnswerRecognizer): Reading {
+  return { ok: false, key: 'reprompt.unsurePick', hold: text.trim(), ...(recognizer.saysDontKnow(text) ? { dontKnow: true } : {}) };
 }
 
 /** Several options of a multi-choice question; an option marked exclusive must stand alone. */

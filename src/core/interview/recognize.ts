@@ -14,7 +14,11 @@ export interface OptionView {
   label: string;
   /** The label shown to a relative, with {{pronoun}} placeholders (perspective.ts fills them in). */
   labelOther?: string;
+  /** The option in the summaries' voice, when the label speaks as the person ("barn" for "Jag är personens barn"). */
+  summary?: string;
   accept: string[];
+  /** An honest "don't know" option ("Vet inte än"): where a typed "vet inte" is kept. */
+  unsure?: boolean;
 }
 
 export type ChoiceResult =
@@ -52,6 +56,7 @@ export class AnswerRecognizer {
   private readonly dontKnow: PhraseMatcher;
   private readonly neither: PhraseMatcher;
   private readonly unsurePhrases: string[];
+  private readonly dontKnowPhrases: string[];
   private readonly hedges: string[];
   private readonly negationWords: Set<string>;
   private readonly weakNumbers: Set<string>;
@@ -61,6 +66,7 @@ export class AnswerRecognizer {
     this.dontKnow = new PhraseMatcher(phrases.dontKnow);
     this.neither = new PhraseMatcher(phrases.neither);
     this.unsurePhrases = [...phrases.dontKnow, ...phrases.neither].map(normalize);
+    this.dontKnowPhrases = phrases.dontKnow.map(normalize);
     this.hedges = phrases.hedges.map(normalize);
     this.negationWords = new Set(phrases.negations.map(normalize));
     this.weakNumbers = new Set(phrases.weakNumbers.map(normalize));
@@ -192,6 +198,11 @@ export class AnswerRecognizer {
     const mentioned = this.mentions.read(text, options, this.separators);
     if (mentioned.positive.length) return { value: mentioned.positive, keep: 'whole', hedged };
     return mentioned.denied ? { value: [], keep: 'whole', hedged } : undefined;
+  }
+
+  /** Whether the text says the person does not know ("vet inte", "ingen aning", "jag vet inte var han bor"). */
+  saysDontKnow(text: string): boolean {
+    return this.dontKnow.matches(text) || containsPhrase(normalize(text), this.dontKnowPhrases);
   }
 
   /** Whether the text says the person is unsure ("kanske", "tror", "vet inte"). */
