@@ -358,6 +358,10 @@ export const phrasesSchema = z.strictObject({
   whatIs: z.array(z.string().min(1)).default([]),
   /** Terms of the glossary (texts.yaml glossary.<key>) and the words that name them. */
   glossary: z.record(idSchema, phraseList).default({}),
+  /** Words between two numbers that make a range on a scale ("3 eller 4", "3 till 4", "mellan 3 och 4"). */
+  scaleRange: z.array(z.string().min(1)).default([]),
+  /** Words that say how it has been, as an answer on a scale ("sådär", "ganska bra"): kept as the person's words. */
+  scaleWords: z.array(z.string().min(1)).default([]),
   /** A whole answer that means "I don't know" (stored as such, shown as "Vet inte"). */
   dontKnow: z.array(z.string().min(1)).default([]),
   /** Answers to a yes/no question that are neither ("nja", "ibland", "det beror på"): kept in the person's words. */

@@ -136,10 +136,12 @@ function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts, who
       return label(answer.option);
     case 'multi':
       return answer.options.map(label).join(', ');
-    case 'scale':
+    case 'scale': {
+      const value = answer.upTo !== undefined ? `${answer.value}–${answer.upTo}` : String(answer.value);
       return view.scale
-        ? `${answer.value} (${texts.t('question.scaleHint', { min: view.scale.min, max: view.scale.max, low: view.scale.low, high: view.scale.high })})`
-        : String(answer.value);
+        ? `${value} (${texts.t('question.scaleHint', { min: view.scale.min, max: view.scale.max, low: view.scale.low, high: view.scale.high })})`
+        : value;
+    }
   }
 }
 

@@ -38,11 +38,8 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
       // "ja, kanske" is a hedged yes: asked about where a yes routes (an unsure answer never does).
       return r ? kept(text, { kind: 'yesno', value: r.value }, r.keep, r.hedged && r.value !== 'unsure') : retry('reprompt.yesno');
     }
-    case 'scale': {
-      const { min, max } = view.scale!;
-      const r = recognizer.scaleRead(text, min, max);
-      return r ? kept(text, { kind: 'scale', value: r.value }, r.keep) : retry('reprompt.scale', { min, max });
-    }
+    case 'scale':
+      return readScale(view, text, recognizer);
     case 'choice':
       return readChoice(view, text, recognizer);
     case 'multi': {
@@ -52,6 +49,21 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
       return reading.ok ? kept(text, reading.value, r.keep, r.hedged && r.keep !== undefined) : reading;
     }
   }
+}
+
+/**
+ * A scale: a number (also in a sentence), a range as written ("3-4", "mellan 3 och 4": from-to, never
+ * one of them picked), or how it has been in words ("sådär", "ganska bra"), kept as the person's
+ * words with no number made up. Only what holds neither is asked again, with the words held.
+ */
+function readScale(view: QuestionView, text: string, recognizer: AnswerRecognizer): Reading {
+  const { min, max } = view.scale!;
+  const r = recognizer.scaleRead(text, min, max);
+  if (r) return kept(text, { kind: 'scale', value: r.value }, r.keep);
+  const range = recognizer.scaleRange(text, min, max);
+  if (range) return kept(text, { kind: 'scale', value: range.value.from, upTo: range.value.to }, range.keep);
+  if (recognizer.scaleWords(text)) return { ok: true, value: { kind: 'text', text: text.trim() } };
+  return { ok: false, key: 'reprompt.scaleWords', params: { min, max }, ...(text.trim() ? { hold: text.trim() } : {}) };
 }
 
 /** Free text, or a personnummer or phone number, also inside a sentence ("070-123 45 67 (det är mitt nummer)"). */
@@ -112,7 +124,7 @@ export function fitsQuestion(view: QuestionView, text: string, recognizer: Answe
     case 'yesno':
       return recognizer.yesNoRead(text) !== undefined;
     case 'scale':
-      return recognizer.scaleRead(text, view.scale!.min, view.scale!.max) !== undefined;
+      return recognizer.scaleRead(text, view.scale!.min, view.scale!.max) !== undefined || recognizer.scaleRange(text, view.scale!.min, view.scale!.max) !== undefined;
     // An unsure answer is an answer too, even when no option can be read from it yet.
     case 'choice':
       return recognizer.choice(text, view.options).kind !== 'none' || recognizer.isHedged(text);

@@ -60,6 +60,8 @@ export class AnswerRecognizer {
   private readonly hedges: string[];
   private readonly negationWords: Set<string>;
   private readonly weakNumbers: Set<string>;
+  private readonly rangeWords: Set<string>;
+  private readonly moodWords: string[];
   readonly mentions: MentionReader;
 
   constructor(phrases: Phrases) {
@@ -70,6 +72,8 @@ export class AnswerRecognizer {
     this.hedges = phrases.hedges.map(normalize);
     this.negationWords = new Set(phrases.negations.map(normalize));
     this.weakNumbers = new Set(phrases.weakNumbers.map(normalize));
+    this.rangeWords = new Set(phrases.scaleRange.map(normalize));
+    this.moodWords = phrases.scaleWords.map(normalize);
     this.mentions = new MentionReader(phrases);
     this.yes = new PhraseMatcher(phrases.yes);
     this.no = new PhraseMatcher(phrases.no);
@@ -238,6 +242,43 @@ export class AnswerRecognizer {
   scaleRead(text: string, min: number, max: number): Read<number> | undefined {
     const alone = this.scale(text, min, max);
     if (alone !== undefined) return { value: alone, keep: undefined, hedged: false };
+    return this.scaleRange(text, min, max) ? undefined : this.oneOnScale(text, min, max);
+  }
+
+  /**
+   * A range on a scale, as people give one: "3-4", "3 eller 4", "mellan 3 och 4", "två till tre",
+   * "3,5". The words are kept unless the text is the range alone ("3-4").
+   */
+  scaleRange(text: string, min: number, max: number): Read<{ from: number; to: number }> | undefined {
+    const keep = (bare: boolean): Keep => (bare ? undefined : 'whole');
+    const decimal = /(?<![\d,.])(\d)[,.]5(?![\d,.]*\d)/u.exec(text);
+    if (decimal) {
+      const from = Number(decimal[1]);
+      if (from >= min && from + 1 <= max) return { value: { from, to: from + 1 }, keep: 'whole', hedged: this.isHedged(text) };
+    }
+    const ws = words(text);
+    const at = ws.map((w) => (/^\d{1,3}$/u.test(w) ? Number(w) : this.weakNumbers.has(w) ? undefined : this.numberWords.get(w)));
+    for (let i = 0; i < ws.length; i++) {
+      const a = at[i];
+      if (a === undefined || a < min || a > max) continue;
+      // "3 4" (from "3-4" or "3/4"), or "3 eller 4", "3 till 4", "mellan 3 och 4".
+      const j = at[i + 1] !== undefined ? i + 1 : this.rangeWords.has(ws[i + 1] ?? '') ? i + 2 : -1;
+      const b = j > 0 ? at[j] : undefined;
+      if (b === undefined || b < min || b > max || b === a) continue;
+      const bare = ws.length === 2 && /^\s*\d\s*[-–—/]\s*\d\s*$/u.test(text);
+      return { value: { from: Math.min(a, b), to: Math.max(a, b) }, keep: keep(bare), hedged: this.isHedged(text) };
+    }
+    return undefined;
+  }
+
+  /** Whether an answer on a scale says how it has been in words ("sådär", "ganska bra", "vet inte"). */
+  scaleWords(text: string): boolean {
+    const input = normalize(text);
+    return containsPhrase(input, this.moodWords) || containsPhrase(input, this.unsurePhrases) || words(text).length >= 3;
+  }
+
+  /** The one number from min to max in a sentence. */
+  private oneOnScale(text: string, min: number, max: number): Read<number> | undefined {
     const ws = words(text);
     const found: Array<{ value: number; at: number }> = [];
     for (let i = 0; i < ws.length; i++) {
