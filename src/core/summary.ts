@@ -77,7 +77,7 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
         number: ++number,
         questionId: q.id,
         label: input.who && view.labelOther ? personalize(view.labelOther, input.who) : view.label,
-        answer: answer ? displayAnswer(view, answer, texts, input.who) : skippedAnswer(texts, input.skipNotes?.[q.id]),
+        answer: answer ? displayAnswer(view, answer, texts, input.who, true) : skippedAnswer(texts, input.skipNotes?.[q.id]),
         skipped: !answer,
         ibic: staff ? ibicFor(view, answer).map((a) => texts.t(`ibic.${a}`)) : [],
       });
@@ -88,7 +88,7 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
   const relation = answers['relation'];
   const forOther =
     respondent?.kind === 'choice' && respondent.option === content.bank.roles.respondentOtherOption
-      ? texts.t('summary.forOther', { relation: relation ? displayAnswer(views.get('relation')!, relation, texts) : texts.t('summary.empty') })
+      ? texts.t('summary.forOther', { relation: relation ? relationWords(views.get('relation')!, relation, texts, input.who) : texts.t('summary.empty') })
       : undefined;
   return {
     title: texts.t('summary.title'),
@@ -100,6 +100,12 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
     ...(staff && suggested.length ? { suggested: texts.t('summary.suggested', { topics: suggested.map((t) => texts.t(`topics.${t}`)).join(', ') }) } : {}),
     sections,
   };
+}
+
+/** The relation inside a sentence ("… en närstående: barn."): the option's summary form as written. */
+function relationWords(view: QuestionView, answer: Answers[string], texts: Texts, who: Who | undefined): string {
+  const form = answer.kind === 'choice' ? view.options.find((o) => o.id === answer.option)?.summary : undefined;
+  return form ?? displayAnswer(view, answer, texts, who, true);
 }
 
 /** A skipped question as the summary shows it: "(hoppade över)", with the words said with the skip beside it. */

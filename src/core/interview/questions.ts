@@ -109,21 +109,24 @@ function pronounForms(content: Content, locale: string): Who[] {
 }
 
 /**
- * An answer as the person reads it: option labels, "Ja"/"Nej"/"Vet inte", free text exactly as
+ * An answer as the person reads it (`inSummary`: in a summary, where an option's `summary` form
+ * replaces a label that speaks as the person): option labels, "Ja"/"Nej"/"Vet inte", free text exactly as
  * written, and the person's own words beside a value ("Ja — för det mesta men inte på nätterna").
  * With `who` (a relative answered) an option's labelOther is used: "Nej, han känner sig ofta ensam".
  */
-export function displayAnswer(view: QuestionView, answer: AnswerValue, texts: Texts, who?: Who): string {
-  const base = displayValue(view, answer, texts, who);
+export function displayAnswer(view: QuestionView, answer: AnswerValue, texts: Texts, who?: Who, inSummary = false): string {
+  const base = displayValue(view, answer, texts, who, inSummary);
   if (!answer.note) return base;
   // The words stand alone where there is no value of its own ("nja", "Ingen hemtjänst än.").
   return base ? `${base} — ${answer.note}` : asLabel(answer.note);
 }
 
-function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts, who: Who | undefined): string {
+function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts, who: Who | undefined, inSummary: boolean): string {
   const label = (id: string) => {
     const o = view.options.find((x) => x.id === id);
     if (!o) return id;
+    // A summary states "Relation: barn", not the button's "Jag är personens barn".
+    if (inSummary && o.summary) return asLabel(o.summary);
     return who && o.labelOther ? personalize(o.labelOther, who) : o.label;
   };
   switch (answer.kind) {
