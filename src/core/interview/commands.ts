@@ -86,13 +86,18 @@ const SEPARATOR = /\s*(?:[,;:.!]+|\s[-–—]+)\s+|\s*[-–—]+\s*/u;
  * A skip said with more words, while a question is asked: "hoppa över, han vill inte prata om det",
  * "han vill inte prata om det - hoppa över", "hoppa över den han blir arg". Returns those words, or
  * undefined when the text is no such skip. A phrase of one word ("hoppa", "nästa") counts only with a
- * comma or a dash beside it, and in an open question every phrase needs one, so "nästa vecka ska han
- * till läkaren" stays an answer.
+ * comma or a dash beside it, and never in an open question, where every phrase needs one too: "nästa
+ * vecka ska han till läkaren" and "Hoppa, springa och dansa gjorde hon förr" stay answers.
  */
 export function skipWords(turn: Turn, text: string): string | undefined {
   if (turn.state.phase !== 'asking' || !turn.state.current) return undefined;
   const skipPhrase = turn.kit.commands.find(([c]) => c === 'skip')![1];
-  const isSkip = (part: string) => skipPhrase.match(part) !== undefined;
+  // In an open question a story may start "Hoppa, springa …": only a phrase of two words or more counts there.
+  const open = inFreeTextQuestion(turn);
+  const isSkip = (part: string) => {
+    const m = skipPhrase.match(part);
+    return m !== undefined && (!open || m.phrase.includes(' '));
+  };
   const parts = text.trim().split(SEPARATOR);
   if (parts.length > 1) {
     const first = parts[0]!;
@@ -102,7 +107,7 @@ export function skipWords(turn: Turn, text: string): string | undefined {
     const before = text.trim().slice(0, text.trim().lastIndexOf(last)).replace(/[\s,;:.!–—-]+$/u, '').trim();
     if (isSkip(last) && before) return before;
   }
-  if (inFreeTextQuestion(turn)) return undefined;
+  if (open) return undefined;
   // Without punctuation: a phrase of two words or more at the start ("hoppa över den han blir arg").
   const n = normalize(text);
   const phrase = turn.kit.skipPhrases.find((p) => p.includes(' ') && n.startsWith(`${p} `));
