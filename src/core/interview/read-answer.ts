@@ -60,9 +60,9 @@ function readScale(view: QuestionView, text: string, recognizer: AnswerRecognize
   const { min, max } = view.scale!;
   const r = recognizer.scaleRead(text, min, max);
   if (r) return kept(text, { kind: 'scale', value: r.value }, r.keep);
-  const range = recognizer.scaleRange(text, min, max);
+  const range = recognizer.scales.range(text, min, max);
   if (range) return kept(text, { kind: 'scale', value: range.value.from, upTo: range.value.to }, range.keep);
-  if (recognizer.scaleWords(text)) return { ok: true, value: { kind: 'text', text: text.trim() } };
+  if (recognizer.scales.inWords(text)) return { ok: true, value: { kind: 'text', text: text.trim() } };
   return { ok: false, key: 'reprompt.scaleWords', params: { min, max }, ...(text.trim() ? { hold: text.trim() } : {}) };
 }
 
@@ -124,7 +124,7 @@ export function fitsQuestion(view: QuestionView, text: string, recognizer: Answe
     case 'yesno':
       return recognizer.yesNoRead(text) !== undefined;
     case 'scale':
-      return recognizer.scaleRead(text, view.scale!.min, view.scale!.max) !== undefined || recognizer.scaleRange(text, view.scale!.min, view.scale!.max) !== undefined;
+      return recognizer.scaleRead(text, view.scale!.min, view.scale!.max) !== undefined || recognizer.scales.range(text, view.scale!.min, view.scale!.max) !== undefined;
     // An unsure answer is an answer too, even when no option can be read from it yet.
     case 'choice':
       return recognizer.choice(text, view.options).kind !== 'none' || recognizer.isHedged(text);

@@ -8,6 +8,7 @@ import { normalize, words } from '../text/normalize.js';
 import { PhraseMatcher, allowedSlips } from '../text/phrase-matcher.js';
 import { distance } from 'fastest-levenshtein';
 import { MentionReader } from './mentions.js';
+import { ScaleAnswers } from './scale-answer.js';
 
 export interface OptionView {
   id: string;
@@ -60,9 +61,9 @@ export class AnswerRecognizer {
   private readonly hedges: string[];
   private readonly negationWords: Set<string>;
   private readonly weakNumbers: Set<string>;
-  private readonly rangeWords: Set<string>;
-  private readonly moodWords: string[];
   readonly mentions: MentionReader;
+  /** Ranges and words on a scale ("3-4", "sådär"). */
+  readonly scales: ScaleAnswers;
 
   constructor(phrases: Phrases) {
     this.dontKnow = new PhraseMatcher(phrases.dontKnow);
@@ -72,8 +73,7 @@ export class AnswerRecognizer {
     this.hedges = phrases.hedges.map(normalize);
     this.negationWords = new Set(phrases.negations.map(normalize));
     this.weakNumbers = new Set(phrases.weakNumbers.map(normalize));
-    this.rangeWords = new Set(phrases.scaleRange.map(normalize));
-    this.moodWords = phrases.scaleWords.map(normalize);
+    this.scales = new ScaleAnswers(phrases, this);
     this.mentions = new MentionReader(phrases);
     this.yes = new PhraseMatcher(phrases.yes);
     this.no = new PhraseMatcher(phrases.no);
@@ -242,39 +242,7 @@ export class AnswerRecognizer {
   scaleRead(text: string, min: number, max: number): Read<number> | undefined {
     const alone = this.scale(text, min, max);
     if (alone !== undefined) return { value: alone, keep: undefined, hedged: false };
-    return this.scaleRange(text, min, max) ? undefined : this.oneOnScale(text, min, max);
-  }
-
-  /**
-   * A range on a scale, as people give one: "3-4", "3 eller 4", "mellan 3 och 4", "två till tre",
-   * "3,5". The words are kept unless the text is the range alone ("3-4").
-   */
-  scaleRange(text: string, min: number, max: number): Read<{ from: number; to: number }> | undefined {
-    const keep = (bare: boolean): Keep => (bare ? undefined : 'whole');
-    const decimal = /(?<![\d,.])(\d)[,.]5(?![\d,.]*\d)/u.exec(text);
-    if (decimal) {
-      const from = Number(decimal[1]);
-      if (from >= min && from + 1 <= max) return { value: { from, to: from + 1 }, keep: 'whole', hedged: this.isHedged(text) };
-    }
-    const ws = words(text);
-    const at = ws.map((w) => (/^\d{1,3}$/u.test(w) ? Number(w) : this.weakNumbers.has(w) ? undefined : this.numberWords.get(w)));
-    for (let i = 0; i < ws.length; i++) {
-      const a = at[i];
-      if (a === undefined || a < min || a > max) continue;
-      // "3 4" (from "3-4" or "3/4"), or "3 eller 4", "3 till 4", "mellan 3 och 4".
-      const j = at[i + 1] !== undefined ? i + 1 : this.rangeWords.has(ws[i + 1] ?? '') ? i + 2 : -1;
-      const b = j > 0 ? at[j] : undefined;
-      if (b === undefined || b < min || b > max || b === a) continue;
-      const bare = ws.length === 2 && /^\s*\d\s*[-–—/]\s*\d\s*$/u.test(text);
-      return { value: { from: Math.min(a, b), to: Math.max(a, b) }, keep: keep(bare), hedged: this.isHedged(text) };
-    }
-    return undefined;
-  }
-
-  /** Whether an answer on a scale says how it has been in words ("sådär", "ganska bra", "vet inte"). */
-  scaleWords(text: string): boolean {
-    const input = normalize(text);
-    return containsPhrase(input, this.moodWords) || containsPhrase(input, this.unsurePhrases) || words(text).length >= 3;
+    return this.scales.range(text, min, max) ? undefined : this.oneOnScale(text, min, max);
   }
 
   /** The one number from min to max in a sentence. */
@@ -283,7 +251,7 @@ export class AnswerRecognizer {
     const found: Array<{ value: number; at: number }> = [];
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!;
-      const value = /^\d{1,3}$/u.test(w) ? Number(w) : this.weakNumbers.has(w) ? undefined : this.numberWords.get(w);
+      const value = this.numberAt(w);
       if (value === undefined) continue;
       // "3 av 5": the scale's end is no answer.
       if (i > 1 && ws[i - 1] === 'av') continue;
@@ -293,6 +261,16 @@ export class AnswerRecognizer {
     if (inRange.length !== 1) return undefined;
     const at = found.find((f) => f.value === inRange[0])!.at;
     return { value: inRange[0]!, keep: at === 0 ? { words: 1 } : 'whole', hedged: this.isHedged(text) };
+  }
+
+  /** A number as one word of a sentence: digits, or a number word that is not also an everyday word ("en"). */
+  numberAt(word: string): number | undefined {
+    return /^\d{1,3}$/u.test(word) ? Number(word) : this.weakNumbers.has(word) ? undefined : this.numberWords.get(word);
+  }
+
+  /** Whether the text holds a don't-know or neither phrase ("vet inte", "sådär", "det beror på"). */
+  saysUnsure(text: string): boolean {
+    return containsPhrase(normalize(text), this.unsurePhrases);
   }
 
   /** A value on a scale from min to max. */
