@@ -46,6 +46,25 @@ describe('the locales', () => {
     });
   }
 
+  it('state every relation in the summaries\' voice ("barn", not the button "Jag är personens barn"), in every locale', () => {
+    const relation = content.bank.questions.find((q) => q.id === 'relation')!;
+    for (const [locale, l] of Object.entries(content.locales)) {
+      for (const o of relation.options ?? []) {
+        const t = l.questions['relation']!.options![o.id]!;
+        expect(typeof t === 'object' && t.summary, `${locale}/questions.yaml relation.options.${o.id}.summary`).to.be.a('string');
+      }
+    }
+  });
+
+  it('ask once more on "vet inte" to the municipality, for oneself and for a relative, in every locale', () => {
+    for (const [locale, l] of Object.entries(content.locales)) {
+      const t = l.questions[content.bank.roles.municipality]!;
+      expect(t.unsure, `${locale} unsure`).to.be.a('string');
+      expect(t.unsureOther, `${locale} unsureOther`).to.include('{{person}}');
+      expect(l.phrases.municipalityOther, `${locale} municipalityOther`).not.to.be.empty;
+    }
+  });
+
   it('have the privacy and accessibility pages', () => {
     for (const locale of Object.keys(content.locales)) {
       expect(readdirSync(path.join(localesDir, locale, 'pages')).sort(), locale).to.deep.equal(['integritet.md', 'tillganglighet.md', 'villkor.md']);

@@ -73,6 +73,14 @@ describe('everyday Swedish inside a sentence (issue 18)', () => {
     expect(r.scaleRead('2 eller 4', 1, 5)).to.equal(undefined);
   });
 
+  it('a scale: a range as people give one, never one end picked; words as words', () => {
+    for (const t of ['3-4', '4–3', '3/4']) expect(r.scales.range(t, 1, 5), t).to.deep.include({ value: { from: 3, to: 4 }, keep: undefined });
+    for (const t of ['3 eller 4', 'mellan 3 och 4', 'tre till fyra', '3,5']) expect(r.scales.range(t, 1, 5), t).to.deep.include({ value: { from: 3, to: 4 }, keep: 'whole' });
+    for (const t of ['3', '4 av 5', '3, han är ofta nere', '3 och 7']) expect(r.scales.range(t, 1, 5), t).to.equal(undefined);
+    for (const t of ['sådär', 'dåligt', 'ganska bra', 'vet inte', 'han har varit nere']) expect(r.scales.inWords(t), t).to.equal(true);
+    for (const t of ['hm', 'x', '?']) expect(r.scales.inWords(t), t).to.equal(false);
+  });
+
   it('several options: denied ones left out, none when every one mentioned is denied', () => {
     expect(r.multiRead('Ingen hemtjänst än.', contacts)).to.deep.include({ value: [], keep: 'whole' });
     expect(r.multiRead('vårdcentralen men inte hemtjänsten', contacts)?.value).to.deep.equal(['vardcentral']);

@@ -47,10 +47,27 @@ describe('routing', () => {
     expect(r.recipients.map((x) => x.key)).to.deep.equal(['hammaro:kontaktcenter']);
   });
 
-  it('with "annan / vet inte", municipal topics go to the common guidance contact; regional ones still to the region', () => {
-    const r = route(content, { respondent: choice('self'), municipality: choice('unknown'), help_with: multi('disability', 'health') });
-    expect(r.recipients.map((x) => x.key)).to.deep.equal(['fallback:samordning', 'region_varmland:vardcentral']);
-    expect(r.sipSuggested).to.equal(true);
+  it('with "Vet inte" or "Annan kommun", municipal topics go where data/routing.yaml noMunicipality says; regional ones still to the region', () => {
+    for (const option of ['unknown', 'outside']) {
+      const r = route(content, { respondent: choice('self'), municipality: choice(option), help_with: multi('disability', 'health') });
+      const target = content.routing.noMunicipality[option as 'unknown' | 'outside'];
+      expect(r.recipients.map((x) => x.key)).to.deep.equal([`${target.organisation}:${target.contact}`, 'region_varmland:vardcentral']);
+      expect(r.sipSuggested).to.equal(true);
+    }
+  });
+
+  it('an unknown municipality is routed by data: another organisation in routing.yaml takes the case', () => {
+    const changed = { ...content, routing: { ...content.routing, noMunicipality: { ...content.routing.noMunicipality, unknown: { organisation: 'region_varmland', contact: 'samordning' as const } } } };
+    const unknown = route(changed, { respondent: choice('self'), municipality: choice('unknown'), help_with: multi('help_at_home') });
+    expect(unknown.recipients.map((x) => x.key)).to.deep.equal(['region_varmland:samordning']);
+    const outside = route(changed, { respondent: choice('self'), municipality: choice('outside'), help_with: multi('help_at_home') });
+    expect(outside.recipients.map((x) => x.key)).to.deep.equal(['fallback:samordning']);
+  });
+
+  it('a mood given as a range ("2-3") routes as low mood only when all of it is low', () => {
+    const at = (value: number, upTo: number) => route(content, { respondent: choice('self'), municipality: choice('kil'), mood: { kind: 'scale', value, upTo } }).topics;
+    expect(at(2, 3)).not.to.include('mental_health');
+    expect(at(1, 2)).to.include('mental_health');
   });
 
   it('every municipality in Värmland is in the directory with its SCB code', () => {

@@ -8,8 +8,10 @@ import { ROUTING_TOPICS, type ContactType, type Organisation, type Question, typ
 import type { Answers } from './interview/answers.js';
 import { evaluate } from './interview/conditions.js';
 
-/** The id used for the "annan / vet inte" municipality option. */
+/** The id of the municipality option "Vet inte" (not known, even when asked again). */
 export const UNKNOWN_MUNICIPALITY = 'unknown';
+/** The id of the municipality option "Annan kommun" (one outside the directory). */
+export const OUTSIDE_MUNICIPALITY = 'outside';
 
 export interface Recipient {
   /** Stable key for consent: organisation and contact type. */
@@ -64,10 +66,13 @@ export function route(content: Content, answers: Answers): RoutingDecision {
   const topics = topicsFor(content, answers);
   const orgs = content.directory.organisations;
   const region = orgs.find((o) => o.kind === 'region')!;
-  const fallback = orgs.find((o) => o.kind === 'fallback')!;
   const municipalityAnswer = answers[content.bank.roles.municipality];
   const municipalityId = municipalityAnswer?.kind === 'choice' ? municipalityAnswer.option : UNKNOWN_MUNICIPALITY;
   const municipality = orgs.find((o) => o.kind === 'municipality' && o.id === municipalityId);
+  // No municipality of the directory: data/routing.yaml says who takes its topics, for a person who
+  // lives elsewhere and for one who does not know (never the same thing by accident).
+  const unplaced = content.routing.noMunicipality[municipalityId === OUTSIDE_MUNICIPALITY ? 'outside' : 'unknown'];
+  const unplacedOrg = orgs.find((o) => o.id === unplaced.organisation)!;
 
   const byKey = new Map<string, Recipient>();
   for (const topic of topics) {
@@ -81,8 +86,8 @@ export function route(content: Content, answers: Answers): RoutingDecision {
       org = municipality;
       type = target.contact;
     } else {
-      org = fallback;
-      type = 'samordning';
+      org = unplacedOrg;
+      type = unplaced.contact;
     }
     const key = `${org.id}:${type}`;
     const existing = byKey.get(key);

@@ -44,6 +44,8 @@ export type SummaryAudience = 'person' | 'staff';
 export interface SummaryInput {
   answers: Answers;
   skipped: readonly string[];
+  /** The person's words said with a skip, per skipped question: shown beside "hoppade över". */
+  skipNotes?: Readonly<Record<string, string>>;
   urgent: boolean;
   routing: RoutingDecision;
   /** Topics the recognizer suggested, per free-text answer. */
@@ -75,7 +77,7 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
         number: ++number,
         questionId: q.id,
         label: input.who && view.labelOther ? personalize(view.labelOther, input.who) : view.label,
-        answer: answer ? displayAnswer(view, answer, texts, input.who) : texts.t('summary.skipped'),
+        answer: answer ? displayAnswer(view, answer, texts, input.who, true) : skippedAnswer(texts, input.skipNotes?.[q.id]),
         skipped: !answer,
         ibic: staff ? ibicFor(view, answer).map((a) => texts.t(`ibic.${a}`)) : [],
       });
@@ -86,7 +88,7 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
   const relation = answers['relation'];
   const forOther =
     respondent?.kind === 'choice' && respondent.option === content.bank.roles.respondentOtherOption
-      ? texts.t('summary.forOther', { relation: relation ? displayAnswer(views.get('relation')!, relation, texts) : texts.t('summary.empty') })
+      ? texts.t('summary.forOther', { relation: relation ? relationWords(views.get('relation')!, relation, texts, input.who) : texts.t('summary.empty') })
       : undefined;
   return {
     title: texts.t('summary.title'),
@@ -98,6 +100,18 @@ export function buildSummary(content: Content, views: Map<string, QuestionView>,
     ...(staff && suggested.length ? { suggested: texts.t('summary.suggested', { topics: suggested.map((t) => texts.t(`topics.${t}`)).join(', ') }) } : {}),
     sections,
   };
+}
+
+/** The relation inside a sentence ("… en närstående: barn."): the option's summary form as written. */
+function relationWords(view: QuestionView, answer: Answers[string], texts: Texts, who: Who | undefined): string {
+  const form = answer.kind === 'choice' ? view.options.find((o) => o.id === answer.option)?.summary : undefined;
+  return form ?? displayAnswer(view, answer, texts, who, true);
+}
+
+/** A skipped question as the summary shows it: "(hoppade över)", with the words said with the skip beside it. */
+function skippedAnswer(texts: Texts, words: string | undefined): string {
+  const skipped = texts.t('summary.skipped');
+  return words ? `${skipped} — ${words}` : skipped;
 }
 
 /** The summary as plain text: the fallback for channels without cards, and for staff e-mail or records. */

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseYamlCached } from './yaml-cache.js';
 import { displayPath } from '../display-path.js';
+import { normalize } from '../text/normalize.js';
 import type { z } from 'zod';
 import {
   ROUTING_TOPICS,
@@ -160,6 +161,13 @@ function checkRouting(routing: RoutingConfig, bank: QuestionBank, directory: Dir
       throw new ContentError(file, `topics.${topic}.contact`, `"${target.contact}" is not a contact point of ${missing.name} (${missing.id}) in the directory`);
     }
   }
+  for (const [when, target] of Object.entries(routing.noMunicipality)) {
+    const org = directory.organisations.find((o) => o.id === target.organisation);
+    if (!org) throw new ContentError(file, `noMunicipality.${when}.organisation`, `"${target.organisation}" is not an organisation of the directory`);
+    if (!org.contacts.some((c) => c.type === target.contact)) {
+      throw new ContentError(file, `noMunicipality.${when}.contact`, `"${target.contact}" is not a contact point of ${org.name} (${org.id}) in the directory`);
+    }
+  }
   const fallback = directory.organisations.find((o) => o.kind === 'fallback');
   if (!fallback?.contacts.some((c) => c.type === 'samordning')) {
     throw new ContentError('directory', 'organisations', 'the fallback organisation needs a "samordning" contact point (it takes cases when the municipality is unknown)');
@@ -177,7 +185,18 @@ function checkLocale(locale: string, content: LocaleContent, bank: QuestionBank,
     if (q.kind === 'scale' && (!t.scaleLow || !t.scaleHigh)) {
       throw new ContentError(file, `${q.id}`, 'a scale question needs scaleLow and scaleHigh');
     }
+    for (const o of q.options ?? []) {
+      const ot = t.options?.[o.id];
+      if (o.unsure || !ot || typeof ot === 'string') continue;
+      const guess = ot.accept.find((a) => isDontKnow(a, content.phrases.dontKnow));
+      if (guess) {
+        throw new ContentError(file, `${q.id}.options.${o.id}.accept`, `"${guess}" says the person does not know; kept as this option it would be a guess (mark an honest "vet inte" option unsure: true in data/questions.yaml)`);
+      }
+    }
   }
+  const phrasesFile = displayPath(path.join(localeDir, 'phrases.yaml'));
+  const other = content.phrases.municipalityOther.find((a) => isDontKnow(a, content.phrases.dontKnow));
+  if (other) throw new ContentError(phrasesFile, 'municipalityOther', `"${other}" says the person does not know: it belongs under municipalityUnknown`);
   const textsFile = displayPath(path.join(localeDir, 'texts.yaml'));
   const groups = content.texts['groups'];
   for (const g of bank.groups) {
@@ -206,6 +225,12 @@ function checkLocale(locale: string, content: LocaleContent, bank: QuestionBank,
       }
     });
   }
+}
+
+/** Whether a phrase is, or begins with, one of the locale's don't-know phrases ("vet inte om det"). */
+function isDontKnow(phrase: string, dontKnow: readonly string[]): boolean {
+  const p = ` ${normalize(phrase)} `;
+  return dontKnow.some((d) => normalize(d) && p.startsWith(` ${normalize(d)} `));
 }
 
 /** Loads and checks all content; throws ContentError on the first problem. */

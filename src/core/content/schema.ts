@@ -71,6 +71,11 @@ const optionSchema = z.strictObject({
   ibic: z.array(ibicAreaSchema).default([]),
   /** An option that excludes the others in a multi-choice question (for example "none"). */
   exclusive: z.boolean().default(false),
+  /**
+   * An honest "don't know" option ("Vet inte än"): a typed "vet inte" is kept as this option. No
+   * other option may accept a don't-know phrase (phrases.yaml dontKnow): that would be a guess.
+   */
+  unsure: z.boolean().default(false),
 });
 export type QuestionOption = z.infer<typeof optionSchema>;
 
@@ -81,6 +86,11 @@ export const questionSchema = z
     kind: z.enum(QUESTION_KINDS),
     /** Required questions cannot be skipped (routing and consent depend on them). */
     required: z.boolean().default(false),
+    /**
+     * The answer is part of what the person agrees to (a SIP): like a required question or one with
+     * routing topics, an unsure answer to it is asked about, never assumed.
+     */
+    consent: z.boolean().default(false),
     options: z.array(optionSchema).optional(),
     /** Fill the options from the directory instead of listing them here. */
     optionsFrom: z.literal('municipalities').optional(),
@@ -212,6 +222,8 @@ export type Directory = z.infer<typeof directorySchema>;
 
 // ---- Routing rules ---------------------------------------------------------------------------
 
+const noMunicipalityTarget = z.strictObject({ organisation: idSchema, contact: contactTypeSchema });
+
 export const routingSchema = z.strictObject({
   /** Extra topics derived from answers, beyond the option-level topic hints in the question bank. */
   rules: z
@@ -233,6 +245,14 @@ export const routingSchema = z.strictObject({
   ),
   /** Topic used when no answer points anywhere. */
   defaultTopic: routingTopicSchema,
+  /**
+   * Who takes the municipality's topics when the municipality is none of the directory's: the person
+   * lives elsewhere ("Annan kommun", `outside`) or does not know, even when asked again ("Vet inte",
+   * `unknown`). An organisation of the directory (its id) and one of its contact points.
+   */
+  noMunicipality: z
+    .strictObject({ outside: noMunicipalityTarget, unknown: noMunicipalityTarget })
+    .default({ outside: { organisation: 'fallback', contact: 'samordning' }, unknown: { organisation: 'fallback', contact: 'samordning' } }),
 });
 export type RoutingConfig = z.infer<typeof routingSchema>;
 
@@ -262,6 +282,11 @@ const optionTextSchema = z.union([
     label: z.string().min(1),
     /** The label when a relative answers ("Nej, {{pronoun}} känner sig ofta ensam"); {{pronoun}}, {{Pronoun}} are filled in. */
     labelOther: z.string().min(1).optional(),
+    /**
+     * The option in the summaries' voice when the label speaks as the person ("Jag är personens
+     * barn" -> "barn"): shown in the person's and the staff's summary instead of the label.
+     */
+    summary: z.string().min(1).optional(),
     accept: z.array(z.string().min(1)).default([]),
   }),
 ]);
@@ -285,6 +310,12 @@ export const questionTextsSchema = z.record(
     /** The label in the summary of a relative ("{{Person}} känner till kontakten"), placeholders as in textOther. */
     labelOther: z.string().min(1).optional(),
     help: z.string().min(1).optional(),
+    /**
+     * Asked once when the person answers "vet inte" (or clicks an honest "Vet inte" option) before it
+     * is kept: "Vet du ungefär var du bor?". unsureOther: to a relative, placeholders as in textOther.
+     */
+    unsure: z.string().min(1).optional(),
+    unsureOther: z.string().min(1).optional(),
     options: z.record(idSchema, optionTextSchema).optional(),
     /** Labels for the ends of a scale. */
     scaleLow: z.string().min(1).optional(),
@@ -302,8 +333,10 @@ export const phrasesSchema = z.strictObject({
   no: phraseList,
   /** Number words, index 0 is "1". */
   numbers: z.array(z.array(z.string().min(1))).min(5),
-  /** Typed answers that mean "another municipality / don't know". */
+  /** Typed answers that mean "I don't know the municipality" (the honest "Vet inte" option). */
   municipalityUnknown: phraseList,
+  /** Typed answers that mean "a municipality outside the directory" ("annan kommun", "utanför Värmland"). */
+  municipalityOther: z.array(z.string().min(1)).default([]),
   /** Words that join several choices, like "och". */
   listSeparators: z.array(z.string().min(1)).default([]),
   /** Ways of naming this locale's language when choosing one ("svenska", "swedish"). */
@@ -325,6 +358,10 @@ export const phrasesSchema = z.strictObject({
   whatIs: z.array(z.string().min(1)).default([]),
   /** Terms of the glossary (texts.yaml glossary.<key>) and the words that name them. */
   glossary: z.record(idSchema, phraseList).default({}),
+  /** Words between two numbers that make a range on a scale ("3 eller 4", "3 till 4", "mellan 3 och 4"). */
+  scaleRange: z.array(z.string().min(1)).default([]),
+  /** Words that say how it has been, as an answer on a scale ("sådär", "ganska bra"): kept as the person's words. */
+  scaleWords: z.array(z.string().min(1)).default([]),
   /** A whole answer that means "I don't know" (stored as such, shown as "Vet inte"). */
   dontKnow: z.array(z.string().min(1)).default([]),
   /** Answers to a yes/no question that are neither ("nja", "ibland", "det beror på"): kept in the person's words. */

@@ -10,7 +10,8 @@ export type AnswerValue = (
   | { kind: 'choice'; option: string }
   /** `options` may be empty: every option mentioned was denied ("Ingen hemtjänst än"), the words say the rest. */
   | { kind: 'multi'; options: string[] }
-  | { kind: 'scale'; value: number }
+  /** `upTo`: a range as the person gave it ("3-4", "mellan 3 och 4"): from value to upTo. */
+  | { kind: 'scale'; value: number; upTo?: number }
 ) & {
   /**
    * The person's own words beside the value, verbatim: what they wrote beyond the option, yes/no or

@@ -8,7 +8,9 @@
 import type { Intent } from '../nlu/recognizer.js';
 import { humanContact } from './directory.js';
 import type { LocaleKit } from './kit.js';
+import { wordsAfter } from './own-words.js';
 import { previousQuestion, skipQuestion } from './progress.js';
+import { normalize } from '../text/normalize.js';
 import { askingView, currentView, inFreeTextQuestion, say, type Command, type Step, type Turn } from './turn.js';
 
 /** The first command one of whose phrases the text is: as written when `exactOnly`, else also with a slip. */
@@ -60,6 +62,11 @@ function back(turn: Turn): Step {
   return { to: 'question', id: previous };
 }
 
+/**
+ * Skips the current question. Words held for it (said with the skip, or an unsure answer before)
+ * are kept as the person's note on the skipped question; a question that cannot be skipped keeps
+ * them for its answer.
+ */
 function skip(turn: Turn): Step {
   if (turn.state.phase !== 'asking') return { to: 'repeat' };
   const view = currentView(turn);
@@ -67,9 +74,44 @@ function skip(turn: Turn): Step {
     say(turn, 'reprompt.required');
     return { to: 'question', id: view.id };
   }
-  skipQuestion(turn.state, view.id);
-  say(turn, 'skip.ok');
+  skipQuestion(turn.state, view.id, turn.state.heldNote);
+  say(turn, turn.state.skipNotes?.[view.id] ? 'skip.okWithWords' : 'skip.ok');
   return { to: 'nextQuestion' };
+}
+
+/** A separator between a skip and what the person said with it: a comma, a dash, a full stop … */
+const SEPARATOR = /\s*(?:[,;:.!]+|\s[-–—]+)\s+|\s*[-–—]+\s*/u;
+
+/**
+ * A skip said with more words, while a question is asked: "hoppa över, han vill inte prata om det",
+ * "han vill inte prata om det - hoppa över", "hoppa över den han blir arg". Returns those words, or
+ * undefined when the text is no such skip. A phrase of one word ("hoppa", "nästa") counts only with a
+ * comma or a dash beside it, and never in an open question, where every phrase needs one too: "nästa
+ * vecka ska han till läkaren" and "Hoppa, springa och dansa gjorde hon förr" stay answers.
+ */
+export function skipWords(turn: Turn, text: string): string | undefined {
+  if (turn.state.phase !== 'asking' || !turn.state.current) return undefined;
+  const skipPhrase = turn.kit.commands.find(([c]) => c === 'skip')![1];
+  // In an open question a story may start "Hoppa, springa …": only a phrase of two words or more counts there.
+  const open = inFreeTextQuestion(turn);
+  const isSkip = (part: string) => {
+    const m = skipPhrase.match(part);
+    return m !== undefined && (!open || m.phrase.includes(' '));
+  };
+  const parts = text.trim().split(SEPARATOR);
+  if (parts.length > 1) {
+    const first = parts[0]!;
+    const rest = text.trim().slice(text.trim().indexOf(first) + first.length).replace(/^[\s\p{P}–—]+/u, '').trim();
+    if (isSkip(first) && rest) return rest;
+    const last = parts.at(-1)!;
+    const before = text.trim().slice(0, text.trim().lastIndexOf(last)).replace(/[\s,;:.!–—-]+$/u, '').trim();
+    if (isSkip(last) && before) return before;
+  }
+  if (open) return undefined;
+  // Without punctuation: a phrase of two words or more at the start ("hoppa över den han blir arg").
+  const n = normalize(text);
+  const phrase = turn.kit.skipPhrases.find((p) => p.includes(' ') && n.startsWith(`${p} `));
+  return phrase ? wordsAfter(text, phrase.split(' ').length) || undefined : undefined;
 }
 
 export function runIntent(turn: Turn, intent: Intent): Step {

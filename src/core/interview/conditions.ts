@@ -15,6 +15,9 @@ export function evaluate(condition: Condition, answers: Answers): boolean {
     const values = Array.isArray(value) ? value : [String(value)];
     return values.some((v) => condition.includesAny.includes(v));
   }
-  if ('atMost' in condition) return typeof value === 'number' && value <= condition.atMost;
+  // A range ("3-4") fits only when all of it does: an unsure answer routes nowhere by itself.
+  const answer = answers[condition.answer];
+  const upTo = answer?.kind === 'scale' && answer.upTo !== undefined ? answer.upTo : value;
+  if ('atMost' in condition) return typeof upTo === 'number' && upTo <= condition.atMost;
   return typeof value === 'number' && value >= condition.atLeast;
 }

@@ -11,7 +11,7 @@ import type { Content } from '../content/load.js';
 import { TextCatalog, type Texts } from '../i18n.js';
 import type { CaseRecord, NewCase } from '../cases.js';
 import type { Recognizer } from '../nlu/recognizer.js';
-import { commandIn, holdAnswer, runIntent } from './commands.js';
+import { commandIn, holdAnswer, runIntent, skipWords } from './commands.js';
 import { municipalityByCode } from './directory.js';
 import { explainIfAsked } from './explain.js';
 import { follow, onSubmit, repeat, waiting } from './flow.js';
@@ -155,8 +155,19 @@ export class InterviewEngine {
     if (explained) return explained;
     const command = commandIn(turn, text);
     if (command) return { to: 'command', command };
+    // "hoppa över, han vill inte prata om det": skipped, the words kept as theirs on the question.
+    const withSkip = skipWords(turn, text);
+    if (withSkip) {
+      turn.state.heldNote = withSkip;
+      return { to: 'command', command: 'skip' };
+    }
     const intent = intentToActOn(turn, understood);
-    if (intent) return inFreeTextQuestion(turn) ? holdAnswer(turn, intent, text) : runIntent(turn, intent);
+    if (intent) {
+      if (inFreeTextQuestion(turn)) return holdAnswer(turn, intent, text);
+      // A skip read from a sentence ("det vill han inte prata om"): the sentence is kept with it.
+      if (intent === 'skip') turn.state.heldNote = text.trim();
+      return runIntent(turn, intent);
+    }
     if (understood) keepSuggestedTopics(turn, understood);
     return phase.onText(turn, text);
   }

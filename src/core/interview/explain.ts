@@ -2,13 +2,15 @@
  * Explanations on request: "vad menar du?" or "förstår inte" gets the question said in other words
  * (questions.yaml explain, else its help), "vad är SIP?" or "jag vill veta mer" gets the terms
  * explained in plain words (texts.yaml glossary, 1177's tone; lättläst where chosen), and then the
- * same question again. The cue words are data (phrases.yaml explain, whatIs, glossary).
+ * same question again; at the consent, summary and sharing steps the step (texts.yaml explain.steps) or
+ * the term is explained and the step shown again. The cue words are data (phrases.yaml explain, whatIs, glossary).
  */
 import type { Content } from '../content/load.js';
 import { normalize, paddedWords, words } from '../text/normalize.js';
 import { PhraseMatcher } from '../text/phrase-matcher.js';
 import { forOther, personalize, whoOf } from './perspective.js';
 import type { QuestionView } from './questions.js';
+import type { Phase } from './state.js';
 import { askingView, type Step, type Turn } from './turn.js';
 
 /** Longer than this, a message in an open question is the person's answer, not a question about it. */
@@ -52,6 +54,32 @@ export function explanationAsked(
   return undefined;
 }
 
+/** The steps where no question is asked, by phase: the key of their explanation (texts.yaml explain.steps). */
+const STEPS: Partial<Record<Phase, string>> = { consent: 'consent', summary: 'summary', pickEdit: 'summary', share: 'share' };
+
+/**
+ * "vad menar du?" at the consent, the summary or the sharing step: that step explained; "vad är SIP?"
+ * there: the term. Then the same step again (a repeat), with nothing changed. Undefined when the
+ * message asks for no explanation, or in a step that has none.
+ */
+function explainStep(turn: Turn, text: string): Step {
+  const step = STEPS[turn.state.phase];
+  const { content } = turn.context;
+  const phrases = content.locales[turn.state.locale]?.phrases;
+  if (!step || !phrases) return undefined;
+  if (contains(text, phrases.whatIs)) {
+    const named = termsIn(content, turn.state.locale, text);
+    if (named.length) {
+      explainTerms(turn, named);
+      return { to: 'repeat' };
+    }
+  } else if (!new PhraseMatcher(phrases.explain).matches(text.replace(/\?/gu, ''))) {
+    return undefined;
+  }
+  turn.replies.push({ type: 'text', text: turn.kit.texts.t(`explain.steps.${step}`) });
+  return { to: 'repeat' };
+}
+
 /** The question said in other words, for the person or for a relative. */
 function questionInOtherWords(turn: Turn, view: QuestionView): string {
   const { content } = turn.context;
@@ -74,7 +102,7 @@ export function explainTerms(turn: Turn, terms: readonly string[]): void {
  */
 export function explainIfAsked(turn: Turn, text: string): Step {
   const view = askingView(turn);
-  if (!view) return undefined;
+  if (!view) return explainStep(turn, text);
   const { state } = turn;
   const asked = explanationAsked(turn.context.content, state.locale, view, text);
   if (!asked) return undefined;

@@ -6,6 +6,7 @@ import type { Content } from '../content/load.js';
 import type { TextCatalog, Texts } from '../i18n.js';
 import { RiskDetector } from '../risk.js';
 import { SafetyAssessor, withBase } from '../safety/assessor.js';
+import { normalize } from '../text/normalize.js';
 import { PhraseMatcher } from '../text/phrase-matcher.js';
 import { buildQuestionViews, type QuestionView } from './questions.js';
 import { AnswerRecognizer } from './recognize.js';
@@ -20,6 +21,8 @@ export interface LocaleKit {
   safety: SafetyAssessor;
   /** In this order: the first command whose phrases match wins. */
   commands: Array<[Command, PhraseMatcher]>;
+  /** The skip phrases normalised, longest first: a skip said with more words ("hoppa över, …"). */
+  skipPhrases: string[];
 }
 
 const COMMANDS: readonly Command[] = ['help', 'back', 'skip', 'cancel', 'restart'];
@@ -35,6 +38,7 @@ export function buildKit(content: Content, catalog: TextCatalog, locale: string)
     risk: new RiskDetector(l.risk),
     safety: new SafetyAssessor(withBase(l.risk, content.locales[locale.split('-')[0]!]?.risk), undefined, locale.split('-')[0]),
     commands: COMMANDS.map((c) => [c, new PhraseMatcher(l.phrases.commands[c])]),
+    skipPhrases: [...new Set(l.phrases.commands.skip.map(normalize).filter(Boolean))].sort((a, b) => b.length - a.length),
   };
 }
 

@@ -63,7 +63,8 @@ export function readSuggestion(turn: Turn, view: QuestionView, text: string): St
     turn.state.presetDeclined = true;
     return { to: 'question', id: view.id, quiet: true };
   }
-  if (!chosen) return undefined;
+  // "Vet inte" is no municipality: it is asked about once more (phases/asking.ts), never stored here.
+  if (!chosen || view.options.find((o) => o.id === chosen)?.unsure) return undefined;
   storeAnswer(content.bank.questions, turn.state, view.id, { kind: 'choice', option: chosen });
   return { to: 'nextQuestion' };
 }

@@ -28,19 +28,30 @@ export function remember(state: InterviewState, questionId: string): void {
 export function storeAnswer(questions: readonly Question[], state: InterviewState, questionId: string, value: AnswerValue): void {
   state.answers[questionId] = value;
   delete state.heldNote;
-  state.skipped = state.skipped.filter((id) => id !== questionId);
+  unskip(state, questionId);
   remember(state, questionId);
   for (const q of questions) {
     if (!isApplicable(q, state.answers)) {
       delete state.answers[q.id];
-      state.skipped = state.skipped.filter((id) => id !== q.id);
+      unskip(state, q.id);
       state.history = state.history.filter((id) => id !== q.id);
     }
   }
 }
 
-/** Skips a question; skipping one the person went back to keeps the earlier answer. */
-export function skipQuestion(state: InterviewState, questionId: string): void {
-  if (!state.answers[questionId] && !state.skipped.includes(questionId)) state.skipped.push(questionId);
+function unskip(state: InterviewState, questionId: string): void {
+  state.skipped = state.skipped.filter((id) => id !== questionId);
+  if (state.skipNotes?.[questionId] !== undefined) delete state.skipNotes[questionId];
+}
+
+/**
+ * Skips a question, with what the person said beside the skip ("han vill inte prata om det") kept as
+ * their words on it; skipping one the person went back to keeps the earlier answer.
+ */
+export function skipQuestion(state: InterviewState, questionId: string, note?: string): void {
+  delete state.heldNote;
   remember(state, questionId);
+  if (state.answers[questionId]) return;
+  if (!state.skipped.includes(questionId)) state.skipped.push(questionId);
+  if (note?.trim()) state.skipNotes = { ...state.skipNotes, [questionId]: note.trim() };
 }

@@ -5,7 +5,7 @@
 import type { Content } from '../content/load.js';
 import type { IbicArea, Question, QuestionKind } from '../content/schema.js';
 import type { Texts } from '../i18n.js';
-import { UNKNOWN_MUNICIPALITY } from '../routing.js';
+import { OUTSIDE_MUNICIPALITY, UNKNOWN_MUNICIPALITY } from '../routing.js';
 import type { AnswerValue } from './answers.js';
 import { personalize, type Who } from './perspective.js';
 import { asLabel } from './own-words.js';
@@ -29,6 +29,9 @@ export interface QuestionView {
   /** The question in other words, for "vad menar du?" (explainOther: to a relative). */
   explain?: string;
   explainOther?: string;
+  /** Asked once on "vet inte" before it is kept ("Vet du ungefär var du bor?"); unsureOther: to a relative. */
+  unsure?: string;
+  unsureOther?: string;
   options: OptionView[];
   exclusive: string[];
   scale?: { min: number; max: number; low: string; high: string };
@@ -44,17 +47,27 @@ export function buildQuestionViews(content: Content, locale: string, texts: Text
     const t = l.questions[q.id]!;
     let options: OptionView[] = (q.options ?? []).map((o) => {
       const ot = t.options![o.id]!;
-      if (typeof ot === 'string') return { id: o.id, label: ot, accept: [] };
+      const unsure = o.unsure ? { unsure: true } : {};
+      if (typeof ot === 'string') return { id: o.id, label: ot, accept: [], ...unsure };
       // A relative clicks "Nej, han känner sig ofta ensam": every filled-in form of labelOther is accepted.
       const other = ot.labelOther ? pronounForms(content, locale).map((who) => personalize(ot.labelOther!, who)) : [];
-      return { id: o.id, label: ot.label, ...(ot.labelOther ? { labelOther: ot.labelOther } : {}), accept: [...ot.accept, ...other] };
+      return {
+        id: o.id,
+        label: ot.label,
+        ...(ot.labelOther ? { labelOther: ot.labelOther } : {}),
+        ...(ot.summary ? { summary: ot.summary } : {}),
+        accept: [...ot.accept, ...other],
+        ...unsure,
+      };
     });
     if (q.optionsFrom === 'municipalities') {
       options = content.directory.organisations
         .filter((o) => o.kind === 'municipality')
         .map((o) => ({ id: o.id, label: o.shortName ?? o.name, accept: [o.name, ...(o.scbCode ? [o.scbCode] : [])] }))
         .sort((a, b) => swedishOrder.compare(a.label, b.label));
-      options.push({ id: UNKNOWN_MUNICIPALITY, label: texts.t('question.municipalityUnknown'), accept: l.phrases.municipalityUnknown });
+      // One outside the directory, and not knowing, are two answers (routed as data/routing.yaml noMunicipality says).
+      options.push({ id: OUTSIDE_MUNICIPALITY, label: texts.t('question.municipalityOther'), accept: l.phrases.municipalityOther });
+      options.push({ id: UNKNOWN_MUNICIPALITY, label: texts.t('question.municipalityUnknown'), accept: l.phrases.municipalityUnknown, unsure: true });
     }
     views.set(q.id, {
       id: q.id,
@@ -69,6 +82,8 @@ export function buildQuestionViews(content: Content, locale: string, texts: Text
       ...(t.help ? { help: t.help } : {}),
       ...(t.explain ? { explain: t.explain } : {}),
       ...(t.explainOther ? { explainOther: t.explainOther } : {}),
+      ...(t.unsure ? { unsure: t.unsure } : {}),
+      ...(t.unsureOther ? { unsureOther: t.unsureOther } : {}),
       options,
       exclusive: (q.options ?? []).filter((o) => o.exclusive).map((o) => o.id),
       ...(q.scale ? { scale: { ...q.scale, low: t.scaleLow!, high: t.scaleHigh! } } : {}),
@@ -94,21 +109,24 @@ function pronounForms(content: Content, locale: string): Who[] {
 }
 
 /**
- * An answer as the person reads it: option labels, "Ja"/"Nej"/"Vet inte", free text exactly as
+ * An answer as the person reads it (`inSummary`: in a summary, where an option's `summary` form
+ * replaces a label that speaks as the person): option labels, "Ja"/"Nej"/"Vet inte", free text exactly as
  * written, and the person's own words beside a value ("Ja — för det mesta men inte på nätterna").
  * With `who` (a relative answered) an option's labelOther is used: "Nej, han känner sig ofta ensam".
  */
-export function displayAnswer(view: QuestionView, answer: AnswerValue, texts: Texts, who?: Who): string {
-  const base = displayValue(view, answer, texts, who);
+export function displayAnswer(view: QuestionView, answer: AnswerValue, texts: Texts, who?: Who, inSummary = false): string {
+  const base = displayValue(view, answer, texts, who, inSummary);
   if (!answer.note) return base;
   // The words stand alone where there is no value of its own ("nja", "Ingen hemtjänst än.").
   return base ? `${base} — ${answer.note}` : asLabel(answer.note);
 }
 
-function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts, who: Who | undefined): string {
+function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts, who: Who | undefined, inSummary: boolean): string {
   const label = (id: string) => {
     const o = view.options.find((x) => x.id === id);
     if (!o) return id;
+    // A summary states "Relation: barn", not the button's "Jag är personens barn".
+    if (inSummary && o.summary) return asLabel(o.summary);
     return who && o.labelOther ? personalize(o.labelOther, who) : o.label;
   };
   switch (answer.kind) {
@@ -121,10 +139,12 @@ function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts, who
       return label(answer.option);
     case 'multi':
       return answer.options.map(label).join(', ');
-    case 'scale':
+    case 'scale': {
+      const value = answer.upTo !== undefined ? `${answer.value}–${answer.upTo}` : String(answer.value);
       return view.scale
-        ? `${answer.value} (${texts.t('question.scaleHint', { min: view.scale.min, max: view.scale.max, low: view.scale.low, high: view.scale.high })})`
-        : String(answer.value);
+        ? `${value} (${texts.t('question.scaleHint', { min: view.scale.min, max: view.scale.max, low: view.scale.low, high: view.scale.high })})`
+        : value;
+    }
   }
 }
 
@@ -141,5 +161,5 @@ export function ibicFor(view: QuestionView, answer: AnswerValue | undefined): Ib
  * option or a yes points to routing topics): an unsure reading of it is asked about, never assumed.
  */
 export function governsRouting(view: QuestionView): boolean {
-  return view.required || (view.source.options ?? []).some((o) => o.topics.length > 0) || view.source.topicsIfYes.length > 0;
+  return view.required || view.source.consent || (view.source.options ?? []).some((o) => o.topics.length > 0) || view.source.topicsIfYes.length > 0;
 }

@@ -15,8 +15,11 @@ import type { AnswerRecognizer, Keep } from './recognize.js';
 export type Reading =
   /** `unsure`: read from words that hedge ("kanske", "tror"); asked about where it matters. */
   | { ok: true; value: AnswerValue; unsure?: boolean }
-  /** `hold`: the person's words, kept for the answer they give next (an unsure answer we could not place). */
-  | { ok: false; key: string; params?: TextParams; hold?: string };
+  /**
+   * `hold`: the person's words, kept for the answer they give next (an unsure answer we could not
+   * place); `dontKnow`: they said they do not know ("vet inte"), which no option of the question says.
+   */
+  | { ok: false; key: string; params?: TextParams; hold?: string; dontKnow?: boolean };
 
 const retry = (key: string, params?: TextParams): Reading => (params ? { ok: false, key, params } : { ok: false, key });
 
@@ -35,20 +38,32 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
       // "ja, kanske" is a hedged yes: asked about where a yes routes (an unsure answer never does).
       return r ? kept(text, { kind: 'yesno', value: r.value }, r.keep, r.hedged && r.value !== 'unsure') : retry('reprompt.yesno');
     }
-    case 'scale': {
-      const { min, max } = view.scale!;
-      const r = recognizer.scaleRead(text, min, max);
-      return r ? kept(text, { kind: 'scale', value: r.value }, r.keep) : retry('reprompt.scale', { min, max });
-    }
+    case 'scale':
+      return readScale(view, text, recognizer);
     case 'choice':
       return readChoice(view, text, recognizer);
     case 'multi': {
       const r = recognizer.multiRead(text, view.options);
-      if (!r) return recognizer.isHedged(text) ? { ok: false, key: 'reprompt.unsurePick', hold: text.trim() } : retry('reprompt.choice');
+      if (!r) return recognizer.isHedged(text) ? unsurePick(text, recognizer) : retry('reprompt.choice');
       const reading = readChoices(view, r.value);
       return reading.ok ? kept(text, reading.value, r.keep, r.hedged && r.keep !== undefined) : reading;
     }
   }
+}
+
+/**
+ * A scale: a number (also in a sentence), a range as written ("3-4", "mellan 3 och 4": from-to, never
+ * one of them picked), or how it has been in words ("sådär", "ganska bra"), kept as the person's
+ * words with no number made up. Only what holds neither is asked again, with the words held.
+ */
+function readScale(view: QuestionView, text: string, recognizer: AnswerRecognizer): Reading {
+  const { min, max } = view.scale!;
+  const r = recognizer.scaleRead(text, min, max);
+  if (r) return kept(text, { kind: 'scale', value: r.value }, r.keep);
+  const range = recognizer.scales.range(text, min, max);
+  if (range) return kept(text, { kind: 'scale', value: range.value.from, upTo: range.value.to }, range.keep);
+  if (recognizer.scales.inWords(text)) return { ok: true, value: { kind: 'text', text: text.trim() } };
+  return { ok: false, key: 'reprompt.scaleWords', params: { min, max }, ...(text.trim() ? { hold: text.trim() } : {}) };
 }
 
 /** Free text, or a personnummer or phone number, also inside a sentence ("070-123 45 67 (det är mitt nummer)"). */
@@ -81,7 +96,7 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
     const keep: Keep = first && first.clause === 0 && first.start === 0 && first.isLabel ? { words: first.phrase.length } : 'whole';
     return kept(text, { kind: 'choice', option: r.id }, keep, hedged);
   }
-  if (hedged) return { ok: false, key: 'reprompt.unsurePick', hold: text.trim() };
+  if (hedged) return unsurePick(text, recognizer);
   // A sentence we could not place ("hon har demens") is kept beside the option chosen next.
   const hold = words(text).length > 1 ? { hold: text.trim() } : {};
   if (r.kind === 'ambiguous') {
@@ -89,6 +104,11 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
     return { ...retry('reprompt.choiceAmbiguous', { options: labels }), ...hold } as Reading;
   }
   return { ...retry('reprompt.choice'), ...hold } as Reading;
+}
+
+/** An unsure answer no option can be read from: the words held, and whether they say "vet inte". */
+function unsurePick(text: string, recognizer: AnswerRecognizer): Reading {
+  return { ok: false, key: 'reprompt.unsurePick', hold: text.trim(), ...(recognizer.saysDontKnow(text) ? { dontKnow: true } : {}) };
 }
 
 /** Several options of a multi-choice question; an option marked exclusive must stand alone. */
@@ -104,7 +124,7 @@ export function fitsQuestion(view: QuestionView, text: string, recognizer: Answe
     case 'yesno':
       return recognizer.yesNoRead(text) !== undefined;
     case 'scale':
-      return recognizer.scaleRead(text, view.scale!.min, view.scale!.max) !== undefined;
+      return recognizer.scaleRead(text, view.scale!.min, view.scale!.max) !== undefined || recognizer.scales.range(text, view.scale!.min, view.scale!.max) !== undefined;
     // An unsure answer is an answer too, even when no option can be read from it yet.
     case 'choice':
       return recognizer.choice(text, view.options).kind !== 'none' || recognizer.isHedged(text);

@@ -8,13 +8,18 @@ import { normalize, words } from '../text/normalize.js';
 import { PhraseMatcher, allowedSlips } from '../text/phrase-matcher.js';
 import { distance } from 'fastest-levenshtein';
 import { MentionReader } from './mentions.js';
+import { ScaleAnswers } from './scale-answer.js';
 
 export interface OptionView {
   id: string;
   label: string;
   /** The label shown to a relative, with {{pronoun}} placeholders (perspective.ts fills them in). */
   labelOther?: string;
+  /** The option in the summaries' voice, when the label speaks as the person ("barn" for "Jag är personens barn"). */
+  summary?: string;
   accept: string[];
+  /** An honest "don't know" option ("Vet inte än"): where a typed "vet inte" is kept. */
+  unsure?: boolean;
 }
 
 export type ChoiceResult =
@@ -52,18 +57,23 @@ export class AnswerRecognizer {
   private readonly dontKnow: PhraseMatcher;
   private readonly neither: PhraseMatcher;
   private readonly unsurePhrases: string[];
+  private readonly dontKnowPhrases: string[];
   private readonly hedges: string[];
   private readonly negationWords: Set<string>;
   private readonly weakNumbers: Set<string>;
   readonly mentions: MentionReader;
+  /** Ranges and words on a scale ("3-4", "sådär"). */
+  readonly scales: ScaleAnswers;
 
   constructor(phrases: Phrases) {
     this.dontKnow = new PhraseMatcher(phrases.dontKnow);
     this.neither = new PhraseMatcher(phrases.neither);
     this.unsurePhrases = [...phrases.dontKnow, ...phrases.neither].map(normalize);
+    this.dontKnowPhrases = phrases.dontKnow.map(normalize);
     this.hedges = phrases.hedges.map(normalize);
     this.negationWords = new Set(phrases.negations.map(normalize));
     this.weakNumbers = new Set(phrases.weakNumbers.map(normalize));
+    this.scales = new ScaleAnswers(phrases, this);
     this.mentions = new MentionReader(phrases);
     this.yes = new PhraseMatcher(phrases.yes);
     this.no = new PhraseMatcher(phrases.no);
@@ -194,6 +204,11 @@ export class AnswerRecognizer {
     return mentioned.denied ? { value: [], keep: 'whole', hedged } : undefined;
   }
 
+  /** Whether the text says the person does not know ("vet inte", "ingen aning", "jag vet inte var han bor"). */
+  saysDontKnow(text: string): boolean {
+    return this.dontKnow.matches(text) || containsPhrase(normalize(text), this.dontKnowPhrases);
+  }
+
   /** Whether the text says the person is unsure ("kanske", "tror", "vet inte"). */
   isHedged(text: string): boolean {
     return containsPhrase(normalize(text), this.hedges);
@@ -227,11 +242,16 @@ export class AnswerRecognizer {
   scaleRead(text: string, min: number, max: number): Read<number> | undefined {
     const alone = this.scale(text, min, max);
     if (alone !== undefined) return { value: alone, keep: undefined, hedged: false };
+    return this.scales.range(text, min, max) ? undefined : this.oneOnScale(text, min, max);
+  }
+
+  /** The one number from min to max in a sentence. */
+  private oneOnScale(text: string, min: number, max: number): Read<number> | undefined {
     const ws = words(text);
     const found: Array<{ value: number; at: number }> = [];
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!;
-      const value = /^\d{1,3}$/u.test(w) ? Number(w) : this.weakNumbers.has(w) ? undefined : this.numberWords.get(w);
+      const value = this.numberAt(w);
       if (value === undefined) continue;
       // "3 av 5": the scale's end is no answer.
       if (i > 1 && ws[i - 1] === 'av') continue;
@@ -241,6 +261,16 @@ export class AnswerRecognizer {
     if (inRange.length !== 1) return undefined;
     const at = found.find((f) => f.value === inRange[0])!.at;
     return { value: inRange[0]!, keep: at === 0 ? { words: 1 } : 'whole', hedged: this.isHedged(text) };
+  }
+
+  /** A number as one word of a sentence: digits, or a number word that is not also an everyday word ("en"). */
+  numberAt(word: string): number | undefined {
+    return /^\d{1,3}$/u.test(word) ? Number(word) : this.weakNumbers.has(word) ? undefined : this.numberWords.get(word);
+  }
+
+  /** Whether the text holds a don't-know or neither phrase ("vet inte", "sådär", "det beror på"). */
+  saysUnsure(text: string): boolean {
+    return containsPhrase(normalize(text), this.unsurePhrases);
   }
 
   /** A value on a scale from min to max. */

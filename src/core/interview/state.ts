@@ -29,6 +29,17 @@ export interface InterviewState {
   answers: Answers;
   /** Questions the person chose to skip. */
   skipped: string[];
+  /**
+   * What the person said with a skip, per skipped question ("hoppa över, han vill inte prata om det"
+   * -> "han vill inte prata om det"; a second "vet inte"): shown in both summaries beside "hoppade
+   * över". Absent in states saved before it existed.
+   */
+  skipNotes?: Record<string, string>;
+  /**
+   * The question whose "vet inte" was asked about once ("Vet du ungefär var du bor?"): the next "vet
+   * inte" to it is kept (the honest "Vet inte" option, or skipped with the words), not asked again.
+   */
+  unsureAsked?: string;
   /** Questions handled, in order, for "tillbaka". */
   history: string[];
   /**

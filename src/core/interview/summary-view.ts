@@ -21,6 +21,7 @@ export function summaryOf(content: Content, state: InterviewState, kit: LocaleKi
     audience,
     answers: state.answers,
     skipped: state.skipped,
+    ...(state.skipNotes ? { skipNotes: state.skipNotes } : {}),
     urgent: state.urgent,
     routing: route(content, state.answers),
     ...(state.suggestedTopics ? { suggestedTopics: state.suggestedTopics } : {}),

@@ -5,7 +5,7 @@
  */
 import { acknowledge } from '../acknowledge.js';
 import { readInContext } from '../answer-in-context.js';
-import { forOther, groupTitle, whoOf } from '../perspective.js';
+import { forOther, groupTitle, personalize, whoOf } from '../perspective.js';
 import { answersSuggestion, suggestionPrompt } from '../preset-municipality.js';
 import { nextQuestion, storeAnswer } from '../progress.js';
 import { numberedOptions, questionPrompt } from '../question-prompt.js';
@@ -21,7 +21,10 @@ export function askQuestion(turn: Turn, questionId: string, opts: { quiet?: bool
   const { state, kit, context } = turn;
   state.phase = 'asking';
   // Words held for one question are not another question's answer.
-  if (state.current !== questionId) delete state.heldNote;
+  if (state.current !== questionId) {
+    delete state.heldNote;
+    delete state.unsureAsked;
+  }
   state.current = questionId;
   // A change that brought up a new question ends with the whole summary, not one item.
   if (state.editing && state.editing !== questionId) delete state.editing;
@@ -59,6 +62,8 @@ export function askNextQuestion(turn: Turn): Step {
  */
 function take(turn: Turn, view: QuestionView, reading: Reading): Step {
   const { state } = turn;
+  const unsure = dontKnow(turn, view, reading);
+  if (unsure !== false) return unsure;
   if (!reading.ok) {
     if (reading.hold) state.heldNote = reading.hold;
     // "Skriv numret" only with the numbers in sight: buttons show no numbers, so the options are listed.
@@ -80,6 +85,39 @@ function take(turn: Turn, view: QuestionView, reading: Reading): Step {
   }
   storeAnswer(turn.context.content.bank.questions, state, view.id, value);
   return { to: 'nextQuestion' };
+}
+
+/**
+ * "Vet inte" to a choice question is never taken as one of its options. The first time, the words are
+ * held and the person is asked once more (the question's own `unsure` text, "Vet du ungefär var du
+ * bor?", or "Välj det som stämmer bäst"), with the buttons; the next time it is kept honestly: the
+ * question's "Vet inte" option where it has one, else the question skipped with their words (one
+ * that cannot be skipped is asked again). False: the reading is no "vet inte".
+ */
+function dontKnow(turn: Turn, view: QuestionView, reading: Reading): Step | false {
+  const { state } = turn;
+  const chosen = reading.ok && reading.value.kind === 'choice' ? view.options.find((o) => o.id === (reading.value as { option: string }).option) : undefined;
+  const saysDontKnow = reading.ok ? chosen?.unsure === true && view.unsure !== undefined : reading.dontKnow === true;
+  if (!saysDontKnow) return false;
+  const words = reading.ok ? reading.value.note : reading.hold;
+  const held = state.heldNote && words && state.heldNote !== words ? `${state.heldNote} — ${words}` : (state.heldNote ?? words);
+  if (state.unsureAsked !== view.id) {
+    state.unsureAsked = view.id;
+    if (held) state.heldNote = held;
+    const who = forOther(turn.context.content, state) ? whoOf(turn.context.content, state, state.locale) : undefined;
+    const own = (who ? view.unsureOther : undefined) ?? view.unsure;
+    turn.replies.push({ type: 'text', text: own ? personalize(own, who ?? whoOf(turn.context.content, state, state.locale)) : turn.kit.texts.t('reprompt.unsurePick') });
+    // A "vet inte" to "Bor du i Karlstad?" is no yes: the whole list is shown.
+    if (view.id === turn.context.content.bank.roles.municipality) state.presetDeclined = true;
+    askQuestion(turn, view.id, { quiet: true });
+    return undefined;
+  }
+  if (reading.ok) {
+    storeAnswer(turn.context.content.bank.questions, state, view.id, held ? { ...reading.value, note: held } : reading.value);
+    return { to: 'nextQuestion' };
+  }
+  if (held) state.heldNote = held;
+  return view.required ? take(turn, view, { ok: false, key: 'reprompt.unsurePick' }) : { to: 'command', command: 'skip' };
 }
 
 export const asking: PhaseModule = {

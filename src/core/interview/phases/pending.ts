@@ -6,7 +6,7 @@
  * (the held text is the answer). A language change waits for a language, named or by number.
  */
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
-import { commandIn } from '../commands.js';
+import { commandIn, skipWords } from '../commands.js';
 import { isButtonOrYesNo } from '../kit.js';
 import { numbersAgain } from '../safety-net.js';
 import { storeAnswer } from '../progress.js';
@@ -90,6 +90,8 @@ export const pending: PhaseModule = {
       say(turn, 'cancel.resumed');
       return { to: 'repeat' };
     }
+    // "Yes, skip it": what they wrote is kept as their words on the skipped question.
+    if (asked === 'intent' && intent === 'skip' && held?.trim()) state.heldNote = skipWords(turn, held) ?? held.trim();
     if (asked === 'intent') return intent ? { to: 'intent', intent } : undefined;
     if (asked === 'cancel' || asked === 'forget') {
       say(turn, `${asked}.done`);
@@ -107,6 +109,8 @@ export const pending: PhaseModule = {
     Object.assign(state, { answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
     delete state.current;
     delete state.heldNote;
+    delete state.skipNotes;
+    delete state.unsureAsked;
     delete state.lastGroup;
     say(turn, 'restart.done');
     return { to: 'nextQuestion' };
