@@ -8,6 +8,7 @@
  * resident's "Om dig"), from the answers, with texts from locales/sv/staff.yaml (`keyFacts`). One pure
  * function, so every place says the same.
  */
+import { OUTSIDE_MUNICIPALITY } from './routing.js';
 import type { CaseRecord } from './cases.js';
 import type { RiskRecord } from './case-work.js';
 import type { AnswerValue } from './interview/answers.js';
@@ -23,7 +24,9 @@ export const KEY_FACT_QUESTIONS = {
   contactWay: 'contact_way',
   language: 'language',
   sip: 'sip_wish',
+  municipality: 'municipality',
 } as const;
+
 
 export type KeyFactId = 'person' | 'answeredBy' | 'municipality' | 'urgency' | 'shared' | 'reach' | 'contactWay' | 'language' | 'sip' | 'consent' | 'capacity';
 
@@ -43,7 +46,10 @@ export interface KeyFactsTexts {
   self: string;
   relative: string;
   relations: Record<string, string>;
+  /** The person did not know (or did not say) where the person lives. */
   noMunicipality: string;
+  /** The person lives outside the directory's municipalities. */
+  outsideMunicipality: string;
   noPhone: string;
   contactWays: Record<string, string>;
   languages: Record<string, string>;
@@ -156,7 +162,9 @@ export function keyFacts(record: Facts, t: KeyFactsTexts, units?: readonly strin
   const personnummer = text(a[q.personnummer]);
   add('person', personnummer ? fill(t.personWithNumber, { name, personnummer }) : name);
   add('answeredBy', record.respondent === 'other' ? relativeOf(record, t) : t.self, record.respondent === 'other');
-  add('municipality', record.municipality?.name ?? t.noMunicipality);
+  // Not knowing and living elsewhere are different facts for staff (issue 18), each with the person's words.
+  const placed = record.municipality?.name ?? (option(a[q.municipality]) === OUTSIDE_MUNICIPALITY ? t.outsideMunicipality : t.noMunicipality);
+  add('municipality', withOwnWords(placed, a[q.municipality], t));
   const urgent = record.urgent === true;
   add('urgency', urgencyOf(urgent, record.risk, t), urgent || (record.risk?.triggers.length ?? 0) > 0);
   add('shared', sharedOf(record, t, units));

@@ -46,6 +46,7 @@ const staffTextsSchema = z.strictObject({
     relative: text,
     relations: z.record(z.string(), text),
     noMunicipality: text,
+    outsideMunicipality: text,
     noPhone: text,
     contactWays: z.record(z.string(), text),
     languages: z.record(z.string(), text),
