@@ -138,6 +138,8 @@ function displayValue(view: QuestionView, answer: AnswerValue, texts: Texts, who
     case 'choice':
       return label(answer.option);
     case 'multi':
+      // "nej" to "what would you like help with?": none of them, said so (words, if any, follow).
+      if (!answer.options.length) return answer.note ? '' : texts.t('question.noneOfThem');
       return answer.options.map(label).join(', ');
     case 'scale': {
       const value = answer.upTo !== undefined ? `${answer.value}–${answer.upTo}` : String(answer.value);
