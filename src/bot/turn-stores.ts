@@ -17,6 +17,27 @@ export interface TurnTranscripts {
   deleteTranscript(channelId: string, conversationId: string): Promise<void>;
 }
 
+/** JSON a caller already made of a store item it writes (without its eTag), so the store need not make it again. */
+const serialised = new WeakMap<object, string>();
+
+/**
+ * Writes `item` through `write` with `json` (the item without its eTag, just serialised by the
+ * caller) known to a store that asks serialisedJson() at once, before it awaits anything.
+ */
+export async function writeSerialised<T>(item: object, json: string, write: () => Promise<T>): Promise<T> {
+  serialised.set(item, json);
+  try {
+    return await write();
+  } finally {
+    serialised.delete(item);
+  }
+}
+
+/** The JSON writeSerialised() gave with `item`, if this write is one. */
+export function serialisedJson(item: object | undefined): string | undefined {
+  return item ? serialised.get(item) : undefined;
+}
+
 /** The Storage this turn offers, else `fallback`. */
 export function turnStorage(context: TurnContext, fallback: Storage): Storage {
   return (context.turnState.get(TURN_STATE_STORAGE) as Storage | undefined) ?? fallback;

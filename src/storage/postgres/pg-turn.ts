@@ -15,13 +15,13 @@
  */
 import type { Activity, Storage, StoreItem, StoreItems } from 'botbuilder';
 import type pg from 'pg';
-import type { TurnTranscripts } from '../../bot/turn-stores.js';
+import { serialisedJson, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { ConcurrencyError } from '../errors.js';
 
 /** The transcript store's part in a turn: how an activity becomes a row, and where failures are told. */
 export interface TurnTranscriptRows {
-  /** The row of an activity, as the transcript store appends it. */
-  rowOf(activity: Activity): { conversationId: string; channelId: string; activity: Record<string, unknown> };
+  /** The row of an activity, as the transcript store appends it (the activity as JSON). */
+  rowOf(activity: Activity): { conversationId: string; channelId: string; json: string };
   /** Tells the store's error handler that writing its part of the turn failed. */
   failed(err: Error, channelId: string, operation: string): void;
 }
@@ -61,8 +61,8 @@ export function beginSql(lockKey: string, stateKey: string | undefined): string 
 export class PgTurn {
   /** Rows read with the lock: the item, or null for a key known to have none. */
   private readonly prefetched = new Map<string, StoreItem | null>();
-  /** State written during the turn, sent with the COMMIT: the value, or null for a deletion. */
-  private readonly pendingState = new Map<string, Record<string, unknown> | null>();
+  /** State written during the turn, sent with the COMMIT: the value's JSON, or null for a deletion. */
+  private readonly pendingState = new Map<string, string | null>();
   private readonly transcriptOps: TranscriptOp[] = [];
   private open = true;
 
@@ -100,8 +100,8 @@ export class PgTurn {
       const ask: string[] = [];
       for (const key of keys) {
         if (this.pendingState.has(key)) {
-          const value = this.pendingState.get(key);
-          if (value) items[key] = { ...structuredClone(value), eTag: '*' };
+          const json = this.pendingState.get(key);
+          if (json) items[key] = { ...(JSON.parse(json) as object), eTag: '*' };
         } else if (this.prefetched.has(key)) {
           const item = this.prefetched.get(key);
           // Given out once as read; a second read of the key asks again.
@@ -121,11 +121,13 @@ export class PgTurn {
     write: async (changes: StoreItems): Promise<void> => {
       if (!this.open) return this.after.state.write(changes);
       for (const [key, change] of Object.entries(changes)) {
+        // The JSON the caller made of it already (the conversation state, to see whether it changed), taken before any await.
+        const known = serialisedJson(change);
         const { eTag, ...value } = change as StoreItem;
         this.prefetched.delete(key);
         if (eTag === undefined || eTag === '*') {
           // Serialised now, as a query would: later changes to the object are not part of this write.
-          this.pendingState.set(key, JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
+          this.pendingState.set(key, known ?? JSON.stringify(value));
           continue;
         }
         // A write that names a version is checked at once (the turn lock does not hold off writers outside turns).
@@ -149,7 +151,7 @@ export class PgTurn {
       if (!this.open || !this.rows) return Promise.resolve(this.after.transcripts?.logActivity(activity));
       const row = this.rows.rowOf(activity);
       return new Promise<void>((resolve, reject) => {
-        this.transcriptOps.push({ kind: 'append', conversationId: row.conversationId, channelId: row.channelId, json: JSON.stringify(row.activity), settle: { resolve, reject } });
+        this.transcriptOps.push({ kind: 'append', conversationId: row.conversationId, channelId: row.channelId, json: row.json, settle: { resolve, reject } });
       });
     },
     // Resolves at once: it is awaited inside the turn (EraseTranscript). Like a state write, it is
@@ -174,11 +176,11 @@ export class PgTurn {
     }
     const q = quoteLiteral;
     const statements: string[] = ['BEGIN'];
-    for (const [key, value] of this.pendingState) {
+    for (const [key, json] of this.pendingState) {
       statements.push(
-        value === null
+        json === null
           ? `DELETE FROM bot_state WHERE key = ${q(key)}`
-          : `INSERT INTO bot_state (key, value, etag) VALUES (${q(key)}, ${q(JSON.stringify(value))}::jsonb, 1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, etag = bot_state.etag + 1, updated_at = now()`,
+          : `INSERT INTO bot_state (key, value, etag) VALUES (${q(key)}, ${q(json)}::jsonb, 1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, etag = bot_state.etag + 1, updated_at = now()`,
       );
     }
     // Appends in a row become one INSERT (rows get their seq in this order); an erasure in between keeps its place.
