@@ -47,3 +47,28 @@ export function turnStorage(context: TurnContext, fallback: Storage): Storage {
 export function turnTranscripts(context: TurnContext, fallback: TurnTranscripts): TurnTranscripts {
   return (context.turnState.get(TURN_TRANSCRIPTS) as TurnTranscripts | undefined) ?? fallback;
 }
+
+/** The turn's Direct Line activity log (appends that commit with the turn; src/directline/adapter.ts uses it). */
+export const TURN_ACTIVITY_LOG = Symbol('turn activity log');
+
+/** Activities appended by a turn's activity log: as stored (ids and timestamps given), and when they are kept. */
+export interface TurnAppended {
+  stored: Array<Partial<Activity>>;
+  /** Resolves once they are committed (with the turn, or, if the turn fails, on their own); rejects if they are not. */
+  landed: Promise<void>;
+}
+
+/** What a turn's Direct Line activity log does: the append of src/directline/store.ts, kept until the turn commits. */
+export interface TurnActivityLog {
+  /**
+   * Appends to the conversation's activities; `prepare` gives each its id and timestamp from its
+   * watermark. Undefined when this turn cannot (another conversation, or the turn is over): the
+   * caller appends through its store.
+   */
+  append(conversationId: string, activities: Array<Partial<Activity>>, prepare: (activity: Partial<Activity>, watermark: number) => Partial<Activity>): TurnAppended | undefined;
+}
+
+/** The activity log this turn offers, if any. */
+export function turnActivityLog(context: TurnContext): TurnActivityLog | undefined {
+  return context.turnState.get(TURN_ACTIVITY_LOG) as TurnActivityLog | undefined;
+}
