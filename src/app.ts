@@ -227,6 +227,8 @@ export async function createIntake(config: AppConfig, logger: Logger, overrides:
     adapter.use(new SerializeTurns());
     // With several instances on PostgreSQL, also across instances.
     if (stores.turnLock) adapter.use(stores.turnLock);
+    // Our Direct Line stores the person's message within the turn (on PostgreSQL with its COMMIT).
+    if (adapter instanceof DirectLineAdapter) adapter.use(adapter.incoming);
     adapter.use(new RememberConversation(references));
     adapter.use(new EraseTranscript(transcripts));
     adapter.use(

@@ -7,14 +7,16 @@
  * native JSON.stringify calls.
  *
  * The storage is the turn's own when a middleware offers one (turn-stores.ts: on PostgreSQL the
- * turn's transaction), else the one it was built with.
+ * turn's transaction), else the one it was built with. The JSON made to compare is handed to the
+ * storage with the write (writeSerialised), so the turn's storage on PostgreSQL sends it as it is
+ * instead of serialising the state again.
  *
  * Every method of BotState that touches its cached state is overridden (load, saveChanges, clear,
  * delete, get), so none of them reads BotState's private cache key; the storage, the storage key and
  * the property accessors are botbuilder's own.
  */
 import { ConversationState, type TurnContext } from 'botbuilder';
-import { turnStorage } from './turn-stores.js';
+import { turnStorage, writeSerialised } from './turn-stores.js';
 
 interface Cached {
   state: Record<string, unknown>;
@@ -45,13 +47,16 @@ export class JsonTrackedConversationState extends ConversationState {
   /** Writes the state if it changed during the turn (or always with `force`), with eTag "*" as BotState does. */
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
     let cached = context.turnState.get(this.cacheKey) as Cached | undefined;
-    const json = cached ? jsonOf(cached.state) : undefined;
-    if (!force && (!cached || cached.json === json)) return;
+    if (!force && !cached) return;
     const key = await this.storageKey(context);
+    // After the await: nothing changes the state between its JSON and the write, which takes the same JSON.
+    const json = jsonOf(cached?.state ?? {});
+    if (!force && cached!.json === json) return;
     cached ??= { state: {}, json: undefined };
     cached.state.eTag = '*';
-    await turnStorage(context, this.storage).write({ [key]: cached.state });
-    cached.json = json ?? jsonOf(cached.state);
+    const state = cached.state;
+    await writeSerialised(state, json, () => turnStorage(context, this.storage).write({ [key]: state }));
+    cached.json = json;
     context.turnState.set(this.cacheKey, cached);
   }
 

@@ -12,16 +12,29 @@ import {
   type Activity,
   type ChannelAccount,
   type ConversationReference,
+  type Middleware,
   type ResourceResponse,
 } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
 import { ERASE_CONVERSATION } from '../../dialogs/intake-dialog.js';
-import type { DirectLineConversation, DirectLineStore } from './store.js';
+import { turnActivityLog, type TurnAppended } from '../bot/turn-stores.js';
+import { DIRECT_LINE_CHANNEL_ID, type DirectLineConversation, type DirectLineStore } from './store.js';
 
-export const DIRECT_LINE_CHANNEL_ID = 'directline';
+export { DIRECT_LINE_CHANNEL_ID };
 
 /** Activity types that only steer the channel and are never shown or stored. */
 const NOT_STORED = new Set<string>(['delay', ActivityTypes.InvokeResponse, ActivityTypes.Trace]);
+
+/** The person's activity that a turn of receive() stores once it runs (see `incoming`). */
+const INCOMING = Symbol('Direct Line incoming activity');
+
+interface Incoming {
+  /** The turn's activity, stamped in place with its id and timestamp when stored. */
+  activity: Partial<Activity>;
+  stored?: Partial<Activity>;
+  landed?: Promise<void>;
+  error?: unknown;
+}
 
 export interface DirectLineBot {
   /** The bot's identity as the page sees it. */
@@ -63,17 +76,62 @@ export class DirectLineAdapter extends BotAdapter {
 
   /**
    * Stores the person's activity and runs it through the bot. Resolves with the stored activity
-   * once the bot has finished the turn (its replies are stored by then).
+   * once the bot has finished the turn and the activity and its replies are kept.
+   *
+   * The activity is stored within its turn (`incoming`, right after the turn lock): on PostgreSQL
+   * with the turn's own COMMIT, its watermark following the one read with the lock, so the
+   * person's message and the replies cost no round trips of their own.
    */
   async receive(conversation: DirectLineConversation, incoming: Partial<Activity>): Promise<Partial<Activity>> {
     const user: ChannelAccount = { id: conversation.userId, name: incoming.from?.name ?? '', role: 'user' };
-    const [stored] = await this.store.append(
-      conversation.id,
-      [{ ...incoming, from: user, recipient: this.bot.account, serviceUrl: this.serviceUrl, locale: incoming.locale ?? conversation.locale }],
-      this.prepare(conversation.id),
-    );
-    await this.run(stored!);
-    return stored!;
+    const pending: Incoming = {
+      activity: {
+        ...incoming,
+        from: user,
+        recipient: this.bot.account,
+        serviceUrl: this.serviceUrl,
+        locale: incoming.locale ?? conversation.locale,
+        channelId: DIRECT_LINE_CHANNEL_ID,
+        conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      },
+    };
+    await this.run(pending.activity, pending);
+    // A turn that failed before its activity was stored (the store or the turn lock unreachable) fails the request, as the store's own failure did.
+    if (!pending.stored) throw pending.error ?? new Error(`the activity for Direct Line conversation ${conversation.id} was not stored: its turn failed before`);
+    await pending.landed;
+    return pending.stored;
+  }
+
+  /**
+   * Stores the person's activity of a receive() turn (the turn's context gets its id and
+   * timestamp), through the activity log the turn offers (on PostgreSQL the turn lock does), else
+   * through the store. Used after the turn lock and before the transcript logger (src/app.ts).
+   */
+  readonly incoming: Middleware = {
+    onTurn: async (context, next) => {
+      await this.storeIncoming(context);
+      await next();
+    },
+  };
+
+  private async storeIncoming(context: TurnContext): Promise<void> {
+    const pending = context.turnState.get(INCOMING) as Incoming | undefined;
+    if (!pending || pending.stored) return;
+    try {
+      const { stored, landed } = await this.append(context, context.activity.conversation.id, [pending.activity]);
+      pending.landed = landed;
+      pending.stored = Object.assign(context.activity, stored[0]);
+    } catch (err) {
+      pending.error = err;
+      throw err;
+    }
+  }
+
+  /** Appends through the turn's activity log when it offers one, else through the store. */
+  private async append(context: TurnContext, conversationId: string, activities: Partial<Activity>[]): Promise<TurnAppended> {
+    const prepare = this.prepare(conversationId);
+    const inTurn = turnActivityLog(context)?.append(conversationId, activities, prepare);
+    return inTurn ?? { stored: await this.store.append(conversationId, activities, prepare), landed: Promise.resolve() };
   }
 
   /**
@@ -97,9 +155,14 @@ export class DirectLineAdapter extends BotAdapter {
     });
   }
 
-  private async run(activity: Partial<Activity>): Promise<void> {
+  private async run(activity: Partial<Activity>, incoming?: Incoming): Promise<void> {
     const context = new TurnContext(this, activity);
-    await this.runMiddleware(context, this.bot.logic);
+    if (incoming) context.turnState.set(INCOMING, incoming);
+    // The bot never sees the person's activity unstored (had `incoming` not run as middleware).
+    await this.runMiddleware(context, async (turn) => {
+      await this.storeIncoming(turn);
+      await this.bot.logic(turn);
+    });
     // "Keep nothing" (declined consent, Avsluta): the page keeps only this turn's exchange.
     if (context.turnState.get(ERASE_CONVERSATION) && activity.conversation) {
       // After Avsluta the page stops listening: nothing at all is kept.
@@ -119,7 +182,8 @@ export class DirectLineAdapter extends BotAdapter {
         replyToId: a.replyToId ?? context.activity.id,
         serviceUrl: this.serviceUrl,
       }));
-    const stored = replies.length ? await this.store.append(conversationId, replies, this.prepare(conversationId)) : [];
+    // Within the turn on PostgreSQL: kept with its COMMIT (the page sees them once the turn is over).
+    const stored = replies.length ? (await this.append(context, conversationId, replies)).stored : [];
     // Every activity gets a response, also those not stored (botbuilder expects one per activity).
     let next = 0;
     return activities.map((a) => (NOT_STORED.has(a.type ?? '') ? { id: '' } : { id: stored[next++]?.id ?? '' }));

@@ -5,6 +5,9 @@
  */
 import type { Activity } from 'botbuilder';
 
+/** The channel id of our Direct Line's activities. */
+export const DIRECT_LINE_CHANNEL_ID = 'directline';
+
 export interface DirectLineConversation {
   id: string;
   userId: string;

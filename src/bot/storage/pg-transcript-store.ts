@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { SerialByKey } from '../../storage/serial-by-key.js';
 import { outcomeOf, type ImportOutcome } from '../../storage/postgres/imports.js';
 import { withTransaction } from '../../storage/postgres/transaction.js';
-import { clone, loudly, page, revive, type TranscriptArchive, type TranscriptErrorHandler, type TranscriptExport } from './transcripts.js';
+import { loudly, page, revive, type TranscriptArchive, type TranscriptErrorHandler, type TranscriptExport } from './transcripts.js';
 
 export class PgTranscriptStore implements TranscriptArchive {
   private readonly queue = new SerialByKey();
@@ -21,20 +21,24 @@ export class PgTranscriptStore implements TranscriptArchive {
 
   /** Appends an activity to its conversation's transcript. */
   logActivity(activity: Activity): Promise<void> {
-    const { channelId, conversationId, activity: stored } = this.rowOf(activity);
+    const { channelId, conversationId, json } = this.rowOf(activity);
     return this.queue.run(`${channelId}/${conversationId}`, () =>
       loudly(this.onError, channelId, 'logActivity', async () => {
-        await this.pool.query('INSERT INTO transcript_activities (conversation_id, channel_id, activity) VALUES ($1, $2, $3)', [conversationId, channelId, stored]);
+        await this.pool.query('INSERT INTO transcript_activities (conversation_id, channel_id, activity) VALUES ($1, $2, $3)', [conversationId, channelId, json]);
       }),
     );
   }
 
-  /** The row an activity is appended as (also by a turn that appends its activities with its COMMIT, pg-turn.ts). */
-  rowOf(activity: Activity): { conversationId: string; channelId: string; activity: Record<string, unknown> } {
+  /**
+   * The row an activity is appended as (also by a turn that appends its activities with its COMMIT,
+   * pg-turn.ts): the activity as JSON (dates as ISO strings), made once, now, as the clone the
+   * embedded store keeps.
+   */
+  rowOf(activity: Activity): { conversationId: string; channelId: string; json: string } {
     return {
       channelId: activity.channelId ?? 'unknown',
       conversationId: activity.conversation?.id ?? 'unknown',
-      activity: clone({ ...activity, timestamp: activity.timestamp ?? new Date() }),
+      json: JSON.stringify({ ...activity, timestamp: activity.timestamp ?? new Date() }),
     };
   }
 

@@ -16,19 +16,36 @@ import { askingView, type Step, type Turn } from './turn.js';
 /** Longer than this, a message in an open question is the person's answer, not a question about it. */
 const SHORT = 10;
 
+/**
+ * Cue lists of the content, normalised and padded once (a list is loaded once; every message of a
+ * turn is checked against them, which used to normalise every cue again each turn).
+ */
+const paddedCues = new WeakMap<readonly string[], string[]>();
+function padded(cues: readonly string[]): string[] {
+  let done = paddedCues.get(cues);
+  if (!done) paddedCues.set(cues, (done = cues.map(normalize).filter(Boolean).map((c) => ` ${c} `)));
+  return done;
+}
+const matchers = new WeakMap<readonly string[], PhraseMatcher>();
+function matcher(phrases: readonly string[]): PhraseMatcher {
+  let m = matchers.get(phrases);
+  if (!m) matchers.set(phrases, (m = new PhraseMatcher(phrases)));
+  return m;
+}
+
 /** The glossary terms a text names, in the order of phrases.yaml. */
 export function termsIn(content: Content, locale: string, text: string): string[] {
-  const padded = paddedWords(text);
+  const said = paddedWords(text);
   const glossary = content.locales[locale]?.phrases.glossary ?? {};
   return Object.entries(glossary)
-    .filter(([, names]) => names.some((n) => normalize(n) && padded.includes(` ${normalize(n)} `)))
+    .filter(([, names]) => padded(names).some((n) => said.includes(n)))
     .map(([key]) => key);
 }
 
 /** Whether the text holds one of the cues as whole words; `atStart`: begins with it. */
 function contains(text: string, cues: readonly string[], atStart = false): boolean {
-  const padded = paddedWords(text);
-  return cues.some((c) => normalize(c) && (atStart ? padded.startsWith(` ${normalize(c)} `) : padded.includes(` ${normalize(c)} `)));
+  const said = paddedWords(text);
+  return padded(cues).some((c) => (atStart ? said.startsWith(c) : said.includes(c)));
 }
 
 /** What the person asks to have explained in a message: the question, some terms, or nothing. */
@@ -50,7 +67,7 @@ export function explanationAsked(
     const own = termsIn(content, locale, [view.text, view.textOther ?? '', ...view.options.map((o) => o.label)].join(' '));
     return own.length ? { terms: own, named: false } : { question: true };
   }
-  if (new PhraseMatcher(phrases.explain).matches(text.replace(/\?/gu, ''))) return { question: true };
+  if (matcher(phrases.explain).matches(text.replace(/\?/gu, ''))) return { question: true };
   return undefined;
 }
 

@@ -4,6 +4,7 @@
  */
 import { PgTranscriptStore } from '../../bot/storage/pg-transcript-store.js';
 import { PgDirectLineStore } from '../../directline/pg-store.js';
+import { DIRECT_LINE_CHANNEL_ID } from '../../directline/store.js';
 import { sharedPerMinute } from '../../directline/rate-limit.js';
 import { sharedSecret } from '../../directline/tokens.js';
 import { RECORD_KINDS } from '../records.js';
@@ -56,9 +57,9 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     teamsChannels: new PgRecords(pool, RECORD_KINDS.teamsChannels),
     kitchenTables: new PgRecords(pool, RECORD_KINDS.kitchenTables),
     references: new PgRecords(pool, RECORD_KINDS.references),
-    // Each turn is one transaction on the lock pool: lock and state in one round trip, the state and
-    // transcript written with the COMMIT in another (pg-turn.ts).
-    turnLock: new PgTurnLock(lockPool, { state: botState, transcripts }),
+    // Each turn is one transaction on the lock pool: lock and state in one round trip, the state,
+    // transcript and Direct Line activities written with the COMMIT in another (pg-turn.ts).
+    turnLock: new PgTurnLock(lockPool, { state: botState, transcripts, directLineChannel: DIRECT_LINE_CHANNEL_ID }),
     pool,
     lockPool,
     limiter: (name, points, seconds) => sharedPerMinute(pool, name, points, seconds),

@@ -6,7 +6,7 @@
  * With the turn's stores given (`state`, `transcripts`: open-stores.ts does), the turn's state and
  * transcript go through the lock's connection (pg-turn.ts): the lock and the state are read in the
  * first round trip, and the state written, the transcript appended (one transaction) and the lock
- * released in the second. Without them (tests of the lock alone), the turn holds the lock and its
+ * released in the second; a Direct Line turn's activities (directLineChannel) go with them. Without them (tests of the lock alone), the turn holds the lock and its
  * stores write on their own.
  *
  * When PostgreSQL goes away the turn fails (the person is told to try again) instead of waiting:
@@ -18,7 +18,7 @@
  */
 import type { Middleware, Storage, TurnContext } from 'botbuilder';
 import type pg from 'pg';
-import { TURN_STATE_STORAGE, TURN_TRANSCRIPTS, type TurnTranscripts } from '../../bot/turn-stores.js';
+import { TURN_ACTIVITY_LOG, TURN_STATE_STORAGE, TURN_TRANSCRIPTS, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { explainPoolError } from './pool.js';
 import { beginSql, PgTurn, type TurnTranscriptRows } from './pg-turn.js';
 
@@ -29,6 +29,12 @@ export interface TurnLockOptions {
   state?: Storage;
   /** The transcript store: the turn's activities are appended with its COMMIT. */
   transcripts?: TurnTranscripts & TurnTranscriptRows;
+  /**
+   * The channel of our Direct Line (on PostgreSQL): a turn of its conversations reads the last
+   * watermark with the lock and commits the activities it appends (the person's message, the
+   * replies) with its state (pg-turn.ts, src/directline/adapter.ts).
+   */
+  directLineChannel?: string;
   /** The key of the conversation's state, read with the lock (default: botbuilder's ConversationState key). */
   stateKey?: (context: TurnContext) => string | undefined;
 }
@@ -77,12 +83,13 @@ export class PgTurnLock implements Middleware {
 
     const { state, transcripts } = this.options;
     const stateKey = state ? (this.options.stateKey ?? conversationStateKey)(context) : undefined;
+    const directLineId = this.options.directLineChannel && context.activity.channelId === this.options.directLineChannel ? context.activity.conversation?.id : undefined;
     const ask = <T>(query: Promise<T>, what: string) => this.bounded(query, what);
     const turn = new PgTurn(client, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts);
     try {
       // One round trip: the lock, and the state as the previous turn left it.
-      const results = await ask(client.query(beginSql(key, stateKey)), 'waiting for the turn lock of this conversation') as unknown as pg.QueryResult[];
-      if (stateKey !== undefined) turn.prefetch(stateKey, results);
+      const results = await ask(client.query(beginSql(key, stateKey, directLineId)), 'waiting for the turn lock of this conversation') as unknown as pg.QueryResult[];
+      turn.prefetch(stateKey, directLineId, results);
     } catch (err) {
       // Lost, timed out or refused: this connection may yet get the lock, so it is closed, not reused.
       broken ??= err as Error;
@@ -91,6 +98,7 @@ export class PgTurnLock implements Middleware {
     }
     if (state) context.turnState.set(TURN_STATE_STORAGE, turn.state);
     if (transcripts) context.turnState.set(TURN_TRANSCRIPTS, turn.transcripts);
+    if (directLineId !== undefined) context.turnState.set(TURN_ACTIVITY_LOG, turn.activityLog);
 
     let failure: { error: unknown } | undefined;
     try {

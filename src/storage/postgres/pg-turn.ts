@@ -15,13 +15,13 @@
  */
 import type { Activity, Storage, StoreItem, StoreItems } from 'botbuilder';
 import type pg from 'pg';
-import type { TurnTranscripts } from '../../bot/turn-stores.js';
+import { serialisedJson, type TurnActivityLog, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { ConcurrencyError } from '../errors.js';
 
 /** The transcript store's part in a turn: how an activity becomes a row, and where failures are told. */
 export interface TurnTranscriptRows {
-  /** The row of an activity, as the transcript store appends it. */
-  rowOf(activity: Activity): { conversationId: string; channelId: string; activity: Record<string, unknown> };
+  /** The row of an activity, as the transcript store appends it (the activity as JSON). */
+  rowOf(activity: Activity): { conversationId: string; channelId: string; json: string };
   /** Tells the store's error handler that writing its part of the turn failed. */
   failed(err: Error, channelId: string, operation: string): void;
 }
@@ -51,19 +51,36 @@ function lockId(lockKey: string): string {
   return `hashtextextended(${quoteLiteral(lockKey)}, 0)`;
 }
 
-/** The SQL of the first round trip: the turn lock and (if known) the state's row. */
-export function beginSql(lockKey: string, stateKey: string | undefined): string {
-  const lock = `SELECT pg_advisory_lock(${lockId(lockKey)})`;
-  // A statement of its own, after the lock: in READ COMMITTED it sees what the previous turn committed.
-  return stateKey === undefined ? lock : `${lock}; SELECT key, value, etag FROM bot_state WHERE key = ${quoteLiteral(stateKey)}`;
+/**
+ * The SQL of the first round trip: the turn lock, (if known) the state's row and (for a Direct Line
+ * conversation) its last watermark, each a statement of its own after the lock: in READ COMMITTED
+ * each sees what the previous turn committed.
+ */
+export function beginSql(lockKey: string, stateKey: string | undefined, directLineId?: string): string {
+  const statements = [`SELECT pg_advisory_lock(${lockId(lockKey)})`];
+  if (stateKey !== undefined) statements.push(`SELECT key, value, etag FROM bot_state WHERE key = ${quoteLiteral(stateKey)}`);
+  if (directLineId !== undefined) statements.push(`SELECT last FROM directline_conversations WHERE id = ${quoteLiteral(directLineId)}`);
+  return statements.join('; ');
+}
+
+/** A Direct Line conversation's activities appended during the turn, committed with it. */
+interface DirectLineAppends {
+  conversationId: string;
+  /** The conversation's last watermark as read with the lock. */
+  read: number;
+  /** The last watermark given out during the turn. */
+  last: number;
+  rows: Array<{ watermark: number; json: string }>;
+  settles: Settle[];
 }
 
 export class PgTurn {
   /** Rows read with the lock: the item, or null for a key known to have none. */
   private readonly prefetched = new Map<string, StoreItem | null>();
-  /** State written during the turn, sent with the COMMIT: the value, or null for a deletion. */
-  private readonly pendingState = new Map<string, Record<string, unknown> | null>();
+  /** State written during the turn, sent with the COMMIT: the value's JSON, or null for a deletion. */
+  private readonly pendingState = new Map<string, string | null>();
   private readonly transcriptOps: TranscriptOp[] = [];
+  private directLine: DirectLineAppends | undefined;
   private open = true;
 
   constructor(
@@ -77,19 +94,28 @@ export class PgTurn {
     private readonly rows?: TurnTranscriptRows,
   ) {}
 
-  /** Takes what the first round trip read for `stateKey` (the results of beginSql's statements). */
-  prefetch(stateKey: string, results: pg.QueryResult | pg.QueryResult[]): void {
-    const last = Array.isArray(results) ? results.at(-1) : results;
-    const row = (last?.rows[0] as { value: StoreItem; etag: string } | undefined) ?? undefined;
-    this.prefetched.set(stateKey, row ? { ...row.value, eTag: String(row.etag) } : null);
+  /** Takes what the first round trip read (the results of beginSql's statements, with the same keys). */
+  prefetch(stateKey: string | undefined, directLineId: string | undefined, results: pg.QueryResult | pg.QueryResult[]): void {
+    const all = Array.isArray(results) ? results : [results];
+    let next = 1;
+    if (stateKey !== undefined) {
+      const row = all[next++]?.rows[0] as { value: StoreItem; etag: string } | undefined;
+      this.prefetched.set(stateKey, row ? { ...row.value, eTag: String(row.etag) } : null);
+    }
+    if (directLineId !== undefined) {
+      const row = all[next++]?.rows[0] as { last: number } | undefined;
+      // A conversation that does not exist is left to the store, which says so.
+      if (row) this.directLine = { conversationId: directLineId, read: row.last, last: row.last, rows: [], settles: [] };
+    }
   }
 
   /**
-   * Whether the turn wrote state or erased a transcript, which the COMMIT must carry (losing them
-   * fails the turn; losing only transcript appends is reported, as when an append fails).
+   * Whether the turn wrote state, erased a transcript or appended Direct Line activities (the
+   * person's message, the replies), which the COMMIT must carry (losing them fails the turn; losing
+   * only transcript appends is reported, as when an append fails).
    */
   get mustCommit(): boolean {
-    return this.pendingState.size > 0 || this.transcriptOps.some((op) => op.kind === 'erase');
+    return this.pendingState.size > 0 || this.transcriptOps.some((op) => op.kind === 'erase') || Boolean(this.directLine?.rows.length);
   }
 
   /** The turn's view of conversation state: botbuilder's Storage. */
@@ -100,8 +126,8 @@ export class PgTurn {
       const ask: string[] = [];
       for (const key of keys) {
         if (this.pendingState.has(key)) {
-          const value = this.pendingState.get(key);
-          if (value) items[key] = { ...structuredClone(value), eTag: '*' };
+          const json = this.pendingState.get(key);
+          if (json) items[key] = { ...(JSON.parse(json) as object), eTag: '*' };
         } else if (this.prefetched.has(key)) {
           const item = this.prefetched.get(key);
           // Given out once as read; a second read of the key asks again.
@@ -121,11 +147,13 @@ export class PgTurn {
     write: async (changes: StoreItems): Promise<void> => {
       if (!this.open) return this.after.state.write(changes);
       for (const [key, change] of Object.entries(changes)) {
+        // The JSON the caller made of it already (the conversation state, to see whether it changed), taken before any await.
+        const known = serialisedJson(change);
         const { eTag, ...value } = change as StoreItem;
         this.prefetched.delete(key);
         if (eTag === undefined || eTag === '*') {
           // Serialised now, as a query would: later changes to the object are not part of this write.
-          this.pendingState.set(key, JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
+          this.pendingState.set(key, known ?? JSON.stringify(value));
           continue;
         }
         // A write that names a version is checked at once (the turn lock does not hold off writers outside turns).
@@ -149,7 +177,7 @@ export class PgTurn {
       if (!this.open || !this.rows) return Promise.resolve(this.after.transcripts?.logActivity(activity));
       const row = this.rows.rowOf(activity);
       return new Promise<void>((resolve, reject) => {
-        this.transcriptOps.push({ kind: 'append', conversationId: row.conversationId, channelId: row.channelId, json: JSON.stringify(row.activity), settle: { resolve, reject } });
+        this.transcriptOps.push({ kind: 'append', conversationId: row.conversationId, channelId: row.channelId, json: row.json, settle: { resolve, reject } });
       });
     },
     // Resolves at once: it is awaited inside the turn (EraseTranscript). Like a state write, it is
@@ -161,6 +189,39 @@ export class PgTurn {
   };
 
   /**
+   * The turn's Direct Line activity log: watermarks follow the one read with the lock (every append
+   * to a conversation is made in a turn holding its lock), and the activities are inserted with the
+   * COMMIT, which also checks that the watermark is still the one read.
+   */
+  readonly activityLog: TurnActivityLog = {
+    append: (conversationId, activities, prepare) => {
+      const dl = this.directLine;
+      if (!this.open || dl?.conversationId !== conversationId) return undefined;
+      const stored = activities.map((activity, i) => prepare(activity, dl.last + 1 + i));
+      // Serialised now, as a query would.
+      stored.forEach((activity, i) => dl.rows.push({ watermark: dl.last + 1 + i, json: JSON.stringify(activity) }));
+      dl.last += activities.length;
+      const landed = new Promise<void>((resolve, reject) => dl.settles.push({ resolve, reject }));
+      // Whoever needs to know awaits it; a failure is also the turn's.
+      landed.catch(() => undefined);
+      return { stored, landed };
+    },
+  };
+
+  /** The statement that appends the turn's Direct Line activities, or undefined. */
+  private directLineSql(): string | undefined {
+    const dl = this.directLine;
+    if (!dl?.rows.length) return undefined;
+    const q = quoteLiteral;
+    // No row updated (the watermark moved since it was read: an append outside the turn lock): the
+    // conversation id is NULL, which the NOT NULL column refuses, and the transaction fails.
+    return (
+      `WITH c AS (UPDATE directline_conversations SET last = ${dl.last}, updated_at = now() WHERE id = ${q(dl.conversationId)} AND last = ${dl.read} RETURNING id) ` +
+      `INSERT INTO directline_activities (conversation_id, watermark, activity) SELECT (SELECT id FROM c), w, a::jsonb FROM (VALUES ${dl.rows.map((r) => `(${r.watermark}, ${q(r.json)})`).join(', ')}) AS v(w, a)`
+    );
+  }
+
+  /**
    * Ends the turn: every write the turn left, in one transaction, and the lock released, in one
    * round trip. Resolves when PostgreSQL has committed (on disk: synchronous commit, as every write).
    * When it rejects, the connection must be closed (that rolls back and releases the lock).
@@ -168,17 +229,18 @@ export class PgTurn {
   async commit(): Promise<void> {
     this.open = false;
     const unlock = `SELECT pg_advisory_unlock(${lockId(this.lockKey)})`;
-    if (!this.pendingState.size && !this.transcriptOps.length) {
+    const directLine = this.directLineSql();
+    if (!this.pendingState.size && !this.transcriptOps.length && !directLine) {
       await this.ask(this.client.query(unlock), 'releasing the turn lock');
       return;
     }
     const q = quoteLiteral;
     const statements: string[] = ['BEGIN'];
-    for (const [key, value] of this.pendingState) {
+    for (const [key, json] of this.pendingState) {
       statements.push(
-        value === null
+        json === null
           ? `DELETE FROM bot_state WHERE key = ${q(key)}`
-          : `INSERT INTO bot_state (key, value, etag) VALUES (${q(key)}, ${q(JSON.stringify(value))}::jsonb, 1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, etag = bot_state.etag + 1, updated_at = now()`,
+          : `INSERT INTO bot_state (key, value, etag) VALUES (${q(key)}, ${q(json)}::jsonb, 1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, etag = bot_state.etag + 1, updated_at = now()`,
       );
     }
     // Appends in a row become one INSERT (rows get their seq in this order); an erasure in between keeps its place.
@@ -196,28 +258,51 @@ export class PgTurn {
       }
     }
     flushAppends();
+    if (directLine) statements.push(directLine);
     // Released after the COMMIT: the next turn, on any instance, reads what this one wrote.
     statements.push('COMMIT', unlock);
     try {
       await this.ask(this.client.query(statements.join('; ')), 'committing the turn');
     } catch (err) {
       this.settleTranscripts(err as Error);
+      this.settleDirectLine(err as Error);
       throw err;
     }
     this.settleTranscripts();
+    this.settleDirectLine();
   }
 
-  /** Ends a failed turn: nothing it wrote is kept (nothing was sent); the lock is released. */
+  /**
+   * Ends a failed turn: nothing of its state and transcript is kept (nothing was sent); its Direct
+   * Line activities are (the person's message, and what the page was told before the failure, as
+   * when each was stored at once), in a transaction of their own; the lock is released.
+   */
   async rollback(reason: Error): Promise<void> {
     this.open = false;
     this.settleTranscripts(reason);
-    await this.ask(this.client.query(`SELECT pg_advisory_unlock(${lockId(this.lockKey)})`), 'releasing the turn lock');
+    const unlock = `SELECT pg_advisory_unlock(${lockId(this.lockKey)})`;
+    const directLine = this.directLineSql();
+    try {
+      await this.ask(this.client.query(directLine ? `BEGIN; ${directLine}; COMMIT; ${unlock}` : unlock), 'releasing the turn lock');
+    } catch (err) {
+      this.settleDirectLine(err as Error);
+      throw err;
+    }
+    this.settleDirectLine();
   }
 
   /** Abandons the turn without a word to PostgreSQL (its connection is being closed). */
   abandon(reason: Error): void {
     this.open = false;
     this.settleTranscripts(reason);
+    this.settleDirectLine(reason);
+  }
+
+  private settleDirectLine(err?: Error): void {
+    for (const settle of this.directLine?.settles.splice(0) ?? []) {
+      if (err) settle.reject(err);
+      else settle.resolve();
+    }
   }
 
   private settleTranscripts(err?: Error): void {
