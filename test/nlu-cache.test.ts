@@ -113,9 +113,10 @@ describe('the trained recognizer kept on disk', function () {
       const opened = textOf(await convo.send({ type: 'conversationUpdate', locale: 'en-GB', membersAdded: [{ id: 'resident-1', name: 'Resident' }] }));
       expect(opened).to.include('call 112');
       const started = performance.now();
-      const asked = textOf(await convo.send({ type: 'message', locale: 'en-GB', text: 'I do not want to live anymore' }));
+      const asked = textOf(await convo.send({ type: 'message', locale: 'en-GB', text: 'I want to kill myself tonight' }));
       const firstEnglishMs = performance.now() - started;
-      expect(asked).to.include('are you thinking about taking your own life?');
+      // The safety net's alarm, in English (locales/en/texts.yaml safety.acknowledge).
+      expect(asked).to.include('I take what you write seriously.');
       console.log(`      (the first English turn, restoring English, took ${firstEnglishMs.toFixed(0)} ms)`);
     } finally {
       await convo?.close();
