@@ -15,8 +15,6 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { containerBootstrap } from '@nlpjs/core';
-import { LangSv } from '@nlpjs/lang-sv';
-import { LangEn } from '@nlpjs/lang-en';
 import naiveBayes from 'wink-naive-bayes-text-classifier';
 import type { RiskPatterns, RoutingTopic } from '../core/content/schema.js';
 import { INTENTS, type Intent, type Recognition, type Recognizer } from '../core/nlu/recognizer.js';
@@ -27,8 +25,14 @@ import { FeatureTable, IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, t
 import { folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
 import { loadTrainingData, trainedLanguages, type TrainingData } from './training-data.js';
 
-/** nlp.js language plugins by language; a language without one cannot be trained. */
-const LANGUAGE_PLUGINS: Record<string, unknown> = { sv: LangSv, en: LangEn };
+/**
+ * nlp.js language plugins by language, each loaded when its language's model is first made (English
+ * is not at a start that reads the cache); a language without one cannot be trained.
+ */
+const LANGUAGE_PLUGINS: Record<string, () => Promise<unknown>> = {
+  sv: async () => (await import('@nlpjs/lang-sv')).LangSv,
+  en: async () => (await import('@nlpjs/lang-en')).LangEn,
+};
 
 /** A topic is suggested from this probability up. */
 export const TOPIC_THRESHOLD = 0.5;
@@ -72,7 +76,7 @@ const STEM_MEMO_SIZE = 20_000;
 /** nlp.js's normaliser, tokeniser and stemmer for a language. */
 async function textTools(language: string): Promise<TextTools> {
   const container = await containerBootstrap();
-  container.use(LANGUAGE_PLUGINS[language]);
+  container.use(await LANGUAGE_PLUGINS[language]!());
   const normalizer = container.get(`normalizer-${language}`) as { normalize(t: string): string };
   const tokenizer = container.get(`tokenizer-${language}`) as { tokenize(t: string, n: boolean): string[] };
   const stemmer = container.get(`stemmer-${language}`) as { stem(t: string[]): string[] };
@@ -254,8 +258,8 @@ export class EmbeddedRecognizer implements Recognizer {
   /**
    * A model per language with training data: read from `options.cache` when it holds one for exactly
    * this training data and code, else trained (and then kept there). Resolves when the default
-   * language's model and its safety net are ready; read from the cache, the other languages' models
-   * (English: 40 % of the cache) and safety nets are restored at the first text in them.
+   * language's model is ready; read from the cache, the other languages' models (English: 40 % of
+   * the cache) are restored at the first text in them, and every safety net is made at its first text.
    */
   static async train(options: EmbeddedOptions): Promise<EmbeddedRecognizer> {
     // Only languages the assistant speaks (a locale folder, or the base of one such as sv for sv-lattlast).
@@ -366,9 +370,14 @@ export class EmbeddedRecognizer implements Recognizer {
     return made;
   }
 
-  /** Restores the model and safety net of `locale` now (the start does so for the default language). */
+  /**
+   * Restores the model that reads `locale` now (the start does so for the default language). Its
+   * safety net is made at the first text: V8 compiles the patterns' regular expressions only when
+   * they are first run anyway (about a second of CPU at the first message in a language, measured
+   * 2026-12-05), so making them at start-up (0.05 s) would not make that first message faster.
+   */
   async ready(locale: string): Promise<void> {
-    await this.assessor(locale, this.languageOf(locale));
+    await this.model(this.languageOf(locale));
   }
 
   async recognize(text: string, locale: string): Promise<Recognition> {

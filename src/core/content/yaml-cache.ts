@@ -26,6 +26,8 @@ const FORMAT = 1;
 /** Entries kept at most: the current content and a few earlier versions of files being edited. */
 const MAX_ENTRIES = 400;
 const FILE_NAME = 'parsed-yaml.json';
+/** What stands right before the entries' JSON, which runs to the file's last character but one. */
+const ENTRIES_AT = ',"entries":';
 
 /** Loaded on the first text not found in the cache only (CommonJS build, so synchronously). */
 let yamlParse: ((text: string) => unknown) | undefined;
@@ -89,7 +91,10 @@ function load(s: CacheState): void {
     const parsed = JSON.parse(raw) as { format?: unknown; sum?: unknown; entries?: unknown };
     if (parsed.format !== FORMAT || typeof parsed.entries !== 'object' || parsed.entries === null) throw new Error('not a cache of this format');
     const entries = parsed.entries as Record<string, unknown>;
-    if (parsed.sum !== checksum(entries)) throw new Error('its checksum does not match');
+    // The sum is of the entries' JSON as flush() wrote it, the end of the file: checked on the text
+    // as it is, without writing the entries as JSON again.
+    const at = raw.indexOf(ENTRIES_AT);
+    if (at < 0 || !raw.endsWith('}') || parsed.sum !== checksum(entries, raw.slice(at + ENTRIES_AT.length, -1))) throw new Error('its checksum does not match');
     for (const [key, value] of Object.entries(entries)) s.entries.set(key, value);
   } catch (err) {
     s.onProblem(`ignoring ${file} (${(err as Error).message}); parsing the YAML and writing it again`);
@@ -109,7 +114,7 @@ function flush(s: CacheState): void {
   const json = JSON.stringify(entries);
   try {
     mkdirSync(s.dir, { recursive: true });
-    writeFileSync(temp, `{"format":${FORMAT},"sum":${JSON.stringify(checksum(entries, json))},"entries":${json}}`);
+    writeFileSync(temp, `{"format":${FORMAT},"sum":${JSON.stringify(checksum(entries, json))}${ENTRIES_AT}${json}}`);
     renameSync(temp, file);
   } catch (err) {
     rmSync(temp, { force: true });
