@@ -76,7 +76,7 @@ describe('parsed YAML kept on disk', function () {
     useYamlCache(cacheDir);
     expect(load(), 'read back from the file').to.deep.equal(checked);
 
-    // The files and the paths are the key: the kept content never stands in for changed content.
+    // The files and the default locale are the key: the kept content never stands in for changed content.
     expect(() => loadContent({ dataDir, localesDir, defaultLocale: 'de' })).to.throw(ContentError, /the default locale "de" has no folder/u);
     const file = path.join(dataDir, 'directory.yaml');
     const before = await readFile(file, 'utf8');

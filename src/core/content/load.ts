@@ -237,12 +237,14 @@ const CHECK_CODE = (() => {
 })();
 
 /**
- * The key of the checked content: a sha256 of the paths, every content file's text and the code
- * that checks it. Undefined when a file cannot be read (the check then says which, as always).
+ * The key of the checked content: a sha256 of the default locale, every content file's text (named
+ * by its place under data/ or its locale folder) and the code that checks it. Undefined when a file cannot be read (the check then says which, as always).
  */
 function contentKey(paths: ContentPaths): string | undefined {
   try {
-    const hash = createHash('sha256').update(JSON.stringify([paths.dataDir, paths.localesDir, paths.defaultLocale]));
+    // Not the folders' paths: the same files checked elsewhere (a container built in one folder and
+    // run in another) are the same content.
+    const hash = createHash('sha256').update(JSON.stringify(['default locale', paths.defaultLocale]));
     const add = (name: string, text: string) => hash.update(`${name.length} ${name} ${text.length}\n`).update(text);
     for (const part of CHECK_CODE()) add('code', part);
     for (const name of DATA_FILES) add(`data/${name}`, readFileSync(path.join(paths.dataDir, name), 'utf8'));

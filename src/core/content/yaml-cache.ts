@@ -6,7 +6,7 @@
  * and is parsed again, and the `yaml` package is not even loaded when every file is found.
  *
  * Besides each file's parsed value, load.ts keeps the whole checked content here (`cachedValue`),
- * under a sha256 of every content file's text, the paths and the code and packages that check it:
+ * under a sha256 of every content file's text, the default locale and the code and packages that check it:
  * a start with exactly the content checked before reads it back instead of checking it again (zod
  * and the cross-checks, 0.1–0.15 s); any edit gives another key, so the edited content goes through
  * its zod schemas and the checks of load.ts and a mistake is reported exactly as before. A text with a YAML syntax error
