@@ -92,7 +92,7 @@ describe('the container image (Dockerfile) and compose.yaml', function () {
       expect(existsSync(path.join(app, left)), `${left} in the image`).to.equal(false);
     }
     const models = await readdir(path.join(app, 'var', 'cache', 'nlu'));
-    expect(models.filter((m) => m.startsWith('embedded-recognizer-') && m.endsWith('.json'))).to.have.length(1);
+    expect(models.filter((m) => m.startsWith('embedded-recognizer-') && m.endsWith('.bin'))).to.have.length(1);
     // The content's parsed YAML, kept beside it at build time (src/core/content/yaml-cache.ts).
     expect(models).to.include('parsed-yaml.json');
     expect(statSync(path.join(image.root, 'data')).uid, '/data belongs to the image user').to.equal(asRoot ? NODE_USER.uid : process.getuid?.());

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadContent } from '../src/core/content/load.js';
 import { EmbeddedRecognizer } from '../src/nlu/embedded.js';
-import { DiskModelCache } from '../src/nlu/model-cache.js';
-import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
+import { DiskModelCache, type ModelCache } from '../src/nlu/model-cache.js';
+import { REPO_ROOT, removeDir, startConversation, tempDir, textOf, type Conversation } from './helpers/harness.js';
 
 const LOCALES = path.join(REPO_ROOT, 'locales');
 
@@ -101,22 +101,74 @@ describe('the trained recognizer kept on disk', function () {
     expect((await EmbeddedRecognizer.train(options(locales, cache))).fromCache).to.equal(false);
   });
 
+  it('starts with only the default language restored: a conversation in English right after start is understood, danger included', async () => {
+    const first = path.join(cacheDir, 'first');
+    await EmbeddedRecognizer.train(options(LOCALES, first));
+    // Another folder with the same file: this process's own recognizer of `first` is not reused.
+    const second = path.join(cacheDir, 'second');
+    await cp(first, second, { recursive: true });
+    let convo: Conversation | undefined;
+    try {
+      convo = await startConversation({ env: { NLU_CACHE_DIR: second } });
+      const opened = textOf(await convo.send({ type: 'conversationUpdate', locale: 'en-GB', membersAdded: [{ id: 'resident-1', name: 'Resident' }] }));
+      expect(opened).to.include('call 112');
+      const started = performance.now();
+      const asked = textOf(await convo.send({ type: 'message', locale: 'en-GB', text: 'I want to kill myself tonight' }));
+      const firstEnglishMs = performance.now() - started;
+      // The safety net's alarm, in English (locales/en/texts.yaml safety.acknowledge).
+      expect(asked).to.include('I take what you write seriously.');
+      console.log(`      (the first English turn, restoring English, took ${firstEnglishMs.toFixed(0)} ms)`);
+    } finally {
+      await convo?.close();
+    }
+  });
+
+  it('restores a language other than the default at its first text; a part that cannot be restored then is reported and that language trained', async () => {
+    await EmbeddedRecognizer.train(options(LOCALES, cacheDir));
+    const disk = options(LOCALES, cacheDir).cache;
+    const problems: string[] = [];
+    let discarded = 0;
+    // The English intents of the cached model no longer readable by wink, which only restoring English reads.
+    const broken: ModelCache = {
+      read: async (key) => {
+        const value = (await disk.read(key)) as Array<{ language: string; intents: unknown }>;
+        return value.map((part) => (part.language === 'en' ? { ...part, intents: new TextEncoder().encode('{"not": "wink"') } : part));
+      },
+      unusable: (_key, err) => problems.push(err.message),
+      write: (key, value) => disk.write(key, value),
+      discard: async () => void discarded++,
+    };
+    const recognizer = await EmbeddedRecognizer.train({ ...options(LOCALES, cacheDir), cache: broken });
+    expect(recognizer.fromCache, 'the start read Swedish from the cache and left English').to.equal(true);
+    expect(problems).to.deep.equal([]);
+    expect((await recognizer.recognize('kan jag prata med någon på riktigt?', 'sv')).intent).to.equal('human');
+
+    expect((await recognizer.recognize('can I talk to a real person?', 'en')).intent).to.equal('human');
+    expect(problems, 'reported when English was first needed').to.have.length(1);
+    expect(discarded, 'the file dropped, so the next start trains').to.equal(1);
+    expect((await recognizer.recognize('I want to kill myself', 'en')).safety.level).to.equal('acute');
+  });
+
   for (const [what, damage] of [
-    ['cut short', (raw: string) => raw.slice(0, Math.floor(raw.length / 2))],
-    ['not JSON at all', () => '\u0000\u0000garbage'],
-    ['of another shape', (raw: string) => raw.replace(/"weights":"[^"]*"/u, '"weights":"AAAA"')],
+    ['cut short', (raw: Buffer) => raw.subarray(0, Math.floor(raw.length / 2))],
+    ['not a model file at all', () => Buffer.from('\u0000\u0000garbage')],
+    // One weight fewer than the risk model has features: the bytes of the file still add up.
+    ['of another shape', (raw: Buffer) => Buffer.from(raw.toString('latin1').replace(/\["f64",(\d+),(\d+)\]/u, (_m, at: string, n: string) => `["f64",${at},${String(Number(n) - 1).padStart(n.length, ' ')}]`), 'latin1')],
   ] as const) {
     it(`ignores a cache file ${what}, says so, trains and writes it anew`, async () => {
       await EmbeddedRecognizer.train(options(LOCALES, cacheDir));
       const [name] = await readdir(cacheDir);
       const file = path.join(cacheDir, name!);
-      await writeFile(file, damage(await readFile(file, 'utf8')));
+      const raw = await readFile(file);
+      const damaged = damage(raw);
+      expect(damaged.equals(raw), 'the test damaged the file').to.equal(false);
+      await writeFile(file, damaged);
 
       const problems: string[] = [];
       const recognizer = await EmbeddedRecognizer.train(options(LOCALES, cacheDir, problems));
       expect(recognizer.fromCache).to.equal(false);
       expect((await recognizer.recognize('kan jag prata med någon på riktigt?', 'sv')).intent).to.equal('human');
-      expect(problems.join('\n')).to.match(/ignoring .*embedded-recognizer-.*\.json/u);
+      expect(problems.join('\n')).to.match(/ignoring .*embedded-recognizer-.*\.bin/u);
       expect((await EmbeddedRecognizer.train(options(LOCALES, cacheDir))).fromCache, 'written anew').to.equal(true);
     });
   }

@@ -63,6 +63,33 @@ describe('parsed YAML kept on disk', function () {
     await writeFile(file, before);
   });
 
+  it('keeps the checked content: read back as checked; an edit with a mistake, or another default locale, is checked again', async () => {
+    useYamlCache(undefined);
+    const checked = load();
+    useYamlCache(cacheDir);
+    load();
+    await settle();
+    const kept = JSON.parse(await readFile(path.join(cacheDir, 'parsed-yaml.json'), 'utf8')) as { entries: Record<string, unknown> };
+    const key = Object.keys(kept.entries).find((k) => k.startsWith('checked content '));
+    expect(key, 'the checked content is in the cache file').to.be.a('string');
+    useYamlCache(path.join(root, 'elsewhere'));
+    useYamlCache(cacheDir);
+    expect(load(), 'read back from the file').to.deep.equal(checked);
+
+    // The files and the default locale are the key: the kept content never stands in for changed content.
+    expect(() => loadContent({ dataDir, localesDir, defaultLocale: 'de' })).to.throw(ContentError, /the default locale "de" has no folder/u);
+    const file = path.join(dataDir, 'directory.yaml');
+    const before = await readFile(file, 'utf8');
+    await writeFile(file, before.replace('responseDays: 3', 'responseDays: tre'));
+    try {
+      useYamlCache(path.join(root, 'elsewhere'));
+      useYamlCache(cacheDir);
+      expect(load).to.throw(ContentError, /directory\.yaml: .*responseDays/u);
+    } finally {
+      await writeFile(file, before);
+    }
+  });
+
   it('still names the line of a YAML syntax error', async () => {
     const file = path.join(dataDir, 'routing.yaml');
     const before = await readFile(file, 'utf8');

@@ -15,20 +15,24 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { containerBootstrap } from '@nlpjs/core';
-import { LangSv } from '@nlpjs/lang-sv';
-import { LangEn } from '@nlpjs/lang-en';
 import naiveBayes from 'wink-naive-bayes-text-classifier';
 import type { RiskPatterns, RoutingTopic } from '../core/content/schema.js';
 import { INTENTS, type Intent, type Recognition, type Recognizer } from '../core/nlu/recognizer.js';
 import { RiskDetector } from '../core/risk.js';
 import { SafetyAssessor, withBase } from '../core/safety/assessor.js';
 import { fold } from '../core/safety/fold.js';
-import { IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type LogisticJson, type LogisticOptions } from './logistic.js';
+import { FeatureTable, IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type FeatureNumbering, type LogisticJson, type LogisticOptions } from './logistic.js';
 import { folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
 import { loadTrainingData, trainedLanguages, type TrainingData } from './training-data.js';
 
-/** nlp.js language plugins by language; a language without one cannot be trained. */
-const LANGUAGE_PLUGINS: Record<string, unknown> = { sv: LangSv, en: LangEn };
+/**
+ * nlp.js language plugins by language, each loaded when its language's model is first made (English
+ * is not at a start that reads the cache); a language without one cannot be trained.
+ */
+const LANGUAGE_PLUGINS: Record<string, () => Promise<unknown>> = {
+  sv: async () => (await import('@nlpjs/lang-sv')).LangSv,
+  en: async () => (await import('@nlpjs/lang-en')).LangEn,
+};
 
 /** A topic is suggested from this probability up. */
 export const TOPIC_THRESHOLD = 0.5;
@@ -72,7 +76,7 @@ const STEM_MEMO_SIZE = 20_000;
 /** nlp.js's normaliser, tokeniser and stemmer for a language. */
 async function textTools(language: string): Promise<TextTools> {
   const container = await containerBootstrap();
-  container.use(LANGUAGE_PLUGINS[language]);
+  container.use(await LANGUAGE_PLUGINS[language]!());
   const normalizer = container.get(`normalizer-${language}`) as { normalize(t: string): string };
   const tokenizer = container.get(`tokenizer-${language}`) as { tokenize(t: string, n: boolean): string[] };
   const stemmer = container.get(`stemmer-${language}`) as { stem(t: string[]): string[] };
@@ -135,16 +139,16 @@ class Classifier {
     return new Classifier(model);
   }
 
-  /** wink's own export (its config, counts and vocabulary), as the JSON string it writes. */
-  toJSON(): string {
-    return this.model.exportJSON();
+  /** wink's own export (its config, counts and vocabulary): the JSON text it writes, as UTF-8 bytes. */
+  toJSON(): Uint8Array {
+    return new TextEncoder().encode(this.model.exportJSON());
   }
 
   static fromJSON(json: unknown, tools: TextTools, settings: FeatureSettings): Classifier {
-    if (typeof json !== 'string') throw new Error('a classifier is not a JSON string');
+    if (!(json instanceof Uint8Array)) throw new Error('a classifier is not the bytes of its JSON');
     const model = Classifier.prepared(tools, settings, 0.5);
     // importJSON brings back the smoothing factor it was trained with.
-    model.importJSON(json);
+    model.importJSON(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'));
     model.consolidate();
     return new Classifier(model);
   }
@@ -158,9 +162,9 @@ class Classifier {
   }
 }
 
-/** The risk model's JSON: its feature names in numbering order and each averaged regression. */
+/** The risk model for the cache: its feature numbering (FeatureTable.encode) and each averaged regression. */
 interface RiskModelJson {
-  features: string[];
+  features: ReturnType<typeof FeatureTable.encode>;
   models: LogisticJson[];
 }
 
@@ -169,8 +173,10 @@ class RiskModel {
   private constructor(
     private readonly tools: TextTools,
     private readonly settings: FeatureSettings,
-    private readonly examples: IndexedExamples,
+    private readonly examples: FeatureNumbering,
     private readonly models: LogisticRegression[],
+    /** The feature names in numbering order, when trained in this process (what the cache keeps). */
+    private readonly featureNames?: readonly string[],
   ) {}
 
   static train(tools: TextTools, examples: Record<string, string[]>, options: Partial<LogisticOptions> = {}, settings: FeatureSettings = FEATURES.risk): RiskModel {
@@ -179,18 +185,24 @@ class RiskModel {
     );
     const seed = options.seed ?? LOGISTIC_DEFAULTS.seed;
     const models = Array.from({ length: RISK_MODELS }, (_, i) => new LogisticRegression(indexed, { ...options, seed: seed + i * 7919 }));
-    return new RiskModel(tools, settings, indexed, models);
+    return new RiskModel(tools, settings, indexed, models, indexed.featureNames());
   }
 
   toJSON(): RiskModelJson {
-    return { features: this.examples.featureNames(), models: this.models.map((m) => m.toJSON()) };
+    if (!this.featureNames) throw new Error('only a risk model trained in this process is written to the cache');
+    return { features: FeatureTable.encode(this.featureNames), models: this.models.map((m) => m.toJSON()) };
   }
 
-  static fromJSON(json: unknown, tools: TextTools): RiskModel {
-    const { features: names, models } = (json ?? {}) as Partial<RiskModelJson>;
-    if (!Array.isArray(names) || !Array.isArray(models) || models.length !== RISK_MODELS) throw new Error('not a risk model');
-    const numbered = IndexedExamples.fromFeatureNames(names);
-    return new RiskModel(tools, FEATURES.risk, numbered, models.map((m) => LogisticRegression.fromJSON(m, numbered.size)));
+  /** The parts of a cached risk model, checked against each other (cheap: no text is read yet). */
+  static parts(json: unknown): { numbered: FeatureTable; models: LogisticRegression[] } {
+    const { features: numbering, models } = (json ?? {}) as Partial<RiskModelJson>;
+    if (!Array.isArray(models) || models.length !== RISK_MODELS) throw new Error('not a risk model');
+    const numbered = FeatureTable.decode(numbering);
+    return { numbered, models: models.map((m) => LogisticRegression.fromJSON(m, numbered.size)) };
+  }
+
+  static fromParts({ numbered, models }: ReturnType<typeof RiskModel.parts>, tools: TextTools): RiskModel {
+    return new RiskModel(tools, FEATURES.risk, numbered, models);
   }
 
   acute(text: string): number {
@@ -232,24 +244,27 @@ const CODE_FILES = [path.join(CODE_DIR, '..', 'core', 'risk')];
 const MODEL_PACKAGES = ['@nlpjs/core', '@nlpjs/lang-sv', '@nlpjs/lang-en', 'wink-naive-bayes-text-classifier'];
 
 export class EmbeddedRecognizer implements Recognizer {
+  /** The safety net per locale folder (its risk patterns with its language's model), made at its first use. */
+  private readonly assessors = new Map<string, Promise<SafetyAssessor>>();
+
   private constructor(
-    private readonly models: Map<string, LanguageModel>,
-    /** The safety net per locale folder: its risk patterns with its language's model. */
-    private readonly assessors: Map<string, SafetyAssessor>,
-    private readonly defaultLanguage: string,
+    /** Each language's model, or (read from the cache) its restoring, begun at the first text in it. */
+    private readonly models: Map<string, LanguageModel | (() => Promise<LanguageModel>)>,
+    private readonly options: EmbeddedOptions,
     /** Whether the models were read from the cache rather than trained in this process. */
     readonly fromCache: boolean,
   ) {}
 
   /**
    * A model per language with training data: read from `options.cache` when it holds one for exactly
-   * this training data and code, else trained (and then kept there). Resolves when all are ready.
+   * this training data and code, else trained (and then kept there). Resolves when the default
+   * language's model is ready; read from the cache, the other languages' models (English: 40 % of
+   * the cache) are restored at the first text in them, and every safety net is made at its first text.
    */
   static async train(options: EmbeddedOptions): Promise<EmbeddedRecognizer> {
     // Only languages the assistant speaks (a locale folder, or the base of one such as sv for sv-lattlast).
     const spoken = new Set(Object.keys(options.riskPatterns).flatMap((locale) => [locale, locale.split('-')[0]!]));
     const languages = trainedLanguages(options.localesDir).filter((l) => LANGUAGE_PLUGINS[l] && spoken.has(l));
-    const detectors = new Map(Object.entries(options.riskPatterns).map(([locale, patterns]) => [locale, new RiskDetector(patterns)]));
     if (!languages.includes(options.defaultLanguage)) {
       throw new Error(`The embedded recognizer has no training data for the default language "${options.defaultLanguage}" (locales/${options.defaultLanguage}/nlu/).`);
     }
@@ -257,46 +272,59 @@ export class EmbeddedRecognizer implements Recognizer {
     const stored = options.cache ? await options.cache.read(key) : undefined;
     if (stored !== undefined) {
       try {
-        const cached = await EmbeddedRecognizer.restore(stored, languages);
-        return new EmbeddedRecognizer(cached, assessorsFor(options, cached), options.defaultLanguage, true);
+        const cached = new EmbeddedRecognizer(EmbeddedRecognizer.restore(stored, languages, options, key), options, true);
+        await cached.ready(options.defaultLanguage);
+        return cached;
       } catch (err) {
         options.cache!.unusable(key, err as Error);
       }
     }
 
     const models = new Map<string, LanguageModel>();
-    await Promise.all(
-      languages.map(async (language) => {
-        const data: TrainingData = loadTrainingData(options.localesDir, language);
-        const tools = await textTools(language);
-        const intents = Classifier.train(tools, FEATURES.intents, data.intents);
-        const topics = Classifier.train(tools, FEATURES.topics, data.topics);
-        const risk = RiskModel.train(tools, riskExamples(data, detectors.get(language)));
-        models.set(language, { language, intents, topics, risk });
-      }),
-    );
-    const recognizer = new EmbeddedRecognizer(models, assessorsFor(options, models), options.defaultLanguage, false);
+    await Promise.all(languages.map(async (language) => models.set(language, await trainLanguage(options, language))));
+    const recognizer = new EmbeddedRecognizer(models, options, false);
     await options.cache?.write(key, recognizer.parts());
+    await recognizer.ready(options.defaultLanguage);
     return recognizer;
   }
 
-  /** Every trained part, as JSON for the cache. */
+  /** Every trained part, for the cache (only of models trained in this process). */
   private parts(): LanguageModelJson[] {
-    return [...this.models.values()].map((m) => ({ language: m.language, intents: m.intents.toJSON(), topics: m.topics.toJSON(), risk: m.risk.toJSON() }));
+    return [...this.models.values()].map((m) => {
+      if (typeof m === 'function') throw new Error('a model read from the cache is not written back');
+      return { language: m.language, intents: m.intents.toJSON(), topics: m.topics.toJSON(), risk: m.risk.toJSON() };
+    });
   }
 
-  /** The models back from `parts()`; throws when anything is missing or does not fit. */
-  private static async restore(json: unknown, languages: string[]): Promise<Map<string, LanguageModel>> {
+  /**
+   * The models back from `parts()`, each restored when first asked for; throws at once when anything
+   * is missing or not of its kind. A part that still cannot be restored when its language is first
+   * used is reported, its file dropped (the next start trains and writes it anew), and that language
+   * trained in this process instead.
+   */
+  private static restore(json: unknown, languages: string[], options: EmbeddedOptions, key: string): Map<string, () => Promise<LanguageModel>> {
     if (!Array.isArray(json)) throw new Error('not a list of language models');
-    const models = new Map<string, LanguageModel>();
+    const models = new Map<string, () => Promise<LanguageModel>>();
     for (const part of json as LanguageModelJson[]) {
       if (!languages.includes(part?.language)) continue;
-      const tools = await textTools(part.language);
-      models.set(part.language, {
-        language: part.language,
-        intents: Classifier.fromJSON(part.intents, tools, FEATURES.intents),
-        topics: Classifier.fromJSON(part.topics, tools, FEATURES.topics),
-        risk: RiskModel.fromJSON(part.risk, tools),
+      if (!(part.intents instanceof Uint8Array) || !(part.topics instanceof Uint8Array)) throw new Error(`the model of ${part.language} is not complete`);
+      // The risk model's parts are checked now, for every language (a few milliseconds).
+      const risk = RiskModel.parts(part.risk);
+      models.set(part.language, async () => {
+        try {
+          const tools = await textTools(part.language);
+          return {
+            language: part.language,
+            intents: Classifier.fromJSON(part.intents, tools, FEATURES.intents),
+            topics: Classifier.fromJSON(part.topics, tools, FEATURES.topics),
+            risk: RiskModel.fromParts(risk, tools),
+          };
+        } catch (err) {
+          if (part.language === options.defaultLanguage) throw err;
+          options.cache?.unusable(key, err as Error);
+          await options.cache?.discard?.(key);
+          return trainLanguage(options, part.language);
+        }
       });
     }
     const missing = languages.filter((l) => !models.has(l));
@@ -304,17 +332,57 @@ export class EmbeddedRecognizer implements Recognizer {
     return models;
   }
 
-  /** Languages with a trained model. */
+  /** Languages with a trained model (restored or still to be). */
   get languages(): string[] {
     return [...this.models.keys()];
   }
 
-  private modelFor(locale: string): LanguageModel {
-    return this.models.get(locale) ?? this.models.get(locale.split('-')[0]!) ?? this.models.get(this.defaultLanguage)!;
+  /** The language whose model reads `locale`: its own, its base language's (sv for sv-lattlast), or the default. */
+  private languageOf(locale: string): string {
+    if (this.models.has(locale)) return locale;
+    const base = locale.split('-')[0]!;
+    return this.models.has(base) ? base : this.options.defaultLanguage;
+  }
+
+  /** The model of `language`, restored now if it has not been. */
+  private async model(language: string): Promise<LanguageModel> {
+    const entry = this.models.get(language)!;
+    if (typeof entry !== 'function') return entry;
+    const restoring = entry();
+    // Every caller until it is ready waits for the same restoring.
+    this.models.set(language, () => restoring);
+    const model = await restoring;
+    this.models.set(language, model);
+    return model;
+  }
+
+  /** The safety net that reads texts in `locale`: the one of the locale, of its base, or of its model's language. */
+  private assessor(locale: string, language: string): Promise<SafetyAssessor> {
+    const patterns = this.options.riskPatterns;
+    const base = locale.split('-')[0]!;
+    const own = Object.hasOwn(patterns, locale) ? locale : Object.hasOwn(patterns, base) ? base : language;
+    let made = this.assessors.get(own);
+    if (!made) {
+      made = this.model(this.languageOf(own)).then((model) => new SafetyAssessor(withBase(patterns[own]!, patterns[own.split('-')[0]!]), (t) => model.risk.acute(t), model.language));
+      made.catch(() => this.assessors.delete(own));
+      this.assessors.set(own, made);
+    }
+    return made;
+  }
+
+  /**
+   * Restores the model that reads `locale` now (the start does so for the default language). Its
+   * safety net is made at the first text: V8 compiles the patterns' regular expressions only when
+   * they are first run anyway (about a second of CPU at the first message in a language, measured
+   * 2026-12-05), so making them at start-up (0.05 s) would not make that first message faster.
+   */
+  async ready(locale: string): Promise<void> {
+    await this.model(this.languageOf(locale));
   }
 
   async recognize(text: string, locale: string): Promise<Recognition> {
-    const model = this.modelFor(locale);
+    const language = this.languageOf(locale);
+    const model = await this.model(language);
     const intentScores = model.intents.scores(text);
     const top = intentScores[0];
     const intent = top && (INTENTS as readonly string[]).includes(top.label) ? (top.label as Intent) : 'none';
@@ -325,8 +393,7 @@ export class EmbeddedRecognizer implements Recognizer {
       .slice(0, MAX_TOPICS)
       .map((t) => ({ topic: t.label as RoutingTopic, score: round(t.score) }));
 
-    const assessor = this.assessors.get(locale) ?? this.assessors.get(locale.split('-')[0]!) ?? this.assessors.get(model.language)!;
-    const safety = assessor.assess(text);
+    const safety = (await this.assessor(locale, language)).assess(text);
     const risk = safety.level === 'acute' ? 'acute' : 'none';
     const riskCategories = risk === 'acute' ? safety.categories : [];
 
@@ -334,18 +401,15 @@ export class EmbeddedRecognizer implements Recognizer {
   }
 }
 
-/**
- * The safety net of each locale with risk patterns: its patterns and the model of its language (or the
- * default language's), so every recognizer reads danger through one path (src/core/safety/assessor.ts).
- */
-function assessorsFor(options: EmbeddedOptions, models: Map<string, LanguageModel>): Map<string, SafetyAssessor> {
-  return new Map(
-    Object.entries(options.riskPatterns).map(([locale, patterns]) => {
-      const model = models.get(locale) ?? models.get(locale.split('-')[0]!) ?? models.get(options.defaultLanguage)!;
-      const own = withBase(patterns, options.riskPatterns[locale.split('-')[0]!]);
-      return [locale, new SafetyAssessor(own, (t) => model.risk.acute(t), model.language)];
-    }),
-  );
+/** One language's model trained from its examples (the risk model's calm examples shaped by its patterns). */
+async function trainLanguage(options: EmbeddedOptions, language: string): Promise<LanguageModel> {
+  const data: TrainingData = loadTrainingData(options.localesDir, language);
+  const tools = await textTools(language);
+  const patterns = options.riskPatterns[language];
+  const intents = Classifier.train(tools, FEATURES.intents, data.intents);
+  const topics = Classifier.train(tools, FEATURES.topics, data.topics);
+  const risk = RiskModel.train(tools, riskExamples(data, patterns ? new RiskDetector(patterns) : undefined));
+  return { language, intents, topics, risk };
 }
 
 /**

@@ -4,9 +4,12 @@
  * name real questions, every routing topic has a rule). Any problem stops start-up with the file and
  * the field, so a care worker who edited a question sees exactly what to fix.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseYamlCached } from './yaml-cache.js';
+import { fileURLToPath } from 'node:url';
+import { cachedValue, parseYamlCached } from './yaml-cache.js';
 import { displayPath } from '../display-path.js';
 import { normalize } from '../text/normalize.js';
 import type { z } from 'zod';
@@ -233,8 +236,63 @@ function isDontKnow(phrase: string, dontKnow: readonly string[]): boolean {
   return dontKnow.some((d) => normalize(d) && p.startsWith(` ${normalize(d)} `));
 }
 
-/** Loads and checks all content; throws ContentError on the first problem. */
+
+/** Files that hold the YAML of one locale, and the data files, as loadContent reads them. */
+const LOCALE_FILES = ['texts.yaml', 'questions.yaml', 'phrases.yaml', 'risk.yaml'] as const;
+const DATA_FILES = ['questions.yaml', 'directory.yaml', 'routing.yaml', 'emergency-numbers.yaml'] as const;
+
+/** The locale folders: a folder with texts.yaml (one without it, say training data for a language not translated yet, is not a locale). */
+function localeFolders(localesDir: string): string[] {
+  return readdirSync(localesDir).filter((n) => statSync(path.join(localesDir, n)).isDirectory() && existsSync(path.join(localesDir, n, 'texts.yaml')));
+}
+
+/** What the check of the content depends on besides the files: this folder's code, what it imports, the packages that parse. */
+const CHECK_CODE = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const require = createRequire(import.meta.url);
+  const code = (dir: string, accept: (name: string) => boolean) =>
+    readdirSync(dir)
+      .filter((n) => /\.(ts|js)$/u.test(n) && !n.endsWith('.d.ts') && accept(n))
+      .sort()
+      .map((n) => `${n}\n${readFileSync(path.join(dir, n), 'utf8')}`);
+  return () => [
+    ...code(here, () => true),
+    ...code(path.join(here, '..', 'safety'), (n) => n.startsWith('verdict.')),
+    ...['zod', 'yaml'].map((name) => `${name}@${(require(`${name}/package.json`) as { version: string }).version}`),
+  ];
+})();
+
+/**
+ * The key of the checked content: a sha256 of the default locale, every content file's text (named
+ * by its place under data/ or its locale folder) and the code that checks it. Undefined when a file cannot be read (the check then says which, as always).
+ */
+function contentKey(paths: ContentPaths): string | undefined {
+  try {
+    // Not the folders' paths: the same files checked elsewhere (a container built in one folder and
+    // run in another) are the same content.
+    const hash = createHash('sha256').update(JSON.stringify(['default locale', paths.defaultLocale]));
+    const add = (name: string, text: string) => hash.update(`${name.length} ${name} ${text.length}\n`).update(text);
+    for (const part of CHECK_CODE()) add('code', part);
+    for (const name of DATA_FILES) add(`data/${name}`, readFileSync(path.join(paths.dataDir, name), 'utf8'));
+    for (const locale of localeFolders(paths.localesDir).sort()) {
+      for (const name of LOCALE_FILES) add(`${locale}/${name}`, readFileSync(path.join(paths.localesDir, locale, name), 'utf8'));
+    }
+    return `checked content ${hash.digest('base64url')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Loads and checks all content; throws ContentError on the first problem. Content checked before,
+ * exactly as it is now, is read back from the cache beside the parsed YAML (yaml-cache.ts).
+ */
 export function loadContent(paths: ContentPaths): Content {
+  const key = contentKey(paths);
+  return key ? cachedValue(key, () => checkedContent(paths)) : checkedContent(paths);
+}
+
+function checkedContent(paths: ContentPaths): Content {
   const dataFile = (name: string) => path.join(paths.dataDir, name);
   const bank = parseFile(questionBankSchema, dataFile('questions.yaml'), paths.dataDir);
   const directory = parseFile(directorySchema, dataFile('directory.yaml'), paths.dataDir);
@@ -247,9 +305,7 @@ export function loadContent(paths: ContentPaths): Content {
   try {
     // A locale is a folder with texts.yaml; a folder without it (say, training data for a language
     // not translated yet) is not a locale. A locale missing any other file stops start-up below.
-    localeNames = readdirSync(paths.localesDir).filter(
-      (n) => statSync(path.join(paths.localesDir, n)).isDirectory() && existsSync(path.join(paths.localesDir, n, 'texts.yaml')),
-    );
+    localeNames = localeFolders(paths.localesDir);
   } catch (err) {
     throw new ContentError(paths.localesDir, '', `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }

@@ -5,8 +5,11 @@
  * file, `<dir>/parsed-yaml.json`, under the sha256 of the text: a file that changes has another key
  * and is parsed again, and the `yaml` package is not even loaded when every file is found.
  *
- * Only the parsing is cached: every value still goes through its zod schema and the checks of
- * load.ts, so an error in a file is reported exactly as before. A text with a YAML syntax error
+ * Besides each file's parsed value, load.ts keeps the whole checked content here (`cachedValue`),
+ * under a sha256 of every content file's text, the default locale and the code and packages that check it:
+ * a start with exactly the content checked before reads it back instead of checking it again (zod
+ * and the cross-checks, 0.1–0.15 s); any edit gives another key, so the edited content goes through
+ * its zod schemas and the checks of load.ts and a mistake is reported exactly as before. A text with a YAML syntax error
  * is never cached (parsing it throws), and a value JSON cannot carry exactly (NaN, Infinity, -0) is
  * not cached either. The file carries the sha256 of its entries: one that cannot be read, parsed
  * or does not match is ignored and written again. Without a folder (`useYamlCache(undefined)`,
@@ -23,6 +26,8 @@ const FORMAT = 1;
 /** Entries kept at most: the current content and a few earlier versions of files being edited. */
 const MAX_ENTRIES = 400;
 const FILE_NAME = 'parsed-yaml.json';
+/** What stands right before the entries' JSON, which runs to the file's last character but one. */
+const ENTRIES_AT = ',"entries":';
 
 /** Loaded on the first text not found in the cache only (CommonJS build, so synchronously). */
 let yamlParse: ((text: string) => unknown) | undefined;
@@ -86,7 +91,10 @@ function load(s: CacheState): void {
     const parsed = JSON.parse(raw) as { format?: unknown; sum?: unknown; entries?: unknown };
     if (parsed.format !== FORMAT || typeof parsed.entries !== 'object' || parsed.entries === null) throw new Error('not a cache of this format');
     const entries = parsed.entries as Record<string, unknown>;
-    if (parsed.sum !== checksum(entries)) throw new Error('its checksum does not match');
+    // The sum is of the entries' JSON as flush() wrote it, the end of the file: checked on the text
+    // as it is, without writing the entries as JSON again.
+    const at = raw.indexOf(ENTRIES_AT);
+    if (at < 0 || !raw.endsWith('}') || parsed.sum !== checksum(entries, raw.slice(at + ENTRIES_AT.length, -1))) throw new Error('its checksum does not match');
     for (const [key, value] of Object.entries(entries)) s.entries.set(key, value);
   } catch (err) {
     s.onProblem(`ignoring ${file} (${(err as Error).message}); parsing the YAML and writing it again`);
@@ -106,7 +114,7 @@ function flush(s: CacheState): void {
   const json = JSON.stringify(entries);
   try {
     mkdirSync(s.dir, { recursive: true });
-    writeFileSync(temp, `{"format":${FORMAT},"sum":${JSON.stringify(checksum(entries, json))},"entries":${json}}`);
+    writeFileSync(temp, `{"format":${FORMAT},"sum":${JSON.stringify(checksum(entries, json))}${ENTRIES_AT}${json}}`);
     renameSync(temp, file);
   } catch (err) {
     rmSync(temp, { force: true });
@@ -128,6 +136,12 @@ export function parseYamlCached(text: string): unknown {
     return structuredClone(s.entries.get(key));
   }
   const value = parseWithYaml(text);
+  remember(s, key, value);
+  return value;
+}
+
+/** Keeps `value` under `key` if JSON carries it exactly; the file is written after this synchronous stretch. */
+function remember(s: CacheState, key: string, value: unknown): void {
   if (isDeepStrictEqual(JSON.parse(JSON.stringify(value) ?? 'null'), value)) {
     s.entries.set(key, structuredClone(value));
     s.dirty = true;
@@ -137,5 +151,19 @@ export function parseYamlCached(text: string): unknown {
     // Written once the texts read in this synchronous stretch (all of the content at start-up) are in.
     queueMicrotask(() => flush(s));
   }
+}
+
+/**
+ * What `compute` gives, kept under `key` (which must name every input of `compute`, its code
+ * included): from the cache when it holds the key, else computed and kept. Without a cache folder,
+ * always computed. A value JSON cannot carry exactly is not kept; what `compute` throws is thrown.
+ */
+export function cachedValue<T>(key: string, compute: () => T): T {
+  const s = state;
+  if (!s) return compute();
+  if (!s.loaded) load(s);
+  if (s.entries.has(key)) return structuredClone(s.entries.get(key)) as T;
+  const value = compute();
+  remember(s, key, value);
   return value;
 }

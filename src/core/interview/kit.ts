@@ -1,6 +1,6 @@
 /**
  * Everything the interview needs for one locale, built once at start-up: its texts, its questions,
- * the recognisers of typed answers and of commands, and the risk patterns.
+ * the recognisers of typed answers and of commands, and the risk patterns (compiled at first use).
  */
 import type { Content } from '../content/load.js';
 import type { TextCatalog, Texts } from '../i18n.js';
@@ -31,12 +31,20 @@ export function buildKit(content: Content, catalog: TextCatalog, locale: string)
   const l = content.locales[locale];
   if (!l) throw new Error(`no content for locale "${locale}"`);
   const texts = catalog.forLocale(locale);
+  // The patterns' regular expressions (hundreds, 0.1–0.2 ms each to compile) are made when first used:
+  // with a recognizer, which has a safety net of its own, a turn never asks for these.
+  let risk: RiskDetector | undefined;
+  let safety: SafetyAssessor | undefined;
   return {
     texts,
     views: buildQuestionViews(content, locale, texts),
     recognizer: new AnswerRecognizer(l.phrases),
-    risk: new RiskDetector(l.risk),
-    safety: new SafetyAssessor(withBase(l.risk, content.locales[locale.split('-')[0]!]?.risk), undefined, locale.split('-')[0]),
+    get risk() {
+      return (risk ??= new RiskDetector(l.risk));
+    },
+    get safety() {
+      return (safety ??= new SafetyAssessor(withBase(l.risk, content.locales[locale.split('-')[0]!]?.risk), undefined, locale.split('-')[0]));
+    },
     commands: COMMANDS.map((c) => [c, new PhraseMatcher(l.phrases.commands[c])]),
     skipPhrases: [...new Set(l.phrases.commands.skip.map(normalize).filter(Boolean))].sort((a, b) => b.length - a.length),
   };

@@ -3,7 +3,7 @@
  * is read ("ja för det mesta men inte på nätterna" -> Ja, "för det mesta men inte på nätterna"), and
  * a phone number or personnummer found inside a sentence. Nothing here decides the value itself.
  */
-import { findPhoneNumbersInText } from 'libphonenumber-js/max';
+import { phoneNumbers } from '../validation.js';
 import type { AnswerValue } from './answers.js';
 import type { Keep } from './recognize.js';
 
@@ -42,7 +42,7 @@ export function withNote<T extends AnswerValue>(value: T, note: string | undefin
 
 /** A phone number inside a sentence ("070-123 45 67 (det är mitt nummer)"): the number as typed and the rest. */
 export function phoneIn(text: string): { phone: string; rest?: string } | undefined {
-  const [found, another] = findPhoneNumbersInText(text, 'SE');
+  const [found, another] = phoneNumbers().findPhoneNumbersInText(text, 'SE');
   // Two numbers: which one is theirs is not ours to guess.
   if (!found || another) return undefined;
   const phone = text.slice(found.startsAt, found.endsAt).trim();
