@@ -34,8 +34,10 @@ export class RiskDetector {
   private readonly ignore: RegExp[];
   private readonly resolved: RegExp[];
   private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
+  private readonly fillers: RegExp | undefined;
 
   constructor(config: RiskPatterns) {
+    this.fillers = config.fillers?.length ? new RegExp(wrap(config.fillers.join('|')), 'giu') : undefined;
     this.ignore = config.ignore.map((p) => new RegExp(wrap(p), 'giu'));
     this.resolved = config.resolved.map((p) => new RegExp(wrap(p), 'iu'));
     this.patterns = Object.entries(config.patterns).flatMap(([category, list]) =>
@@ -55,7 +57,7 @@ export class RiskDetector {
     const clauses: Array<{ text: string; resolved: boolean; butFollows: boolean }> = [];
     let idioms = false;
     for (const part of text.split(PART_BREAK)) {
-      const normalized = normalize(part);
+      const normalized = this.fillers ? normalize(normalize(part).replace(this.fillers, ' ')) : normalize(part);
       let t = normalized;
       for (const re of this.ignore) t = t.replace(re, ` ${IDIOM_MARK} `);
       if (t !== normalized) idioms = true;

@@ -389,6 +389,17 @@ export const riskPatternsSchema = z.strictObject({
   situations: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
   /** Per category, words that tell which kind of danger the model heard (when no pattern names it). */
   hints: z.partialRecord(z.enum(RISK_CATEGORIES), z.array(z.string().min(1))).default({}),
+  /**
+   * Filler words ("typ", "liksom", "asså") taken out of a clause before anything else reads it, so
+   * "dör typ av tristess" is the idiom it is and "tar typ alla tabletter" the danger it is.
+   */
+  fillers: z.array(z.string().min(1)).default([]),
+  /**
+   * Other readings of a clause for the patterns only (`from` a regular expression, `to` its
+   * replacement with $1 …): inverted word order ("nu andas han inte" read also as "nu han andas
+   * inte"), so a pattern written in one word order finds the other.
+   */
+  variants: z.array(z.strictObject({ from: z.string().min(1), to: z.string() })).default([]),
 });
 export type RiskPatterns = z.infer<typeof riskPatternsSchema>;
 

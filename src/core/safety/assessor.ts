@@ -65,7 +65,7 @@ const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 }
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
@@ -75,6 +75,8 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     negations: pick('negations'),
     negationReach: patterns.negations.length ? patterns.negationReach : base.negationReach,
     jokes: pick('jokes'),
+    fillers: pick('fillers'),
+    variants: pick('variants'),
     situations: Object.keys(patterns.situations).length ? patterns.situations : base.situations,
     hints: Object.keys(patterns.hints).length ? patterns.hints : base.hints,
   };
@@ -93,6 +95,8 @@ export class SafetyAssessor {
   private readonly situations: Array<{ situation: Situation; regex: RegExp }>;
   private readonly hints: Array<{ category: RiskCategory; regex: RegExp }>;
   private readonly segmenter: Intl.Segmenter;
+  /** Other readings of a clause for the patterns (risk.yaml's `variants`). */
+  private readonly variants: Array<{ from: RegExp; to: string }>;
 
   /**
    * `patterns`: the locale's risk.yaml. `score`: the trained model's P(acute) of a text, if there is a
@@ -106,6 +110,8 @@ export class SafetyAssessor {
     const folded = (list: readonly string[]) => list.map(stripMarks);
     this.detector = new RiskDetector({
       ignore: folded(patterns.ignore),
+      fillers: folded(patterns.fillers),
+      variants: [],
       resolved: folded([...patterns.resolved, ...patterns.calm]),
       patterns: {} as RiskPatterns['patterns'],
       calm: [],
@@ -129,6 +135,17 @@ export class SafetyAssessor {
     this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
     this.hints = Object.entries(patterns.hints).flatMap(([category, list]) => (list ?? []).map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
     this.segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
+    this.variants = patterns.variants.map((v) => ({ from: wrapAll(v.from), to: v.to }));
+  }
+
+  /** A clause and its other readings (risk.yaml's `variants`), each once. */
+  private readings(clause: string): string[] {
+    const out = [clause];
+    for (const { from, to } of this.variants) {
+      const variant = clause.replace(from, to);
+      if (!out.includes(variant)) out.push(variant);
+    }
+    return out;
   }
 
   /** The verdict on one message: its level, categories, situations, trigger sentence and subject. */
@@ -140,8 +157,10 @@ export class SafetyAssessor {
       for (const clause of sentence.present) {
         const categories: RiskCategory[] = [];
         let matched: string | undefined;
+        const readings = this.readings(clause);
         for (const { category, regex } of this.patterns) {
-          const m = this.unnegated(regex, clause);
+          let m: RegExpExecArray | undefined;
+          for (const reading of readings) if ((m = this.unnegated(regex, reading))) break;
           if (m && !categories.includes(category)) {
             categories.push(category);
             matched ??= m[0];
