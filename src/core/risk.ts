@@ -26,6 +26,11 @@ const CLAUSE_BREAK = /(\?|(?<![\p{L}\p{N}])(?:men|but)(?![\p{L}\p{N}]))/u;
  */
 export const IDIOM_MARK = 'idiom';
 const BUT = /^(men|but)$/u;
+/**
+ * A clause that points back at the one before it ("det var för fem år sedan", "that was years ago"):
+ * when it is resolved, so is the clause it points at.
+ */
+const REFERS_BACK = /^(det|detta|de|dom|that|it|this) (var|va|hände|gick|was|happened)(?![\p{L}\p{N}])/u;
 
 /** Word boundaries that understand å, ä and ö (JavaScript's \b does not). */
 const wrap = (source: string) => `(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`;
@@ -72,7 +77,7 @@ export class RiskDetector {
       }
     }
     for (let i = clauses.length - 2; i >= 0; i--) {
-      if (clauses[i]!.butFollows && clauses[i + 1]!.resolved) clauses[i]!.resolved = true;
+      if ((clauses[i]!.butFollows || REFERS_BACK.test(clauses[i + 1]!.text)) && clauses[i + 1]!.resolved) clauses[i]!.resolved = true;
     }
     return { all: clauses.map((c) => c.text), present: clauses.filter((c) => !c.resolved).map((c) => c.text), idioms };
   }

@@ -57,6 +57,9 @@ interface Finding {
   matched?: string;
 }
 
+/** A sentence that starts by answering the one before it. */
+const ANSWERS = /^(men|but)(?![\p{L}\p{N}])/u;
+
 const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 };
 
 /**
@@ -154,9 +157,13 @@ export class SafetyAssessor {
     const findings: Finding[] = [];
     for (const sentence of sentences) {
       if (sentence.present.length === 0) continue;
+      // Clauses whose only danger words are negated ("jag skär mig inte längre", "not that I want to
+      // die") are not given to the model either: it does not read negation's scope, the patterns do.
+      const negated = new Set<string>();
       for (const clause of sentence.present) {
         const categories: RiskCategory[] = [];
         let matched: string | undefined;
+        let deniedOnly = false;
         const readings = this.readings(clause);
         for (const { category, regex } of this.patterns) {
           let m: RegExpExecArray | undefined;
@@ -164,12 +171,14 @@ export class SafetyAssessor {
           if (m && !categories.includes(category)) {
             categories.push(category);
             matched ??= m[0];
-          }
+          } else if (!m && !deniedOnly) deniedOnly = readings.some((reading) => this.deniedBefore(regex, reading));
         }
         if (categories.length) findings.push({ level: 'acute', score: 1, categories, sentence, ...(matched ? { matched } : {}) });
         else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: UNSURE_SCORE, categories: [], sentence });
+        else if (deniedOnly) negated.add(clause);
       }
-      if (this.score) {
+      sentence.present = sentence.present.filter((c) => !negated.has(c));
+      if (this.score && sentence.present.length) {
         const pieces = sentence.present.length > 1 ? [...sentence.present, sentence.present.join(' ')] : sentence.present;
         for (const piece of pieces) this.scored(piece, sentence, findings);
       }
@@ -212,7 +221,13 @@ export class SafetyAssessor {
         if (!original) continue;
         const folded = fold(original);
         // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends.
-        out.push({ original, present: this.jokes.some((re) => re.test(folded)) ? [] : this.detector.clauses(folded).present });
+        const clauses: { all: string[]; present: string[] } = this.jokes.some((re) => re.test(folded)) ? { all: [], present: [] } : this.detector.clauses(folded);
+        // A sentence that answers the one before with "men" and a resolving clause ("Mamma sa att hon
+        // vill dö. Men hon sa det för att maten var dålig") resolves that one's last clause, as within
+        // a sentence.
+        const previous = out[out.length - 1];
+        if (previous?.present.length && ANSWERS.test(folded) && clauses.all.length && !clauses.present.includes(clauses.all[0]!)) previous.present.pop();
+        out.push({ original, present: clauses.present });
       }
     }
     return out;
@@ -251,6 +266,12 @@ export class SafetyAssessor {
       if (m[0].length === 0) global.lastIndex += 1;
     }
     return undefined;
+  }
+
+  /** Whether `regex` matches `text` right after a negation word ("inte", "aldrig", "not that I …"). */
+  private deniedBefore(regex: RegExp, text: string): boolean {
+    const m = firstMatch(regex, text);
+    return m !== null && this.negatedBefore !== undefined && this.negatedBefore.test(text.slice(0, m.index));
   }
 
   /** The category the sentence's words hint at; self-harm when none does (the gravest miss). */
