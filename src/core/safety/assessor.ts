@@ -16,9 +16,9 @@ import { fold, stripMarks } from './fold.js';
 import { NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
 
 /** The model's probability from which a signal is acute on its own. */
-export const ACUTE_SCORE = 0.5;
+export const ACUTE_SCORE = 0.45;
 /** The model's probability from which a signal is worth one caring question. */
-export const UNSURE_SCORE = 0.2;
+export const UNSURE_SCORE = 0.25;
 /** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
 const MIN_WORDS_FOR_MODEL = 3;
 
