@@ -400,6 +400,11 @@ export const riskPatternsSchema = z.strictObject({
    * inte"), so a pattern written in one word order finds the other.
    */
   variants: z.array(z.strictObject({ from: z.string().min(1), to: z.string() })).default([]),
+  /**
+   * Words that place what is told right now ("nu", "ikväll", "hjälp"): a piece the model is unsure
+   * about that has a word of danger (`hints`) and one of these is acute.
+   */
+  urgent: z.array(z.string().min(1)).default([]),
 });
 export type RiskPatterns = z.infer<typeof riskPatternsSchema>;
 

@@ -68,7 +68,7 @@ const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 }
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants' | 'urgent'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
@@ -80,6 +80,7 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     jokes: pick('jokes'),
     fillers: pick('fillers'),
     variants: pick('variants'),
+    urgent: pick('urgent'),
     situations: Object.keys(patterns.situations).length ? patterns.situations : base.situations,
     hints: Object.keys(patterns.hints).length ? patterns.hints : base.hints,
   };
@@ -97,6 +98,7 @@ export class SafetyAssessor {
   private readonly self: RegExp[];
   private readonly situations: Array<{ situation: Situation; regex: RegExp }>;
   private readonly hints: Array<{ category: RiskCategory; regex: RegExp }>;
+  private readonly urgent: RegExp[];
   private readonly segmenter: Intl.Segmenter;
   /** Other readings of a clause for the patterns (risk.yaml's `variants`). */
   private readonly variants: Array<{ from: RegExp; to: string }>;
@@ -115,6 +117,7 @@ export class SafetyAssessor {
       ignore: folded(patterns.ignore),
       fillers: folded(patterns.fillers),
       variants: [],
+      urgent: [],
       resolved: folded([...patterns.resolved, ...patterns.calm]),
       patterns: {} as RiskPatterns['patterns'],
       calm: [],
@@ -138,6 +141,7 @@ export class SafetyAssessor {
     this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
     this.hints = Object.entries(patterns.hints).flatMap(([category, list]) => (list ?? []).map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
     this.segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
+    this.urgent = patterns.urgent.map((p) => wrap(p));
     this.variants = patterns.variants.map((v) => ({ from: wrapAll(v.from), to: v.to }));
   }
 
@@ -246,13 +250,18 @@ export class SafetyAssessor {
   /**
    * The model's level for a piece: acute from ACUTE_SCORE, unsure from UNSURE_SCORE, one level lower
    * when the piece has no word of danger at all (risk.yaml's `hints`): a model alone, on words such as
-   * "just nu" or "inte", is not enough for an alarm ("jag har det inte framför mig just nu").
+   * "just nu" or "inte", is not enough for an alarm ("jag har det inte framför mig just nu"). One level
+   * higher when a piece that is unsure by the model has both a word of danger and one that places it
+   * now (risk.yaml's `urgent`: "nu", "ikväll", "hjälp").
    */
   private modelLevel(p: number, piece: string): SafetyLevel {
     const level: SafetyLevel = p >= ACUTE_SCORE ? 'acute' : p >= UNSURE_SCORE ? 'unsure' : 'none';
     // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
-    if (level === 'none' || this.hints.some((h) => firstMatch(h.regex, piece))) return level;
-    return level === 'acute' ? 'unsure' : 'none';
+    if (level === 'none') return level;
+    if (!this.hints.some((h) => firstMatch(h.regex, piece))) return level === 'acute' ? 'unsure' : 'none';
+    // A danger word told as happening now ("nu", "ikväll", "hjälp") makes the model's doubt an alarm.
+    if (level === 'unsure' && this.urgent.some((re) => re.test(piece))) return 'acute';
+    return level;
   }
 
   /** The first match of `regex` in `text` that no negation word stands right before or after. */
