@@ -401,6 +401,12 @@ export const riskPatternsSchema = z.strictObject({
    */
   variants: z.array(z.strictObject({ from: z.string().min(1), to: z.string() })).default([]),
   /**
+   * Where a resolved clause is cut again (regular expressions, matched in the clause as they are):
+   * before a relative clause ("… morfar | som dog för fem år sedan") and before "och nu", so the words
+   * that place one part in the past do not hide the present told in another.
+   */
+  splits: z.array(z.string().min(1)).default([]),
+  /**
    * Words that place what is told right now ("nu", "ikväll", "hjälp"): a piece the model is unsure
    * about that has a word of danger (`hints`) and one of these is acute.
    */

@@ -68,7 +68,7 @@ const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 }
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants' | 'urgent'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants' | 'urgent' | 'splits'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
@@ -81,6 +81,7 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     fillers: pick('fillers'),
     variants: pick('variants'),
     urgent: pick('urgent'),
+    splits: pick('splits'),
     situations: Object.keys(patterns.situations).length ? patterns.situations : base.situations,
     hints: Object.keys(patterns.hints).length ? patterns.hints : base.hints,
   };
@@ -116,6 +117,7 @@ export class SafetyAssessor {
     this.detector = new RiskDetector({
       ignore: folded(patterns.ignore),
       fillers: folded(patterns.fillers),
+      splits: folded(patterns.splits),
       variants: [],
       urgent: [],
       resolved: folded([...patterns.resolved, ...patterns.calm]),
