@@ -57,6 +57,8 @@ interface Finding {
   matched?: string;
 }
 
+/** Words that join clauses (Swedish and English): a negation before one of them does not reach past it. */
+const CONJUNCTIONS = 'och|men|eller|samt|and|but|or';
 /** A sentence that starts by answering the one before it. */
 const ANSWERS = /^(men|but)(?![\p{L}\p{N}])/u;
 
@@ -136,7 +138,8 @@ export class SafetyAssessor {
     this.unsure = patterns.unsure.map((p) => wrap(p));
     this.jokes = patterns.jokes.map((p) => wrap(p));
     const negation = patterns.negations.map(stripMarks).join('|');
-    this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: [\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
+    // A negation does not reach over a conjunction: "han är inte vaken och andas långsamt".
+    this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: (?!(?:${CONJUNCTIONS})(?![\\p{L}\\p{N}]))[\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
     this.negatedAfter = negation ? new RegExp(`^ ?(?:${negation})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
     this.others = patterns.others.map((p) => wrap(p));
     this.self = patterns.self.map((p) => wrap(p));
