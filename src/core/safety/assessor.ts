@@ -172,19 +172,19 @@ export class SafetyAssessor {
       for (const clause of sentence.present) {
         const categories: RiskCategory[] = [];
         let matched: string | undefined;
-        let deniedOnly = false;
+        const denied = { before: false };
         const readings = this.readings(clause);
         for (const { category, regex } of this.patterns) {
           let m: RegExpExecArray | undefined;
-          for (const reading of readings) if ((m = this.unnegated(regex, reading))) break;
+          for (const reading of readings) if ((m = this.unnegated(regex, reading, denied))) break;
           if (m && !categories.includes(category)) {
             categories.push(category);
             matched ??= m[0];
-          } else if (!m && !deniedOnly) deniedOnly = readings.some((reading) => this.deniedBefore(regex, reading));
+          }
         }
         if (categories.length) findings.push({ level: 'acute', score: 1, categories, sentence, ...(matched ? { matched } : {}) });
         else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: UNSURE_SCORE, categories: [], sentence });
-        else if (deniedOnly) negated.add(clause);
+        else if (denied.before) negated.add(clause);
       }
       sentence.present = sentence.present.filter((c) => !negated.has(c));
       if (this.score && sentence.present.length) {
@@ -269,23 +269,20 @@ export class SafetyAssessor {
     return level;
   }
 
-  /** The first match of `regex` in `text` that no negation word stands right before or after. */
-  private unnegated(regex: RegExp, text: string): RegExpExecArray | undefined {
+  /**
+   * The first match of `regex` in `text` that no negation word stands right before or after;
+   * `denied.before` is set when a match had a negation right before it ("inte ens på att skada mig").
+   */
+  private unnegated(regex: RegExp, text: string, denied?: { before: boolean }): RegExpExecArray | undefined {
     const global = regex; // compiled with the g flag (wrapAll)
     global.lastIndex = 0;
     for (let m = global.exec(text); m; m = global.exec(text)) {
-      const before = text.slice(0, m.index);
-      const after = text.slice(m.index + m[0].length);
-      if (!this.negatedBefore?.test(before) && !this.negatedAfter?.test(after)) return m;
+      const before = this.negatedBefore?.test(text.slice(0, m.index)) ?? false;
+      if (!before && !this.negatedAfter?.test(text.slice(m.index + m[0].length))) return m;
+      if (before && denied) denied.before = true;
       if (m[0].length === 0) global.lastIndex += 1;
     }
     return undefined;
-  }
-
-  /** Whether `regex` matches `text` right after a negation word ("inte", "aldrig", "not that I …"). */
-  private deniedBefore(regex: RegExp, text: string): boolean {
-    const m = firstMatch(regex, text);
-    return m !== null && this.negatedBefore !== undefined && this.negatedBefore.test(text.slice(0, m.index));
   }
 
   /** The category the sentence's words hint at; self-harm when none does (the gravest miss). */
