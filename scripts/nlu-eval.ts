@@ -12,6 +12,9 @@
  *
  *   npm run nlu:eval                      the development set (test/nlu/dev-2026-12), misses listed
  *   npm run nlu:eval -- --dir <folder>    another set: aggregate figures only, never its texts
+ *   npm run nlu:eval -- --dir <folder> --misses
+ *                                         a development folder with its misses listed (refused for a
+ *                                         held-out or check folder: those stay unread)
  *   npm run nlu:eval -- --json out.json   also writes the figures as JSON
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -106,7 +109,11 @@ async function safetySet(recognizer: Recognizer, file: string, locale: string, s
 async function main(): Promise<void> {
   const dir = arg('--dir') ?? DEV_SET;
   // Texts are listed only for the development set: another set (the held-out one) stays unread.
-  const show = arg('--dir') === undefined || path.resolve(dir) === path.resolve(DEV_SET);
+  const isDev = arg('--dir') === undefined || path.resolve(dir) === path.resolve(DEV_SET);
+  if (process.argv.includes('--misses') && !isDev && /(^|[\\/])(heldout[^\\/]*|check)([\\/]|$)/u.test(path.resolve(dir))) {
+    throw new Error(`--misses is for development folders only; ${dir} is scored by its figures alone`);
+  }
+  const show = isDev || process.argv.includes('--misses');
   const config = loadConfig();
   const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
   const started = Date.now();

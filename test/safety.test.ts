@@ -109,6 +109,17 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
 
+  it('reads sentence structure: inverted word order, fillers, how far a negation reaches, a past told in a relative clause, a danger told as now', async () => {
+    await expectLevel('acute', [
+      'nu går hon inte att väcka',
+      'ikväll tar jag livet av mig',
+      'farfar är inte vaken och andas så långsamt',
+      'jag ska ta livet av mig ikväll med tabletterna som jag fick för två år sedan',
+      'för tre år sedan slog han mig och nu hotar han att döda mig',
+    ]);
+    await expectLevel('none', ['asså jag dör typ av tristess här hemma', 'jag skär mig inte längre, det har jag inte gjort på flera år', 'han slog mig för tre år sedan och han hotade mig']);
+  });
+
   it('reads texts written without å, ä and ö, and with slips', async () => {
     await expectLevel('acute', ['vill inte leva langre, jag har bestamt mig', 'vagar inte ga hem, han sa att han ska sla ihjal mig', 'ja orkar int leva mer, har tabletterna framme']);
   });

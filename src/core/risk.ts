@@ -26,6 +26,11 @@ const CLAUSE_BREAK = /(\?|(?<![\p{L}\p{N}])(?:men|but)(?![\p{L}\p{N}]))/u;
  */
 export const IDIOM_MARK = 'idiom';
 const BUT = /^(men|but)$/u;
+/**
+ * A clause that points back at the one before it ("det var för fem år sedan", "that was years ago"):
+ * when it is resolved, so is the clause it points at.
+ */
+const REFERS_BACK = /^(det|detta|de|dom|that|it|this) (var|va|hände|gick|was|happened)(?![\p{L}\p{N}])/u;
 
 /** Word boundaries that understand å, ä and ö (JavaScript's \b does not). */
 const wrap = (source: string) => `(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`;
@@ -34,8 +39,12 @@ export class RiskDetector {
   private readonly ignore: RegExp[];
   private readonly resolved: RegExp[];
   private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
+  private readonly fillers: RegExp | undefined;
+  private readonly splits: RegExp | undefined;
 
   constructor(config: RiskPatterns) {
+    this.fillers = config.fillers?.length ? new RegExp(wrap(config.fillers.join('|')), 'giu') : undefined;
+    this.splits = config.splits?.length ? new RegExp(config.splits.map((s) => `(?:${s})`).join('|'), 'gu') : undefined;
     this.ignore = config.ignore.map((p) => new RegExp(wrap(p), 'giu'));
     this.resolved = config.resolved.map((p) => new RegExp(wrap(p), 'iu'));
     this.patterns = Object.entries(config.patterns).flatMap(([category, list]) =>
@@ -55,7 +64,7 @@ export class RiskDetector {
     const clauses: Array<{ text: string; resolved: boolean; butFollows: boolean }> = [];
     let idioms = false;
     for (const part of text.split(PART_BREAK)) {
-      const normalized = normalize(part);
+      const normalized = this.fillers ? normalize(normalize(part).replace(this.fillers, ' ')) : normalize(part);
       let t = normalized;
       for (const re of this.ignore) t = t.replace(re, ` ${IDIOM_MARK} `);
       if (t !== normalized) idioms = true;
@@ -64,15 +73,43 @@ export class RiskDetector {
       for (let i = 0; i < pieces.length; i += 2) {
         const clause = pieces[i]!.trim();
         const butFollows = BUT.test(pieces[i + 1] ?? '');
-        if (clause) clauses.push({ text: clause, resolved: this.resolved.some((re) => re.test(clause)), butFollows });
+        if (clause) clauses.push(...this.recut(clause, butFollows));
         // A part that begins with "men" answers the clause before it ("han slog mig. Men vi skildes").
         else if (butFollows && i === 0 && clauses.length) clauses[clauses.length - 1]!.butFollows = true;
       }
     }
     for (let i = clauses.length - 2; i >= 0; i--) {
-      if (clauses[i]!.butFollows && clauses[i + 1]!.resolved) clauses[i]!.resolved = true;
+      if ((clauses[i]!.butFollows || REFERS_BACK.test(clauses[i + 1]!.text)) && clauses[i + 1]!.resolved) clauses[i]!.resolved = true;
     }
     return { all: clauses.map((c) => c.text), present: clauses.filter((c) => !c.resolved).map((c) => c.text), idioms };
+  }
+
+  private isResolved(clause: string): boolean {
+    return this.resolved.some((re) => re.test(clause));
+  }
+
+  /**
+   * A clause with whether it is resolved; a resolved one is cut again where risk.yaml's `splits` say
+   * ("… morfar som dog för fem år sedan", "för två år sedan slog han mig och nu …"), so the words
+   * that place one part in the past do not hide the present told in another.
+   */
+  private recut(clause: string, butFollows: boolean): Array<{ text: string; resolved: boolean; butFollows: boolean }> {
+    const resolved = this.isResolved(clause);
+    if (resolved && this.splits) {
+      // Cut at each match by its position (the expressions' own groups must not become parts).
+      const parts: string[] = [];
+      let from = 0;
+      for (const m of clause.matchAll(this.splits)) {
+        if (m.index > from) parts.push(clause.slice(from, m.index).trim());
+        from = m.index + m[0].length;
+      }
+      parts.push(clause.slice(from).trim());
+      const flags = parts.map((p) => this.isResolved(p));
+      if (parts.length > 1 && flags.includes(false) && flags.includes(true)) {
+        return parts.map((text, i) => ({ text, resolved: flags[i]!, butFollows: i === parts.length - 1 && butFollows }));
+      }
+    }
+    return [{ text: clause, resolved, butFollows }];
   }
 
   /**

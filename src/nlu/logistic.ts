@@ -28,7 +28,7 @@ export interface LogisticOptions {
   seed: number;
 }
 
-export const LOGISTIC_DEFAULTS: LogisticOptions = { epochs: 15, l2: 1e-4, learningRate: 0.5, seed: 12345 };
+export const LOGISTIC_DEFAULTS: LogisticOptions = { epochs: 15, l2: 1e-3, learningRate: 0.5, seed: 12345 };
 
 /**
  * Training examples with their features numbered once, so that several models can be trained on them

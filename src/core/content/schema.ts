@@ -426,6 +426,28 @@ export const riskPatternsSchema = z.strictObject({
   situations: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
   /** Per category, words that tell which kind of danger the model heard (when no pattern names it). */
   hints: z.partialRecord(z.enum(RISK_CATEGORIES), z.array(z.string().min(1))).default({}),
+  /**
+   * Filler words ("typ", "liksom", "asså") taken out of a clause before anything else reads it, so
+   * "dör typ av tristess" is the idiom it is and "tar typ alla tabletter" the danger it is.
+   */
+  fillers: z.array(z.string().min(1)).default([]),
+  /**
+   * Other readings of a clause for the patterns only (`from` a regular expression, `to` its
+   * replacement with $1 …): inverted word order ("nu andas han inte" read also as "nu han andas
+   * inte"), so a pattern written in one word order finds the other.
+   */
+  variants: z.array(z.strictObject({ from: z.string().min(1), to: z.string() })).default([]),
+  /**
+   * Where a resolved clause is cut again (regular expressions, matched in the clause as they are):
+   * before a relative clause ("… morfar | som dog för fem år sedan") and before "och nu", so the words
+   * that place one part in the past do not hide the present told in another.
+   */
+  splits: z.array(z.string().min(1)).default([]),
+  /**
+   * Words that place what is told right now ("nu", "ikväll", "hjälp"): a piece the model is unsure
+   * about that has a word of danger (`hints`) and one of these is acute.
+   */
+  urgent: z.array(z.string().min(1)).default([]),
 });
 export type RiskPatterns = z.infer<typeof riskPatternsSchema>;
 

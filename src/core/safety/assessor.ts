@@ -16,9 +16,9 @@ import { fold, stripMarks } from './fold.js';
 import { NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
 
 /** The model's probability from which a signal is acute on its own. */
-export const ACUTE_SCORE = 0.5;
+export const ACUTE_SCORE = 0.45;
 /** The model's probability from which a signal is worth one caring question. */
-export const UNSURE_SCORE = 0.2;
+export const UNSURE_SCORE = 0.25;
 /** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
 const MIN_WORDS_FOR_MODEL = 3;
 
@@ -57,6 +57,11 @@ interface Finding {
   matched?: string;
 }
 
+/** Words that join clauses (Swedish and English): a negation before one of them does not reach past it. */
+const CONJUNCTIONS = 'och|men|eller|samt|and|but|or';
+/** A sentence that starts by answering the one before it. */
+const ANSWERS = /^(men|but)(?![\p{L}\p{N}])/u;
+
 const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 };
 
 /**
@@ -65,7 +70,7 @@ const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 }
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants' | 'urgent' | 'splits'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
@@ -75,6 +80,10 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     negations: pick('negations'),
     negationReach: patterns.negations.length ? patterns.negationReach : base.negationReach,
     jokes: pick('jokes'),
+    fillers: pick('fillers'),
+    variants: pick('variants'),
+    urgent: pick('urgent'),
+    splits: pick('splits'),
     situations: Object.keys(patterns.situations).length ? patterns.situations : base.situations,
     hints: Object.keys(patterns.hints).length ? patterns.hints : base.hints,
   };
@@ -92,7 +101,10 @@ export class SafetyAssessor {
   private readonly self: RegExp[];
   private readonly situations: Array<{ situation: Situation; regex: RegExp }>;
   private readonly hints: Array<{ category: RiskCategory; regex: RegExp }>;
+  private readonly urgent: RegExp[];
   private readonly segmenter: Intl.Segmenter;
+  /** Other readings of a clause for the patterns (risk.yaml's `variants`). */
+  private readonly variants: Array<{ from: RegExp; to: string }>;
 
   /**
    * `patterns`: the locale's risk.yaml. `score`: the trained model's P(acute) of a text, if there is a
@@ -106,6 +118,10 @@ export class SafetyAssessor {
     const folded = (list: readonly string[]) => list.map(stripMarks);
     this.detector = new RiskDetector({
       ignore: folded(patterns.ignore),
+      fillers: folded(patterns.fillers),
+      splits: folded(patterns.splits),
+      variants: [],
+      urgent: [],
       resolved: folded([...patterns.resolved, ...patterns.calm]),
       patterns: {} as RiskPatterns['patterns'],
       calm: [],
@@ -122,13 +138,26 @@ export class SafetyAssessor {
     this.unsure = patterns.unsure.map((p) => wrap(p));
     this.jokes = patterns.jokes.map((p) => wrap(p));
     const negation = patterns.negations.map(stripMarks).join('|');
-    this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: [\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
+    // A negation does not reach over a conjunction: "han är inte vaken och andas långsamt".
+    this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: (?!(?:${CONJUNCTIONS})(?![\\p{L}\\p{N}]))[\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
     this.negatedAfter = negation ? new RegExp(`^ ?(?:${negation})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
     this.others = patterns.others.map((p) => wrap(p));
     this.self = patterns.self.map((p) => wrap(p));
     this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
     this.hints = Object.entries(patterns.hints).flatMap(([category, list]) => (list ?? []).map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
     this.segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
+    this.urgent = patterns.urgent.map((p) => wrap(p));
+    this.variants = patterns.variants.map((v) => ({ from: wrapAll(v.from), to: v.to }));
+  }
+
+  /** A clause and its other readings (risk.yaml's `variants`), each once. */
+  private readings(clause: string): string[] {
+    const out = [clause];
+    for (const { from, to } of this.variants) {
+      const variant = clause.replace(from, to);
+      if (!out.includes(variant)) out.push(variant);
+    }
+    return out;
   }
 
   /** The verdict on one message: its level, categories, situations, trigger sentence and subject. */
@@ -137,11 +166,17 @@ export class SafetyAssessor {
     const findings: Finding[] = [];
     for (const sentence of sentences) {
       if (sentence.present.length === 0) continue;
+      // Clauses whose only danger words are negated ("jag skär mig inte längre", "not that I want to
+      // die") are not given to the model either: it does not read negation's scope, the patterns do.
+      const negated = new Set<string>();
       for (const clause of sentence.present) {
         const categories: RiskCategory[] = [];
         let matched: string | undefined;
+        const denied = { before: false };
+        const readings = this.readings(clause);
         for (const { category, regex } of this.patterns) {
-          const m = this.unnegated(regex, clause);
+          let m: RegExpExecArray | undefined;
+          for (const reading of readings) if ((m = this.unnegated(regex, reading, denied))) break;
           if (m && !categories.includes(category)) {
             categories.push(category);
             matched ??= m[0];
@@ -149,8 +184,10 @@ export class SafetyAssessor {
         }
         if (categories.length) findings.push({ level: 'acute', score: 1, categories, sentence, ...(matched ? { matched } : {}) });
         else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: UNSURE_SCORE, categories: [], sentence });
+        else if (denied.before) negated.add(clause);
       }
-      if (this.score) {
+      sentence.present = sentence.present.filter((c) => !negated.has(c));
+      if (this.score && sentence.present.length) {
         const pieces = sentence.present.length > 1 ? [...sentence.present, sentence.present.join(' ')] : sentence.present;
         for (const piece of pieces) this.scored(piece, sentence, findings);
       }
@@ -193,7 +230,13 @@ export class SafetyAssessor {
         if (!original) continue;
         const folded = fold(original);
         // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends.
-        out.push({ original, present: this.jokes.some((re) => re.test(folded)) ? [] : this.detector.clauses(folded).present });
+        const clauses: { all: string[]; present: string[] } = this.jokes.some((re) => re.test(folded)) ? { all: [], present: [] } : this.detector.clauses(folded);
+        // A sentence that answers the one before with "men" and a resolving clause ("Mamma sa att hon
+        // vill dö. Men hon sa det för att maten var dålig") resolves that one's last clause, as within
+        // a sentence.
+        const previous = out[out.length - 1];
+        if (previous?.present.length && ANSWERS.test(folded) && clauses.all.length && !clauses.present.includes(clauses.all[0]!)) previous.present.pop();
+        out.push({ original, present: clauses.present });
       }
     }
     return out;
@@ -212,23 +255,31 @@ export class SafetyAssessor {
   /**
    * The model's level for a piece: acute from ACUTE_SCORE, unsure from UNSURE_SCORE, one level lower
    * when the piece has no word of danger at all (risk.yaml's `hints`): a model alone, on words such as
-   * "just nu" or "inte", is not enough for an alarm ("jag har det inte framför mig just nu").
+   * "just nu" or "inte", is not enough for an alarm ("jag har det inte framför mig just nu"). One level
+   * higher when a piece that is unsure by the model has both a word of danger and one that places it
+   * now (risk.yaml's `urgent`: "nu", "ikväll", "hjälp").
    */
   private modelLevel(p: number, piece: string): SafetyLevel {
     const level: SafetyLevel = p >= ACUTE_SCORE ? 'acute' : p >= UNSURE_SCORE ? 'unsure' : 'none';
     // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
-    if (level === 'none' || this.hints.some((h) => firstMatch(h.regex, piece))) return level;
-    return level === 'acute' ? 'unsure' : 'none';
+    if (level === 'none') return level;
+    if (!this.hints.some((h) => firstMatch(h.regex, piece))) return level === 'acute' ? 'unsure' : 'none';
+    // A danger word told as happening now ("nu", "ikväll", "hjälp") makes the model's doubt an alarm.
+    if (level === 'unsure' && this.urgent.some((re) => re.test(piece))) return 'acute';
+    return level;
   }
 
-  /** The first match of `regex` in `text` that no negation word stands right before or after. */
-  private unnegated(regex: RegExp, text: string): RegExpExecArray | undefined {
+  /**
+   * The first match of `regex` in `text` that no negation word stands right before or after;
+   * `denied.before` is set when a match had a negation right before it ("inte ens på att skada mig").
+   */
+  private unnegated(regex: RegExp, text: string, denied?: { before: boolean }): RegExpExecArray | undefined {
     const global = regex; // compiled with the g flag (wrapAll)
     global.lastIndex = 0;
     for (let m = global.exec(text); m; m = global.exec(text)) {
-      const before = text.slice(0, m.index);
-      const after = text.slice(m.index + m[0].length);
-      if (!this.negatedBefore?.test(before) && !this.negatedAfter?.test(after)) return m;
+      const before = this.negatedBefore?.test(text.slice(0, m.index)) ?? false;
+      if (!before && !this.negatedAfter?.test(text.slice(m.index + m[0].length))) return m;
+      if (before && denied) denied.before = true;
       if (m[0].length === 0) global.lastIndex += 1;
     }
     return undefined;
