@@ -146,17 +146,6 @@ describe('the safety net reads every sentence', function () {
     expect(kit.safety.assess('han har slutat äta ordentligt').level).to.equal('none');
   });
 
-  it('reads a long message without a noticeable delay', async () => {
-    const text = 'Jag har bott i samma hus i över fyrtio år. Hemtjänsten kommer på morgonen. Min dotter kommer på söndagarna, och vi fikar. Jag brukar lösa korsord på förmiddagarna. Katten är mitt sällskap.';
-    await recognizer.recognize(text, 'sv');
-    const started = performance.now();
-    for (let i = 0; i < 50; i++) await recognizer.recognize(text, 'sv');
-    // The whole recognition (intents and topics too). About 1–2 ms on an idle machine; the bound is
-    // generous because tests share two cores with other work: it guards against a reading that grows
-    // with the square of the text, not against a busy machine.
-    expect((performance.now() - started) / 50).to.be.below(60);
-  });
-
   it('meets the targets on the development set (test/nlu/dev-2026-12)', async () => {
     for (const locale of ['sv', 'en']) {
       const file = path.join(REPO_ROOT, 'test', 'nlu', 'dev-2026-12', `${locale}.jsonl`);
