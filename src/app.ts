@@ -69,6 +69,8 @@ export interface IntakeStack {
   linkBase: { url?: string };
   config: AppConfig;
   content: Content;
+  /** The embedded recognizer (also behind a cloud model): what the warm-up reads with. */
+  embedded: Recognizer;
   engine: InterviewEngine;
   bot: IntakeBot;
   cases: CaseStore;
@@ -178,7 +180,7 @@ export async function createIntake(config: AppConfig, logger: Logger, overrides:
     onUrgentWaiting: (createdAt, now) => metrics.urgentCasesWaiting(createdAt, now),
   });
 
-  const { recognizer, trainingMs, fromCache } = await createRecognizer(config.nlu, config.localesDir, content, logger);
+  const { recognizer, embedded, trainingMs, fromCache } = await createRecognizer(config.nlu, config.localesDir, content, logger);
   logger.info({ recognizer: config.nlu.recognizer, trainingMs, fromCache }, 'language understanding ready');
 
   // Links given to residents (their copy): PUBLIC_URL, else the address the server listens on.
@@ -263,7 +265,7 @@ export async function createIntake(config: AppConfig, logger: Logger, overrides:
     texts: staffTexts,
     searchSecret: () => stores.secret('audit-search', undefined),
   });
-  return { linkBase, config, content, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, members, entraStaff, kitchenTables, references, metrics, attach };
+  return { linkBase, config, content, embedded, stores, engine, bot, cases, transcripts, conversationState, directLineStore, outbox, delivery, audit, accounts, staff, members, entraStaff, kitchenTables, references, metrics, attach };
 }
 
 /** What the environment cannot say: used by tests (test/helpers/bot-connector-auth.ts) and sovereign clouds. */
@@ -455,6 +457,11 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
   // Deliveries start once the service listens: the first round's check of urgent cases reads every
   // case (seconds at 100,000 cases on the embedded store), which must not hold up the start.
   void listening.then(() => stack.delivery.start());
+  // The first few messages in a language pay for V8 compiling the safety net's regular expressions
+  // and the model's code paths (about 0.8 s over the first three texts, measured 2026-12-05): once the
+  // service listens, the embedded recognizer (never a cloud model) reads a few of the default
+  // locale's own question texts, so the first resident does not wait for it.
+  void listening.then(() => warmUp(stack.embedded, stack.content, logger));
 
   addMetricsRoute(server, { metrics: stack.metrics, ...(config.metricsToken ? { token: config.metricsToken } : {}), logger });
   addWebRoutes(server, { publicDir: path.join(PACKAGE_ROOT, 'public'), localesDir: config.localesDir, defaultLocale: config.defaultLocale, logger });
@@ -533,4 +540,19 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
       }
     },
   };
+}
+
+/** Reads some of the default locale's question texts once (see the call); a failure only logs. */
+async function warmUp(embedded: Recognizer, content: Content, logger: Logger): Promise<void> {
+  const started = performance.now();
+  const texts = Object.values(content.locales[content.defaultLocale]?.questions ?? {})
+    .flatMap((q) => [q.text, q.explain])
+    .filter((t): t is string => typeof t === 'string')
+    .slice(0, 12);
+  try {
+    for (const text of texts) await embedded.recognize(text, content.defaultLocale);
+    logger.debug({ texts: texts.length, ms: Math.round(performance.now() - started) }, 'language understanding warmed up');
+  } catch (err) {
+    logger.warn({ err: { message: (err as Error).message } }, 'language understanding: the warm-up failed (the first messages may be slower)');
+  }
 }
