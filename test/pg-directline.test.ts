@@ -17,23 +17,8 @@ import { createPool, migrate } from '../src/storage/postgres/database.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
 import { generateToken } from './helpers/directline-client.js';
 import { REPO_ROOT, removeDir, tempDir } from './helpers/harness.js';
-import { testDatabase, type TestDatabase } from './helpers/postgres.js';
+import { countingRoundTrips, testDatabase, type TestDatabase } from './helpers/postgres.js';
 
-/** Every query sent by any pg client (one query, one round trip) while `work` runs. */
-async function countingRoundTrips<T>(work: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
-  const sent: string[] = [];
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0];
-    sent.push(typeof first === 'string' ? first : ((first as { text?: string }).text ?? ''));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
-  try {
-    return { result: await work(), sent };
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-}
 
 const short = (sql: string) => sql.replace(/\s+/gu, ' ').slice(0, 70);
 

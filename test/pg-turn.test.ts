@@ -12,7 +12,7 @@ import { PgTranscriptStore } from '../src/bot/storage/pg-transcript-store.js';
 import { createPool, migrate } from '../src/storage/postgres/database.js';
 import { PgBotStorage } from '../src/storage/postgres/pg-bot-storage.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
-import { testDatabase, type TestDatabase } from './helpers/postgres.js';
+import { countingRoundTrips, testDatabase, type TestDatabase } from './helpers/postgres.js';
 
 /** A turn's context as the middleware sees it: the activity and the turn state. */
 function contextOf(conversationId: string, text = 'hjälp'): TurnContext {
@@ -22,22 +22,6 @@ function contextOf(conversationId: string, text = 'hjälp'): TurnContext {
 
 const stateKey = (conversationId: string) => `web/conversations/${conversationId}/`;
 
-/** Counts every query sent by any pg client (one query, one round trip) while `work` runs. */
-async function countingRoundTrips(work: () => Promise<void>): Promise<string[]> {
-  const sent: string[] = [];
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0];
-    sent.push(typeof first === 'string' ? first : ((first as { text?: string }).text ?? ''));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
-  try {
-    await work();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-  return sent;
-}
 
 /** What the intake's middleware and bot do in a turn, through the stores the turn offers. */
 async function intakeTurn(context: TurnContext, storage: Storage, transcripts: PgTranscriptStore, change: (count: number) => number = (n) => n + 1): Promise<void> {
@@ -83,7 +67,7 @@ describe('a turn on PostgreSQL: two round trips, its writes one transaction (iss
     const first = contextOf('rt-1');
     await lock.onTurn(first, () => intakeTurn(first, storage, transcripts));
     const context = contextOf('rt-2');
-    const sent = await countingRoundTrips(() => lock.onTurn(context, () => intakeTurn(context, storage, transcripts)));
+    const { sent } = await countingRoundTrips(() => lock.onTurn(context, () => intakeTurn(context, storage, transcripts)));
     console.log(`      round trips of the turn: ${sent.length} (${sent.map((s) => s.replace(/\s+/gu, ' ').slice(0, 60)).join(' | ')})`);
     expect(sent).to.have.length(2);
     expect(sent[0]).to.match(/^SELECT pg_advisory_lock\(.*; SELECT key, value, etag FROM bot_state/u);

@@ -72,3 +72,19 @@ export async function testDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** Every query sent by any pg client (one query, one round trip) while `work` runs. */
+export async function countingRoundTrips<T>(work: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
+  const sent: string[] = [];
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0];
+    sent.push(typeof first === 'string' ? first : ((first as { text?: string }).text ?? ''));
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  try {
+    return { result: await work(), sent };
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+}
