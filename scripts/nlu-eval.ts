@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const dir = arg('--dir') ?? DEV_SET;
   // Texts are listed only for the development set: another set (the held-out one) stays unread.
   const isDev = arg('--dir') === undefined || path.resolve(dir) === path.resolve(DEV_SET);
-  if (process.argv.includes('--misses') && !isDev && /(^|[\\/])(heldout[^\\/]*|check)([\\/]|$)/u.test(path.resolve(dir))) {
+  if (process.argv.includes('--misses') && !isDev && /(^|[\\/])(heldout[^\\/]*|check[^\\/]*)([\\/]|$)/u.test(path.resolve(dir))) {
     throw new Error(`--misses is for development folders only; ${dir} is scored by its figures alone`);
   }
   const show = isDev || process.argv.includes('--misses');
