@@ -40,6 +40,8 @@ export interface InterviewState {
    * inte" to it is kept (the honest "Vet inte" option, or skipped with the words), not asked again.
    */
   unsureAsked?: string;
+  /** How many answers in a row to the current question could not be read (a way out is offered from the second). */
+  misreads?: number;
   /** Questions handled, in order, for "tillbaka". */
   history: string[];
   /**

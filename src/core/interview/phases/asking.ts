@@ -24,6 +24,7 @@ export function askQuestion(turn: Turn, questionId: string, opts: { quiet?: bool
   if (state.current !== questionId) {
     delete state.heldNote;
     delete state.unsureAsked;
+    delete state.misreads;
   }
   state.current = questionId;
   // A change that brought up a new question ends with the whole summary, not one item.
@@ -74,6 +75,9 @@ function take(turn: Turn, view: QuestionView, reading: Reading): Step {
       type: 'text',
       text: numbered ? turn.kit.texts.t('reprompt.choiceNumbered', { options: numberedOptions(view, who) }) : turn.kit.texts.t(reading.key, reading.params),
     });
+    // Not understood twice in a row: no one should be stuck at a question; say the way on.
+    state.misreads = (state.misreads ?? 0) + 1;
+    if (state.misreads >= 2) turn.replies.push({ type: 'text', text: turn.kit.texts.t(view.required ? 'reprompt.stuckRequired' : 'reprompt.stuck') });
     askQuestion(turn, view.id, { quiet: true });
     return undefined;
   }

@@ -111,6 +111,7 @@ export const pending: PhaseModule = {
     delete state.heldNote;
     delete state.skipNotes;
     delete state.unsureAsked;
+    delete state.misreads;
     delete state.lastGroup;
     say(turn, 'restart.done');
     return { to: 'nextQuestion' };
