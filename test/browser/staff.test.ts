@@ -60,7 +60,7 @@ const RICH_SUMMARY: SummaryView = {
   topics: 'Det här gäller främst: Äldreomsorg och hjälp hemma, Vård på vårdcentral',
   recipients: 'Föreslagna mottagare: Biståndshandläggning (äldreomsorg), Karlstads kommun; Din vårdcentral (Hälsoval Värmland)',
   sip: 'Både kommunen och regionen kan behöva vara med. Du kan få ett erbjudande om en gemensam plan (SIP).',
-  suggested: 'Utifrån det du skrev kan det också handla om: Psykisk hälsa. Det är bara ett förslag till den som läser; vem som får sammanfattningen bestäms av dina svar.',
+  suggested: 'Utifrån svaren kan det också handla om: Psykisk hälsa. Det är bara ett förslag till den som läser; vem som får sammanfattningen bestäms av svaren.',
   sections: [
     {
       title: 'Det som är viktigt för dig',
@@ -497,7 +497,7 @@ describe('the staff page in a browser (Swedish)', function () {
     const summary = await page.textContent('.summary');
     expect(summary).to.include('Det här gäller främst: Äldreomsorg och hjälp hemma, Vård på vårdcentral');
     expect(summary).to.include('SIP: Både kommunen och regionen kan behöva vara med.');
-    expect(summary).to.include('Utifrån det du skrev kan det också handla om: Psykisk hälsa.');
+    expect(summary).to.include('Utifrån svaren kan det också handla om: Psykisk hälsa.');
     expect(await page.$$eval('.summary h3', (hs: any[]) => hs.map((x) => String(x.textContent)))).to.deep.equal(['Det som är viktigt för dig', 'Vardagen', 'Hur vi når dig']);
     const item3 = await page.locator('.summary .item').nth(2).innerText();
     expect(item3).to.equal('3. Berätta med egna ord hur din vardag ser ut just nu.\nJag bor ensam i en lägenhet på tredje våningen.\nHissen är ofta trasig.\nIBIC-livsområde: Hemliv, Förflyttning');
