@@ -5,7 +5,7 @@
  * kind and format come from data/questions.yaml; nothing here replies or changes the state.
  */
 import type { TextParams } from '../i18n.js';
-import { words } from '../text/normalize.js';
+import { normalize, words } from '../text/normalize.js';
 import { checkPersonnummer, checkPhone } from '../validation.js';
 import type { AnswerValue } from './answers.js';
 import { noteOf, personnummerIn, phoneIn, withNote } from './own-words.js';
@@ -95,6 +95,9 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
     // Read from a sentence: an answer that starts with the option's own label keeps what follows
     // ("Det går bra men jag orkar inte dammsuga"); otherwise the whole sentence is kept.
     const first = recognizer.mentions.read(text, view.options).first;
+    // Words that only repeat the option ("går inte utan hjälp" for "Det går inte utan hjälp") add nothing.
+    const label = view.options.find((o) => o.id === r.id)?.label ?? '';
+    if (` ${normalize(label)} `.includes(` ${normalize(text)} `)) return { ok: true, value: { kind: 'choice', option: r.id } };
     const keep: Keep = first && first.clause === 0 && first.start === 0 && first.isLabel ? { words: first.phrase.length } : 'whole';
     return kept(text, { kind: 'choice', option: r.id }, keep, hedged);
   }
