@@ -101,6 +101,11 @@ export const questionSchema = z
     askIf: conditionSchema.optional(),
     /** A text answer that must be a valid Swedish personnummer or phone number. */
     format: z.enum(['personnummer', 'phone']).optional(),
+    /**
+     * Whether a free-text answer is read for suggested routing topics (for staff). False for names
+     * and contact details: a name is no one's need ("Greta Provsson" once read as specialist care).
+     */
+    readTopics: z.boolean().default(true),
   })
   .superRefine((q, ctx) => {
     if (q.format && q.kind !== 'text') {

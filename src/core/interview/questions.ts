@@ -20,6 +20,8 @@ export interface QuestionView {
   kind: QuestionKind;
   required: boolean;
   format?: 'personnummer' | 'phone';
+  /** Whether a free-text answer is read for suggested topics (data/questions.yaml readTopics). */
+  readTopics: boolean;
   text: string;
   textOther?: string;
   label: string;
@@ -75,6 +77,7 @@ export function buildQuestionViews(content: Content, locale: string, texts: Text
       kind: q.kind,
       required: q.required,
       ...(q.format ? { format: q.format } : {}),
+      readTopics: q.readTopics,
       text: t.text,
       ...(t.textOther ? { textOther: t.textOther } : {}),
       label: t.label,

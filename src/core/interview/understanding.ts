@@ -50,7 +50,8 @@ export function intentToActOn(turn: Turn, understood: Recognition | undefined): 
 /** Topics read from a free-text answer replace what an earlier answer to the same question gave. */
 export function keepSuggestedTopics(turn: Turn, understood: Recognition): void {
   const { state } = turn;
-  if (askingView(turn)?.kind === 'text') {
+  const view = askingView(turn);
+  if (view?.kind === 'text' && view.readTopics) {
     state.suggestedTopics = { ...state.suggestedTopics, [state.current!]: understood.topics.map((t) => t.topic) };
   }
 }
