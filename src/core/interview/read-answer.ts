@@ -45,8 +45,11 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
     case 'multi': {
       const r = recognizer.multiRead(text, view.options);
       // A plain no ("nej", "nej inget") to "what would you like help with?" is an answer: none of them.
-      if (!r && recognizer.yesNoRead(text)?.value === 'no') return kept(text, { kind: 'multi', options: [] }, recognizer.yesNoRead(text)!.keep);
-      if (!r) return recognizer.isHedged(text) ? unsurePick(text, recognizer) : retry('reprompt.choice');
+      if (!r) {
+        const no = recognizer.yesNoRead(text);
+        if (no?.value === 'no') return kept(text, { kind: 'multi', options: [] }, no.keep);
+        return recognizer.isHedged(text) ? unsurePick(text, recognizer) : retry('reprompt.choice');
+      }
       const reading = readChoices(view, r.value);
       return reading.ok ? kept(text, reading.value, r.keep, r.hedged && r.keep !== undefined) : reading;
     }
