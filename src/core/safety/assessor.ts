@@ -44,6 +44,8 @@ const wrapAll = (source: string) => wrap(source, 'giu');
 /** A sentence as written and its clauses still told in the present (folded, idioms replaced). */
 interface Sentence {
   original: string;
+  /** `original` with diacritics folded (./fold.ts). */
+  folded: string;
   present: string[];
 }
 
@@ -164,6 +166,8 @@ export class SafetyAssessor {
   assess(text: string): SafetyVerdict {
     const sentences = this.sentences(text);
     const findings: Finding[] = [];
+    /** Each sentence's score of its present clauses together (read once, for ranking sentences too). */
+    const sentenceScores = new Map<Sentence, number>();
     for (const sentence of sentences) {
       if (sentence.present.length === 0) continue;
       // Clauses whose only danger words are negated ("jag skär mig inte längre", "not that I want to
@@ -189,7 +193,8 @@ export class SafetyAssessor {
       sentence.present = sentence.present.filter((c) => !negated.has(c));
       if (this.score && sentence.present.length) {
         const pieces = sentence.present.length > 1 ? [...sentence.present, sentence.present.join(' ')] : sentence.present;
-        for (const piece of pieces) this.scored(piece, sentence, findings);
+        // The last piece is the sentence's present clauses together: its score ranks the sentence below.
+        for (const piece of pieces) sentenceScores.set(sentence, this.scored(piece, sentence, findings));
       }
     }
     // The whole text, told in the present, read at once too: a danger may be spread over sentences.
@@ -200,7 +205,7 @@ export class SafetyAssessor {
       const level = this.modelLevel(best, whole);
       if (level !== 'none') {
         // The sentence that weighs most is the one the model scores highest.
-        const ranked = told.map((s) => ({ s, p: this.scoreOf(s.present.join(' ')) })).sort((a, b) => b.p - a.p);
+        const ranked = told.map((s) => ({ s, p: sentenceScores.get(s)! })).sort((a, b) => b.p - a.p);
         findings.push({ level, score: best, categories: [], sentence: ranked[0]!.s });
       }
     }
@@ -236,7 +241,7 @@ export class SafetyAssessor {
         // a sentence.
         const previous = out[out.length - 1];
         if (previous?.present.length && ANSWERS.test(folded) && clauses.all.length && !clauses.present.includes(clauses.all[0]!)) previous.present.pop();
-        out.push({ original, present: clauses.present });
+        out.push({ original, folded, present: clauses.present });
       }
     }
     return out;
@@ -246,10 +251,12 @@ export class SafetyAssessor {
     return piece.split(' ').filter((w) => /\p{L}/u.test(w)).length >= MIN_WORDS_FOR_MODEL ? this.score!(piece) : 0;
   }
 
-  private scored(piece: string, sentence: Sentence, findings: Finding[]): void {
+  /** Scores a piece, keeps a finding when it signals danger, and returns the score. */
+  private scored(piece: string, sentence: Sentence, findings: Finding[]): number {
     const p = this.scoreOf(piece);
     const level = this.modelLevel(p, piece);
     if (level !== 'none') findings.push({ level, score: p, categories: [], sentence });
+    return p;
   }
 
   /**
@@ -293,7 +300,7 @@ export class SafetyAssessor {
 
   private situationsOf(categories: RiskCategory[], sentences: Sentence[]): Situation[] {
     const found = new Set<Situation>(categories.map((c) => CATEGORY_SITUATION[c]));
-    const text = sentences.map((s) => fold(s.original)).join(' ');
+    const text = sentences.map((s) => s.folded).join(' ');
     for (const { situation, regex } of this.situations) if (regex.test(text)) found.add(situation);
     // Swallowed pills or household chemicals are a poisoning first (Giftinformation), not a "medical" case.
     if (found.has('poisoning')) found.delete('medical');
@@ -303,7 +310,7 @@ export class SafetyAssessor {
   private subjectOf(finding: Finding): Subject {
     const isSelf = (t: string) => this.self.some((re) => re.test(t));
     if (finding.matched && isSelf(finding.matched)) return 'self';
-    const text = fold(finding.sentence.original);
+    const text = finding.sentence.folded;
     if (this.others.some((re) => re.test(text))) return 'other';
     return isSelf(text) ? 'self' : 'unknown';
   }
