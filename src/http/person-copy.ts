@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type restify from 'restify';
 import type { Request, Response } from 'restify';
 import { telUri } from '../bot/render.js';
-import type { CaseRecord, CaseStore } from '../core/cases.js';
+import { REFERENCE_PATTERN, type CaseRecord, type CaseStore } from '../core/cases.js';
 import type { Content } from '../core/content/load.js';
 import { TextCatalog, type Texts } from '../core/i18n.js';
 import { whenText } from '../core/interview/engine.js';
@@ -104,7 +104,7 @@ export function addPersonCopyRoute(server: restify.Server, options: PersonCopyOp
     const { reference, secret } = req.params as { reference?: string; secret?: string };
     let record: CaseRecord | undefined;
     try {
-      record = reference && /^NV-\d{4}-\d{6}$/u.test(reference) ? await options.cases.get(reference) : undefined;
+      record = reference && REFERENCE_PATTERN.test(reference) ? await options.cases.get(reference) : undefined;
     } catch (err) {
       options.logger.error({ err }, 'person copy: the case store failed');
       const t = catalog.forLocale(options.content.defaultLocale);

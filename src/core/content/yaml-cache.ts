@@ -127,17 +127,7 @@ function flush(s: CacheState): void {
  * cache when this text was parsed before, else parsed and kept.
  */
 export function parseYamlCached(text: string): unknown {
-  const s = state;
-  if (!s) return parseWithYaml(text);
-  if (!s.loaded) load(s);
-  const key = keyOf(text);
-  if (s.entries.has(key)) {
-    // Each caller gets its own copy: a value is data the caller may change.
-    return structuredClone(s.entries.get(key));
-  }
-  const value = parseWithYaml(text);
-  remember(s, key, value);
-  return value;
+  return cachedValue(keyOf(text), () => parseWithYaml(text));
 }
 
 /** Keeps `value` under `key` if JSON carries it exactly; the file is written after this synchronous stretch. */

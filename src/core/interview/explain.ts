@@ -90,7 +90,7 @@ function explainStep(turn: Turn, text: string): Step {
       explainTerms(turn, named);
       return { to: 'repeat' };
     }
-  } else if (!new PhraseMatcher(phrases.explain).matches(text.replace(/\?/gu, ''))) {
+  } else if (!matcher(phrases.explain).matches(text.replace(/\?/gu, ''))) {
     return undefined;
   }
   turn.replies.push({ type: 'text', text: turn.kit.texts.t(`explain.steps.${step}`) });

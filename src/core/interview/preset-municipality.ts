@@ -55,11 +55,12 @@ export function readSuggestion(turn: Turn, view: QuestionView, text: string): St
   const shown = [suggested.id, ...view.options.filter((o) => o.id !== suggested.id).map((o) => o.id)];
   const others = view.options.filter((o) => o.id !== suggested.id);
   const other = number === undefined ? recognizer.choice(text, others) : undefined;
+  const yes = number === undefined && other?.kind !== 'match' ? recognizer.yesNo(text) : undefined;
   let chosen: string | undefined;
   if (number !== undefined) chosen = shown[number - 1];
   else if (other?.kind === 'match') chosen = other.id;
-  else if (recognizer.yesNo(text) === true) chosen = suggested.id;
-  else if (recognizer.yesNo(text) === false) {
+  else if (yes === true) chosen = suggested.id;
+  else if (yes === false) {
     turn.state.presetDeclined = true;
     return { to: 'question', id: view.id, quiet: true };
   }
