@@ -127,3 +127,16 @@ export function newState(locale: string, now: Date): InterviewState {
     startedAt: now.toISOString(),
   };
 }
+
+/** Forgets what was held for the question being asked (its words, its "vet inte" asked about, its misreadings). */
+export function clearQuestionScratch(state: InterviewState): void {
+  delete state.heldNote;
+  delete state.unsureAsked;
+  delete state.misreads;
+}
+
+/** Forgets the answers and everything given with them (a restart, or a case that now holds them). */
+export function clearAnswers(state: InterviewState): void {
+  Object.assign(state, { answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {} });
+  delete state.current;
+}

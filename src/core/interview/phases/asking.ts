@@ -8,6 +8,7 @@ import { readInContext } from '../answer-in-context.js';
 import { forOther, groupTitle, personalize, whoOf } from '../perspective.js';
 import { answersSuggestion, suggestionPrompt } from '../preset-municipality.js';
 import { nextQuestion, storeAnswer } from '../progress.js';
+import { clearQuestionScratch } from '../state.js';
 import { numberedOptions, questionPrompt } from '../question-prompt.js';
 import { governsRouting, type QuestionView } from '../questions.js';
 import { fitsQuestion, readAnswer, readChoices, type Reading } from '../read-answer.js';
@@ -21,11 +22,7 @@ export function askQuestion(turn: Turn, questionId: string, opts: { quiet?: bool
   const { state, kit, context } = turn;
   state.phase = 'asking';
   // Words held for one question are not another question's answer.
-  if (state.current !== questionId) {
-    delete state.heldNote;
-    delete state.unsureAsked;
-    delete state.misreads;
-  }
+  if (state.current !== questionId) clearQuestionScratch(state);
   state.current = questionId;
   // A change that brought up a new question ends with the whole summary, not one item.
   if (state.editing && state.editing !== questionId) delete state.editing;

@@ -10,6 +10,7 @@ import { commandIn, skipWords } from '../commands.js';
 import { isButtonOrYesNo } from '../kit.js';
 import { numbersAgain } from '../safety-net.js';
 import { storeAnswer } from '../progress.js';
+import { clearAnswers, clearQuestionScratch } from '../state.js';
 import { displayAnswer } from '../questions.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
@@ -106,12 +107,10 @@ export const pending: PhaseModule = {
     delete state.relative;
     delete state.explained;
     delete state.acknowledged;
-    Object.assign(state, { answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, shareIndex: 0, phase: 'asking' });
-    delete state.current;
-    delete state.heldNote;
+    clearAnswers(state);
+    clearQuestionScratch(state);
+    Object.assign(state, { shareIndex: 0, phase: 'asking' });
     delete state.skipNotes;
-    delete state.unsureAsked;
-    delete state.misreads;
     delete state.lastGroup;
     say(turn, 'restart.done');
     return { to: 'nextQuestion' };

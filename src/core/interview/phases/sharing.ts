@@ -17,6 +17,7 @@ import { PhraseMatcher } from '../../text/phrase-matcher.js';
 import { isButtonOrYesNo, type LocaleKit } from '../kit.js';
 import { numbersAgain } from '../safety-net.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
+import { clearAnswers } from '../state.js';
 
 /** "De hör vanligen av sig inom 5 arbetsdagar." */
 export function whenText(texts: Texts, recipient: Pick<Recipient, 'responseDays'>): string {
@@ -95,8 +96,8 @@ async function finish(turn: Turn, routing: RoutingDecision): Promise<void> {
   }
   numbersAgain(turn);
   // The answers now live in the case; the conversation state keeps only the reference.
-  Object.assign(state, { phase: 'done', answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {}, caseReference: record.reference });
-  delete state.current;
+  clearAnswers(state);
+  Object.assign(state, { phase: 'done', caseReference: record.reference });
 }
 
 export const sharing: PhaseModule = {
