@@ -36,23 +36,23 @@ export function beginSharing(turn: Turn): Step | Promise<Step> {
  * Asks about the recipient at shareIndex, passing over the one that already has the urgent case
  * (its consent was given when it was sent); after the last one, finishes.
  */
-async function askOrFinish(turn: Turn): Promise<Step> {
+async function askOrFinish(turn: Turn, routing = route(turn.context.content, turn.state.answers)): Promise<Step> {
   const { state } = turn;
-  const routing = route(turn.context.content, state.answers);
   const sent = routing.recipients[state.shareIndex];
   if (sent && state.sentNow?.recipientKey === sent.key) {
     state.consents[sent.key] = true;
     say(turn, 'share.alreadySent', { recipient: sent.contactName });
     state.shareIndex += 1;
   }
-  if (state.shareIndex < routing.recipients.length) askShare(turn);
+  if (state.shareIndex < routing.recipients.length) askShare(turn, routing);
   else await finish(turn, routing);
   return undefined;
 }
 
-function askShare(turn: Turn): void {
+/** Asks about the recipient at shareIndex (`routing`: the answers' routing, when the caller has it). */
+function askShare(turn: Turn, routing = route(turn.context.content, turn.state.answers)): void {
   const { texts } = turn.kit;
-  const recipient = route(turn.context.content, turn.state.answers).recipients[turn.state.shareIndex]!;
+  const recipient = routing.recipients[turn.state.shareIndex]!;
   turn.replies.push({
     type: 'prompt',
     text: `${texts.t('share.ask', { recipient: recipient.contactName, when: whenText(texts, recipient) })}\n\n${texts.t('shareWhat.explain')}`,
@@ -116,8 +116,8 @@ export const sharing: PhaseModule = {
       state.transcriptConsents = { ...state.transcriptConsents, [recipient.key]: answer === 'all' };
     }
     state.shareIndex += 1;
-    return askOrFinish(turn);
+    return askOrFinish(turn, routing);
   },
-  prompt: askShare,
+  prompt: (turn) => askShare(turn),
   expects: (turn, text) => readShare(turn.kit, text) !== undefined || isButtonOrYesNo(turn.kit, text),
 };
