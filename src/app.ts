@@ -133,6 +133,8 @@ export async function createIntake(config: AppConfig, logger: Logger, overrides:
     onCasesUpgraded: (count) => logger.info({ count }, 'cases of an earlier release given their per-unit work'),
     onTranscriptError: (err, info) => logger.error({ err: { name: err.name, message: err.message }, ...info }, 'transcript store failed: the conversation is not being recorded'),
     onMigrated: (applied) => logger.info({ applied }, 'PostgreSQL schema up to date'),
+    onTurnNotificationsLost: (err) =>
+      logger.warn({ err: { name: err.name, message: err.message } }, 'not hearing other instances\' turns (PostgreSQL LISTEN): every turn reads its state with the lock until this is back; retrying'),
     exclusive: {
       // Another process took the data folder over: both writing it would lose answers, so this one stops.
       onLost: (err) => {

@@ -12,6 +12,7 @@ import { PgTranscriptStore } from '../src/bot/storage/pg-transcript-store.js';
 import { createPool, migrate } from '../src/storage/postgres/database.js';
 import { PgBotStorage } from '../src/storage/postgres/pg-bot-storage.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
+import { TurnStateCache } from '../src/storage/postgres/turn-cache.js';
 import { countingRoundTrips, testDatabase, type TestDatabase } from './helpers/postgres.js';
 
 /** A turn's context as the middleware sees it: the activity and the turn state. */
@@ -164,5 +165,111 @@ describe('a turn on PostgreSQL: two round trips, its writes one transaction (iss
     });
     expect(await storage.read([stateKey('erase-1')])).to.deep.equal({});
     expect(await transcriptTexts('erase-1')).to.deep.equal([]);
+  });
+});
+
+describe('a conversation this instance wrote last: its next turn in one round trip (issue 22)', function () {
+  this.timeout(60000);
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  /** Two instances, each with its pools, stores, cache and turn lock. */
+  let instances: Array<{ pool: pg.Pool; lockPool: pg.Pool; state: PgBotStorage; log: PgTranscriptStore; cache: TurnStateCache; lock: PgTurnLock }>;
+  before(async function () {
+    db = await testDatabase();
+    // PGlite behind its socket server is one session for every connection: no second instance to hear.
+    if (db.kind === 'pglite') this.skip();
+    pool = createPool(db.url);
+    await migrate(pool);
+    instances = await Promise.all(
+      [0, 1].map(async () => {
+        const instancePool = createPool(db.url);
+        const lockPool = createPool(db.url, 20);
+        const state = new PgBotStorage(instancePool);
+        const log = new PgTranscriptStore(instancePool);
+        const cache = new TurnStateCache(db.url, { retryMs: 50 });
+        await cache.start();
+        return { pool: instancePool, lockPool, state, log, cache, lock: new PgTurnLock(lockPool, { state, transcripts: log, cache }) };
+      }),
+    );
+  });
+  after(async () => {
+    await Promise.all((instances ?? []).flatMap((i) => [i.pool.end(), i.lockPool.end(), i.cache.close()]));
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const count = async (conversationId: string) => (await pool.query<{ n: number }>(`SELECT (value->>'count')::int AS n FROM bot_state WHERE key = $1`, [stateKey(conversationId)])).rows[0]?.n;
+  const transcriptRows = async (conversationId: string) => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM transcript_activities WHERE conversation_id = $1', [conversationId])).rows[0]?.n);
+  const turnOn = (i: number, conversationId: string) => {
+    const { lock, state, log } = instances[i]!;
+    const context = contextOf(conversationId);
+    return lock.onTurn(context, () => intakeTurn(context, state, log));
+  };
+  /** Until the other instances have heard what a turn announced (delivered with its COMMIT, read a moment later). */
+  const heard = () => new Promise((r) => setTimeout(r, 50));
+
+  it('takes one round trip for the next turn on the same instance: the lock inside the COMMIT\'s transaction, the state written only over the version it began from', async () => {
+    await turnOn(0, 'one-1');
+    const { sent } = await countingRoundTrips(() => turnOn(0, 'one-1'));
+    console.log(`      round trips of the second turn: ${sent.length} (${sent.map((s) => s.replace(/\s+/gu, ' ').slice(0, 110)).join(' | ')})`);
+    expect(sent).to.have.length(1);
+    expect(sent[0]).to.match(/^BEGIN; SELECT pg_advisory_xact_lock\(.*; WITH u AS \(UPDATE bot_state SET .* AND etag = '1' RETURNING etag\).*; INSERT INTO transcript_activities .*; COMMIT$/su);
+    expect(await count('one-1')).to.equal(2);
+    expect(await transcriptRows('one-1')).to.equal(6);
+  });
+
+  it('counts every turn when two instances take a conversation\'s turns by turns (a load balancer without affinity): the other instance\'s NOTIFY makes each read again', async () => {
+    let failed = 0;
+    for (let n = 0; n < 40; n++) {
+      await turnOn(n % 2, 'rr-1').catch(() => failed++);
+      // The person's next message, through the load balancer to the other instance.
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    console.log(`      40 turns by turns on two instances: ${40 - failed} counted, ${failed} failed`);
+    // Without the announcements about half would fail (each instance's cached version is stale).
+    expect(failed, 'a turn told to try again because a notification came late, at most').to.be.at.most(2);
+    expect(await count('rr-1')).to.equal(40 - failed);
+    expect(await transcriptRows('rr-1')).to.equal(3 * (40 - failed));
+  });
+
+  it('fails a turn that began from a version someone else changed without a word, keeps nothing of it, and reads again at the next turn', async () => {
+    await turnOn(0, 'stale-1');
+    await turnOn(0, 'stale-1');
+    // A writer that announces nothing (no instance's turn): the cached version is stale.
+    await pool.query(`UPDATE bot_state SET value = jsonb_set(value, '{count}', '10'), etag = etag + 1 WHERE key = $1`, [stateKey('stale-1')]);
+    let thrown: unknown;
+    await turnOn(0, 'stale-1').catch((err: unknown) => (thrown = err));
+    expect((thrown as Error)?.name, 'the person is told to try again').to.equal('ConcurrencyError');
+    expect(await count('stale-1'), 'the other writer\'s value is not overwritten').to.equal(10);
+    expect(await transcriptRows('stale-1'), 'nothing of the failed turn').to.equal(6);
+    const { sent } = await countingRoundTrips(() => turnOn(0, 'stale-1'));
+    expect(sent, 'the next turn reads with the lock').to.have.length(2);
+    expect(await count('stale-1')).to.equal(11);
+  });
+
+  it('lets no concurrent turn of two instances overwrite the other: each turn is counted or failed, never lost', async () => {
+    await turnOn(0, 'race-1');
+    await turnOn(1, 'race-1');
+    await heard();
+    await turnOn(0, 'race-1');
+    const outcomes = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => turnOn(i % 2, 'race-1')));
+    const done = outcomes.filter((o) => o.status === 'fulfilled').length;
+    console.log(`      16 concurrent turns on two instances: ${done} counted, ${16 - done} failed (told to try again)`);
+    expect(await count('race-1')).to.equal(3 + done);
+    expect(await transcriptRows('race-1')).to.equal(3 * (3 + done));
+    expect(done).to.be.greaterThan(7);
+  });
+
+  it('reads with the lock while it cannot hear the other instances (its LISTEN connection lost), and skips it again once it hears them', async () => {
+    await turnOn(0, 'deaf-1');
+    await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN narvard_turns'`);
+    await new Promise((r) => setTimeout(r, 20));
+    let trips = (await countingRoundTrips(() => turnOn(0, 'deaf-1'))).sent.length;
+    expect(trips, 'deaf: the lock and the read').to.equal(2);
+    for (let waited = 0; waited < 5000 && trips !== 1; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+      trips = (await countingRoundTrips(() => turnOn(0, 'deaf-1'))).sent.length;
+    }
+    expect(trips, 'listening again: one round trip').to.equal(1);
   });
 });

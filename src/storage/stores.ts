@@ -125,6 +125,11 @@ export interface StoreOptions {
   /** How long a claimed outbox item waits before another instance may retry it (PostgreSQL). */
   outboxLeaseMs?: number;
   onTranscriptError?: TranscriptErrorHandler;
+  /**
+   * Told when the connection that hears other instances' turns (PostgreSQL LISTEN) drops or cannot
+   * be made: meanwhile every turn takes the lock's round trip (src/storage/postgres/turn-cache.ts).
+   */
+  onTurnNotificationsLost?: (err: Error) => void;
   /** Called with the migrations applied at start-up (PostgreSQL). */
   onMigrated?: (applied: number[]) => void;
   /** Called with how many cases of an earlier release were given their per-unit work at start-up (PostgreSQL). */

@@ -18,6 +18,7 @@ import { PgRecords } from './pg-records.js';
 import { PgSessionStore } from './pg-session-store.js';
 import { sweepExpiredPg } from './pg-retention.js';
 import { PgTurnLock } from './pg-turn-lock.js';
+import { TurnStateCache } from './turn-cache.js';
 
 /** The PostgreSQL stores, after bringing the schema up to date. */
 export async function openPgStores(options: StoreOptions & { databaseUrl: string }): Promise<PgStores> {
@@ -43,6 +44,9 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     throw err;
   }
   const botState = new PgBotStorage(pool);
+  // What this instance committed last per conversation, trusted while it hears the others' turns.
+  const turnCache = new TurnStateCache(options.databaseUrl, { ...(options.onTurnNotificationsLost ? { onListenError: options.onTurnNotificationsLost } : {}) });
+  await turnCache.start();
   return {
     backend: 'postgresql',
     botState,
@@ -58,8 +62,9 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     kitchenTables: new PgRecords(pool, RECORD_KINDS.kitchenTables),
     references: new PgRecords(pool, RECORD_KINDS.references),
     // Each turn is one transaction on the lock pool: lock and state in one round trip, the state,
-    // transcript and Direct Line activities written with the COMMIT in another (pg-turn.ts).
-    turnLock: new PgTurnLock(lockPool, { state: botState, transcripts, directLineChannel: DIRECT_LINE_CHANNEL_ID }),
+    // transcript and Direct Line activities written with the COMMIT in another (pg-turn.ts); a
+    // conversation this instance wrote last skips the first (turn-cache.ts).
+    turnLock: new PgTurnLock(lockPool, { state: botState, transcripts, directLineChannel: DIRECT_LINE_CHANNEL_ID, cache: turnCache }),
     pool,
     lockPool,
     limiter: (name, points, seconds) => sharedPerMinute(pool, name, points, seconds),
@@ -68,7 +73,7 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     ping: () => ping(pool),
     close: async () => {
       await transcripts.flush();
-      await Promise.all([pool.end(), lockPool.end()]);
+      await Promise.all([pool.end(), lockPool.end(), turnCache.close()]);
     },
   };
 }

@@ -21,6 +21,7 @@ import type pg from 'pg';
 import { TURN_ACTIVITY_LOG, TURN_STATE_STORAGE, TURN_TRANSCRIPTS, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { explainPoolError } from './pool.js';
 import { beginSql, PgTurn, type TurnTranscriptRows } from './pg-turn.js';
+import type { TurnStateCache } from './turn-cache.js';
 
 export interface TurnLockOptions {
   /** How long a turn waits for the lock (the previous turn of its conversation, or an answer) before it fails. */
@@ -37,6 +38,11 @@ export interface TurnLockOptions {
   directLineChannel?: string;
   /** The key of the conversation's state, read with the lock (default: botbuilder's ConversationState key). */
   stateKey?: (context: TurnContext) => string | undefined;
+  /**
+   * What this instance committed last per conversation (turn-cache.ts): a turn that finds its
+   * conversation there skips the first round trip, and its COMMIT checks the state's version.
+   */
+  cache?: TurnStateCache;
 }
 
 /** The key under which botbuilder's ConversationState keeps a conversation's state. */
@@ -61,6 +67,12 @@ export class TurnLockTimeoutError extends Error {
 
 export class PgTurnLock implements Middleware {
   private readonly waitMs: number;
+  /**
+   * This instance's turns of one conversation, one after the other: a turn from the cache holds no
+   * lock while it runs, so the next one on this instance must wait here (and a waiting turn holds no
+   * connection meanwhile).
+   */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly lockPool: pg.Pool,
@@ -71,6 +83,21 @@ export class PgTurnLock implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
+    const before = this.queues.get(key);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before ? before.then(() => mine) : mine;
+    this.queues.set(key, tail);
+    try {
+      if (before) await this.bounded(before, 'waiting for the previous turn of this conversation');
+      await this.turn(context, key, next);
+    } finally {
+      release();
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    }
+  }
+
+  private async turn(context: TurnContext, key: string, next: () => Promise<void>): Promise<void> {
     const client = await this.lockPool.connect();
     let broken: Error | undefined;
     // The client is held for the whole turn: without a listener, losing its connection would end the process.
@@ -85,8 +112,12 @@ export class PgTurnLock implements Middleware {
     const stateKey = state ? (this.options.stateKey ?? conversationStateKey)(context) : undefined;
     const directLineId = this.options.directLineChannel && context.activity.channelId === this.options.directLineChannel ? context.activity.conversation?.id : undefined;
     const ask = <T>(query: Promise<T>, what: string) => this.bounded(query, what);
-    const turn = new PgTurn(client, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts);
-    try {
+    const { cache } = this.options;
+    const epoch = cache?.epoch ?? 0;
+    const announcement = cache?.announcement(key);
+    const turn = new PgTurn(client, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts, announcement);
+    const cached = cache && stateKey !== undefined ? cache.get(key, stateKey) : undefined;
+    if (!cached || !turn.startFrom(stateKey!, directLineId, cached)) try {
       // One round trip: the lock, and the state as the previous turn left it.
       const results = await ask(client.query(beginSql(key, stateKey, directLineId)), 'waiting for the turn lock of this conversation') as unknown as pg.QueryResult[];
       turn.prefetch(stateKey, directLineId, results);
@@ -107,6 +138,7 @@ export class PgTurnLock implements Middleware {
       failure = { error };
     }
     if (failure) {
+      cache?.forget(key);
       // Nothing of a failed turn is kept (its writes were never sent); the lock is released, or goes with a lost connection.
       if (broken) turn.abandon(broken);
       else await turn.rollback(failure.error as Error).catch((err: Error) => void (broken ??= err));
@@ -118,11 +150,23 @@ export class PgTurnLock implements Middleware {
     const mustCommit = turn.mustCommit;
     if (broken) turn.abandon(broken);
     try {
-      if (!broken) await turn.commit();
+      if (!broken) {
+        const told = turn.fromCache ? undefined : cache?.expect(announcement!);
+        let committed: Awaited<ReturnType<PgTurn['commit']>>;
+        try {
+          committed = await turn.commit(stateKey);
+        } finally {
+          if (!turn.announced || broken) told?.cancel();
+        }
+        if (committed && cache) cache.remember(key, stateKey!, committed, epoch);
+        else cache?.forget(key);
+        if (turn.announced) await told?.heard();
+      }
     } catch (err) {
       broken ??= err as Error;
       lost = err;
     }
+    if (broken) cache?.forget(key);
     done();
     // A turn that went through is not failed afterwards because the lock's connection was lost (the
     // lock went with it), unless what it wrote went too.

@@ -17,6 +17,7 @@ import type { Activity, Storage, StoreItem, StoreItems } from 'botbuilder';
 import type pg from 'pg';
 import { serialisedJson, type TurnActivityLog, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { ConcurrencyError } from '../errors.js';
+import { TURN_CHANNEL, type CachedTurnState } from './turn-cache.js';
 
 /** The transcript store's part in a turn: how an activity becomes a row, and where failures are told. */
 export interface TurnTranscriptRows {
@@ -63,6 +64,24 @@ export function beginSql(lockKey: string, stateKey: string | undefined, directLi
   return statements.join('; ');
 }
 
+/**
+ * A turn that starts from what this instance committed last (turn-cache.ts) instead of the lock's
+ * round trip: its COMMIT takes the lock in its own transaction and writes the state only if the row
+ * still has the version it started from (or fails, and nothing of the turn is kept).
+ */
+interface Optimistic {
+  stateKey: string;
+  etag: string;
+}
+
+/** What the state statement answers when the row's version moved (an SQL literal that is no number). */
+const STALE = 'stale turn state';
+
+/** Whether a COMMIT failed because another instance wrote the conversation since this one did. */
+export function isStaleTurn(err: unknown): boolean {
+  return err instanceof Error && err.message.includes(STALE);
+}
+
 /** A Direct Line conversation's activities appended during the turn, committed with it. */
 interface DirectLineAppends {
   conversationId: string;
@@ -82,6 +101,11 @@ export class PgTurn {
   private readonly transcriptOps: TranscriptOp[] = [];
   private directLine: DirectLineAppends | undefined;
   private open = true;
+  private optimistic: Optimistic | undefined;
+  /** Whether the COMMIT carried this turn's announcement (NOTIFY) to the other instances. */
+  announced = false;
+  /** What a turn from the cache began with (still true if it changes nothing). */
+  private startedFrom: CachedTurnState | undefined;
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -92,7 +116,30 @@ export class PgTurn {
     /** The stores used once the turn has ended (work the turn left behind, not awaited). */
     private readonly after: { state: Storage; transcripts?: TurnTranscripts },
     private readonly rows?: TurnTranscriptRows,
+    /** The NOTIFY payload of a turn that read the state (other instances forget what they cached of it). */
+    private readonly announcement?: string,
   ) {}
+
+  /** Whether the turn began from this instance's cache, without the lock's round trip. */
+  get fromCache(): boolean {
+    return this.optimistic !== undefined;
+  }
+
+  /**
+   * Begins the turn from what this instance committed last instead of the first round trip; false
+   * (nothing taken) when the cache lacks something the turn needs (a Direct Line conversation's watermark).
+   */
+  startFrom(stateKey: string, directLineId: string | undefined, cached: CachedTurnState): boolean {
+    if (directLineId !== undefined && cached.directLineLast === undefined) return false;
+    this.prefetched.set(stateKey, { ...(JSON.parse(cached.json) as object), eTag: cached.etag });
+    if (directLineId !== undefined) {
+      const last = cached.directLineLast!;
+      this.directLine = { conversationId: directLineId, read: last, last, rows: [], settles: [] };
+    }
+    this.optimistic = { stateKey, etag: cached.etag };
+    this.startedFrom = cached;
+    return true;
+  }
 
   /** Takes what the first round trip read (the results of beginSql's statements, with the same keys). */
   prefetch(stateKey: string | undefined, directLineId: string | undefined, results: pg.QueryResult | pg.QueryResult[]): void {
@@ -226,22 +273,34 @@ export class PgTurn {
    * round trip. Resolves when PostgreSQL has committed (on disk: synchronous commit, as every write).
    * When it rejects, the connection must be closed (that rolls back and releases the lock).
    */
-  async commit(): Promise<void> {
+  async commit(stateKey?: string): Promise<CachedTurnState | undefined> {
     this.open = false;
+    const optimistic = this.optimistic;
     const unlock = `SELECT pg_advisory_unlock(${lockId(this.lockKey)})`;
     const directLine = this.directLineSql();
     if (!this.pendingState.size && !this.transcriptOps.length && !directLine) {
+      // A turn from the cache holds no lock, and changed nothing: what was cached still is.
+      if (optimistic) return this.cacheable(stateKey, undefined);
       await this.ask(this.client.query(unlock), 'releasing the turn lock');
-      return;
+      return this.cacheable(stateKey, undefined);
     }
     const q = quoteLiteral;
-    const statements: string[] = ['BEGIN'];
+    // From the cache: the lock for this transaction only (it waits for a turn on another instance
+    // that holds it), and the state written only over the version the turn began from.
+    const statements: string[] = optimistic ? ['BEGIN', `SELECT pg_advisory_xact_lock(${lockId(this.lockKey)})`] : ['BEGIN'];
+    let etagAt = -1;
     for (const [key, json] of this.pendingState) {
-      statements.push(
-        json === null
-          ? `DELETE FROM bot_state WHERE key = ${q(key)}`
-          : `INSERT INTO bot_state (key, value, etag) VALUES (${q(key)}, ${q(json)}::jsonb, 1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, etag = bot_state.etag + 1, updated_at = now()`,
-      );
+      if (key === stateKey && json !== null) etagAt = statements.length;
+      if (json === null) statements.push(`DELETE FROM bot_state WHERE key = ${q(key)}`);
+      else if (optimistic?.stateKey === key)
+        statements.push(
+          `WITH u AS (UPDATE bot_state SET value = ${q(json)}::jsonb, etag = etag + 1, updated_at = now() WHERE key = ${q(key)} AND etag = ${q(optimistic.etag)} RETURNING etag) ` +
+            `SELECT COALESCE((SELECT etag::text FROM u), '${STALE}')::bigint AS etag`,
+        );
+      else
+        statements.push(
+          `INSERT INTO bot_state (key, value, etag) VALUES (${q(key)}, ${q(json)}::jsonb, 1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, etag = bot_state.etag + 1, updated_at = now() RETURNING etag`,
+        );
     }
     // Appends in a row become one INSERT (rows get their seq in this order); an erasure in between keeps its place.
     let appends: string[] = [];
@@ -259,17 +318,46 @@ export class PgTurn {
     }
     flushAppends();
     if (directLine) statements.push(directLine);
+    // A turn that read the state tells the other instances that what they cached of it is old
+    // (delivered with the COMMIT). A turn from the cache was the last writer already.
+    this.announced = !optimistic && this.announcement !== undefined && (this.pendingState.size > 0 || directLine !== undefined);
+    if (this.announced) statements.push(`SELECT pg_notify('${TURN_CHANNEL}', ${q(this.announcement!)})`);
+    statements.push('COMMIT');
     // Released after the COMMIT: the next turn, on any instance, reads what this one wrote.
-    statements.push('COMMIT', unlock);
+    if (!optimistic) statements.push(unlock);
+    let results: pg.QueryResult[];
     try {
-      await this.ask(this.client.query(statements.join('; ')), 'committing the turn');
+      const answer = await this.ask(this.client.query(statements.join('; ')), 'committing the turn');
+      results = answer as unknown as pg.QueryResult[];
     } catch (err) {
-      this.settleTranscripts(err as Error);
-      this.settleDirectLine(err as Error);
-      throw err;
+      const failure = isStaleTurn(err) ? new ConcurrencyError(`the conversation was changed on another instance during this turn (${this.lockKey})`) : (err as Error);
+      this.settleTranscripts(failure);
+      this.settleDirectLine(failure);
+      throw failure;
     }
     this.settleTranscripts();
     this.settleDirectLine();
+    const etag = etagAt >= 0 ? (results[etagAt]?.rows[0] as { etag?: string } | undefined)?.etag : undefined;
+    return this.cacheable(stateKey, etag === undefined ? undefined : String(etag));
+  }
+
+  /**
+   * What the next turn on this instance may start from: the state as this turn left it, with its
+   * version (`etag`, when this turn wrote it; else the version it read), or undefined when unknown.
+   */
+  private cacheable(stateKey: string | undefined, etag: string | undefined): CachedTurnState | undefined {
+    if (stateKey === undefined) return undefined;
+    let json: string | undefined;
+    if (this.pendingState.has(stateKey)) {
+      json = this.pendingState.get(stateKey) ?? undefined;
+      if (json === undefined || etag === undefined) return undefined;
+    } else {
+      // Unchanged: what the turn began with, if it began from the cache (a state read with the lock
+      // would have to be serialised again: the next turn takes the lock's round trip instead).
+      if (!this.startedFrom) return undefined;
+      ({ json, etag } = this.startedFrom);
+    }
+    return { json, etag, ...(this.directLine ? { directLineLast: this.directLine.last } : {}) };
   }
 
   /**
@@ -280,10 +368,12 @@ export class PgTurn {
   async rollback(reason: Error): Promise<void> {
     this.open = false;
     this.settleTranscripts(reason);
-    const unlock = `SELECT pg_advisory_unlock(${lockId(this.lockKey)})`;
     const directLine = this.directLineSql();
+    // A turn from the cache holds no lock: only its Direct Line activities, if any, are sent.
+    const unlock = this.optimistic ? undefined : `SELECT pg_advisory_unlock(${lockId(this.lockKey)})`;
+    const sql = [directLine && `BEGIN; ${directLine}; COMMIT`, unlock].filter(Boolean).join('; ');
     try {
-      await this.ask(this.client.query(directLine ? `BEGIN; ${directLine}; COMMIT; ${unlock}` : unlock), 'releasing the turn lock');
+      if (sql) await this.ask(this.client.query(sql), 'releasing the turn lock');
     } catch (err) {
       this.settleDirectLine(err as Error);
       throw err;

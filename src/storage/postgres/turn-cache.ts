@@ -1,0 +1,205 @@
+/**
+ * What this instance wrote last, per conversation, so that its next turn can skip the first round
+ * trip (the turn lock and the state read; issue 22).
+ *
+ * A conversation's state is cached here only by the instance that committed it, with the version
+ * (eTag) PostgreSQL gave it; the next turn on this instance starts from it and commits with a check
+ * that the row still has that version, under the conversation's lock taken inside the COMMIT's own
+ * transaction (pg-turn.ts). The check, not this cache, is what keeps another instance's turn from
+ * being overwritten: a stale entry costs a failed turn, never a lost one.
+ *
+ * Stale entries are kept rare: a turn that had to read the state (it was not the last writer here)
+ * announces its commit with NOTIFY, and every instance LISTENs and forgets the conversation. Only
+ * while that LISTEN connection is up is the cache used: when it drops, notifications may have been
+ * missed, so everything is forgotten (a new epoch) until it is up again. Entries also expire
+ * (`ttlMs`), well before the retention sweep could delete a row behind them, and the oldest go
+ * beyond `maxEntries`.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import pg from 'pg';
+
+/** The channel on which instances announce a conversation written after a read. */
+export const TURN_CHANNEL = 'narvard_turns';
+
+/** One conversation as this instance committed it last. */
+export interface CachedTurnState {
+  /** The state's JSON without its eTag, as committed (parsed anew for each turn: the turn changes it). */
+  json: string;
+  /** The row's version after that commit. */
+  etag: string;
+  /** The Direct Line conversation's last watermark after that commit, if it is one. */
+  directLineLast?: number;
+}
+
+/**
+ * A conversation's name in the cache and in notifications: a digest of its lock key (a conversation
+ * id can be long, and a NOTIFY payload over 8,000 bytes would fail the COMMIT it is part of).
+ */
+function tagOf(lockKey: string): string {
+  return createHash('sha256').update(lockKey).digest('base64url').slice(0, 24);
+}
+
+interface Entry extends CachedTurnState {
+  stateKey: string;
+  at: number;
+}
+
+export interface TurnCacheOptions {
+  /** How long an entry is trusted (default 10 minutes: a person who comes back later takes the lock's round trip). */
+  ttlMs?: number;
+  /** Entries kept at most (default 20,000: a few kilobytes each). */
+  maxEntries?: number;
+  /** Told when the LISTEN connection drops or cannot be made (the cache is off meanwhile). */
+  onListenError?: (err: Error) => void;
+  /** Delay before connecting again after a drop (default 1 s). */
+  retryMs?: number;
+}
+
+export class TurnStateCache {
+  /** Tells this instance's announcements from the others'. */
+  readonly instanceId = randomUUID();
+  private readonly entries = new Map<string, Entry>();
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private listener: pg.Client | undefined;
+  private listening = false;
+  private closed = false;
+  /** Moves on whenever notifications may have been missed: entries of an earlier epoch are never stored. */
+  private epochNumber = 0;
+  private retry: NodeJS.Timeout | undefined;
+  private announced = 0;
+  /** Turns waiting to hear their own announcement. */
+  private readonly waiting = new Map<string, () => void>();
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly options: TurnCacheOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 10 * 60_000;
+    this.maxEntries = options.maxEntries ?? 20_000;
+  }
+
+  /** Connects the LISTEN connection; resolves when listening, or when that failed (the cache stays off and retries). */
+  async start(): Promise<void> {
+    if (this.closed || this.listener) return;
+    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, connectionTimeoutMillis: 10_000 });
+    this.listener = client;
+    const lost = (err: Error) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      this.stopUsing();
+      client.removeAllListeners('notification');
+      client.end().catch(() => undefined);
+      if (this.closed) return;
+      this.options.onListenError?.(err);
+      this.retry = setTimeout(() => void this.start(), this.options.retryMs ?? 1000);
+      this.retry.unref();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost(new Error('the LISTEN connection for turn notifications ended')));
+    client.on('notification', (message) => this.heard(message.payload));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${TURN_CHANNEL}`);
+      if (this.listener === client) this.listening = true;
+    } catch (err) {
+      lost(err as Error);
+    }
+  }
+
+  /** Stops listening and forgets everything. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    const client = this.listener;
+    this.listener = undefined;
+    this.stopUsing();
+    await client?.end().catch(() => undefined);
+  }
+
+  /** The epoch a turn starts in: hand it back to `remember`. */
+  get epoch(): number {
+    return this.epochNumber;
+  }
+
+  /** The conversation as this instance committed it last, if still trusted. */
+  get(lockKey: string, stateKey: string): CachedTurnState | undefined {
+    if (!this.listening) return undefined;
+    const tag = tagOf(lockKey);
+    const entry = this.entries.get(tag);
+    if (!entry) return undefined;
+    if (entry.stateKey !== stateKey || Date.now() - entry.at > this.ttlMs) {
+      this.entries.delete(tag);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Remembers what a turn that began in `epoch` committed (nothing, if notifications may have been missed since). */
+  remember(lockKey: string, stateKey: string, state: CachedTurnState, epoch: number): void {
+    if (!this.listening || epoch !== this.epochNumber) return;
+    const tag = tagOf(lockKey);
+    // Deleted first, so that the Map's order is the order of use (the oldest go first).
+    this.entries.delete(tag);
+    this.entries.set(tag, { ...state, stateKey, at: Date.now() });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** Forgets a conversation (its turn failed, or its state was deleted). */
+  forget(lockKey: string): void {
+    this.entries.delete(tagOf(lockKey));
+  }
+
+  /** The payload a committing turn sends with NOTIFY (numbered: the turn waits to hear its own). */
+  announcement(lockKey: string): string {
+    return `${this.instanceId}|${tagOf(lockKey)}|${++this.announced}`;
+  }
+
+  /**
+   * Resolves when this instance has heard its own announcement (so the others have very likely
+   * heard it too: PostgreSQL signals every listener at the COMMIT), or after `timeoutMs`. A turn
+   * answers only then, so that the person's next message, on another instance, finds that
+   * instance's cache already cleared instead of failing on a stale version.
+   */
+  expect(announcement: string, timeoutMs = 50): { heard(): Promise<void>; cancel(): void } {
+    // Listened for before the COMMIT is sent: the notification can arrive before the COMMIT's answer.
+    let done = false;
+    const arrived = new Promise<void>((resolve) => {
+      if (!this.listening) return resolve();
+      this.waiting.set(announcement, () => {
+        done = true;
+        resolve();
+      });
+    });
+    return {
+      heard: async () => {
+        if (done || !this.waiting.has(announcement)) return;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([arrived, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+        clearTimeout(timer);
+        this.waiting.delete(announcement);
+      },
+      cancel: () => void this.waiting.delete(announcement),
+    };
+  }
+
+  private heard(payload: string | undefined): void {
+    if (!payload) return;
+    const [instance, tag] = payload.split('|');
+    if (instance === this.instanceId) {
+      const waiter = this.waiting.get(payload);
+      this.waiting.delete(payload);
+      waiter?.();
+      return;
+    }
+    if (tag) this.entries.delete(tag);
+  }
+
+  private stopUsing(): void {
+    for (const waiter of this.waiting.values()) waiter();
+    this.waiting.clear();
+    this.listening = false;
+    this.epochNumber += 1;
+    this.entries.clear();
+  }
+}
