@@ -260,6 +260,25 @@ describe('a conversation this instance wrote last: its next turn in one round tr
     expect(done).to.be.greaterThan(7);
   });
 
+  it('keeps the states of the conversations used last, up to its size: an older one\'s next turn reads with the lock', async () => {
+    const small = new TurnStateCache(db.url, { maxChars: 40 });
+    await small.start();
+    const { lockPool, state, log } = instances[0]!;
+    const lock = new PgTurnLock(lockPool, { state, transcripts: log, cache: small });
+    const turn = (conversationId: string) => {
+      const context = contextOf(conversationId);
+      return countingRoundTrips(() => lock.onTurn(context, () => intakeTurn(context, state, log)));
+    };
+    try {
+      // Each state ({"count":n}) is 11 characters: three fit in 40.
+      for (const id of ['lru-1', 'lru-2', 'lru-3', 'lru-4']) await turn(id);
+      expect((await turn('lru-4')).sent, 'used last: kept').to.have.length(1);
+      expect((await turn('lru-1')).sent, 'the oldest: gone').to.have.length(2);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('reads with the lock while it cannot hear the other instances (its LISTEN connection lost), and skips it again once it hears them', async () => {
     await turnOn(0, 'deaf-1');
     await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN narvard_turns'`);

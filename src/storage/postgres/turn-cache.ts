@@ -13,7 +13,7 @@
  * while that LISTEN connection is up is the cache used: when it drops, notifications may have been
  * missed, so everything is forgotten (a new epoch) until it is up again. Entries also expire
  * (`ttlMs`), well before the retention sweep could delete a row behind them, and the oldest go
- * beyond `maxEntries`.
+ * beyond `maxChars`.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -47,11 +47,11 @@ interface Entry extends CachedTurnState {
 export interface TurnCacheOptions {
   /** How long an entry is trusted (default 10 minutes: a person who comes back later takes the lock's round trip). */
   ttlMs?: number;
-  /** Entries kept at most (default 20,000: a few kilobytes each). */
-  maxEntries?: number;
+  /** The states' JSON kept at most, in characters (default 32 million: about 10,000 interviews under way); the oldest go first. */
+  maxChars?: number;
   /** Told when the LISTEN connection drops or cannot be made (the cache is off meanwhile). */
   onListenError?: (err: Error) => void;
-  /** Delay before connecting again after a drop (default 1 s). */
+  /** Delay before connecting again after a drop (default 1 s, doubled after each failed attempt up to 30 s). */
   retryMs?: number;
 }
 
@@ -60,7 +60,8 @@ export class TurnStateCache {
   readonly instanceId = randomUUID();
   private readonly entries = new Map<string, Entry>();
   private readonly ttlMs: number;
-  private readonly maxEntries: number;
+  private readonly maxChars: number;
+  private chars = 0;
   private listener: pg.Client | undefined;
   private listening = false;
   private closed = false;
@@ -68,6 +69,8 @@ export class TurnStateCache {
   private epochNumber = 0;
   private retry: NodeJS.Timeout | undefined;
   private announced = 0;
+  /** The wait before the next attempt to listen, halved here as it is doubled before each wait. */
+  private retryMs: number;
   /** Turns waiting to hear their own announcement. */
   private readonly waiting = new Map<string, () => void>();
 
@@ -76,7 +79,8 @@ export class TurnStateCache {
     private readonly options: TurnCacheOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 10 * 60_000;
-    this.maxEntries = options.maxEntries ?? 20_000;
+    this.maxChars = options.maxChars ?? 32_000_000;
+    this.retryMs = (options.retryMs ?? 1000) / 2;
   }
 
   /** Connects the LISTEN connection; resolves when listening, or when that failed (the cache stays off and retries). */
@@ -92,7 +96,9 @@ export class TurnStateCache {
       client.end().catch(() => undefined);
       if (this.closed) return;
       this.options.onListenError?.(err);
-      this.retry = setTimeout(() => void this.start(), this.options.retryMs ?? 1000);
+      // Sooner at first, then at most every 30 s while PostgreSQL stays away (one log line each).
+      this.retryMs = Math.min(this.retryMs * 2, 30_000);
+      this.retry = setTimeout(() => void this.start(), this.retryMs);
       this.retry.unref();
     };
     client.on('error', lost);
@@ -101,7 +107,10 @@ export class TurnStateCache {
     try {
       await client.connect();
       await client.query(`LISTEN ${TURN_CHANNEL}`);
-      if (this.listener === client) this.listening = true;
+      if (this.listener === client) {
+        this.listening = true;
+        this.retryMs = (this.options.retryMs ?? 1000) / 2;
+      }
     } catch (err) {
       lost(err as Error);
     }
@@ -129,7 +138,7 @@ export class TurnStateCache {
     const entry = this.entries.get(tag);
     if (!entry) return undefined;
     if (entry.stateKey !== stateKey || Date.now() - entry.at > this.ttlMs) {
-      this.entries.delete(tag);
+      this.drop(tag);
       return undefined;
     }
     return entry;
@@ -139,15 +148,23 @@ export class TurnStateCache {
   remember(lockKey: string, stateKey: string, state: CachedTurnState, epoch: number): void {
     if (!this.listening || epoch !== this.epochNumber) return;
     const tag = tagOf(lockKey);
-    // Deleted first, so that the Map's order is the order of use (the oldest go first).
-    this.entries.delete(tag);
+    // Dropped first, so that the Map's order is the order of use (the oldest go first).
+    this.drop(tag);
     this.entries.set(tag, { ...state, stateKey, at: Date.now() });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.chars += state.json.length;
+    while (this.chars > this.maxChars && this.entries.size) this.drop(this.entries.keys().next().value!);
+  }
+
+  private drop(tag: string): void {
+    const entry = this.entries.get(tag);
+    if (!entry) return;
+    this.entries.delete(tag);
+    this.chars -= entry.json.length;
   }
 
   /** Forgets a conversation (its turn failed, or its state was deleted). */
   forget(lockKey: string): void {
-    this.entries.delete(tagOf(lockKey));
+    this.drop(tagOf(lockKey));
   }
 
   /** The payload a committing turn sends with NOTIFY (numbered: the turn waits to hear its own). */
@@ -192,7 +209,7 @@ export class TurnStateCache {
       waiter?.();
       return;
     }
-    if (tag) this.entries.delete(tag);
+    if (tag) this.drop(tag);
   }
 
   private stopUsing(): void {
@@ -201,5 +218,6 @@ export class TurnStateCache {
     this.listening = false;
     this.epochNumber += 1;
     this.entries.clear();
+    this.chars = 0;
   }
 }
