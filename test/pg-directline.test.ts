@@ -63,12 +63,17 @@ describe('our Direct Line on PostgreSQL: the message and the replies commit with
       console.log(`      round trips of a Direct Line message: ${sent.length} (${sent.map(short).join(' | ')})`);
       const touching = sent.filter((s) => s.includes('directline_activities'));
       expect(touching, 'the message and the replies are inserted in one statement, in the turn\'s COMMIT').to.have.length(1);
-      // The turn before ("Ja") was this instance's: the turn starts from what it committed, and its
-      // COMMIT takes the lock in its own transaction and checks the state's version and the watermark.
-      expect(touching[0]).to.match(/^BEGIN; SELECT pg_advisory_xact_lock\(.*AND etag = .*INSERT INTO directline_activities .*; COMMIT$/su);
       expect(sent.filter((s) => /^\s*BEGIN\s*$/u.test(s)), 'no transaction of its own').to.have.length(0);
-      expect(sent.filter((s) => s.includes('pg_advisory_')), 'the turn: one round trip').to.have.length(1);
-      expect(sent, 'the shared rate limit, the conversation\'s lookup, the turn').to.have.length(3);
+      if (db.kind === 'pglite') {
+        // One process on one session: nothing to hear from other instances, so no cache (turn-cache.ts).
+        expect(touching[0]).to.match(/^BEGIN; .*INSERT INTO directline_activities .*; COMMIT; SELECT pg_advisory_unlock\(/su);
+        expect(sent, 'the shared rate limit, the conversation\'s lookup, lock and state, COMMIT and unlock').to.have.length(4);
+      } else {
+        // The turn before ("Ja") was this instance's: the turn starts from what it committed, and its
+        // COMMIT takes the lock in its own transaction and checks the state's version and the watermark.
+        expect(touching[0]).to.match(/^BEGIN; SELECT pg_advisory_xact_lock\(.*AND etag = .*INSERT INTO directline_activities .*; COMMIT$/su);
+        expect(sent, 'the shared rate limit, the conversation\'s lookup, the turn').to.have.length(3);
+      }
 
       const watermark = Number(id.split('|').at(-1));
       const res = await fetch(`${base}/activities?watermark=${watermark - 1}`, { headers });

@@ -106,6 +106,15 @@ export class TurnStateCache {
     client.on('notification', (message) => this.heard(message.payload));
     try {
       await client.connect();
+      // PGlite (the tests' in-process PostgreSQL when no server runs) is one session behind every
+      // connection: a LISTEN there would put notifications into other connections' answers. One
+      // process is all it serves, so there is nothing to hear: the cache stays off.
+      const { rows } = await client.query<{ v: string }>('SELECT version() AS v');
+      if (rows[0]?.v.includes('PGlite')) {
+        this.listener = undefined;
+        await client.end();
+        return;
+      }
       await client.query(`LISTEN ${TURN_CHANNEL}`);
       if (this.listener === client) {
         this.listening = true;
