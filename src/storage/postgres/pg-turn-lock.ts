@@ -116,16 +116,20 @@ export class PgTurnLock implements Middleware {
     const epoch = cache?.epoch ?? 0;
     const announcement = cache?.announcement(key);
     const turn = new PgTurn(client, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts, announcement);
+    // What this instance committed last of the conversation, if it may start from it (no round trip).
     const cached = cache && stateKey !== undefined ? cache.get(key, stateKey) : undefined;
-    if (!cached || !turn.startFrom(stateKey!, directLineId, cached)) try {
-      // One round trip: the lock, and the state as the previous turn left it.
-      const results = await ask(client.query(beginSql(key, stateKey, directLineId)), 'waiting for the turn lock of this conversation') as unknown as pg.QueryResult[];
-      turn.prefetch(stateKey, directLineId, results);
-    } catch (err) {
-      // Lost, timed out or refused: this connection may yet get the lock, so it is closed, not reused.
-      broken ??= err as Error;
-      done();
-      throw explainPoolError(this.lockPool, err);
+    const fromCache = cached !== undefined && turn.startFrom(stateKey!, directLineId, cached);
+    if (!fromCache) {
+      try {
+        // One round trip: the lock, and the state as the previous turn left it.
+        const results = (await ask(client.query(beginSql(key, stateKey, directLineId)), 'waiting for the turn lock of this conversation')) as unknown as pg.QueryResult[];
+        turn.prefetch(stateKey, directLineId, results);
+      } catch (err) {
+        // Lost, timed out or refused: this connection may yet get the lock, so it is closed, not reused.
+        broken ??= err as Error;
+        done();
+        throw explainPoolError(this.lockPool, err);
+      }
     }
     if (state) context.turnState.set(TURN_STATE_STORAGE, turn.state);
     if (transcripts) context.turnState.set(TURN_TRANSCRIPTS, turn.transcripts);
@@ -151,16 +155,20 @@ export class PgTurnLock implements Middleware {
     if (broken) turn.abandon(broken);
     try {
       if (!broken) {
-        const told = turn.fromCache ? undefined : cache?.expect(announcement!);
+        // A turn that read the state may announce its COMMIT: listened for before it is sent.
+        const told = fromCache ? undefined : cache?.expect(announcement!);
         let committed: Awaited<ReturnType<PgTurn['commit']>>;
         try {
           committed = await turn.commit(stateKey);
-        } finally {
-          if (!turn.announced || broken) told?.cancel();
+        } catch (err) {
+          told?.cancel();
+          throw err;
         }
         if (committed && cache) cache.remember(key, stateKey!, committed, epoch);
         else cache?.forget(key);
+        // Answered once the others have (very likely) heard it: the person's next message may reach one of them.
         if (turn.announced) await told?.heard();
+        else told?.cancel();
       }
     } catch (err) {
       broken ??= err as Error;

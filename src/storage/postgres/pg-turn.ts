@@ -120,11 +120,6 @@ export class PgTurn {
     private readonly announcement?: string,
   ) {}
 
-  /** Whether the turn began from this instance's cache, without the lock's round trip. */
-  get fromCache(): boolean {
-    return this.optimistic !== undefined;
-  }
-
   /**
    * Begins the turn from what this instance committed last instead of the first round trip; false
    * (nothing taken) when the cache lacks something the turn needs (a Direct Line conversation's watermark).
