@@ -60,7 +60,8 @@ describe('the safety net in a conversation', function () {
     // Suicide: 112 first, then Självmordslinjen; not the numbers for violence or poisoning.
     expect(numbers!.text!.indexOf('tel:112')).to.be.lessThan(numbers!.text!.indexOf('tel:90101'));
     expect(numbers!.text).not.to.include('Kvinnofridslinjen').and.not.to.include('Giftinformation');
-    expect(text).to.include('Kontaktcenter, Karlstads kommun nu, som ett brådskande ärende?').and.include('vardagar 8–16').and.include('ring 112');
+    // Suicidal thoughts: the urgent case would go to the vårdcentral (data/routing.yaml `urgent`), with when someone there reads it.
+    expect(text).to.include('Din vårdcentral (Hälsoval Värmland) nu, som ett brådskande ärende?').and.include('vardagar 8–17').and.include('ring 112');
     expect(buttonsOf(replies)).to.deep.equal(['Ja, skicka nu', 'Nej, skicka inte']);
     // Nothing is said to be sent or marked, and the next question waits for the answer.
     expect(text).not.to.match(/markeras|är markerat|har skickat/u);
@@ -88,19 +89,31 @@ describe('the safety net in a conversation', function () {
     expect(copy.indexOf('tel:112')).to.be.lessThan(copy.indexOf('Ärendenummer'));
   });
 
+  it('acute violence at home: the numbers for it, and the offer to send now names the social services of the person\'s municipality, who get the urgent case', async () => {
+    convo = await atDailyLife();
+    const replies = await convo.say('Min sambo slår mig just nu och jag har låst in mig på toaletten med barnen.');
+    const [numbers] = urgentReplies(replies);
+    expect(numbers!.text).to.include('tel:112').and.include('Kvinnofridslinjen');
+    expect(textOf(replies)).to.include('Individ- och familjeomsorg, Karlstads kommun nu, som ett brådskande ärende?');
+    expect(textOf(await convo.say('Ja, skicka nu'))).to.include('till Individ- och familjeomsorg, Karlstads kommun som ett brådskande ärende');
+    const [sent] = await readCases(convo.dataDir);
+    expect(sent!.recipients.map((r) => [r.key, r.consent])).to.deep.equal([['karlstad:ifo', true]]);
+    expect(sent!.work['karlstad:ifo']!.urgent).to.equal(true);
+  });
+
   /** Accepts the offer; returns the reference given. Then finishes; the store must hold one case, completed. */
   async function sendNowAndFinish(c: Conversation, cases: () => Promise<CaseRecord[]>): Promise<void> {
     await c.say(CRISIS);
     const sent = textOf(await c.say('Ja, skicka nu'));
     const reference = /NV-\d{4}-\d{6}/u.exec(sent)?.[0];
-    expect(sent).to.include('Nu har jag skickat det du har berättat hittills till Kontaktcenter, Karlstads kommun som ett brådskande ärende');
+    expect(sent).to.include('Nu har jag skickat det du har berättat hittills till Din vårdcentral (Hälsoval Värmland) som ett brådskande ärende');
     expect(reference).to.be.a('string');
     expect(sent).to.include('Vad är viktigast för dig just nu?');
     const early = await cases();
     expect(early).to.have.length(1);
     expect(early[0]).to.deep.include({ reference, urgent: true });
-    expect(early[0]!.recipients.map((r) => [r.key, r.consent])).to.deep.equal([['karlstad:kontaktcenter', true]]);
-    expect(early[0]!.work['karlstad:kontaktcenter']!.urgent).to.equal(true);
+    expect(early[0]!.recipients.map((r) => [r.key, r.consent])).to.deep.equal([['region_varmland:vardcentral', true]]);
+    expect(early[0]!.work['region_varmland:vardcentral']!.urgent).to.equal(true);
     expect(early[0]!.answers['daily_life_now'], 'the crisis message is the answer, stored once the person has answered the offer').to.equal(undefined);
     expect(early[0]!.risk!.triggers[0]).to.deep.include({ sentence: CRISIS_SENTENCE, level: 'acute' });
 
@@ -114,8 +127,8 @@ describe('the safety net in a conversation', function () {
     expect(record.createdAt).to.equal(early[0]!.createdAt);
     expect(record.answers['what_matters']).to.deep.equal({ kind: 'text', text: SELF_ANSWERS[4] });
     expect(record.answers['daily_life_now']).to.deep.equal({ kind: 'text', text: CRISIS });
-    expect(record.recipients.find((r) => r.key === 'karlstad:kontaktcenter')?.consent).to.equal(true);
-    expect(Object.keys(record.work)).to.include('karlstad:kontaktcenter');
+    expect(record.recipients.find((r) => r.key === 'region_varmland:vardcentral')?.consent).to.equal(true);
+    expect(Object.keys(record.work)).to.include('region_varmland:vardcentral');
     expect(Object.keys(record.work).length, 'the recipients consented to at the end get their part').to.be.greaterThan(1);
   }
 
@@ -231,9 +244,9 @@ describe('the safety net in a conversation', function () {
     const app = await createApp({ ...config, port: 0 }, createLogger('silent'));
     try {
       const { url } = await app.listen();
-      await app.accounts.put({ email: 'kim@karlstad.test', name: 'Kim Exempel', organisationId: 'karlstad', role: 'staff', password: 'korrekt-häst-batteri-häfta' });
-      await app.members.setUnits('karlstad', 'kim@karlstad.test', ['karlstad:kontaktcenter'], 'test');
-      const login = await fetch(`${url}/staff/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'kim@karlstad.test', password: 'korrekt-häst-batteri-häfta' }) });
+      await app.accounts.put({ email: 'kim@regionvarmland.test', name: 'Kim Exempel', organisationId: 'region_varmland', role: 'staff', password: 'korrekt-häst-batteri-häfta' });
+      await app.members.setUnits('region_varmland', 'kim@regionvarmland.test', ['region_varmland:vardcentral'], 'test');
+      const login = await fetch(`${url}/staff/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'kim@regionvarmland.test', password: 'korrekt-häst-batteri-häfta' }) });
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const [stored] = await readCases(dataDir);
       const res = await fetch(`${url}/staff/api/cases/${stored!.reference}`, { headers: { cookie } });
@@ -245,11 +258,11 @@ describe('the safety net in a conversation', function () {
       const reclassified = await fetch(`${url}/staff/api/cases/${stored!.reference}/reclassify`, {
         method: 'POST',
         headers: { cookie, 'content-type': 'application/json' },
-        body: JSON.stringify({ unit: 'karlstad:kontaktcenter', urgent: false, note: 'Ringde upp: personen har stöd hemma i kväll.' }),
+        body: JSON.stringify({ unit: 'region_varmland:vardcentral', urgent: false, note: 'Ringde upp: personen har stöd hemma i kväll.' }),
       });
       expect(reclassified.status).to.equal(200);
       const entry = (await app.audit.entries()).filter((e) => e.action === 'case.reclassify').at(-1);
-      expect(entry).to.deep.include({ actor: 'kim@karlstad.test', target: stored!.reference, unit: 'karlstad:kontaktcenter', outcome: 'allowed' });
+      expect(entry).to.deep.include({ actor: 'kim@regionvarmland.test', target: stored!.reference, unit: 'region_varmland:vardcentral', outcome: 'allowed' });
       expect((await app.cases.urgentNewBefore(new Date(Date.now() + 60_000))).map((r) => r.reference), 'no reminders once reclassified').not.to.include(stored!.reference);
     } finally {
       await app.close();

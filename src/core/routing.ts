@@ -7,6 +7,7 @@ import type { Content } from './content/load.js';
 import { ROUTING_TOPICS, type ContactType, type Organisation, type Question, type RoutingTopic } from './content/schema.js';
 import type { Answers } from './interview/answers.js';
 import { evaluate } from './interview/conditions.js';
+import type { Situation } from './safety/verdict.js';
 
 /** The id of the municipality option "Vet inte" (not known, even when asked again). */
 export const UNKNOWN_MUNICIPALITY = 'unknown';
@@ -63,7 +64,20 @@ function contactOf(org: Organisation, type: ContactType) {
 
 /** Topics, recipients and the SIP flag for a set of answers. */
 export function route(content: Content, answers: Answers): RoutingDecision {
-  const topics = topicsFor(content, answers);
+  return routeTopics(content, answers, topicsFor(content, answers));
+}
+
+/**
+ * Who takes an urgent case sent at once after an acute alarm: the contact data/routing.yaml names
+ * (`urgent`) for the first of the alarm's situations it lists, in the person's municipality as far
+ * as the answers say; else the first contact of the answers' routing.
+ */
+export function urgentRecipient(content: Content, answers: Answers, situations: readonly Situation[]): Recipient {
+  const topic = situations.map((s) => content.routing.urgent[s]).find((t) => t !== undefined);
+  return (topic ? routeTopics(content, answers, [topic]) : route(content, answers)).recipients[0]!;
+}
+
+function routeTopics(content: Content, answers: Answers, topics: RoutingTopic[]): RoutingDecision {
   const orgs = content.directory.organisations;
   const region = orgs.find((o) => o.kind === 'region')!;
   const municipalityAnswer = answers[content.bank.roles.municipality];

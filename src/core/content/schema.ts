@@ -251,6 +251,12 @@ export const routingSchema = z.strictObject({
   /** Topic used when no answer points anywhere. */
   defaultTopic: routingTopicSchema,
   /**
+   * Who takes an urgent case sent at once after an acute alarm (issue 19): the topic for the
+   * alarm's situation (src/core/safety/verdict.ts), in the order the alarm names them. A situation
+   * not listed leaves it to the answers' routing, as for any case.
+   */
+  urgent: z.partialRecord(z.enum(SITUATIONS), routingTopicSchema).default({}),
+  /**
    * Who takes the municipality's topics when the municipality is none of the directory's: the person
    * lives elsewhere ("Annan kommun", `outside`) or does not know, even when asked again ("Vet inte",
    * `unknown`). An organisation of the directory (its id) and one of its contact points.

@@ -7,7 +7,7 @@
  *   works there. Yes: the case exists at once (the end of the interview completes it); no: nothing
  *   is sent, and the person is told so and how to reach help. Either way the interview goes on.
  */
-import { route, type Recipient } from '../../routing.js';
+import { route, urgentRecipient, type Recipient } from '../../routing.js';
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
 import { caseDraft } from '../case-draft.js';
 import { isButtonOrYesNo } from '../kit.js';
@@ -27,9 +27,9 @@ function answerOf(turn: Turn, kind: keyof typeof BUTTONS, text: string): boolean
   return turn.kit.recognizer.yesNo(text);
 }
 
-/** Who gets the urgent case: the first contact the routing gives for the answers so far. */
-function urgentRecipient(turn: Turn): Recipient {
-  return route(turn.context.content, turn.state.answers).recipients[0]!;
+/** Who gets the urgent case: the contact for the alarm's situation (data/routing.yaml `urgent`), else the answers' first. */
+function urgentContact(turn: Turn): Recipient {
+  return urgentRecipient(turn.context.content, turn.state.answers, turn.state.alarm?.situations ?? []);
 }
 
 /** When someone works there: the directory's hours, else that it may be the next working day. */
@@ -51,7 +51,7 @@ function checkQuestion(turn: Turn): string {
 async function sendNow(turn: Turn): Promise<void> {
   const { state } = turn;
   const routing = route(turn.context.content, state.answers);
-  const recipient = routing.recipients[0]!;
+  const recipient = urgentContact(turn);
   const draft = caseDraft(turn, routing);
   const record = await turn.context.createCase({ ...draft, urgent: true, recipients: [{ ...recipient, consent: true }] });
   state.sentNow = { reference: record.reference, recipientKey: recipient.key };
@@ -88,7 +88,7 @@ export const safety: PhaseModule = {
     const { state } = turn;
     const { texts } = turn.kit;
     if (state.pending === 'sendNow') {
-      const recipient = urgentRecipient(turn);
+      const recipient = urgentContact(turn);
       turn.replies.push({
         type: 'prompt',
         text: texts.t('safety.sendNow.offer', { recipient: recipient.contactName, when: whenSomeoneWorks(turn, recipient) }),
