@@ -18,6 +18,7 @@
  */
 import type { Middleware, Storage, TurnContext } from 'botbuilder';
 import type pg from 'pg';
+import { SerializeTurns } from '../../bot/middleware.js';
 import { TURN_ACTIVITY_LOG, TURN_STATE_STORAGE, TURN_TRANSCRIPTS, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { explainPoolError } from './pool.js';
 import { beginSql, PgTurn, type TurnTranscriptRows } from './pg-turn.js';
@@ -70,9 +71,9 @@ export class PgTurnLock implements Middleware {
   /**
    * This instance's turns of one conversation, one after the other: a turn from the cache holds no
    * lock while it runs, so the next one on this instance must wait here (and a waiting turn holds no
-   * connection meanwhile).
+   * connection meanwhile). The service serialises its turns already; this lock does not rely on it.
    */
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly inProcess = new SerializeTurns();
 
   constructor(
     private readonly lockPool: pg.Pool,
@@ -83,18 +84,7 @@ export class PgTurnLock implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
-    const before = this.queues.get(key);
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = before ? before.then(() => mine) : mine;
-    this.queues.set(key, tail);
-    try {
-      if (before) await this.bounded(before, 'waiting for the previous turn of this conversation');
-      await this.turn(context, key, next);
-    } finally {
-      release();
-      if (this.queues.get(key) === tail) this.queues.delete(key);
-    }
+    await this.inProcess.onTurn(context, () => this.turn(context, key, next));
   }
 
   private async turn(context: TurnContext, key: string, next: () => Promise<void>): Promise<void> {
