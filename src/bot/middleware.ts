@@ -1,45 +1,13 @@
 /**
- * Middleware around every turn:
- * - SerializeTurns: turns of one conversation run one at a time, in arrival order, so a double
- *   click never loses an answer (BotState writes with eTag "*", last writer wins).
+ * Middleware around every turn (and SerializeTurns, in ./serialize-turns.ts):
  * - EraseTranscript: deletes the transcript after a turn that ended with "keep nothing"; it sits
  *   outside the transcript logger so it runs after that turn's activities were queued.
  * - TranscriptLogger: logs each turn's activities to the transcript store, as botbuilder's
  *   TranscriptLoggerMiddleware does, for less CPU.
  */
-import { Mutex } from 'async-mutex';
 import { ActivityEventNames, ActivityTypes, RoleTypes, TurnContext, type Activity, type Middleware, type TranscriptStore } from 'botbuilder';
 import { ERASE_CONVERSATION } from '../../dialogs/intake-dialog.js';
 import { turnTranscripts } from './turn-stores.js';
-
-function conversationKey(context: TurnContext): string {
-  return `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
-}
-
-export class SerializeTurns implements Middleware {
-  private readonly locks = new Map<string, { mutex: Mutex; users: number }>();
-
-  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    const key = conversationKey(context);
-    let entry = this.locks.get(key);
-    if (!entry) {
-      entry = { mutex: new Mutex(), users: 0 };
-      this.locks.set(key, entry);
-    }
-    entry.users += 1;
-    try {
-      await entry.mutex.runExclusive(next);
-    } finally {
-      entry.users -= 1;
-      if (entry.users === 0) this.locks.delete(key);
-    }
-  }
-
-  /** Conversations with a turn running or waiting (for tests and diagnostics). */
-  get active(): number {
-    return this.locks.size;
-  }
-}
 
 export class EraseTranscript implements Middleware {
   constructor(private readonly store: TranscriptStore) {}

@@ -18,7 +18,7 @@
  */
 import type { Middleware, Storage, TurnContext } from 'botbuilder';
 import type pg from 'pg';
-import { SerializeTurns } from '../../bot/middleware.js';
+import { conversationKey, SerializeTurns } from '../../bot/serialize-turns.js';
 import { TURN_ACTIVITY_LOG, TURN_STATE_STORAGE, TURN_TRANSCRIPTS, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { explainPoolError } from './pool.js';
 import { beginSql, PgTurn, type TurnTranscriptRows } from './pg-turn.js';
@@ -83,7 +83,8 @@ export class PgTurnLock implements Middleware {
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
+    // The same key as in earlier releases (the advisory lock's name must not change under a running instance).
+    const key = conversationKey(context);
     await this.inProcess.onTurn(context, () => this.turn(context, key, next));
   }
 
