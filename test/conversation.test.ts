@@ -57,12 +57,12 @@ describe('the resident intake conversation (Swedish)', function () {
     const ask2 = textOf(await convo.say('Ja, skicka'));
     expect(ask2).to.include('Hemsjukvård och rehabilitering, Karlstads kommun');
     const ask3 = textOf(await convo.say('Ja, skicka'));
-    expect(ask3).to.include('Din vårdcentral (Hälsoval Värmland)');
+    expect(ask3).to.include('Vårdcentralen (Hälsoval Värmland)');
     const done = textOf(await convo.say('Nej, skicka inte'));
     const year = new Date().getFullYear();
     expect(done).to.match(new RegExp(`NV-${year}-000001`));
     expect(done).to.include('Biståndshandläggning (äldreomsorg), Karlstads kommun: De hör vanligen av sig inom 5 arbetsdagar.');
-    expect(done).to.include('Till Din vårdcentral (Hälsoval Värmland) skickas ingenting');
+    expect(done).to.include('Till Vårdcentralen (Hälsoval Värmland) skickas ingenting');
 
     const [stored] = await readCases(convo.dataDir);
     expect(stored).to.exist;

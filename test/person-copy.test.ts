@@ -74,7 +74,7 @@ describe('the person\'s own copy page (/kopia/…)', function () {
     expect(html).to.include('<h1>Din sammanfattning</h1>');
     expect(html).to.include(`Ärendenummer ${record.reference}`);
     expect(html).to.include('<strong>Biståndshandläggning (äldreomsorg), Karlstads kommun</strong>: fick sammanfattningen och hela samtalet. De hör vanligen av sig inom 5 arbetsdagar.');
-    expect(html).to.include('<strong>Din vårdcentral (Hälsoval Värmland)</strong>: fick ingenting, som du valde.');
+    expect(html).to.include('<strong>Vårdcentralen (Hälsoval Värmland)</strong>: fick ingenting, som du valde.');
     // The person's words, escaped, line breaks kept.
     expect(html).to.include('Att bo kvar hemma &lt;och&gt; se Vänern.<br>Och katten.');
     expect(html).to.include('högst 90 dagar');

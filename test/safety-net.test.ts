@@ -61,7 +61,7 @@ describe('the safety net in a conversation', function () {
     expect(numbers!.text!.indexOf('tel:112')).to.be.lessThan(numbers!.text!.indexOf('tel:90101'));
     expect(numbers!.text).not.to.include('Kvinnofridslinjen').and.not.to.include('Giftinformation');
     // Suicidal thoughts: the urgent case would go to the vårdcentral (data/routing.yaml `urgent`), with when someone there reads it.
-    expect(text).to.include('Din vårdcentral (Hälsoval Värmland) nu, som ett brådskande ärende?').and.include('vardagar 8–17').and.include('ring 112');
+    expect(text).to.include('Vårdcentralen (Hälsoval Värmland) nu, som ett brådskande ärende?').and.include('vardagar 8–17').and.include('ring 112');
     expect(buttonsOf(replies)).to.deep.equal(['Ja, skicka nu', 'Nej, skicka inte']);
     // Nothing is said to be sent or marked, and the next question waits for the answer.
     expect(text).not.to.match(/markeras|är markerat|har skickat/u);
@@ -106,7 +106,7 @@ describe('the safety net in a conversation', function () {
     await c.say(CRISIS);
     const sent = textOf(await c.say('Ja, skicka nu'));
     const reference = /NV-\d{4}-\d{6}/u.exec(sent)?.[0];
-    expect(sent).to.include('Nu har jag skickat det du har berättat hittills till Din vårdcentral (Hälsoval Värmland) som ett brådskande ärende');
+    expect(sent).to.include('Nu har jag skickat det du har berättat hittills till Vårdcentralen (Hälsoval Värmland) som ett brådskande ärende');
     expect(reference).to.be.a('string');
     expect(sent).to.include('Vad är viktigast för dig just nu?');
     const early = await cases();

@@ -286,7 +286,7 @@ describe('conversations saved by the previous release continue (test/fixtures/sa
   it('during consent to share: the consent given before the restart is kept, the next recipient is asked', async () => {
     const f = await resume('share');
     const saved = savedInterview(f);
-    expect(await say('Nej, skicka inte')).to.include('Får vi skicka sammanfattningen till Din vårdcentral (Hälsoval Värmland)?');
+    expect(await say('Nej, skicka inte')).to.include('Får vi skicka sammanfattningen till Vårdcentralen (Hälsoval Värmland)?');
     const record = await finish();
     expect(record.answers).to.deep.equal(saved.answers);
     expect(record.recipients.map((r) => [r.key, r.consent])).to.deep.equal([

@@ -58,7 +58,7 @@ const API_ENGLISH = [
 const RICH_SUMMARY: SummaryView = {
   title: 'Sammanfattning',
   topics: 'Det här gäller främst: Äldreomsorg och hjälp hemma, Vård på vårdcentral',
-  recipients: 'Föreslagna mottagare: Biståndshandläggning (äldreomsorg), Karlstads kommun; Din vårdcentral (Hälsoval Värmland)',
+  recipients: 'Föreslagna mottagare: Biståndshandläggning (äldreomsorg), Karlstads kommun; Vårdcentralen (Hälsoval Värmland)',
   sip: 'Både kommunen och regionen kan behöva vara med. Du kan få ett erbjudande om en gemensam plan (SIP).',
   suggested: 'Utifrån svaren kan det också handla om: Psykisk hälsa. Det är bara ett förslag till den som läser; vem som får sammanfattningen bestäms av svaren.',
   sections: [
@@ -93,7 +93,7 @@ const URGENT_SUMMARY: SummaryView = {
   forOther: 'Svaren är lämnade av en närstående: dotter.',
   urgent: 'Markerat som brådskande.',
   topics: 'Det här gäller främst: Psykisk hälsa, Äldreomsorg och hjälp hemma',
-  recipients: 'Föreslagna mottagare: Biståndshandläggning (äldreomsorg), Karlstads kommun; Din vårdcentral (Hälsoval Värmland)',
+  recipients: 'Föreslagna mottagare: Biståndshandläggning (äldreomsorg), Karlstads kommun; Vårdcentralen (Hälsoval Värmland)',
   sections: [
     {
       title: 'Vardagen',

@@ -152,7 +152,7 @@ describe('the resident widget in a browser (Swedish)', function () {
 
     await click(page, 'Det stämmer', 'Får vi skicka sammanfattningen till Biståndshandläggning (äldreomsorg), Karlstads kommun?');
     await click(page, 'Ja, skicka', 'Hemsjukvård och rehabilitering, Karlstads kommun');
-    await click(page, 'Ja, skicka', 'Din vårdcentral (Hälsoval Värmland)');
+    await click(page, 'Ja, skicka', 'Vårdcentralen (Hälsoval Värmland)');
     await click(page, 'Nej, skicka inte', REFERENCE);
     const done = (await transcript(page)).filter((a) => !a.fromUser).map((a) => a.text).join('\n');
     const reference = REFERENCE.exec(done)![0];

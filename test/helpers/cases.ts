@@ -58,5 +58,5 @@ export function caseDraft(
 
 export const KARLSTAD_BISTAND: RecipientSpec = { organisationId: 'karlstad', organisationName: 'Karlstads kommun', contactType: 'bistand', contactName: 'Biståndshandläggning (äldreomsorg), Karlstads kommun', consent: true };
 export const KARLSTAD_IFO: RecipientSpec = { organisationId: 'karlstad', organisationName: 'Karlstads kommun', contactType: 'ifo', contactName: 'Individ- och familjeomsorg, Karlstads kommun', consent: true };
-export const REGION_VARDCENTRAL: RecipientSpec = { organisationId: 'region_varmland', organisationName: 'Region Värmland', contactType: 'vardcentral', contactName: 'Din vårdcentral (Hälsoval Värmland)', consent: true, side: 'region' };
+export const REGION_VARDCENTRAL: RecipientSpec = { organisationId: 'region_varmland', organisationName: 'Region Värmland', contactType: 'vardcentral', contactName: 'Vårdcentralen (Hälsoval Värmland)', consent: true, side: 'region' };
 export const KIL_BISTAND: RecipientSpec = { organisationId: 'kil', organisationName: 'Kils kommun', contactType: 'bistand', contactName: 'Biståndshandläggning (äldreomsorg), Kils kommun', consent: true };
