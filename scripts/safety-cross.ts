@@ -8,6 +8,8 @@
  *   node --import tsx scripts/safety-cross.ts                          every training set in, all sets scored
  *   node --import tsx scripts/safety-cross.ts --without dev-2026-12b   that set left out of training
  *   node --import tsx scripts/safety-cross.ts --without all --sets check-2026-12,fresh
+ *   … --misses                                                         also lists the misses of dev-* sets
+ *   … --tunings '[{"acuteScore": 0.5}, {"urgentUpgrade": false}]'      each reading of the model scored too
  *
  * Scored folders are under test/nlu: safety sets (`sv.jsonl`, `en.jsonl`) and the older risk sets
  * (`risk.tsv`, `risk.en.tsv`: acute or none). Held-out folders are refused: the lead scores those.
@@ -16,7 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { loadContent } from '../src/core/content/load.js';
-import { SafetyAssessor, withBase } from '../src/core/safety/assessor.js';
+import { ASSESSOR_TUNING, SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
 import { trainFold } from '../src/nlu/embedded.js';
 import { parseSafetySet, safetyFigures, type SafetyRow } from '../src/nlu/safety-eval.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
@@ -47,7 +49,9 @@ function rowsOf(dir: string, language: string): SafetyRow[] {
 const pct = (n: number) => `${(n * 100).toFixed(1)}`.padStart(5);
 
 async function main(): Promise<void> {
+  const misses = process.argv.includes('--misses');
   const without = (arg('--without') ?? '').split(',').filter(Boolean);
+  const tunings = JSON.parse(arg('--tunings') ?? '[{}]') as Array<Partial<AssessorTuning>>;
   const sets = (arg('--sets') ?? DEFAULT_SETS.join(',')).split(',').filter(Boolean);
   if (sets.some((s) => /heldout/u.test(s))) throw new Error('held-out sets are scored by the lead (npm run nlu:eval), not here');
   const config = loadConfig();
@@ -59,16 +63,26 @@ async function main(): Promise<void> {
     const patterns = withBase(content.locales[language]!.risk, undefined);
     const started = Date.now();
     const score = await trainFold(data, {}, patterns);
-    const assessor = new SafetyAssessor(patterns, score, language);
     console.log(`# ${language}: trained on ${data.riskSets.map((s) => s.name).join(', ') || 'no labelled sets'} (of ${trainedOn.join(', ') || 'none'}) in ${Date.now() - started} ms`);
-    console.log(`  ${'set'.padEnd(16)} ${'n'.padStart(8)}  acute  a-or-u  FA     unsure  (acute long)`);
-    for (const set of sets) {
-      const rows = rowsOf(path.join(SETS_DIR, set), language);
-      if (!rows.length) continue;
-      const judged = rows.map((row) => ({ row, level: assessor.assess(row.text).level }));
-      const f = safetyFigures(judged);
-      const seen = data.riskSets.some((s) => s.name === set) ? ' (trained on)' : '';
-      console.log(`  ${set.padEnd(16)} ${`${f.acute}/${f.ordinary}`.padStart(8)}  ${pct(f.acuteRecall)}  ${pct(f.acuteOrUnsureRecall)}  ${pct(f.falseAlarms)}  ${pct(f.unsureOnOrdinary)}  (${pct(f.acuteRecallLong)})${seen}`);
+    for (const change of tunings) {
+      const tuning: AssessorTuning = { ...ASSESSOR_TUNING, ...change };
+      const assessor = new SafetyAssessor(patterns, score, language, tuning);
+      if (tunings.length > 1) console.log(`## ${JSON.stringify(change)}`);
+      console.log(`  ${'set'.padEnd(16)} ${'n'.padStart(8)}  acute  a-or-u  FA     unsure  (acute long)`);
+      for (const set of sets) {
+        const rows = rowsOf(path.join(SETS_DIR, set), language);
+        if (!rows.length) continue;
+        const judged = rows.map((row) => ({ row, level: assessor.assess(row.text).level }));
+        const f = safetyFigures(judged);
+        const seen = data.riskSets.some((s) => s.name === set) ? ' (trained on)' : '';
+        console.log(`  ${set.padEnd(16)} ${`${f.acute}/${f.ordinary}`.padStart(8)}  ${pct(f.acuteRecall)}  ${pct(f.acuteOrUnsureRecall)}  ${pct(f.falseAlarms)}  ${pct(f.unsureOnOrdinary)}  (${pct(f.acuteRecallLong)})${seen}`);
+        // Misses are listed for development sets only: a check set stays unread.
+        if (misses && /^dev/u.test(set)) {
+          for (const x of judged) {
+            if ((x.row.expect === 'acute') !== (x.level === 'acute')) console.log(`    - ${x.row.expect} [${x.level}] ${x.row.text}`);
+          }
+        }
+      }
     }
   }
 }

@@ -22,6 +22,18 @@ export const UNSURE_SCORE = 0.25;
 /** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
 const MIN_WORDS_FOR_MODEL = 3;
 
+/** How the assessor weighs the model against the patterns (defaults: the constants above). */
+export interface AssessorTuning {
+  acuteScore: number;
+  unsureScore: number;
+  /** A pattern's hit in a sentence the model scores below this is only worth a question. */
+  patternDoubt: number;
+  /** Whether a danger word told as happening now makes the model's doubt an alarm. */
+  urgentUpgrade: boolean;
+}
+
+export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: 0, urgentUpgrade: true };
+
 /** What a risk model answers: the probability that a (folded) text signals acute danger. */
 export type AcuteScorer = (text: string) => number;
 
@@ -116,6 +128,7 @@ export class SafetyAssessor {
     patterns: RiskPatterns,
     private readonly score?: AcuteScorer,
     language = 'sv',
+    private readonly tuning: AssessorTuning = ASSESSOR_TUNING,
   ) {
     const folded = (list: readonly string[]) => list.map(stripMarks);
     this.detector = new RiskDetector({
@@ -186,8 +199,10 @@ export class SafetyAssessor {
             matched ??= m[0];
           }
         }
-        if (categories.length) findings.push({ level: 'acute', score: 1, categories, sentence, ...(matched ? { matched } : {}) });
-        else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: UNSURE_SCORE, categories: [], sentence });
+        if (categories.length) {
+          const doubted = this.score && this.tuning.patternDoubt > 0 && this.scoreOf(sentence.present.join(' ')) < this.tuning.patternDoubt;
+          findings.push({ level: doubted ? 'unsure' : 'acute', score: doubted ? this.tuning.unsureScore : 1, categories, sentence, ...(matched ? { matched } : {}) });
+        } else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: this.tuning.unsureScore, categories: [], sentence });
         else if (denied.before) negated.add(clause);
       }
       sentence.present = sentence.present.filter((c) => !negated.has(c));
@@ -267,12 +282,12 @@ export class SafetyAssessor {
    * now (risk.yaml's `urgent`: "nu", "ikväll", "hjälp").
    */
   private modelLevel(p: number, piece: string): SafetyLevel {
-    const level: SafetyLevel = p >= ACUTE_SCORE ? 'acute' : p >= UNSURE_SCORE ? 'unsure' : 'none';
+    const level: SafetyLevel = p >= this.tuning.acuteScore ? 'acute' : p >= this.tuning.unsureScore ? 'unsure' : 'none';
     // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
     if (level === 'none') return level;
     if (!this.hints.some((h) => firstMatch(h.regex, piece))) return level === 'acute' ? 'unsure' : 'none';
     // A danger word told as happening now ("nu", "ikväll", "hjälp") makes the model's doubt an alarm.
-    if (level === 'unsure' && this.urgent.some((re) => re.test(piece))) return 'acute';
+    if (level === 'unsure' && this.tuning.urgentUpgrade && this.urgent.some((re) => re.test(piece))) return 'acute';
     return level;
   }
 
