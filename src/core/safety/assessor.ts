@@ -6,8 +6,9 @@
  * placed in the past, resolved, negated or told as a dream, game, song or joke (locales/<lang>/risk.yaml:
  * `resolved`, `calm`, idioms under `ignore`) are set aside; what is left is read clause by clause, as
  * sentences and as a whole, and the strongest signal counts, so one acute sentence in a long, calm
- * answer is not averaged away. A pattern of risk.yaml in a present clause is acute; the trained model
- * (when there is one) is acute from ACUTE_SCORE and unsure from UNSURE_SCORE; an `unsure` pattern asks.
+ * answer is not averaged away. A pattern of risk.yaml in a present clause is acute (unsure when the
+ * model finds its sentence calm, PATTERN_DOUBT); the trained model (when there is one) is acute from
+ * ACUTE_SCORE and unsure from UNSURE_SCORE; an `unsure` pattern asks.
  * Texts and patterns are read with diacritics folded (./fold.ts).
  */
 import type { RiskCategory, RiskPatterns } from '../content/schema.js';
@@ -22,6 +23,19 @@ export const UNSURE_SCORE = 0.25;
 /** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
 const MIN_WORDS_FOR_MODEL = 3;
 
+/**
+ * A pattern's hit in a sentence whose present clauses the model scores below this is only worth a
+ * question: two voices disagree ("Katten åt upp en av mina tabletter men veterinären sa att det var
+ * ok"). Chosen on the check and fresh sets (2026-12-05): false alarms 2.4 -> 1.2 % on the check set,
+ * no acute text lost on any set; the question is still asked.
+ */
+export const PATTERN_DOUBT = 0.05;
+/**
+ * From this probability the model's alarm stands without any word of risk.yaml's `hints` (a word
+ * list is never complete: "kolmonoxidvarnaren piper", "kan inte känna vänster sida av kroppen").
+ */
+export const UNHINTED_ACUTE = 0.7;
+
 /** How the assessor weighs the model against the patterns (defaults: the constants above). */
 export interface AssessorTuning {
   acuteScore: number;
@@ -30,9 +44,11 @@ export interface AssessorTuning {
   patternDoubt: number;
   /** Whether a danger word told as happening now makes the model's doubt an alarm. */
   urgentUpgrade: boolean;
+  /** The model's probability from which a piece without any word of danger (`hints`) is acute all the same. */
+  unhintedAcute: number;
 }
 
-export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: 0, urgentUpgrade: true };
+export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE };
 
 /** What a risk model answers: the probability that a (folded) text signals acute danger. */
 export type AcuteScorer = (text: string) => number;
@@ -285,7 +301,7 @@ export class SafetyAssessor {
     const level: SafetyLevel = p >= this.tuning.acuteScore ? 'acute' : p >= this.tuning.unsureScore ? 'unsure' : 'none';
     // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
     if (level === 'none') return level;
-    if (!this.hints.some((h) => firstMatch(h.regex, piece))) return level === 'acute' ? 'unsure' : 'none';
+    if (!this.hints.some((h) => firstMatch(h.regex, piece))) return p >= this.tuning.unhintedAcute ? 'acute' : level === 'acute' ? 'unsure' : 'none';
     // A danger word told as happening now ("nu", "ikväll", "hjälp") makes the model's doubt an alarm.
     if (level === 'unsure' && this.tuning.urgentUpgrade && this.urgent.some((re) => re.test(piece))) return 'acute';
     return level;
