@@ -60,9 +60,10 @@ async function main(): Promise<void> {
     const data = loadTrainingData(config.localesDir, language);
     const trainedOn = data.riskSets.map((s) => s.name);
     data.riskSets = data.riskSets.filter((s) => !without.includes('all') && !without.includes(s.name));
-    const patterns = withBase(content.locales[language]!.risk, undefined);
+    const given = content.locales[language]!.risk;
+    const patterns = withBase(arg('--reach') ? { ...given, negationReach: Number(arg('--reach')) } : given, undefined);
     const started = Date.now();
-    const score = await trainFold(data, {}, patterns);
+    const score = await trainFold(data, JSON.parse(arg('--options') ?? '{}') as Record<string, number>, patterns);
     console.log(`# ${language}: trained on ${data.riskSets.map((s) => s.name).join(', ') || 'no labelled sets'} (of ${trainedOn.join(', ') || 'none'}) in ${Date.now() - started} ms`);
     for (const change of tunings) {
       const tuning: AssessorTuning = { ...ASSESSOR_TUNING, ...change };
