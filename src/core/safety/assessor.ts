@@ -30,6 +30,9 @@ const MIN_WORDS_FOR_MODEL = 3;
  * no acute text lost on any set; the question is still asked.
  */
 export const PATTERN_DOUBT = 0.05;
+// A hit of one word ("I work as a nurse and have seen many overdoses", "självmord") needs the model's
+// doubt at least (UNSURE_SCORE) to be acute: one alarming word is not a danger told. It changed no
+// figure of any set on 2026-12-05; it is there for the kind of text, not for a set.
 /**
  * From this probability the model's alarm stands without any word of risk.yaml's `hints` (a word
  * list is never complete: "kolmonoxidvarnaren piper", "kan inte känna vänster sida av kroppen").
@@ -42,13 +45,15 @@ export interface AssessorTuning {
   unsureScore: number;
   /** A pattern's hit in a sentence the model scores below this is only worth a question. */
   patternDoubt: number;
+  /** The same for a hit of one word ("överdoser", "självmord"): one word alone is not a danger told. */
+  wordDoubt: number;
   /** Whether a danger word told as happening now makes the model's doubt an alarm. */
   urgentUpgrade: boolean;
   /** The model's probability from which a piece without any word of danger (`hints`) is acute all the same. */
   unhintedAcute: number;
 }
 
-export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE };
+export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE };
 
 /** What a risk model answers: the probability that a (folded) text signals acute danger. */
 export type AcuteScorer = (text: string) => number;
@@ -216,7 +221,8 @@ export class SafetyAssessor {
           }
         }
         if (categories.length) {
-          const doubted = this.score && this.tuning.patternDoubt > 0 && this.scoreOf(sentence.present.join(' ')) < this.tuning.patternDoubt;
+          const doubt = matched && !/\s/u.test(matched.trim()) ? this.tuning.wordDoubt : this.tuning.patternDoubt;
+          const doubted = this.score && doubt > 0 && this.scoreOf(sentence.present.join(' ')) < doubt;
           findings.push({ level: doubted ? 'unsure' : 'acute', score: doubted ? this.tuning.unsureScore : 1, categories, sentence, ...(matched ? { matched } : {}) });
         } else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: this.tuning.unsureScore, categories: [], sentence });
         else if (denied.before) negated.add(clause);
