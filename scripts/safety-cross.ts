@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     const given = content.locales[language]!.risk;
     const patterns = withBase(arg('--reach') ? { ...given, negationReach: Number(arg('--reach')) } : given, undefined);
     const started = Date.now();
-    const score = await trainFold(data, JSON.parse(arg('--options') ?? '{}') as Record<string, number>, patterns);
+    const score = await trainFold(data, JSON.parse(arg('--options') ?? '{}') as Record<string, number>, patterns, JSON.parse(arg('--settings') ?? '{}') as Record<string, unknown>);
     console.log(`# ${language}: trained on ${data.riskSets.map((s) => s.name).join(', ') || 'no labelled sets'} (of ${trainedOn.join(', ') || 'none'}) in ${Date.now() - started} ms`);
     for (const change of tunings) {
       const tuning: AssessorTuning = { ...ASSESSOR_TUNING, ...change };
