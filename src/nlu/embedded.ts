@@ -20,7 +20,7 @@ import type { RiskPatterns, RoutingTopic } from '../core/content/schema.js';
 import { INTENTS, type Intent, type Recognition, type Recognizer } from '../core/nlu/recognizer.js';
 import { RiskDetector } from '../core/risk.js';
 import { SafetyAssessor, withBase } from '../core/safety/assessor.js';
-import { fold } from '../core/safety/fold.js';
+import { fold, stripMarks } from '../core/safety/fold.js';
 import { FeatureTable, IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type FeatureNumbering, type LogisticJson, type LogisticOptions } from './logistic.js';
 import { folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
 import { loadTrainingData, trainedLanguages, type TrainingData } from './training-data.js';
@@ -43,6 +43,8 @@ const MAX_TOPICS = 2;
  * scores near the threshold move with the order of its training examples; the average moves less.
  */
 const RISK_MODELS = 3;
+/** Passes of the pilot model that places the danger of long acute training texts (RiskModel.picked). */
+const PILOT_EPOCHS = 5;
 
 /** The features each classifier looks at (chosen by cross-validation on the training data). */
 const FEATURES = {
@@ -179,13 +181,42 @@ class RiskModel {
     private readonly featureNames?: readonly string[],
   ) {}
 
-  static train(tools: TextTools, examples: Record<string, string[]>, options: Partial<LogisticOptions> = {}, settings: FeatureSettings = FEATURES.risk): RiskModel {
+  static train(tools: TextTools, given: RiskExamples, options: Partial<LogisticOptions> = {}, settings: FeatureSettings = FEATURES.risk): RiskModel {
+    // Each line's features once, for the pilot and the model.
+    const memo = new Map<string, string[]>();
+    const featuresOf = (line: string) => {
+      let f = memo.get(line);
+      if (!f) memo.set(line, (f = features(tools, line, settings)));
+      return f;
+    };
+    const examples = RiskModel.picked(featuresOf, given, options);
     const indexed = new IndexedExamples(
-      Object.entries(examples).flatMap(([label, lines]) => lines.map((line) => ({ features: features(tools, line, settings), positive: label === 'acute' }))),
+      Object.entries(examples).flatMap(([label, lines]) => lines.map((line) => ({ features: featuresOf(line), positive: label === 'acute' }))),
     );
     const seed = options.seed ?? LOGISTIC_DEFAULTS.seed;
     const models = Array.from({ length: RISK_MODELS }, (_, i) => new LogisticRegression(indexed, { ...options, seed: seed + i * 7919 }));
     return new RiskModel(tools, settings, indexed, models, indexed.featureNames());
+  }
+
+  /**
+   * The examples with, for each long acute text, the sentence that carries its danger: the one a
+   * pilot model (one regression on every other example) scores highest. A long answer's calm
+   * sentences ("vi har hemtjänst två gånger om dagen") are not taught as acute.
+   */
+  private static picked(featuresOf: (line: string) => string[], given: RiskExamples, options: Partial<LogisticOptions>): Record<string, string[]> {
+    if (given.long.length === 0) return { acute: given.acute, none: given.none };
+    const pilotExamples = new IndexedExamples([
+      ...given.acute.map((line) => ({ features: featuresOf(line), positive: true })),
+      ...given.none.map((line) => ({ features: featuresOf(line), positive: false })),
+    ]);
+    const pilot = new LogisticRegression(pilotExamples, { ...options, epochs: PILOT_EPOCHS });
+    const acute = [...given.acute];
+    for (const sentences of given.long) {
+      const best = sentences.map((s) => ({ s, p: pilot.probability(pilotExamples.numbers(featuresOf(s))) })).reduce((a, b) => (b.p > a.p ? b : a));
+      acute.push(best.s);
+    }
+    const taught = new Set(acute);
+    return { acute, none: given.none.filter((line) => !taught.has(line)) };
   }
 
   toJSON(): RiskModelJson {
@@ -408,7 +439,7 @@ async function trainLanguage(options: EmbeddedOptions, language: string): Promis
   const patterns = options.riskPatterns[language];
   const intents = Classifier.train(tools, FEATURES.intents, data.intents);
   const topics = Classifier.train(tools, FEATURES.topics, data.topics);
-  const risk = RiskModel.train(tools, riskExamples(data, patterns ? new RiskDetector(patterns) : undefined));
+  const risk = RiskModel.train(tools, riskExamples(data, patterns ? new RiskDetector(patterns) : undefined, patterns?.negations));
   return { language, intents, topics, risk };
 }
 
@@ -418,7 +449,7 @@ async function trainLanguage(options: EmbeddedOptions, language: string): Promis
  * idiom or a clause placed in the past also gives its remaining clauses as calm examples, as
  * `judgeRisk` reads them ("hon har idiom hon någonsin fått"): the model is trained on what it judges.
  */
-function riskExamples(data: TrainingData, detector: RiskDetector | undefined): Record<string, string[]> {
+function riskExamples(data: TrainingData, detector: RiskDetector | undefined, negations: readonly string[] = []): RiskExamples {
   const calm = new Set([
     ...(data.risk['none'] ?? []),
     ...Object.values(data.intents).flat(),
@@ -432,8 +463,46 @@ function riskExamples(data: TrainingData, detector: RiskDetector | undefined): R
       if (clauses.present.length < clauses.all.length || clauses.idioms) for (const clause of clauses.present) calm.add(clause);
     }
   }
-  for (const line of data.risk['acute'] ?? []) calm.delete(line);
-  return { acute: data.risk['acute'] ?? [], none: [...calm] };
+  const acute = [...(data.risk['acute'] ?? [])];
+  const long: string[][] = [];
+  // Labelled sets (risk/*.jsonl): an ordinary text is calm as a whole and in each sentence; an acute
+  // text of one sentence is acute; a longer one gives the sentence that carries its danger (picked).
+  const segmenter = new Intl.Segmenter(data.language, { granularity: 'sentence' });
+  const negated = negations.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negations.map(stripMarks).join('|')})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
+  for (const { rows } of data.riskSets) {
+    for (const row of rows) {
+      const sentences = [...segmenter.segment(row.text)].flatMap(({ segment }) => segment.split(/(?<=[.!?…])\s+|\r?\n/u)).map((t) => t.trim()).filter(Boolean);
+      if (row.expect === 'ordinary') {
+        calm.add(row.text);
+        // Its sentences too, as the safety net reads them (clauses in the past and idioms left out),
+        // except one with a negation ("har aldrig tänkt på att ta livet av mig": the patterns read
+        // those) or one answered by the next ("Mamma sa att hon vill dö. Men hon menade maten").
+        if (sentences.length > 1) {
+          sentences.forEach((sentence, i) => {
+            const next = sentences[i + 1];
+            const present = detector ? detector.clauses(fold(sentence)).present.join(' ') : sentence;
+            if (present && !negated?.test(fold(sentence)) && !(next && ANSWER.test(fold(next)))) calm.add(present);
+          });
+        }
+      } else if (sentences.length <= 1) acute.push(row.text);
+      else {
+        const present = detector ? sentences.filter((s) => detector.clauses(fold(s)).present.length) : sentences;
+        long.push(present.length ? present : sentences);
+      }
+    }
+  }
+  for (const line of acute) calm.delete(line);
+  return { acute, none: [...calm], long };
+}
+
+/** A sentence that answers the one before it. */
+const ANSWER = /^(men|but|fast|although|though)(?![\p{L}\p{N}])/u;
+
+/** Acute and calm examples, and the sentences of long acute texts whose danger is yet to be placed. */
+interface RiskExamples {
+  acute: string[];
+  none: string[];
+  long: string[][];
 }
 
 function round(n: number): number {
@@ -474,16 +543,17 @@ function isCode(name: string): boolean {
 }
 
 /**
- * For cross-validation scripts: trains only the risk model of `data`, answering P(acute); with the
- * language's `detector`, trained as `EmbeddedRecognizer.train` does (give it to a `SafetyAssessor`).
+ * For cross-validation scripts (scripts/safety-cross.ts): trains only the risk model of `data`,
+ * answering P(acute); with the language's risk `patterns`, trained as `EmbeddedRecognizer.train`
+ * does (give it to a `SafetyAssessor`).
  */
 export async function trainFold(
   data: TrainingData,
   options: Partial<LogisticOptions> = {},
-  detector?: RiskDetector,
+  patterns?: RiskPatterns,
   settings: Partial<FeatureSettings> = {},
 ): Promise<(text: string) => number> {
   const tools = await textTools(data.language);
-  const risk = RiskModel.train(tools, riskExamples(data, detector), options, { ...FEATURES.risk, ...settings });
+  const risk = RiskModel.train(tools, riskExamples(data, patterns ? new RiskDetector(patterns) : undefined, patterns?.negations), options, { ...FEATURES.risk, ...settings });
   return (text) => risk.acute(text);
 }

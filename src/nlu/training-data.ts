@@ -3,6 +3,9 @@
  *   locales/<lang>/nlu/intents/<intent>.txt   one example per line
  *   locales/<lang>/nlu/topics/<topic>.txt
  *   locales/<lang>/nlu/risk/acute.txt, risk/none.txt
+ *   locales/<lang>/nlu/risk/<set>.jsonl    labelled texts as the safety sets write them (one JSON
+ *                                          object per line: {"text", "expect": "acute" | "ordinary", …}),
+ *                                          long answers among them (see riskExamples in ./embedded.ts)
  * Lines starting with # are comments. A file whose name is not a known label stops start-up.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -12,12 +15,15 @@ import { ROUTING_TOPICS } from '../core/content/schema.js';
 import { ContentError } from '../core/content/load.js';
 import { displayPath } from '../core/display-path.js';
 import { INTENTS, RISK_LEVELS } from '../core/nlu/recognizer.js';
+import { parseSafetySet, type SafetyRow } from './safety-eval.js';
 
 export interface TrainingData {
   language: string;
   intents: Record<string, string[]>;
   topics: Record<string, string[]>;
   risk: Record<string, string[]>;
+  /** Labelled sets of texts for the risk model (risk/*.jsonl), by file name. */
+  riskSets: Array<{ name: string; rows: SafetyRow[] }>;
 }
 
 const KINDS = { intents: INTENTS, topics: ROUTING_TOPICS, risk: RISK_LEVELS } as const;
@@ -44,7 +50,7 @@ export function trainedLanguages(localesDir: string): string[] {
 /** Reads and checks the training data of one language. */
 export function loadTrainingData(localesDir: string, language: string): TrainingData {
   const root = path.join(localesDir, language, 'nlu');
-  const data: TrainingData = { language, intents: {}, topics: {}, risk: {} };
+  const data: TrainingData = { language, intents: {}, topics: {}, risk: {}, riskSets: [] };
   for (const [kind, labels] of Object.entries(KINDS) as Array<[keyof typeof KINDS, readonly string[]]>) {
     const dir = path.join(root, kind);
     if (!existsSync(dir)) throw new ContentError(displayPath(dir), '', `missing: the recognizer for "${language}" needs examples of ${kind}`);
@@ -54,6 +60,16 @@ export function loadTrainingData(localesDir: string, language: string): Training
         throw new ContentError(displayPath(path.join(dir, name)), '', `"${label}" is not one of the ${kind} labels (${labels.join(', ')})`);
       }
       data[kind][label] = readExamples(path.join(dir, name));
+    }
+    if (kind === 'risk') {
+      for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+        const file = path.join(dir, name);
+        try {
+          data.riskSets.push({ name: name.slice(0, -6), rows: parseSafetySet(readFileSync(file, 'utf8'), name) });
+        } catch (err) {
+          throw new ContentError(displayPath(file), '', (err as Error).message);
+        }
+      }
     }
     const missing = labels.filter((l) => !data[kind][l]);
     if (missing.length) throw new ContentError(displayPath(dir), '', `missing examples for ${missing.join(', ')}`);

@@ -6,8 +6,9 @@
  * placed in the past, resolved, negated or told as a dream, game, song or joke (locales/<lang>/risk.yaml:
  * `resolved`, `calm`, idioms under `ignore`) are set aside; what is left is read clause by clause, as
  * sentences and as a whole, and the strongest signal counts, so one acute sentence in a long, calm
- * answer is not averaged away. A pattern of risk.yaml in a present clause is acute; the trained model
- * (when there is one) is acute from ACUTE_SCORE and unsure from UNSURE_SCORE; an `unsure` pattern asks.
+ * answer is not averaged away. A pattern of risk.yaml in a present clause is acute (unsure when the
+ * model finds its sentence calm, PATTERN_DOUBT); the trained model (when there is one) is acute from
+ * ACUTE_SCORE and unsure from UNSURE_SCORE; an `unsure` pattern asks.
  * Texts and patterns are read with diacritics folded (./fold.ts).
  */
 import type { RiskCategory, RiskPatterns } from '../content/schema.js';
@@ -21,6 +22,38 @@ export const ACUTE_SCORE = 0.45;
 export const UNSURE_SCORE = 0.25;
 /** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
 const MIN_WORDS_FOR_MODEL = 3;
+
+/**
+ * A pattern's hit in a sentence whose present clauses the model scores below this is only worth a
+ * question: two voices disagree ("Katten åt upp en av mina tabletter men veterinären sa att det var
+ * ok"). Chosen on the check and fresh sets (2026-12-05): false alarms 2.4 -> 1.2 % on the check set,
+ * no acute text lost on any set; the question is still asked.
+ */
+export const PATTERN_DOUBT = 0.05;
+// A hit of one word ("I work as a nurse and have seen many overdoses", "självmord") needs the model's
+// doubt at least (UNSURE_SCORE) to be acute: one alarming word is not a danger told. It changed no
+// figure of any set on 2026-12-05; it is there for the kind of text, not for a set.
+/**
+ * From this probability the model's alarm stands without any word of risk.yaml's `hints` (a word
+ * list is never complete: "kolmonoxidvarnaren piper", "kan inte känna vänster sida av kroppen").
+ */
+export const UNHINTED_ACUTE = 0.7;
+
+/** How the assessor weighs the model against the patterns (defaults: the constants above). */
+export interface AssessorTuning {
+  acuteScore: number;
+  unsureScore: number;
+  /** A pattern's hit in a sentence the model scores below this is only worth a question. */
+  patternDoubt: number;
+  /** The same for a hit of one word ("överdoser", "självmord"): one word alone is not a danger told. */
+  wordDoubt: number;
+  /** Whether a danger word told as happening now makes the model's doubt an alarm. */
+  urgentUpgrade: boolean;
+  /** The model's probability from which a piece without any word of danger (`hints`) is acute all the same. */
+  unhintedAcute: number;
+}
+
+export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE };
 
 /** What a risk model answers: the probability that a (folded) text signals acute danger. */
 export type AcuteScorer = (text: string) => number;
@@ -116,6 +149,7 @@ export class SafetyAssessor {
     patterns: RiskPatterns,
     private readonly score?: AcuteScorer,
     language = 'sv',
+    private readonly tuning: AssessorTuning = ASSESSOR_TUNING,
   ) {
     const folded = (list: readonly string[]) => list.map(stripMarks);
     this.detector = new RiskDetector({
@@ -186,8 +220,11 @@ export class SafetyAssessor {
             matched ??= m[0];
           }
         }
-        if (categories.length) findings.push({ level: 'acute', score: 1, categories, sentence, ...(matched ? { matched } : {}) });
-        else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: UNSURE_SCORE, categories: [], sentence });
+        if (categories.length) {
+          const doubt = matched && !/\s/u.test(matched.trim()) ? this.tuning.wordDoubt : this.tuning.patternDoubt;
+          const doubted = this.score && doubt > 0 && this.scoreOf(sentence.present.join(' ')) < doubt;
+          findings.push({ level: doubted ? 'unsure' : 'acute', score: doubted ? this.tuning.unsureScore : 1, categories, sentence, ...(matched ? { matched } : {}) });
+        } else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: this.tuning.unsureScore, categories: [], sentence });
         else if (denied.before) negated.add(clause);
       }
       sentence.present = sentence.present.filter((c) => !negated.has(c));
@@ -267,12 +304,12 @@ export class SafetyAssessor {
    * now (risk.yaml's `urgent`: "nu", "ikväll", "hjälp").
    */
   private modelLevel(p: number, piece: string): SafetyLevel {
-    const level: SafetyLevel = p >= ACUTE_SCORE ? 'acute' : p >= UNSURE_SCORE ? 'unsure' : 'none';
+    const level: SafetyLevel = p >= this.tuning.acuteScore ? 'acute' : p >= this.tuning.unsureScore ? 'unsure' : 'none';
     // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
     if (level === 'none') return level;
-    if (!this.hints.some((h) => firstMatch(h.regex, piece))) return level === 'acute' ? 'unsure' : 'none';
+    if (!this.hints.some((h) => firstMatch(h.regex, piece))) return p >= this.tuning.unhintedAcute ? 'acute' : level === 'acute' ? 'unsure' : 'none';
     // A danger word told as happening now ("nu", "ikväll", "hjälp") makes the model's doubt an alarm.
-    if (level === 'unsure' && this.urgent.some((re) => re.test(piece))) return 'acute';
+    if (level === 'unsure' && this.tuning.urgentUpgrade && this.urgent.some((re) => re.test(piece))) return 'acute';
     return level;
   }
 

@@ -1,0 +1,94 @@
+/**
+ * Cross-set runs of the safety net (issue 19): trains the risk model as the recognizer does, but
+ * without the labelled training sets named (`locales/<lang>/nlu/risk/<set>.jsonl`), and prints the
+ * figures of each scored set, one line per set and language, never its texts. A set that the model
+ * was trained on measures nothing; one left out measures how the net generalises to a writer it has
+ * not read.
+ *
+ *   node --import tsx scripts/safety-cross.ts                          every training set in, all sets scored
+ *   node --import tsx scripts/safety-cross.ts --without dev-2026-12b   that set left out of training
+ *   node --import tsx scripts/safety-cross.ts --without all --sets check-2026-12,fresh
+ *   … --misses                                                         also lists the misses of dev-* sets
+ *   … --tunings '[{"acuteScore": 0.5}, {"urgentUpgrade": false}]'      each reading of the model scored too
+ *
+ * Scored folders are under test/nlu: safety sets (`sv.jsonl`, `en.jsonl`) and the older risk sets
+ * (`risk.tsv`, `risk.en.tsv`: acute or none). Held-out folders are refused: the lead scores those.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { loadContent } from '../src/core/content/load.js';
+import { ASSESSOR_TUNING, SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
+import { trainFold } from '../src/nlu/embedded.js';
+import { parseSafetySet, safetyFigures, type SafetyRow } from '../src/nlu/safety-eval.js';
+import { loadTrainingData } from '../src/nlu/training-data.js';
+
+const SETS_DIR = path.join('test', 'nlu');
+const DEFAULT_SETS = ['dev-2026-12', 'dev-2026-12b', 'dev-2026-12c', 'check-2026-12', 'fresh', 'fresh2', 'en-fresh'];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+/** The rows of a folder's file for `language`, or none. */
+function rowsOf(dir: string, language: string): SafetyRow[] {
+  const jsonl = path.join(dir, `${language}.jsonl`);
+  if (existsSync(jsonl)) return parseSafetySet(readFileSync(jsonl, 'utf8'), path.basename(jsonl));
+  const tsv = path.join(dir, language === 'sv' ? 'risk.tsv' : `risk.${language}.tsv`);
+  if (!existsSync(tsv)) return [];
+  return readFileSync(tsv, 'utf8')
+    .split(/\r?\n/u)
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => {
+      const tab = l.indexOf('\t');
+      return { text: l.slice(tab + 1).trim(), expect: l.slice(0, tab).trim() === 'acute' ? ('acute' as const) : ('ordinary' as const) };
+    });
+}
+
+const pct = (n: number) => `${(n * 100).toFixed(1)}`.padStart(5);
+
+async function main(): Promise<void> {
+  const misses = process.argv.includes('--misses');
+  const without = (arg('--without') ?? '').split(',').filter(Boolean);
+  const tunings = JSON.parse(arg('--tunings') ?? '[{}]') as Array<Partial<AssessorTuning>>;
+  const sets = (arg('--sets') ?? DEFAULT_SETS.join(',')).split(',').filter(Boolean);
+  if (sets.some((s) => /heldout/u.test(s))) throw new Error('held-out sets are scored by the lead (npm run nlu:eval), not here');
+  const config = loadConfig();
+  const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
+  for (const language of (arg('--languages') ?? 'sv,en').split(',')) {
+    const data = loadTrainingData(config.localesDir, language);
+    const trainedOn = data.riskSets.map((s) => s.name);
+    data.riskSets = data.riskSets.filter((s) => !without.includes('all') && !without.includes(s.name));
+    const given = content.locales[language]!.risk;
+    const patterns = withBase(arg('--reach') ? { ...given, negationReach: Number(arg('--reach')) } : given, undefined);
+    const started = Date.now();
+    const score = await trainFold(data, JSON.parse(arg('--options') ?? '{}') as Record<string, number>, patterns, JSON.parse(arg('--settings') ?? '{}') as Record<string, unknown>);
+    console.log(`# ${language}: trained on ${data.riskSets.map((s) => s.name).join(', ') || 'no labelled sets'} (of ${trainedOn.join(', ') || 'none'}) in ${Date.now() - started} ms`);
+    for (const change of tunings) {
+      const tuning: AssessorTuning = { ...ASSESSOR_TUNING, ...change };
+      const assessor = new SafetyAssessor(patterns, score, language, tuning);
+      if (tunings.length > 1) console.log(`## ${JSON.stringify(change)}`);
+      console.log(`  ${'set'.padEnd(16)} ${'n'.padStart(8)}  acute  a-or-u  FA     unsure  (acute long)`);
+      for (const set of sets) {
+        const rows = rowsOf(path.join(SETS_DIR, set), language);
+        if (!rows.length) continue;
+        const judged = rows.map((row) => ({ row, level: assessor.assess(row.text).level }));
+        const f = safetyFigures(judged);
+        const seen = data.riskSets.some((s) => s.name === set) ? ' (trained on)' : '';
+        console.log(`  ${set.padEnd(16)} ${`${f.acute}/${f.ordinary}`.padStart(8)}  ${pct(f.acuteRecall)}  ${pct(f.acuteOrUnsureRecall)}  ${pct(f.falseAlarms)}  ${pct(f.unsureOnOrdinary)}  (${pct(f.acuteRecallLong)})${seen}`);
+        // Misses are listed for development sets only: a check set stays unread.
+        if (misses && /^dev/u.test(set)) {
+          for (const x of judged) {
+            if ((x.row.expect === 'acute') !== (x.level === 'acute')) console.log(`    - ${x.row.expect} [${x.level}] ${x.row.text}`);
+          }
+        }
+      }
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`safety-cross failed: ${(err as Error).message}`);
+  process.exit(1);
+});
