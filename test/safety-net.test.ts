@@ -101,6 +101,13 @@ describe('the safety net in a conversation', function () {
     expect(sent!.work['karlstad:ifo']!.urgent).to.equal(true);
   });
 
+  it('an overdose told by a medicine\'s name ("20 alvedon"): the numbers for poisoning too, after 112', async () => {
+    convo = await atDailyLife();
+    const [numbers] = urgentReplies(await convo.say('orkar inte mer, har tagit typ 20 alvedon nyss'));
+    expect(numbers!.text).to.include('Giftinformation').and.include('[90101](tel:90101)');
+    expect(numbers!.text!.indexOf('tel:112')).to.be.lessThan(numbers!.text!.indexOf('Giftinformation'));
+  });
+
   /** Accepts the offer; returns the reference given. Then finishes; the store must hold one case, completed. */
   async function sendNowAndFinish(c: Conversation, cases: () => Promise<CaseRecord[]>): Promise<void> {
     await c.say(CRISIS);
