@@ -104,6 +104,10 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
     const keep: Keep = first && first.clause === 0 && first.start === 0 && first.isLabel ? { words: first.phrase.length } : 'whole';
     return kept(text, { kind: 'choice', option: r.id }, keep, hedged);
   }
+  // An option named with a slip in a sentence ("arvka tror jag"): a guess, so asked about where it
+  // governs routing ("Menar du Arvika?"), with the words kept.
+  const slipped = recognizer.slipMention(text, view.options);
+  if (slipped) return kept(text, { kind: 'choice', option: slipped }, 'whole', true);
   if (hedged) return unsurePick(text, recognizer);
   // A sentence we could not place ("hon har demens") is kept beside the option chosen next.
   const hold = words(text).length > 1 ? { hold: text.trim() } : {};

@@ -209,6 +209,24 @@ export class AnswerRecognizer {
     return this.dontKnow.matches(text) || containsPhrase(normalize(text), this.dontKnowPhrases);
   }
 
+  /**
+   * The one option a word of a sentence names with a small slip ("arvka tror jag" -> Arvika): an
+   * option's one-word label or accepted word of five letters or more, within the slips a word of that
+   * length is allowed. Undefined when none, or several, are named so. A guess: the caller asks.
+   */
+  slipMention(text: string, options: readonly OptionView[]): string | undefined {
+    const found = new Set<string>();
+    const typed = normalize(text).split(' ').filter((w) => w.length >= 5);
+    for (const option of options) {
+      for (const phrase of [option.label, option.accept].flat()) {
+        const p = this.phrase(phrase);
+        if (p.length < 5 || p.includes(' ')) continue;
+        if (typed.some((w) => w !== p && distance(w, p) <= allowedSlips(Math.min(w.length, p.length)))) found.add(option.id);
+      }
+    }
+    return found.size === 1 ? [...found][0] : undefined;
+  }
+
   /** Whether the text says the person is unsure ("kanske", "tror", "vet inte"). */
   isHedged(text: string): boolean {
     return containsPhrase(normalize(text), this.hedges);
