@@ -1,0 +1,80 @@
+/**
+ * The English safety net on English as people write it (issue 19): everyday figures of speech, the
+ * past, denials, corrections, locked guns and medicine lists stay calm; a danger said plainly, in
+ * text-speak or inside a long answer is acute; a correction or "not joking" never hides one. Through
+ * the recognizer the conversation uses. Every person here is invented.
+ */
+import path from 'node:path';
+import { expect } from 'chai';
+import { loadContent } from '../src/core/content/load.js';
+import type { Recognizer } from '../src/core/nlu/recognizer.js';
+import type { SafetyLevel } from '../src/core/safety/verdict.js';
+import { embeddedRecognizer } from '../src/nlu/create.js';
+import { REPO_ROOT } from './helpers/harness.js';
+
+const content = () => loadContent({ dataDir: path.join(REPO_ROOT, 'data'), localesDir: path.join(REPO_ROOT, 'locales'), defaultLocale: 'sv' });
+
+describe('the English safety net', function () {
+  this.timeout(120_000);
+  let recognizer: Recognizer;
+
+  before(async () => {
+    recognizer = await embeddedRecognizer(path.join(REPO_ROOT, 'locales'), content());
+  });
+
+  async function expectLevel(level: SafetyLevel, texts: string[]): Promise<void> {
+    for (const text of texts) expect((await recognizer.recognize(text, 'en')).safety.level, text).to.equal(level);
+  }
+
+  it('stays calm on everyday figures of speech', async () => {
+    await expectLevel('none', [
+      "I'm dying to see my grandchildren at Christmas.",
+      'Honestly, kill me now, the forms for the council are endless.',
+      'Could you shoot me an email with the times?',
+      "I overdosed on coffee this morning, I'm a bit jittery.",
+      'I could murder a cup of tea after that bus ride.',
+      'These stairs will be the death of me.',
+      "I'm feeling a bit blue this week, it's the long evenings.",
+      "He's always saying he'll be dead before they fix that road, he's 92 and in great health.",
+    ]);
+  });
+
+  it('stays calm on the past, denials, corrections, locked guns and medicine lists', async () => {
+    await expectLevel('none', [
+      'Dad had chest pains in March, it turned out to be reflux.',
+      "My son went through a rough patch in year 9, some self harm, but he got help from the school nurse and he's been well for three years now.",
+      'No one is hitting anyone here, we only bicker about money.',
+      "That's not an emergency, I was just explaining his routines.",
+      'When I said Grandma collapsed, I meant she collapsed into her armchair after the shopping.',
+      'Dad has two rifles for hunting, both in a locked cabinet, and the ammunition is kept at my house.',
+      'He is on oxycodone for his back and the district nurse checks him every week.',
+      "Mum's breathing is a bit noisy when she sleeps, she's always snored.",
+      "She doesn't like men coming into the house, so please send a female carer.",
+    ]);
+  });
+
+  it('hears a danger said plainly, in text-speak, after a correction or as "not joking"', async () => {
+    await expectLevel('acute', [
+      "I'm not joking, I want to die",
+      'sorry, i meant i want to die',
+      'cant do this no more, said bye to everyone, gonna do it 2nite',
+      "I got help before but now I'm back to cutting and I can't stop",
+      "my little girl has a grape stuck and she's choking and turning purple",
+      "my uncle has my aunt pinned against the wall and he's hitting her",
+      "she isn't breathing",
+      "I'm sat on the bridge over the river and I don't want to go home.",
+    ]);
+  });
+
+  it('finds the one acute sentence of a long, calm answer', async () => {
+    const v = (
+      await recognizer.recognize(
+        "We came here from Leeds for my husband's work and the children are settled at school. The garden is lovely in summer. My husband pins my arms behind my back whenever I reach for my phone, I'm writing this from the bathroom. I don't know what else to say.",
+        'en',
+      )
+    ).safety;
+    expect(v.level).to.equal('acute');
+    expect(v.categories).to.include('violence');
+    expect(v.trigger).to.include('pins my arms behind my back');
+  });
+});
