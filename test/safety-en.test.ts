@@ -77,4 +77,15 @@ describe('the English safety net', function () {
     expect(v.categories).to.include('violence');
     expect(v.trigger).to.include('pins my arms behind my back');
   });
+
+  it('in Swedish too: "skojar inte" and "inget skämt" never hide a danger, a joke stays a joke', async () => {
+    for (const [text, level] of [
+      ['jag skojar inte, jag vill dö', 'acute'],
+      ['jag skämtar inte, jag tänker ta livet av mig ikväll', 'acute'],
+      ['det är inget skämt, jag vill inte leva', 'acute'],
+      ['haha jag dör, skojar bara', 'none'],
+    ] as const) {
+      expect((await recognizer.recognize(text, 'sv')).safety.level, text).to.equal(level);
+    }
+  });
 });
