@@ -232,6 +232,16 @@ describe('a conversation this instance wrote last: its next turn in one round tr
     expect(await transcriptRows('rr-1')).to.equal(3 * (40 - failed));
   });
 
+  it('keeps and announces a conversation with a very long id (a NOTIFY payload has a limit) under its digest', async () => {
+    const id = `long-${'x'.repeat(2000)}`;
+    await turnOn(0, id);
+    expect((await countingRoundTrips(() => turnOn(0, id))).sent, 'cached').to.have.length(1);
+    await turnOn(1, id);
+    await heard();
+    expect((await countingRoundTrips(() => turnOn(0, id))).sent, 'the other instance\'s turn heard: read again').to.have.length(2);
+    expect(await count(id)).to.equal(4);
+  });
+
   it('fails a turn that began from a version someone else changed without a word, keeps nothing of it, and reads again at the next turn', async () => {
     await turnOn(0, 'stale-1');
     await turnOn(0, 'stale-1');

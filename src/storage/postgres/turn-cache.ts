@@ -32,11 +32,12 @@ export interface CachedTurnState {
 }
 
 /**
- * A conversation's name in the cache and in notifications: a digest of its lock key (a conversation
- * id can be long, and a NOTIFY payload over 8,000 bytes would fail the COMMIT it is part of).
+ * A conversation's name in the cache and in notifications: its lock key, or a digest of a long one (a
+ * NOTIFY payload over 8,000 bytes would fail the COMMIT it is part of; hashing every key cost a turn
+ * three digests).
  */
 function tagOf(lockKey: string): string {
-  return createHash('sha256').update(lockKey).digest('base64url').slice(0, 24);
+  return lockKey.length <= 1000 ? lockKey : `#${createHash('sha256').update(lockKey).digest('base64url')}`;
 }
 
 interface Entry extends CachedTurnState {
@@ -211,7 +212,11 @@ export class TurnStateCache {
 
   private heard(payload: string | undefined): void {
     if (!payload) return;
-    const [instance, tag] = payload.split('|');
+    // instance|tag|number: the tag (a conversation's key) may hold a bar itself.
+    const first = payload.indexOf('|');
+    const last = payload.lastIndexOf('|');
+    const instance = payload.slice(0, first);
+    const tag = last > first ? payload.slice(first + 1, last) : '';
     if (instance === this.instanceId) {
       const waiter = this.waiting.get(payload);
       this.waiting.delete(payload);
