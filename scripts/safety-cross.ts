@@ -10,6 +10,7 @@
  *   node --import tsx scripts/safety-cross.ts --without all --sets check-2026-12,fresh
  *   … --misses                                                         also lists the misses of dev-* sets
  *   … --tunings '[{"acuteScore": 0.5}, {"urgentUpgrade": false}]'      each reading of the model scored too
+ *   … --patch '{"urgent": ["just nu", "ikväll"]}'                      risk.yaml's lists changed for an experiment
  *
  * Scored folders are under test/nlu: safety sets (`sv.jsonl`, `en.jsonl`) and the older risk sets
  * (`risk.tsv`, `risk.en.tsv`: acute or none). Held-out folders are refused: the lead scores those.
@@ -24,7 +25,7 @@ import { parseSafetySet, safetyFigures, type SafetyRow } from '../src/nlu/safety
 import { loadTrainingData } from '../src/nlu/training-data.js';
 
 const SETS_DIR = path.join('test', 'nlu');
-const DEFAULT_SETS = ['dev-2026-12', 'dev-2026-12b', 'dev-2026-12c', 'check-2026-12', 'fresh', 'fresh2', 'en-fresh'];
+const DEFAULT_SETS = ['dev-2026-12', 'dev-2026-12b', 'dev-2026-12c', 'dev-2026-12d', 'check-2026-12', 'fresh', 'fresh2', 'en-fresh'];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
     const trainedOn = data.riskSets.map((s) => s.name);
     data.riskSets = data.riskSets.filter((s) => !without.includes('all') && !without.includes(s.name));
     const given = content.locales[language]!.risk;
-    const patterns = withBase(arg('--reach') ? { ...given, negationReach: Number(arg('--reach')) } : given, undefined);
+    // --patch '{"urgent": […]}': risk.yaml's lists changed for an experiment (the model is trained with them too).
+    const patched = { ...given, ...(JSON.parse(arg('--patch') ?? '{}') as Partial<typeof given>) };
+    const patterns = withBase(arg('--reach') ? { ...patched, negationReach: Number(arg('--reach')) } : patched, undefined);
     const started = Date.now();
     const score = await trainFold(data, JSON.parse(arg('--options') ?? '{}') as Record<string, number>, patterns, JSON.parse(arg('--settings') ?? '{}') as Record<string, unknown>);
     console.log(`# ${language}: trained on ${data.riskSets.map((s) => s.name).join(', ') || 'no labelled sets'} (of ${trainedOn.join(', ') || 'none'}) in ${Date.now() - started} ms`);
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
         // Misses are listed for development sets only: a check set stays unread.
         if (misses && /^dev/u.test(set)) {
           for (const x of judged) {
-            if ((x.row.expect === 'acute') !== (x.level === 'acute')) console.log(`    - ${x.row.expect} [${x.level}] ${x.row.text}`);
+            if ((x.row.expect === 'acute') !== (x.level === 'acute') || (x.row.expect === 'ordinary' && x.level === 'unsure')) console.log(`    - ${x.row.expect} [${x.level}] ${x.row.text}`);
           }
         }
       }

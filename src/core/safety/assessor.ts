@@ -26,10 +26,19 @@ const MIN_WORDS_FOR_MODEL = 3;
 /**
  * A pattern's hit in a sentence whose present clauses the model scores below this is only worth a
  * question: two voices disagree ("Katten åt upp en av mina tabletter men veterinären sa att det var
- * ok"). Chosen on the check and fresh sets (2026-12-05): false alarms 2.4 -> 1.2 % on the check set,
- * no acute text lost on any set; the question is still asked.
+ * ok"). First 0.05 (chosen on the check and fresh sets); 0.1 since the fourth dev set, chosen on
+ * held-out folds (each labelled set left out of training in turn, scored with fresh and fresh2,
+ * scripts/safety-cross.ts): fewer false alarms on every fold, no acute text lost on any (0.15 lost one).
  */
-export const PATTERN_DOUBT = 0.05;
+export const PATTERN_DOUBT = 0.1;
+/**
+ * Below this, a pattern's hit in a sentence of three words or more is not even a question: the model
+ * finds the sentence plainly calm ("Jag har ont i bröstet ibland när jag går i uppförsbacke, det är min
+ * kärlkramp"). Chosen on the same held-out folds: up to 0.1 no fold lost an acute text or a question on
+ * one, and the unsure rate on ordinary texts fell (dev-2026-12d held out 11.9 -> 10.3 % at 0.05); half
+ * the largest safe value, for margin.
+ */
+export const PATTERN_IGNORE = 0.05;
 // A hit of one word ("I work as a nurse and have seen many overdoses", "självmord") needs the model's
 // doubt at least (UNSURE_SCORE) to be acute: one alarming word is not a danger told. It changed no
 // figure of any set on 2026-12-05; it is there for the kind of text, not for a set.
@@ -51,9 +60,11 @@ export interface AssessorTuning {
   urgentUpgrade: boolean;
   /** The model's probability from which a piece without any word of danger (`hints`) is acute all the same. */
   unhintedAcute: number;
+  /** A pattern's hit in a sentence (of three words or more) the model scores below this is not even a question. */
+  patternIgnore: number;
 }
 
-export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE };
+export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE, patternIgnore: PATTERN_IGNORE };
 
 /** What a risk model answers: the probability that a (folded) text signals acute danger. */
 export type AcuteScorer = (text: string) => number;
@@ -222,7 +233,10 @@ export class SafetyAssessor {
         }
         if (categories.length) {
           const doubt = matched && !/\s/u.test(matched.trim()) ? this.tuning.wordDoubt : this.tuning.patternDoubt;
-          const doubted = this.score && doubt > 0 && this.scoreOf(sentence.present.join(' ')) < doubt;
+          const told = sentence.present.join(' ');
+          const p = this.score ? this.scoreOf(told) : 1;
+          const doubted = this.score && doubt > 0 && p < doubt;
+          if (this.score && p < this.tuning.patternIgnore && this.words(told) >= MIN_WORDS_FOR_MODEL) continue;
           findings.push({ level: doubted ? 'unsure' : 'acute', score: doubted ? this.tuning.unsureScore : 1, categories, sentence, ...(matched ? { matched } : {}) });
         } else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: this.tuning.unsureScore, categories: [], sentence });
         else if (denied.before) negated.add(clause);
@@ -285,7 +299,11 @@ export class SafetyAssessor {
   }
 
   private scoreOf(piece: string): number {
-    return piece.split(' ').filter((w) => /\p{L}/u.test(w)).length >= MIN_WORDS_FOR_MODEL ? this.score!(piece) : 0;
+    return this.words(piece) >= MIN_WORDS_FOR_MODEL ? this.score!(piece) : 0;
+  }
+
+  private words(piece: string): number {
+    return piece.split(' ').filter((w) => /\p{L}/u.test(w)).length;
   }
 
   /** Scores a piece, keeps a finding when it signals danger, and returns the score. */

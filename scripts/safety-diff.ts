@@ -1,0 +1,66 @@
+/**
+ * Which texts of development sets change level between two readings of the safety net (issue 19):
+ * the model trained once as in scripts/safety-cross.ts, each text read with tuning A and tuning B.
+ * With --misses, reading B's misses instead. Check and held-out sets are refused (their texts stay unread).
+ *
+ *   node --import tsx scripts/safety-diff.ts --sets dev-2026-12c,fresh --a '{}' --b '{"objectCap": "unsure"}' [--without dev-2026-12d] [--patch '{"urgent": […]}']
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { loadContent } from '../src/core/content/load.js';
+import { ASSESSOR_TUNING, SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
+import { trainFold } from '../src/nlu/embedded.js';
+import { parseSafetySet, type SafetyRow } from '../src/nlu/safety-eval.js';
+import { loadTrainingData } from '../src/nlu/training-data.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+function rowsOf(dir: string, language: string): SafetyRow[] {
+  const jsonl = path.join(dir, `${language}.jsonl`);
+  if (existsSync(jsonl)) return parseSafetySet(readFileSync(jsonl, 'utf8'), path.basename(jsonl));
+  const tsv = path.join(dir, language === 'sv' ? 'risk.tsv' : `risk.${language}.tsv`);
+  if (!existsSync(tsv)) return [];
+  return readFileSync(tsv, 'utf8')
+    .split(/\r?\n/u)
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => ({ text: l.slice(l.indexOf('\t') + 1).trim(), expect: l.startsWith('acute') ? ('acute' as const) : ('ordinary' as const) }));
+}
+
+async function main(): Promise<void> {
+  const language = arg('--language') ?? 'sv';
+  const sets = (arg('--sets') ?? 'dev-2026-12c').split(',');
+  if (sets.some((s) => /heldout|check/u.test(s))) throw new Error('check and held-out sets stay unread');
+  const without = (arg('--without') ?? '').split(',').filter(Boolean);
+  const config = loadConfig();
+  const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
+  const data = loadTrainingData(config.localesDir, language);
+  data.riskSets = data.riskSets.filter((s) => !without.includes('all') && !without.includes(s.name));
+  const given = content.locales[language]!.risk;
+  const patterns = withBase(given, undefined);
+  // --patch: risk.yaml's lists changed for reading B only (the model is trained with the given ones).
+  const patched = withBase({ ...given, ...(JSON.parse(arg('--patch') ?? '{}') as Partial<typeof given>) }, undefined);
+  const score = await trainFold(data, {}, patterns);
+  const a = new SafetyAssessor(patterns, score, language, { ...ASSESSOR_TUNING, ...(JSON.parse(arg('--a') ?? '{}') as Partial<AssessorTuning>) });
+  const b = new SafetyAssessor(patched, score, language, { ...ASSESSOR_TUNING, ...(JSON.parse(arg('--b') ?? '{}') as Partial<AssessorTuning>) });
+  for (const set of sets) {
+    for (const row of rowsOf(path.join('test', 'nlu', set), language)) {
+      const x = a.assess(row.text);
+      const y = b.assess(row.text);
+      if (process.argv.includes('--misses')) {
+        // Reading B's misses (an acute text not acute, an ordinary one not calm), with the trigger's score.
+        if ((row.expect === 'acute') !== (y.level === 'acute') || (row.expect === 'ordinary' && y.level === 'unsure')) {
+          console.log(`${row.expect} [${y.level}] ${y.trigger ? `(${score(y.trigger.toLowerCase()).toFixed(2)}) «${y.trigger}» ` : ''}| ${row.text}`);
+        }
+      } else if (x.level !== y.level) console.log(`${set} ${row.expect} ${x.level} -> ${y.level} | ${y.trigger ?? x.trigger} | ${row.text.length > 160 ? `${row.text.slice(0, 160)}…` : row.text}`);
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`safety-diff failed: ${(err as Error).message}`);
+  process.exit(1);
+});
