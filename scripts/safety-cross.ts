@@ -15,36 +15,21 @@
  * Scored folders are under test/nlu: safety sets (`sv.jsonl`, `en.jsonl`) and the older risk sets
  * (`risk.tsv`, `risk.en.tsv`: acute or none). Held-out folders are refused: the lead scores those.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { loadContent } from '../src/core/content/load.js';
 import { ASSESSOR_TUNING, SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
 import { trainFold } from '../src/nlu/embedded.js';
-import { parseSafetySet, safetyFigures, type SafetyRow } from '../src/nlu/safety-eval.js';
+import { safetyFigures } from '../src/nlu/safety-eval.js';
+import { rowsOf } from './safety-sets.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
 
 const SETS_DIR = path.join('test', 'nlu');
-const DEFAULT_SETS = ['dev-2026-12', 'dev-2026-12b', 'dev-2026-12c', 'dev-2026-12d', 'check-2026-12', 'fresh', 'fresh2', 'en-fresh'];
+const DEFAULT_SETS = ['dev-2026-12', 'dev-2026-12b', 'dev-2026-12c', 'dev-2026-12d', 'dev-2026-12e', 'check-2026-12', 'fresh', 'fresh2', 'en-fresh'];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
-}
-
-/** The rows of a folder's file for `language`, or none. */
-function rowsOf(dir: string, language: string): SafetyRow[] {
-  const jsonl = path.join(dir, `${language}.jsonl`);
-  if (existsSync(jsonl)) return parseSafetySet(readFileSync(jsonl, 'utf8'), path.basename(jsonl));
-  const tsv = path.join(dir, language === 'sv' ? 'risk.tsv' : `risk.${language}.tsv`);
-  if (!existsSync(tsv)) return [];
-  return readFileSync(tsv, 'utf8')
-    .split(/\r?\n/u)
-    .filter((l) => l.trim() && !l.startsWith('#'))
-    .map((l) => {
-      const tab = l.indexOf('\t');
-      return { text: l.slice(tab + 1).trim(), expect: l.slice(0, tab).trim() === 'acute' ? ('acute' as const) : ('ordinary' as const) };
-    });
 }
 
 const pct = (n: number) => `${(n * 100).toFixed(1)}`.padStart(5);

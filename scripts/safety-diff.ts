@@ -5,13 +5,12 @@
  *
  *   node --import tsx scripts/safety-diff.ts --sets dev-2026-12c,fresh --a '{}' --b '{"objectCap": "unsure"}' [--without dev-2026-12d] [--patch '{"urgent": […]}']
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { loadContent } from '../src/core/content/load.js';
 import { ASSESSOR_TUNING, SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
 import { trainFold } from '../src/nlu/embedded.js';
-import { parseSafetySet, type SafetyRow } from '../src/nlu/safety-eval.js';
+import { rowsOf } from './safety-sets.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
 
 function arg(name: string): string | undefined {
@@ -19,16 +18,6 @@ function arg(name: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-function rowsOf(dir: string, language: string): SafetyRow[] {
-  const jsonl = path.join(dir, `${language}.jsonl`);
-  if (existsSync(jsonl)) return parseSafetySet(readFileSync(jsonl, 'utf8'), path.basename(jsonl));
-  const tsv = path.join(dir, language === 'sv' ? 'risk.tsv' : `risk.${language}.tsv`);
-  if (!existsSync(tsv)) return [];
-  return readFileSync(tsv, 'utf8')
-    .split(/\r?\n/u)
-    .filter((l) => l.trim() && !l.startsWith('#'))
-    .map((l) => ({ text: l.slice(l.indexOf('\t') + 1).trim(), expect: l.startsWith('acute') ? ('acute' as const) : ('ordinary' as const) }));
-}
 
 async function main(): Promise<void> {
   const language = arg('--language') ?? 'sv';
