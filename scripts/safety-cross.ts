@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { loadContent } from '../src/core/content/load.js';
-import { ASSESSOR_TUNING, SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
+import { SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
 import { trainFold } from '../src/nlu/embedded.js';
 import { safetyFigures } from '../src/nlu/safety-eval.js';
 import { rowsOf } from './safety-sets.js';
@@ -54,8 +54,8 @@ async function main(): Promise<void> {
     const score = await trainFold(data, JSON.parse(arg('--options') ?? '{}') as Record<string, number>, patterns, JSON.parse(arg('--settings') ?? '{}') as Record<string, unknown>);
     console.log(`# ${language}: trained on ${data.riskSets.map((s) => s.name).join(', ') || 'no labelled sets'} (of ${trainedOn.join(', ') || 'none'}) in ${Date.now() - started} ms`);
     for (const change of tunings) {
-      const tuning: AssessorTuning = { ...ASSESSOR_TUNING, ...change };
-      const assessor = new SafetyAssessor(patterns, score, language, tuning);
+      // Over the language's own thresholds (risk.yaml `tuning`) and the defaults.
+      const assessor = new SafetyAssessor(patterns, score, language, change);
       if (tunings.length > 1) console.log(`## ${JSON.stringify(change)}`);
       console.log(`  ${'set'.padEnd(16)} ${'n'.padStart(8)}  acute  a-or-u  FA     unsure  (acute long)`);
       for (const set of sets) {

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { loadContent } from '../src/core/content/load.js';
-import { ASSESSOR_TUNING, SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
+import { SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
 import { trainFold } from '../src/nlu/embedded.js';
 import { rowsOf } from './safety-sets.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
@@ -33,8 +33,8 @@ async function main(): Promise<void> {
   // --patch: risk.yaml's lists changed for reading B only (the model is trained with the given ones).
   const patched = withBase({ ...given, ...(JSON.parse(arg('--patch') ?? '{}') as Partial<typeof given>) }, undefined);
   const score = await trainFold(data, {}, patterns);
-  const a = new SafetyAssessor(patterns, score, language, { ...ASSESSOR_TUNING, ...(JSON.parse(arg('--a') ?? '{}') as Partial<AssessorTuning>) });
-  const b = new SafetyAssessor(patched, score, language, { ...ASSESSOR_TUNING, ...(JSON.parse(arg('--b') ?? '{}') as Partial<AssessorTuning>) });
+  const a = new SafetyAssessor(patterns, score, language, JSON.parse(arg('--a') ?? '{}') as Partial<AssessorTuning>);
+  const b = new SafetyAssessor(patched, score, language, JSON.parse(arg('--b') ?? '{}') as Partial<AssessorTuning>);
   for (const set of sets) {
     for (const row of rowsOf(path.join('test', 'nlu', set), language)) {
       const x = a.assess(row.text);

@@ -459,6 +459,23 @@ export const riskPatternsSchema = z.strictObject({
    * about that has a word of danger (`hints`) and one of these is acute.
    */
   urgent: z.array(z.string().min(1)).default([]),
+  /**
+   * This language's own thresholds where they differ from the defaults (src/core/safety/assessor.ts
+   * AssessorTuning), chosen on its own held-out folds: e.g. how sure the model must be before a
+   * pattern's hit is an alarm rather than a question (`patternDoubt`).
+   */
+  tuning: z
+    .strictObject({
+      acuteScore: z.number().min(0).max(1),
+      unsureScore: z.number().min(0).max(1),
+      patternDoubt: z.number().min(0).max(1),
+      wordDoubt: z.number().min(0).max(1),
+      urgentUpgrade: z.boolean(),
+      unhintedAcute: z.number().min(0).max(1),
+      patternIgnore: z.number().min(0).max(1),
+    })
+    .partial()
+    .default({}),
 });
 export type RiskPatterns = z.infer<typeof riskPatternsSchema>;
 

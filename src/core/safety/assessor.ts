@@ -136,6 +136,7 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
 }
 
 export class SafetyAssessor {
+  private readonly tuning: AssessorTuning;
   private readonly detector: RiskDetector;
   private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
   private readonly unsure: RegExp[];
@@ -160,8 +161,10 @@ export class SafetyAssessor {
     patterns: RiskPatterns,
     private readonly score?: AcuteScorer,
     language = 'sv',
-    private readonly tuning: AssessorTuning = ASSESSOR_TUNING,
+    /** Thresholds for an experiment (scripts/safety-cross.ts): over the language's own (risk.yaml `tuning`) and the defaults. */
+    tuning: Partial<AssessorTuning> = {},
   ) {
+    this.tuning = { ...ASSESSOR_TUNING, ...patterns.tuning, ...tuning };
     const folded = (list: readonly string[]) => list.map(stripMarks);
     this.detector = new RiskDetector({
       ignore: folded(patterns.ignore),
@@ -180,6 +183,7 @@ export class SafetyAssessor {
       self: [],
       situations: {},
       hints: {},
+      tuning: {},
     });
     this.patterns = Object.entries(patterns.patterns).flatMap(([category, list]) => list.map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
     this.unsure = patterns.unsure.map((p) => wrap(p));
