@@ -64,21 +64,11 @@ export function beginSql(lockKey: string, stateKey: string | undefined, directLi
   return statements.join('; ');
 }
 
-/**
- * A turn that starts from what this instance committed last (turn-cache.ts) instead of the lock's
- * round trip: its COMMIT takes the lock in its own transaction and writes the state only if the row
- * still has the version it started from (or fails, and nothing of the turn is kept).
- */
-interface Optimistic {
-  stateKey: string;
-  etag: string;
-}
-
 /** What the state statement answers when the row's version moved (an SQL literal that is no number). */
 const STALE = 'stale turn state';
 
 /** Whether a COMMIT failed because another instance wrote the conversation since this one did. */
-export function isStaleTurn(err: unknown): boolean {
+function isStaleTurn(err: unknown): boolean {
   return err instanceof Error && err.message.includes(STALE);
 }
 
@@ -101,11 +91,14 @@ export class PgTurn {
   private readonly transcriptOps: TranscriptOp[] = [];
   private directLine: DirectLineAppends | undefined;
   private open = true;
-  private optimistic: Optimistic | undefined;
   /** Whether the COMMIT carried this turn's announcement (NOTIFY) to the other instances. */
   announced = false;
-  /** What a turn from the cache began with (still true if it changes nothing). */
-  private startedFrom: CachedTurnState | undefined;
+  /**
+   * What a turn began with when it started from what this instance committed last (turn-cache.ts)
+   * instead of the lock's round trip: its COMMIT takes the lock in its own transaction and writes the
+   * state only if the row still has that version (or fails, and nothing of the turn is kept).
+   */
+  private optimistic: { stateKey: string; cached: CachedTurnState } | undefined;
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -131,8 +124,7 @@ export class PgTurn {
       const last = cached.directLineLast!;
       this.directLine = { conversationId: directLineId, read: last, last, rows: [], settles: [] };
     }
-    this.optimistic = { stateKey, etag: cached.etag };
-    this.startedFrom = cached;
+    this.optimistic = { stateKey, cached };
     return true;
   }
 
@@ -289,7 +281,7 @@ export class PgTurn {
       if (json === null) statements.push(`DELETE FROM bot_state WHERE key = ${q(key)}`);
       else if (optimistic?.stateKey === key)
         statements.push(
-          `WITH u AS (UPDATE bot_state SET value = ${q(json)}::jsonb, etag = etag + 1, updated_at = now() WHERE key = ${q(key)} AND etag = ${q(optimistic.etag)} RETURNING etag) ` +
+          `WITH u AS (UPDATE bot_state SET value = ${q(json)}::jsonb, etag = etag + 1, updated_at = now() WHERE key = ${q(key)} AND etag = ${q(optimistic.cached.etag)} RETURNING etag) ` +
             `SELECT COALESCE((SELECT etag::text FROM u), '${STALE}')::bigint AS etag`,
         );
       else
@@ -349,8 +341,8 @@ export class PgTurn {
     } else {
       // Unchanged: what the turn began with, if it began from the cache (a state read with the lock
       // would have to be serialised again: the next turn takes the lock's round trip instead).
-      if (!this.startedFrom) return undefined;
-      ({ json, etag } = this.startedFrom);
+      if (!this.optimistic) return undefined;
+      ({ json, etag } = this.optimistic.cached);
     }
     return { json, etag, ...(this.directLine ? { directLineLast: this.directLine.last } : {}) };
   }

@@ -190,17 +190,12 @@ export class TurnStateCache {
    */
   expect(announcement: string, timeoutMs = 50): { heard(): Promise<void>; cancel(): void } {
     // Listened for before the COMMIT is sent: the notification can arrive before the COMMIT's answer.
-    let done = false;
     const arrived = new Promise<void>((resolve) => {
-      if (!this.listening) return resolve();
-      this.waiting.set(announcement, () => {
-        done = true;
-        resolve();
-      });
+      if (this.listening) this.waiting.set(announcement, resolve);
+      else resolve();
     });
     return {
       heard: async () => {
-        if (done || !this.waiting.has(announcement)) return;
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([arrived, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
         clearTimeout(timer);
