@@ -19,8 +19,8 @@ import naiveBayes from 'wink-naive-bayes-text-classifier';
 import type { RiskPatterns, RoutingTopic } from '../core/content/schema.js';
 import { INTENTS, type Intent, type Recognition, type Recognizer } from '../core/nlu/recognizer.js';
 import { RiskDetector } from '../core/risk.js';
-import { SafetyAssessor, withBase } from '../core/safety/assessor.js';
-import { fold, stripMarks } from '../core/safety/fold.js';
+import { SafetyAssessor, sentencesOf, withBase, wrap } from '../core/safety/assessor.js';
+import { fold } from '../core/safety/fold.js';
 import { FeatureTable, IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type FeatureNumbering, type LogisticJson, type LogisticOptions } from './logistic.js';
 import { folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
 import { loadTrainingData, trainedLanguages, type TrainingData } from './training-data.js';
@@ -468,10 +468,10 @@ function riskExamples(data: TrainingData, detector: RiskDetector | undefined, ne
   // Labelled sets (risk/*.jsonl): an ordinary text is calm as a whole and in each sentence; an acute
   // text of one sentence is acute; a longer one gives the sentence that carries its danger (picked).
   const segmenter = new Intl.Segmenter(data.language, { granularity: 'sentence' });
-  const negated = negations.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negations.map(stripMarks).join('|')})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
+  const negated = negations.length ? wrap(negations.join('|')) : undefined;
   for (const { rows } of data.riskSets) {
     for (const row of rows) {
-      const sentences = [...segmenter.segment(row.text)].flatMap(({ segment }) => segment.split(/(?<=[.!?…])\s+|\r?\n/u)).map((t) => t.trim()).filter(Boolean);
+      const sentences = sentencesOf(segmenter, row.text);
       if (row.expect === 'ordinary') {
         calm.add(row.text);
         // Its sentences too, as the safety net reads them (clauses in the past and idioms left out),

@@ -76,7 +76,8 @@ const CATEGORY_SITUATION: Record<RiskCategory, Situation> = {
   violence: 'violence_at_home',
 };
 
-const wrap = (source: string, flags = 'iu') => new RegExp(`(?<![\\p{L}\\p{N}])(?:${stripMarks(source)})(?![\\p{L}\\p{N}])`, flags);
+/** A pattern (or alternatives joined by |) as whole words, diacritics folded. */
+export const wrap = (source: string, flags = 'iu') => new RegExp(`(?<![\\p{L}\\p{N}])(?:${stripMarks(source)})(?![\\p{L}\\p{N}])`, flags);
 /** The first match of a global regular expression (which keeps its lastIndex between calls). */
 function firstMatch(regex: RegExp, text: string): RegExpExecArray | null {
   regex.lastIndex = 0;
@@ -107,6 +108,20 @@ interface Finding {
 const CONJUNCTIONS = 'och|men|eller|samt|and|but|or';
 /** A sentence that starts by answering the one before it. */
 const ANSWERS = /^(men|but)(?![\p{L}\p{N}])/u;
+
+/**
+ * A text's sentences as written (trimmed, none empty), as the safety net reads them and its model is
+ * trained: every line on its own, cut by the language's sentence segmenter and again after a full
+ * stop (ICU keeps "nåt. bara trött" together, a lower-case start; people who write without capitals
+ * still end sentences with a full stop).
+ */
+export function sentencesOf(segmenter: Intl.Segmenter, text: string): string[] {
+  return text
+    .split(/\r?\n/u)
+    .flatMap((line) => [...segmenter.segment(line)].flatMap(({ segment }) => segment.split(/(?<=[.!?…])\s+/u)))
+    .map((sentence) => sentence.trim())
+    .filter(Boolean);
+}
 
 const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 };
 
@@ -281,23 +296,16 @@ export class SafetyAssessor {
   /** Sentences as written, each with its present clauses (folded). */
   private sentences(text: string): Sentence[] {
     const out: Sentence[] = [];
-    for (const line of text.split(/\r?\n/u)) {
-      // ICU keeps "nåt. bara trött" together (a lower-case start); people who write without capitals
-      // still end sentences with a full stop.
-      const segments = [...this.segmenter.segment(line)].flatMap(({ segment }) => segment.split(/(?<=[.!?…])\s+/u));
-      for (const segment of segments) {
-        const original = segment.trim();
-        if (!original) continue;
-        const folded = fold(original);
-        // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends.
-        const clauses: { all: string[]; present: string[] } = this.jokes.some((re) => re.test(folded)) ? { all: [], present: [] } : this.detector.clauses(folded);
-        // A sentence that answers the one before with "men" and a resolving clause ("Mamma sa att hon
-        // vill dö. Men hon sa det för att maten var dålig") resolves that one's last clause, as within
-        // a sentence.
-        const previous = out[out.length - 1];
-        if (previous?.present.length && ANSWERS.test(folded) && clauses.all.length && !clauses.present.includes(clauses.all[0]!)) previous.present.pop();
-        out.push({ original, folded, present: clauses.present });
-      }
+    for (const original of sentencesOf(this.segmenter, text)) {
+      const folded = fold(original);
+      // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends.
+      const clauses: { all: string[]; present: string[] } = this.jokes.some((re) => re.test(folded)) ? { all: [], present: [] } : this.detector.clauses(folded);
+      // A sentence that answers the one before with "men" and a resolving clause ("Mamma sa att hon
+      // vill dö. Men hon sa det för att maten var dålig") resolves that one's last clause, as within
+      // a sentence.
+      const previous = out[out.length - 1];
+      if (previous?.present.length && ANSWERS.test(folded) && clauses.all.length && !clauses.present.includes(clauses.all[0]!)) previous.present.pop();
+      out.push({ original, folded, present: clauses.present });
     }
     return out;
   }
