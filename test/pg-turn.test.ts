@@ -11,6 +11,8 @@ import { turnStorage, turnTranscripts } from '../src/bot/turn-stores.js';
 import { PgTranscriptStore } from '../src/bot/storage/pg-transcript-store.js';
 import { createPool, migrate } from '../src/storage/postgres/database.js';
 import { PgBotStorage } from '../src/storage/postgres/pg-bot-storage.js';
+import { conversationKey } from '../src/bot/serialize-turns.js';
+import { GroupCommit } from '../src/storage/postgres/group-commit.js';
 import { PgTurnLock } from '../src/storage/postgres/pg-turn-lock.js';
 import { TurnStateCache } from '../src/storage/postgres/turn-cache.js';
 import { countingRoundTrips, testDatabase, type TestDatabase } from './helpers/postgres.js';
@@ -300,5 +302,119 @@ describe('a conversation this instance wrote last: its next turn in one round tr
       trips = (await countingRoundTrips(() => turnOn(0, 'deaf-1'))).sent.length;
     }
     expect(trips, 'listening again: one round trip').to.equal(1);
+  });
+});
+
+describe('turns of several conversations that end together: one COMMIT for all (group commit, issue 22)', function () {
+  this.timeout(60000);
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let instances: Array<{ pool: pg.Pool; lockPool: pg.Pool; state: PgBotStorage; log: PgTranscriptStore; cache: TurnStateCache; group: GroupCommit; lock: PgTurnLock }>;
+  before(async function () {
+    db = await testDatabase();
+    // The turn cache (and so group commit) is off on PGlite: one session behind every connection.
+    if (db.kind === 'pglite') this.skip();
+    pool = createPool(db.url);
+    await migrate(pool);
+    instances = await Promise.all(
+      [0, 1].map(async () => {
+        const instancePool = createPool(db.url);
+        const lockPool = createPool(db.url, 30);
+        const state = new PgBotStorage(instancePool);
+        const log = new PgTranscriptStore(instancePool);
+        const cache = new TurnStateCache(db.url, { retryMs: 50 });
+        await cache.start();
+        const group = new GroupCommit(1);
+        return { pool: instancePool, lockPool, state, log, cache, group, lock: new PgTurnLock(lockPool, { state, transcripts: log, cache, groupCommit: group }) };
+      }),
+    );
+  });
+  after(async () => {
+    await Promise.all((instances ?? []).flatMap((i) => [i.pool.end(), i.lockPool.end(), i.cache.close()]));
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const count = async (conversationId: string) => (await pool.query<{ n: number }>(`SELECT (value->>'count')::int AS n FROM bot_state WHERE key = $1`, [stateKey(conversationId)])).rows[0]?.n;
+  const transcriptRows = async (conversationId: string) => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM transcript_activities WHERE conversation_id = $1', [conversationId])).rows[0]?.n);
+  const turnOn = (i: number, conversationId: string) => {
+    const { lock, state, log } = instances[i]!;
+    const context = contextOf(conversationId);
+    return lock.onTurn(context, () => intakeTurn(context, state, log));
+  };
+  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+  it('commits turns of twelve conversations that end together in fewer round trips than turns, every one counted with its transcript', async () => {
+    const conversations = ids('group', 12);
+    for (const id of conversations) await turnOn(0, id);
+    const before = { ...instances[0]!.group.stats };
+    const { sent } = await countingRoundTrips(() => Promise.all(conversations.map((id) => turnOn(0, id))));
+    const commits = sent.filter((s) => s.includes('bot_state'));
+    const stats = instances[0]!.group.stats;
+    console.log(`      12 turns ending together: ${commits.length} COMMITs (${stats.batchedTurns - before.batchedTurns} turns in ${stats.batches - before.batches} batches)`);
+    expect(commits.length, 'fewer COMMITs than turns').to.be.lessThan(12);
+    expect(stats.batches - before.batches).to.be.greaterThan(0);
+    expect(commits.some((s) => /pg_try_advisory_xact_lock/u.test(s) && s.split('UPDATE bot_state').length > 2), 'a COMMIT carrying several conversations').to.equal(true);
+    for (const id of conversations) {
+      expect(await count(id), id).to.equal(2);
+      expect(await transcriptRows(id), id).to.equal(6);
+    }
+  });
+
+  it('fails only the turn whose version someone else changed: the batch is retried turn by turn, the others kept, the other writer\'s value kept', async () => {
+    const conversations = ids('gstale', 8);
+    for (const id of conversations) await turnOn(0, id);
+    await pool.query(`UPDATE bot_state SET value = jsonb_set(value, '{count}', '10'), etag = etag + 1 WHERE key = $1`, [stateKey('gstale-3')]);
+    const before = { ...instances[0]!.group.stats };
+    const outcomes = await Promise.allSettled(conversations.map((id) => turnOn(0, id)));
+    const failed = conversations.filter((_, i) => outcomes[i]!.status === 'rejected');
+    expect(failed).to.deep.equal(['gstale-3']);
+    expect(((outcomes[3] as PromiseRejectedResult).reason as Error).name, 'the person is told to try again').to.equal('ConcurrencyError');
+    expect(instances[0]!.group.stats.retriedAlone - before.retriedAlone, 'the batch was retried turn by turn').to.be.greaterThan(1);
+    expect(await count('gstale-3')).to.equal(10);
+    expect(await transcriptRows('gstale-3'), 'nothing of the failed turn').to.equal(3);
+    for (const id of conversations.filter((id) => id !== 'gstale-3')) {
+      expect(await count(id), id).to.equal(2);
+      expect(await transcriptRows(id), id).to.equal(6);
+    }
+  });
+
+  it('does not keep the other conversations waiting for one whose lock another instance holds: that turn waits for it, the rest commit at once', async () => {
+    const conversations = ids('gheld', 6);
+    for (const id of conversations) await turnOn(0, id);
+    const holder = await pool.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [conversationKey(contextOf('gheld-2'))]);
+      const doneAt = new Map<string, number>();
+      const start = Date.now();
+      const turns = conversations.map((id) => turnOn(0, id).then(() => doneAt.set(id, Date.now() - start)));
+      await new Promise((r) => setTimeout(r, 400));
+      expect([...doneAt.keys()].sort(), 'committed while the lock is held elsewhere').to.deep.equal(conversations.filter((id) => id !== 'gheld-2'));
+      await holder.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [conversationKey(contextOf('gheld-2'))]);
+      await Promise.all(turns);
+      expect(doneAt.get('gheld-2')).to.be.at.least(400);
+    } finally {
+      holder.release();
+    }
+    for (const id of conversations) expect(await count(id), id).to.equal(2);
+  });
+
+  it('loses no turn when two instances, both committing in batches, take turns of the same conversations at once: each counted or failed', async () => {
+    const conversations = ids('grace', 6);
+    for (const id of conversations) {
+      await turnOn(0, id);
+      await turnOn(1, id);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    const outcomes = await Promise.allSettled(conversations.flatMap((id) => [0, 1, 0, 1].map((i) => turnOn(i, id))));
+    let done = 0;
+    for (const [c, id] of conversations.entries()) {
+      const counted = outcomes.slice(c * 4, c * 4 + 4).filter((o) => o.status === 'fulfilled').length;
+      done += counted;
+      expect(await count(id), id).to.equal(2 + counted);
+      expect(await transcriptRows(id), id).to.equal(3 * (2 + counted));
+    }
+    console.log(`      24 concurrent turns of 6 conversations on two instances: ${done} counted, ${24 - done} failed (told to try again)`);
+    expect(done).to.be.greaterThan(11);
   });
 });

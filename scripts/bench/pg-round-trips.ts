@@ -11,7 +11,7 @@ import pg from 'pg';
  * at once, such as the turn's lock and state read, is one round trip doing several jobs).
  */
 const KINDS: Array<[string, RegExp, string[]]> = [
-  ['lock', /pg_advisory_(xact_)?(un)?lock\(/u, ['pg_advisory_']],
+  ['lock', /pg_(try_)?advisory_(xact_)?(un)?lock\(/u, ['advisory_']],
   ['state read', /SELECT [^;]*?FROM bot_state\b/u, ['bot_state']],
   ['state write', /(INSERT INTO|UPDATE|DELETE FROM) bot_state\b/u, ['bot_state']],
   ['transcript', /transcript_activities\b/u, ['transcript_activities']],

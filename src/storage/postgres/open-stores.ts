@@ -17,6 +17,7 @@ import { PgOutbox } from './pg-outbox.js';
 import { PgRecords } from './pg-records.js';
 import { PgSessionStore } from './pg-session-store.js';
 import { sweepExpiredPg } from './pg-retention.js';
+import { GroupCommit } from './group-commit.js';
 import { PgTurnLock } from './pg-turn-lock.js';
 import { TurnStateCache } from './turn-cache.js';
 
@@ -64,7 +65,7 @@ export async function openPgStores(options: StoreOptions & { databaseUrl: string
     // Each turn is one transaction on the lock pool: lock and state in one round trip, the state,
     // transcript and Direct Line activities written with the COMMIT in another (pg-turn.ts); a
     // conversation this instance wrote last skips the first (turn-cache.ts).
-    turnLock: new PgTurnLock(lockPool, { state: botState, transcripts, directLineChannel: DIRECT_LINE_CHANNEL_ID, cache: turnCache }),
+    turnLock: new PgTurnLock(lockPool, { state: botState, transcripts, directLineChannel: DIRECT_LINE_CHANNEL_ID, cache: turnCache, groupCommit: new GroupCommit() }),
     pool,
     lockPool,
     limiter: (name, points, seconds) => sharedPerMinute(pool, name, points, seconds),

@@ -22,6 +22,7 @@ import { conversationKey, SerializeTurns } from '../../bot/serialize-turns.js';
 import { TURN_ACTIVITY_LOG, TURN_STATE_STORAGE, TURN_TRANSCRIPTS, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { explainPoolError } from './pool.js';
 import { beginSql, PgTurn, type TurnTranscriptRows } from './pg-turn.js';
+import type { GroupCommit } from './group-commit.js';
 import type { TurnStateCache } from './turn-cache.js';
 
 export interface TurnLockOptions {
@@ -44,6 +45,8 @@ export interface TurnLockOptions {
    * conversation there skips the first round trip, and its COMMIT checks the state's version.
    */
   cache?: TurnStateCache;
+  /** Where turns from the cache commit together (group-commit.ts); without it each commits alone. */
+  groupCommit?: GroupCommit;
 }
 
 /** The key under which botbuilder's ConversationState keeps a conversation's state. */
@@ -106,7 +109,7 @@ export class PgTurnLock implements Middleware {
     const { cache } = this.options;
     const epoch = cache?.epoch ?? 0;
     const announcement = cache?.announcement(key);
-    const turn = new PgTurn(client, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts, announcement);
+    const turn = new PgTurn(client, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts, announcement, this.options.groupCommit);
     // What this instance committed last of the conversation, if it may start from it (no round trip).
     const cached = cache && stateKey !== undefined ? cache.get(key, stateKey) : undefined;
     const fromCache = cached !== undefined && turn.startFrom(stateKey!, directLineId, cached);

@@ -17,6 +17,7 @@ import type { Activity, Storage, StoreItem, StoreItems } from 'botbuilder';
 import type pg from 'pg';
 import { serialisedJson, type TurnActivityLog, type TurnTranscripts } from '../../bot/turn-stores.js';
 import { ConcurrencyError } from '../errors.js';
+import { tryLockStatement, type GroupCommit } from './group-commit.js';
 import { TURN_CHANNEL, type CachedTurnState } from './turn-cache.js';
 
 /** The transcript store's part in a turn: how an activity becomes a row, and where failures are told. */
@@ -111,6 +112,8 @@ export class PgTurn {
     private readonly rows?: TurnTranscriptRows,
     /** The NOTIFY payload of a turn that read the state (other instances forget what they cached of it). */
     private readonly announcement?: string,
+    /** Where a turn from the cache commits together with this instance's other turns (group-commit.ts). */
+    private readonly group?: GroupCommit,
   ) {}
 
   /**
@@ -314,8 +317,18 @@ export class PgTurn {
     if (!optimistic) statements.push(unlock);
     let results: pg.QueryResult[];
     try {
-      const answer = await this.ask(this.client.query(statements.join('; ')), 'committing the turn');
-      results = answer as unknown as pg.QueryResult[];
+      if (optimistic && this.group) {
+        // With this instance's other turns that end meanwhile (group-commit.ts): the lock taken without waiting.
+        results = await this.group.commit({
+          client: this.client,
+          alone: statements,
+          inBatch: [tryLockStatement(lockId(this.lockKey)), ...statements.slice(2, -1)],
+          send: async (client, sql) => (await this.ask(client.query(sql), 'committing the turn')) as unknown as pg.QueryResult[],
+        });
+      } else {
+        const answer = await this.ask(this.client.query(statements.join('; ')), 'committing the turn');
+        results = answer as unknown as pg.QueryResult[];
+      }
     } catch (err) {
       const failure = isStaleTurn(err) ? new ConcurrencyError(`the conversation was changed on another instance during this turn (${this.lockKey})`) : (err as Error);
       this.settleTranscripts(failure);
