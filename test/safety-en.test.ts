@@ -53,6 +53,14 @@ describe('the English safety net', function () {
     ]);
   });
 
+  it('asks nothing when the writer says they are safe, and still asks when they do not', async () => {
+    await expectLevel('none', [
+      "Sick of everything this winter, the dark and the bills. I won't do anything silly though, I just want a chat now and then.",
+      'Some weeks I feel I cannot go on like this, meaning the housework, not life.',
+    ]);
+    await expectLevel('unsure', ['Fed up with everything this winter, the dark and the bills. Sick of it all.']);
+  });
+
   it('hears a danger said plainly, in text-speak, after a correction or as "not joking"', async () => {
     await expectLevel('acute', [
       "I'm not joking, I want to die",
