@@ -61,6 +61,16 @@ describe('the English safety net', function () {
     await expectLevel('unsure', ['Fed up with everything this winter, the dark and the bills. Sick of it all.']);
   });
 
+  it('hears numbness, a child gone missing, a threat against seeking help and an end given a time', async () => {
+    await expectLevel('acute', [
+      'My brother came off his motorbike on the gravel road and says he cannot feel his legs',
+      'the boys were by the pond a minute ago and now we cant find her anywhere',
+      "he's in the hall and says he will hurt the children if I phone anyone",
+      "i've decided, i'm ending it on saturday",
+    ]);
+    await expectLevel('none', ["Can't feel my fingers in this cold, the bus was forty minutes late"]);
+  });
+
   it('hears a danger said plainly, in text-speak, after a correction or as "not joking"', async () => {
     await expectLevel('acute', [
       "I'm not joking, I want to die",
