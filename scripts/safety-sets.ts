@@ -6,8 +6,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseSafetySet, type SafetyRow } from '../src/nlu/safety-eval.js';
 
-/** The rows of a folder's file for `language`, or none. */
+/** A retired held-out set (`retired-heldout-…`): read from the training data, where it now lives. */
+export const isRetired = (set: string): boolean => /^retired-heldout-/u.test(set);
+
+/** Refuses a held-out set still in use (the lead scores those); a retired one may be read. */
+export const isUnread = (set: string): boolean => /heldout|check/u.test(set) && !isRetired(set);
+
+/** The rows of a folder's file for `language`, or none; `test/nlu/retired-heldout-…` is the training file of that name. */
 export function rowsOf(dir: string, language: string): SafetyRow[] {
+  if (isRetired(path.basename(dir))) {
+    const trained = path.join('locales', language, 'nlu', 'risk', `${path.basename(dir)}.jsonl`);
+    return existsSync(trained) ? parseSafetySet(readFileSync(trained, 'utf8'), path.basename(trained)) : [];
+  }
   const jsonl = path.join(dir, `${language}.jsonl`);
   if (existsSync(jsonl)) return parseSafetySet(readFileSync(jsonl, 'utf8'), path.basename(jsonl));
   const tsv = path.join(dir, language === 'sv' ? 'risk.tsv' : `risk.${language}.tsv`);

@@ -53,6 +53,24 @@ describe('the English safety net', function () {
     ]);
   });
 
+  it('asks nothing when the writer says they are safe, and still asks when they do not', async () => {
+    await expectLevel('none', [
+      "Sick of everything this winter, the dark and the bills. I won't do anything silly though, I just want a chat now and then.",
+      'Some weeks I feel I cannot go on like this, meaning the housework, not life.',
+    ]);
+    await expectLevel('unsure', ['Fed up with everything this winter, the dark and the bills. Sick of it all.']);
+  });
+
+  it('hears numbness, a child gone missing, a threat against seeking help and an end given a time', async () => {
+    await expectLevel('acute', [
+      'My brother came off his motorbike on the gravel road and says he cannot feel his legs',
+      'the boys were by the pond a minute ago and now we cant find her anywhere',
+      "he's in the hall and says he will hurt the children if I phone anyone",
+      "i've decided, i'm ending it on saturday",
+    ]);
+    await expectLevel('none', ["Can't feel my fingers in this cold, the bus was forty minutes late"]);
+  });
+
   it('hears a danger said plainly, in text-speak, after a correction or as "not joking"', async () => {
     await expectLevel('acute', [
       "I'm not joking, I want to die",

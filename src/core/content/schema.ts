@@ -429,6 +429,12 @@ export const riskPatternsSchema = z.strictObject({
   jokes: z.array(z.string().min(1)).default([]),
   /** Signals that may be ordinary ("trött på allt"): at most one caring question, never an alarm. */
   unsure: z.array(z.string().min(1)).default([]),
+  /**
+   * What the writer says to tell they are safe ("not going to do anything stupid", "I mean the caring,
+   * not life"): a message with one of them asks no question for an `unsure` signal alone (a pattern's or
+   * the model's alarm still stands).
+   */
+  reassurances: z.array(z.string().min(1)).default([]),
   /** Words that name someone else (a relative, child, friend, neighbour): the danger is theirs. */
   others: z.array(z.string().min(1)).default([]),
   /** Words of the writer themself ("jag", "mig"): with one of them in the words that matched, the danger is the writer's. */

@@ -13,6 +13,7 @@
  */
 import type { RiskCategory, RiskPatterns } from '../content/schema.js';
 import { RiskDetector } from '../risk.js';
+import { normalize } from '../text/normalize.js';
 import { fold, stripMarks } from './fold.js';
 import { NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
 
@@ -131,11 +132,12 @@ const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 }
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants' | 'urgent' | 'splits'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants' | 'urgent' | 'splits'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
     unsure: pick('unsure'),
+    reassurances: pick('reassurances'),
     others: pick('others'),
     self: pick('self'),
     negations: pick('negations'),
@@ -155,6 +157,7 @@ export class SafetyAssessor {
   private readonly detector: RiskDetector;
   private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
   private readonly unsure: RegExp[];
+  private readonly reassurances: RegExp[];
   private readonly jokes: RegExp[];
   /** A negation word ending the text before a hit, within the reach; one starting the text after it. */
   private readonly negatedBefore: RegExp | undefined;
@@ -194,6 +197,7 @@ export class SafetyAssessor {
       negationReach: 0,
       jokes: [],
       unsure: [],
+      reassurances: [],
       others: [],
       self: [],
       situations: {},
@@ -202,6 +206,7 @@ export class SafetyAssessor {
     });
     this.patterns = Object.entries(patterns.patterns).flatMap(([category, list]) => list.map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
     this.unsure = patterns.unsure.map((p) => wrap(p));
+    this.reassurances = patterns.reassurances.map((p) => wrap(p));
     this.jokes = patterns.jokes.map((p) => wrap(p));
     const negation = patterns.negations.map(stripMarks).join('|');
     // A negation does not reach over a conjunction: "han är inte vaken och andas långsamt".
@@ -232,6 +237,9 @@ export class SafetyAssessor {
     const findings: Finding[] = [];
     /** Each sentence's score of its present clauses together (read once, for ranking sentences too). */
     const sentenceScores = new Map<Sentence, number>();
+    // The writer says they are safe ("but I'm not going to do anything stupid"): a signal that may be
+    // ordinary ("tired of everything") asks nothing.
+    const reassured = this.reassurances.length > 0 && sentences.some((s) => this.reassurances.some((re) => re.test(normalize(s.folded))));
     for (const sentence of sentences) {
       if (sentence.present.length === 0) continue;
       // Clauses whose only danger words are negated ("jag skär mig inte längre", "not that I want to
@@ -257,7 +265,7 @@ export class SafetyAssessor {
           const doubted = this.score && doubt > 0 && p < doubt;
           if (this.score && p < this.tuning.patternIgnore && this.words(told) >= MIN_WORDS_FOR_MODEL) continue;
           findings.push({ level: doubted ? 'unsure' : 'acute', score: doubted ? this.tuning.unsureScore : 1, categories, sentence, ...(matched ? { matched } : {}) });
-        } else if (this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: this.tuning.unsureScore, categories: [], sentence });
+        } else if (!reassured && this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: this.tuning.unsureScore, categories: [], sentence });
         else if (denied.before) negated.add(clause);
       }
       sentence.present = sentence.present.filter((c) => !negated.has(c));
