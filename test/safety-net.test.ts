@@ -231,6 +231,20 @@ describe('the safety net in a conversation', function () {
     expect(urgentReplies(ended)[0]!.text).to.include('[112](tel:112)').and.include('[90101](tel:90101)');
   });
 
+  it('"avbryt" typed at the direct question or at the offer to send now leaves (after confirming), with the numbers shown again; never "answer yes or no"', async () => {
+    convo = await atDailyLife();
+    expect(textOf(await convo.say(TIRED))).to.include('tänker du på att ta ditt liv?');
+    const asked = textOf(await convo.say('avbryt'));
+    expect(asked).to.include('avbryta').and.not.to.include('Svara gärna ja eller nej');
+    const ended = await convo.say('ja');
+    expect(textOf(ended)).to.include('Innan du går');
+    expect(urgentReplies(ended)[0]!.text).to.include('[90101](tel:90101)');
+    await convo.close();
+    convo = await atDailyLife();
+    expect(textOf(await convo.say(CRISIS))).to.include('som ett brådskande ärende?');
+    expect(textOf(await convo.say('avbryt'))).to.include('avbryta').and.not.to.include('Svara gärna ja eller nej');
+  });
+
   it('plain text channels get the numbers as lines, without links', async () => {
     convo = await atDailyLife({ channelId: 'sms' });
     const [numbers] = urgentReplies(await convo.say(CRISIS));

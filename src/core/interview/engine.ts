@@ -149,6 +149,10 @@ export class InterviewEngine {
     if (alarm) return alarm;
     const corrected = await correction(turn, text);
     if (corrected) return corrected;
+    // At a safety question a person can still leave ("avbryt", "börja om" typed as written): nobody is
+    // held at it, and leaving after an alarm shows the numbers again.
+    const leaving = atSafetyQuestion(turn) ? commandIn(turn, text) : undefined;
+    if (leaving === 'cancel' || leaving === 'restart') return { to: 'command', command: leaving };
     if (turn.state.pending) return phase.onText(turn, text);
     // "vad menar du?", "vad är SIP?": explained before any command or intent reads it.
     const explained = explainIfAsked(turn, text);
@@ -177,4 +181,9 @@ export class InterviewEngine {
     if (!kit) throw new Error(`no content for locale "${locale}"`);
     return kit;
   }
+}
+
+/** Whether the interview waits for the answer to a safety question (the direct question, or the offer to send now). */
+function atSafetyQuestion(turn: Turn): boolean {
+  return turn.state.pending === 'safetyCheck' || turn.state.pending === 'sendNow';
 }
