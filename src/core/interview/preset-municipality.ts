@@ -3,7 +3,7 @@
  * presets Karlstad, but a person from Hagfors may use it, and a daughter in Karlstad often writes
  * about a father elsewhere. So the preset is the suggested answer to the municipality question
  * ("Bor du i Karlstad?" / "Bor din pappa i Karlstad?"), first among the municipalities; "ja" takes
- * it, a municipality named takes that one, "nej" asks the whole list.
+ * it, a municipality named takes that one (with a slip: asked about), "nej" asks the whole list.
  */
 import type { Content } from '../content/load.js';
 import type { Organisation } from '../content/schema.js';
@@ -62,6 +62,9 @@ export function readSuggestion(turn: Turn, view: QuestionView, text: string): St
   else if (yes === true) chosen = suggested.id;
   else if (yes === false) {
     turn.state.presetDeclined = true;
+    // "nej arvka": another municipality named with a slip is the person's answer, read as any answer
+    // is (asked about: "Menar du Arvika?"), not dropped for the whole list.
+    if (recognizer.slipMention(text, others)) return undefined;
     return { to: 'question', id: view.id, quiet: true };
   }
   // "Vet inte" is no municipality: it is asked about once more (phases/asking.ts), never stored here.
