@@ -183,7 +183,7 @@ describe('the safety net in a conversation', function () {
     convo = await atDailyLife();
     const asked = await convo.say(EATING);
     expect(textOf(asked)).to.include('Jag vill vara säker på att jag förstått: är du eller någon annan i fara just nu?');
-    expect(buttonsOf(asked)).to.deep.equal(['Ja', 'Nej']);
+    expect(buttonsOf(asked)).to.deep.equal(['Ja', 'Nej', 'Vet inte']);
     expect(urgentReplies(asked)).to.have.length(0);
     const no = await convo.say('Nej');
     expect(textOf(no)).to.include('Tack för att du svarar').and.include('Vad är viktigast för dig just nu?');
@@ -243,6 +243,25 @@ describe('the safety net in a conversation', function () {
     convo = await atDailyLife();
     expect(textOf(await convo.say(CRISIS))).to.include('som ett brådskande ärende?');
     expect(textOf(await convo.say('avbryt'))).to.include('avbryta').and.not.to.include('Svara gärna ja eller nej');
+  });
+
+  it('"vet inte" to the direct question (a relative often cannot know) takes it seriously: the numbers and the offer to send now; a button says it too', async () => {
+    convo = await atDailyLife();
+    const asked = await convo.say(TIRED);
+    expect(buttonsOf(asked)).to.deep.equal(['Ja', 'Nej', 'Vet inte']);
+    const unsure = await convo.say('vet inte, han sa det när han var arg');
+    expect(textOf(unsure)).to.include('förståeligt att inte veta').and.include('[90101](tel:90101)').and.include('som ett brådskande ärende?');
+    expect(textOf(unsure)).not.to.include('Svara gärna ja eller nej');
+  });
+
+  it('two answers in a row that are no yes, no or "vet inte" do not hold the person at the safety question: the numbers, and the interview goes on', async () => {
+    convo = await atDailyLife();
+    expect(textOf(await convo.say(TIRED))).to.include('tänker du på att ta ditt liv?');
+    expect(textOf(await convo.say('att få bo kvar hemma'))).to.include('Svara gärna ja eller nej');
+    const moved = await convo.say('när barnbarnen kommer');
+    expect(textOf(moved)).to.include('Jag frågar inte mer om det nu').and.include('[112](tel:112)').and.not.to.include('tänker du på att ta ditt liv?');
+    expect(textOf(moved)).to.include('Vad är viktigast för dig just nu?');
+    expect(urgentReplies(moved), 'the numbers, once').to.have.length(1);
   });
 
   it('plain text channels get the numbers as lines, without links', async () => {

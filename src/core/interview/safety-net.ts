@@ -40,6 +40,7 @@ export async function safetyNet(turn: Turn, text: string, verdict: SafetyVerdict
   else delete state.heldAnswer;
   if (verdict.level === 'acute') return acute(turn);
   state.pending = 'safetyCheck';
+  delete state.safetyReprompted;
   return { to: 'repeat' };
 }
 
@@ -59,6 +60,7 @@ export async function acute(turn: Turn): Promise<Step> {
     return resume(turn);
   }
   state.pending = 'sendNow';
+  delete state.safetyReprompted;
   return { to: 'repeat' };
 }
 

@@ -86,6 +86,8 @@ export interface InterviewState {
   riskRecord?: RiskRecord;
   /** The urgent case sent on the person's word after an acute alarm; the end of the interview completes it. */
   sentNow?: { reference: string; recipientKey: string };
+  /** The safety question was asked once more after an answer that was no yes, no or "vet inte" (a second one moves on). */
+  safetyReprompted?: boolean;
   /** The last group whose title was shown, to introduce each new part once. */
   lastGroup?: string;
   caseReference?: string;

@@ -11,20 +11,25 @@ import { route, urgentRecipient, type Recipient } from '../../routing.js';
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
 import { caseDraft } from '../case-draft.js';
 import { isButtonOrYesNo } from '../kit.js';
-import { acute, resume } from '../safety-net.js';
+import { acute, resume, showNumbers } from '../safety-net.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
 const BUTTONS = {
-  safetyCheck: ['safety.check.yes', 'safety.check.no'],
+  safetyCheck: ['safety.check.yes', 'safety.check.no', 'safety.check.dontKnow'],
   sendNow: ['safety.sendNow.yes', 'safety.sendNow.no'],
 } as const;
 
-/** Yes or no: one of the question's buttons, or a typed yes or no. */
-function answerOf(turn: Turn, kind: keyof typeof BUTTONS, text: string): boolean | undefined {
-  const [yesKey, noKey] = BUTTONS[kind];
-  if (new PhraseMatcher([turn.kit.texts.t(yesKey)]).matches(text)) return true;
-  if (new PhraseMatcher([turn.kit.texts.t(noKey)]).matches(text)) return false;
-  return turn.kit.recognizer.yesNo(text);
+/**
+ * Yes, no, or (to the direct question) "vet inte": one of the question's buttons, or typed. A
+ * relative often cannot know what the person they write about thinks.
+ */
+function answerOf(turn: Turn, kind: keyof typeof BUTTONS, text: string): boolean | 'dontKnow' | undefined {
+  const [yesKey, noKey, dontKnowKey] = BUTTONS[kind];
+  const { texts, recognizer } = turn.kit;
+  if (new PhraseMatcher([texts.t(yesKey)]).matches(text)) return true;
+  if (new PhraseMatcher([texts.t(noKey)]).matches(text)) return false;
+  if (dontKnowKey && (new PhraseMatcher([texts.t(dontKnowKey)]).matches(text) || recognizer.saysDontKnow(text))) return 'dontKnow';
+  return recognizer.yesNo(text);
 }
 
 /** Who gets the urgent case: the contact for the alarm's situation (data/routing.yaml `urgent`), else the answers' first. */
@@ -63,12 +68,20 @@ export const safety: PhaseModule = {
     const { state } = turn;
     const kind = state.pending === 'sendNow' ? 'sendNow' : 'safetyCheck';
     const yes = answerOf(turn, kind, text);
-    if (yes === undefined) {
+    if (yes === undefined && !state.safetyReprompted) {
+      state.safetyReprompted = true;
       say(turn, 'reprompt.yesno');
       return { to: 'repeat' };
     }
     delete state.pending;
+    delete state.safetyReprompted;
+    if (yes === undefined) {
+      // Nobody is held at a safety question: the numbers, and the interview goes on.
+      showNumbers(turn, turn.kit.texts.t('safety.check.moveOn'));
+      return resume(turn);
+    }
     if (kind === 'safetyCheck') {
+      if (yes === 'dontKnow') say(turn, 'safety.check.dontKnowAck');
       if (yes) {
         const last = state.riskRecord?.triggers.at(-1);
         // The person said someone is in danger: the sentence now counts as acute.
@@ -101,7 +114,7 @@ export const safety: PhaseModule = {
       type: 'prompt',
       text: checkQuestion(turn),
       hints: [],
-      buttons: [{ label: texts.t('safety.check.yes') }, { label: texts.t('safety.check.no') }],
+      buttons: BUTTONS.safetyCheck.map((key) => ({ label: texts.t(key) })),
     });
   },
 
