@@ -262,6 +262,12 @@ describe('the safety net in a conversation', function () {
     expect(textOf(moved)).to.include('Jag frågar inte mer om det nu').and.include('[112](tel:112)').and.not.to.include('tänker du på att ta ditt liv?');
     expect(textOf(moved)).to.include('Vad är viktigast för dig just nu?');
     expect(urgentReplies(moved), 'the numbers, once').to.have.length(1);
+    await convo.close();
+    convo = await atDailyLife();
+    expect(textOf(await convo.say(CRISIS))).to.include('som ett brådskande ärende?');
+    await convo.sayAll(['att få bo kvar hemma']);
+    const notSent = textOf(await convo.say('när barnbarnen kommer'));
+    expect(notSent, 'the offer to send now left unanswered: nothing sent, and said so').to.include('Jag har inte skickat något').and.include('Vad är viktigast för dig just nu?');
   });
 
   it('plain text channels get the numbers as lines, without links', async () => {

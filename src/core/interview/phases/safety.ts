@@ -76,8 +76,10 @@ export const safety: PhaseModule = {
     delete state.pending;
     delete state.safetyReprompted;
     if (yes === undefined) {
-      // Nobody is held at a safety question: the numbers, and the interview goes on.
-      showNumbers(turn, turn.kit.texts.t('safety.check.moveOn'));
+      // Nobody is held at a safety question: the interview goes on, with the numbers (after the offer
+      // to send now: what declining it says, that nothing was sent and no one told).
+      if (kind === 'sendNow') say(turn, 'safety.sendNow.declined');
+      else showNumbers(turn, turn.kit.texts.t('safety.check.moveOn'));
       return resume(turn);
     }
     if (kind === 'safetyCheck') {
