@@ -73,7 +73,7 @@ describe('understanding free text in the conversation', function () {
     convo = await startConversation();
     await convo.join();
     await convo.sayAll(['Ja', 'För mig själv']);
-    const offer = await convo.say('kan vi ta det här på engelska istället?');
+    const offer = await convo.say('går det att byta språk?');
     expect(textOf(offer)).to.include('Vilket språk vill du använda?');
     expect(buttonsOf(offer)).to.have.members(['Svenska', 'English', 'Lättläst svenska']);
     const switched = textOf(await convo.say('English'));
@@ -122,6 +122,29 @@ describe('understanding free text in the conversation', function () {
     const despair = textOf(await convo.say('jag vill göra slut på allt'));
     expect(despair).to.include('112');
     expect(despair).not.to.include('Vill du avbryta?');
+  });
+
+  it('reads a message written in English in a Swedish conversation in English too: the danger is heard before the person has switched language', async () => {
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['Ja', 'För mig själv', 'Karlstad']);
+    const replies = textOf(await convo.say("She's been very low since dad died and last night she said she's got her pills saved up and doesn't see the point anymore."));
+    expect(replies).to.include('112').and.include('90101');
+    const calm = textOf(await convo.say("I'm dying to see my grandchildren at Christmas, it's been a long autumn."));
+    expect(calm).not.to.include('112');
+  });
+
+  it('"english please" or "på engelska istället?" switches to English at once, without asking which language', async () => {
+    convo = await startConversation();
+    await convo.join();
+    const replies = textOf(await convo.say('english please'));
+    expect(replies).to.include('We will continue in English now').and.not.to.include('Vilket språk');
+    await convo.close();
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['Ja', 'För mig själv']);
+    const named = textOf(await convo.say('kan vi ta det här på engelska istället?'));
+    expect(named).to.include('We will continue in English now').and.match(/municipality/iu);
   });
 
   it('suggests topics from what was written to staff, not in the person\'s own summary, without changing who receives it', async () => {

@@ -352,6 +352,12 @@ export const phrasesSchema = z.strictObject({
   listSeparators: z.array(z.string().min(1)).default([]),
   /** Ways of naming this locale's language when choosing one ("svenska", "swedish"). */
   languageNames: z.array(z.string().min(1)).default([]),
+  /**
+   * Short everyday words of this language ("och", "inte", "hon") by which a message in a conversation
+   * held in another language is seen to be written in this one: the safety net then reads it in this
+   * language too (safety-verdict.ts). Words shared with other languages ("i") are left out.
+   */
+  commonWords: z.array(z.string().min(1)).default([]),
   /** What someone writes to say a safety alarm was wrong ("det är inte akut"), found anywhere in a message. */
   notUrgent: z.array(z.string().min(1)).default([]),
   /**

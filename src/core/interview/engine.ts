@@ -10,17 +10,19 @@
 import type { Content } from '../content/load.js';
 import { TextCatalog, type Texts } from '../i18n.js';
 import type { CaseRecord, NewCase } from '../cases.js';
-import type { Recognizer } from '../nlu/recognizer.js';
+import type { Recognition, Recognizer } from '../nlu/recognizer.js';
+import type { SafetyVerdict } from '../safety/verdict.js';
 import { commandIn, holdAnswer, runIntent, skipWords } from './commands.js';
 import { municipalityByCode } from './directory.js';
 import { explainIfAsked } from './explain.js';
 import { follow, onSubmit, repeat, waiting } from './flow.js';
 import { buildKit, type LocaleKit } from './kit.js';
 import { greeting } from './phases/consent.js';
+import { languageNamedIn, switchLanguage } from './phases/pending.js';
 import type { TurnResult } from './replies.js';
 import { presetAsSuggestion } from './preset-municipality.js';
 import { correction, safetyNet } from './safety-net.js';
-import { safetyVerdict } from './safety-verdict.js';
+import { safetyVerdict, stronger, writtenIn } from './safety-verdict.js';
 import { newState, type InterviewState } from './state.js';
 import { inFreeTextQuestion, newTurn, result, say, type ConversationInfo, type Input, type InterviewContext, type Step, type SubmitData, type Turn } from './turn.js';
 import { intentToActOn, keepSuggestedTopics, needsUnderstanding, understand } from './understanding.js';
@@ -145,7 +147,7 @@ export class InterviewEngine {
     // inte") never reaches the recognizer. The patterns in risk.yaml look at everything.
     // A message with an alarm is answered by the safety net alone: "chill, jag tänker inte göra nåt.
     // bara trött på allt typ" is never also taken as "avbryt" or "glöm mig".
-    const alarm = await safetyNet(turn, text, safetyVerdict(turn, text, understood));
+    const alarm = await safetyNet(turn, text, await this.verdict(turn, text, understood));
     if (alarm) return alarm;
     const corrected = await correction(turn, text);
     if (corrected) return corrected;
@@ -170,10 +172,22 @@ export class InterviewEngine {
       if (inFreeTextQuestion(turn)) return holdAnswer(turn, intent, text);
       // A skip read from a sentence ("det vill han inte prata om"): the sentence is kept with it.
       if (intent === 'skip') turn.state.heldNote = text.trim();
+      // "english please": the language named is the one chosen, without asking which.
+      const named = intent === 'language' ? languageNamedIn(turn, text) : undefined;
+      if (named) return switchLanguage(turn, named);
       return runIntent(turn, intent);
     }
     if (understood) keepSuggestedTopics(turn, understood);
     return phase.onText(turn, text);
+  }
+
+  /** The safety net's verdict: in the conversation's language, and in the one the message is written in if that is another. */
+  private async verdict(turn: Turn, text: string, understood: Recognition | undefined): Promise<SafetyVerdict> {
+    const own = safetyVerdict(turn, text, understood);
+    const written = writtenIn(turn, text);
+    if (!written || own.level === 'acute') return own;
+    const there = await understand(this.options.recognizer, written, text);
+    return stronger(own, there?.safety ?? turn.context.kit(written).safety.assess(text));
   }
 
   private kit(locale: string): LocaleKit {

@@ -60,7 +60,10 @@ export function readSuggestion(turn: Turn, view: QuestionView, text: string): St
   if (number !== undefined) chosen = shown[number - 1];
   else if (other?.kind === 'match') chosen = other.id;
   else if (yes === true) chosen = suggested.id;
-  else if (yes === false) {
+  else if (yes === false && (chosen = namedAfterNo(turn, text, others))) {
+    // "no she lives in Sunne": the no is to the suggestion, not to Sunne.
+    turn.state.presetDeclined = true;
+  } else if (yes === false) {
     turn.state.presetDeclined = true;
     // "nej arvka": another municipality named with a slip is the person's answer, read as any answer
     // is (asked about: "Menar du Arvika?"), not dropped for the whole list.
@@ -71,6 +74,14 @@ export function readSuggestion(turn: Turn, view: QuestionView, text: string): St
   if (!chosen || view.options.find((o) => o.id === chosen)?.unsure) return undefined;
   storeAnswer(content.bank.questions, turn.state, view.id, { kind: 'choice', option: chosen });
   return { to: 'nextQuestion' };
+}
+
+/** The municipality named after a leading no ("nej hon bor i Sunne"), read without the no (which would deny it). */
+function namedAfterNo(turn: Turn, text: string, others: QuestionView['options']): string | undefined {
+  const first = /^\s*[\p{L}]+[\s,.!:;–-]*/u.exec(text)?.[0];
+  if (!first || turn.kit.recognizer.yesNo(first) !== false) return undefined;
+  const named = turn.kit.recognizer.choice(text.slice(first.length), others);
+  return named.kind === 'match' ? named.id : undefined;
 }
 
 /** Whether a text answers the suggestion (a yes or a no), which no recognizer needs to read. */

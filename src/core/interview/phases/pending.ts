@@ -6,6 +6,7 @@
  * (the held text is the answer). A language change waits for a language, named or by number.
  */
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
+import { normalize } from '../../text/normalize.js';
 import { commandIn, skipWords } from '../commands.js';
 import { isButtonOrYesNo } from '../kit.js';
 import { numbersAgain } from '../safety-net.js';
@@ -15,11 +16,12 @@ import { displayAnswer } from '../questions.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
 /** The languages to choose from, each named in its own language. */
-function languageChoices(turn: Turn): Array<{ locale: string; label: string; matcher: PhraseMatcher }> {
+function languageChoices(turn: Turn): Array<{ locale: string; label: string; names: string[]; matcher: PhraseMatcher }> {
   const { content } = turn.context;
   return Object.keys(content.locales).map((locale) => {
     const label = turn.context.kit(locale).texts.t('language.name');
-    return { locale, label, matcher: new PhraseMatcher([label, ...content.locales[locale]!.phrases.languageNames]) };
+    const names = [label, ...content.locales[locale]!.phrases.languageNames];
+    return { locale, label, names, matcher: new PhraseMatcher(names) };
   });
 }
 
@@ -38,10 +40,25 @@ function onLanguageChoice(turn: Turn, text: string): Step {
     return { to: 'repeat' };
   }
   delete state.pending;
-  state.locale = chosen.locale;
-  turn.kit = turn.context.kit(chosen.locale);
+  return switchLanguage(turn, chosen.locale);
+}
+
+/** The conversation goes on in this locale, at the same question. */
+export function switchLanguage(turn: Turn, locale: string): Step {
+  turn.state.locale = locale;
+  turn.kit = turn.context.kit(locale);
   say(turn, 'language.switched');
   return { to: 'repeat' };
+}
+
+/**
+ * The one language a request to change language names ("english please", "kan vi ta det på
+ * engelska?"), or undefined when it names none or several: then the person is asked which.
+ */
+export function languageNamedIn(turn: Turn, text: string): string | undefined {
+  const padded = ` ${normalize(text)} `;
+  const named = languageChoices(turn).filter((c) => c.names.some((name) => padded.includes(` ${normalize(name)} `)));
+  return named.length === 1 ? named[0]!.locale : undefined;
 }
 
 /**
