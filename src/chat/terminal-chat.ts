@@ -34,7 +34,8 @@ const CHANNEL_ID = 'terminal';
 
 async function reachable(url: string): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+    // A service that has just started may be busy for a moment (its language understanding warms up).
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
     return res.ok;
   } catch {
     return false;
