@@ -159,6 +159,8 @@ export class SafetyAssessor {
   private readonly unsure: RegExp[];
   private readonly reassurances: RegExp[];
   private readonly jokes: RegExp[];
+  /** A joke marker that opens a sentence ("lol don't worry about me, …"): it speaks for its own clause only. */
+  private readonly leadingJoke: RegExp | undefined;
   /** A negation word ending the text before a hit, within the reach; one starting the text after it. */
   private readonly negatedBefore: RegExp | undefined;
   private readonly negatedAfter: RegExp | undefined;
@@ -208,6 +210,7 @@ export class SafetyAssessor {
     this.unsure = patterns.unsure.map((p) => wrap(p));
     this.reassurances = patterns.reassurances.map((p) => wrap(p));
     this.jokes = patterns.jokes.map((p) => wrap(p));
+    this.leadingJoke = patterns.jokes.length ? new RegExp(`^[\\s\\p{P}]*(?:${patterns.jokes.map(stripMarks).join('|')})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
     const negation = patterns.negations.map(stripMarks).join('|');
     // A negation does not reach over a conjunction: "han är inte vaken och andas långsamt".
     this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: (?!(?:${CONJUNCTIONS})(?![\\p{L}\\p{N}]))[\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
@@ -306,8 +309,11 @@ export class SafetyAssessor {
     const out: Sentence[] = [];
     for (const original of sentencesOf(this.segmenter, text)) {
       const folded = fold(original);
-      // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends.
-      const clauses: { all: string[]; present: string[] } = this.jokes.some((re) => re.test(folded)) ? { all: [], present: [] } : this.detector.clauses(folded);
+      // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends; one that
+      // opens the sentence ("lol don't worry about me, I'll be gone by tomorrow") only the clause it
+      // opens (a calm marker): what follows is told, not laughed off.
+      const rest = this.leadingJoke ? folded.replace(this.leadingJoke, '') : folded;
+      const clauses: { all: string[]; present: string[] } = this.jokes.some((re) => re.test(rest)) ? { all: [], present: [] } : this.detector.clauses(folded);
       // A sentence that answers the one before with "men" and a resolving clause ("Mamma sa att hon
       // vill dö. Men hon sa det för att maten var dålig") resolves that one's last clause, as within
       // a sentence.
