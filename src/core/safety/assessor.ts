@@ -132,7 +132,7 @@ const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 }
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants' | 'urgent' | 'splits'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'rewrites' | 'variants' | 'urgent' | 'splits'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
@@ -144,6 +144,7 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     negationReach: patterns.negations.length ? patterns.negationReach : base.negationReach,
     jokes: pick('jokes'),
     fillers: pick('fillers'),
+    rewrites: pick('rewrites'),
     variants: pick('variants'),
     urgent: pick('urgent'),
     splits: pick('splits'),
@@ -189,6 +190,7 @@ export class SafetyAssessor {
     this.detector = new RiskDetector({
       ignore: folded(patterns.ignore),
       fillers: folded(patterns.fillers),
+      rewrites: patterns.rewrites,
       splits: folded(patterns.splits),
       variants: [],
       urgent: [],
