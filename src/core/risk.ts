@@ -41,8 +41,10 @@ export class RiskDetector {
   private readonly patterns: Array<{ category: RiskCategory; regex: RegExp }>;
   private readonly fillers: RegExp | undefined;
   private readonly splits: RegExp | undefined;
+  private readonly rewrites: Array<{ from: RegExp; to: string }>;
 
   constructor(config: RiskPatterns) {
+    this.rewrites = (config.rewrites ?? []).map((r) => ({ from: new RegExp(r.from, 'giu'), to: r.to }));
     this.fillers = config.fillers?.length ? new RegExp(wrap(config.fillers.join('|')), 'giu') : undefined;
     this.splits = config.splits?.length ? new RegExp(config.splits.map((s) => `(?:${s})`).join('|'), 'gu') : undefined;
     this.ignore = config.ignore.map((p) => new RegExp(wrap(p), 'giu'));
@@ -63,7 +65,7 @@ export class RiskDetector {
   clauses(text: string): { all: string[]; present: string[]; idioms: boolean } {
     const clauses: Array<{ text: string; resolved: boolean; butFollows: boolean }> = [];
     let idioms = false;
-    for (const part of text.split(PART_BREAK)) {
+    for (const part of this.rewrites.reduce((t, r) => t.replace(r.from, r.to), text).split(PART_BREAK)) {
       const normalized = this.fillers ? normalize(normalize(part).replace(this.fillers, ' ')) : normalize(part);
       let t = normalized;
       for (const re of this.ignore) t = t.replace(re, ` ${IDIOM_MARK} `);

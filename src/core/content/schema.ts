@@ -455,6 +455,11 @@ export const riskPatternsSchema = z.strictObject({
    */
   fillers: z.array(z.string().min(1)).default([]),
   /**
+   * What a text is read as before it is normalised (`from` a regular expression on the folded text,
+   * `to` its replacement): a sign normalising would drop ("-15" is "minus 15": the cold, not a number).
+   */
+  rewrites: z.array(z.strictObject({ from: z.string().min(1), to: z.string() })).default([]),
+  /**
    * Other readings of a clause for the patterns only (`from` a regular expression, `to` its
    * replacement with $1 …): inverted word order ("nu andas han inte" read also as "nu han andas
    * inte"), so a pattern written in one word order finds the other.

@@ -132,7 +132,7 @@ const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 }
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'variants' | 'urgent' | 'splits'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'rewrites' | 'variants' | 'urgent' | 'splits'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
@@ -144,6 +144,7 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     negationReach: patterns.negations.length ? patterns.negationReach : base.negationReach,
     jokes: pick('jokes'),
     fillers: pick('fillers'),
+    rewrites: pick('rewrites'),
     variants: pick('variants'),
     urgent: pick('urgent'),
     splits: pick('splits'),
@@ -159,6 +160,8 @@ export class SafetyAssessor {
   private readonly unsure: RegExp[];
   private readonly reassurances: RegExp[];
   private readonly jokes: RegExp[];
+  /** A joke marker that opens a sentence ("lol don't worry about me, …"): it speaks for its own clause only. */
+  private readonly leadingJoke: RegExp | undefined;
   /** A negation word ending the text before a hit, within the reach; one starting the text after it. */
   private readonly negatedBefore: RegExp | undefined;
   private readonly negatedAfter: RegExp | undefined;
@@ -187,6 +190,7 @@ export class SafetyAssessor {
     this.detector = new RiskDetector({
       ignore: folded(patterns.ignore),
       fillers: folded(patterns.fillers),
+      rewrites: patterns.rewrites,
       splits: folded(patterns.splits),
       variants: [],
       urgent: [],
@@ -208,6 +212,7 @@ export class SafetyAssessor {
     this.unsure = patterns.unsure.map((p) => wrap(p));
     this.reassurances = patterns.reassurances.map((p) => wrap(p));
     this.jokes = patterns.jokes.map((p) => wrap(p));
+    this.leadingJoke = patterns.jokes.length ? new RegExp(`^[\\s\\p{P}]*(?:${patterns.jokes.map(stripMarks).join('|')})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
     const negation = patterns.negations.map(stripMarks).join('|');
     // A negation does not reach over a conjunction: "han är inte vaken och andas långsamt".
     this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: (?!(?:${CONJUNCTIONS})(?![\\p{L}\\p{N}]))[\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
@@ -306,8 +311,11 @@ export class SafetyAssessor {
     const out: Sentence[] = [];
     for (const original of sentencesOf(this.segmenter, text)) {
       const folded = fold(original);
-      // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends.
-      const clauses: { all: string[]; present: string[] } = this.jokes.some((re) => re.test(folded)) ? { all: [], present: [] } : this.detector.clauses(folded);
+      // A joke marker ("haha") makes the whole sentence a joke, not only the clause it ends; one that
+      // opens the sentence ("lol don't worry about me, I'll be gone by tomorrow") only the clause it
+      // opens (a calm marker): what follows is told, not laughed off.
+      const rest = this.leadingJoke ? folded.replace(this.leadingJoke, '') : folded;
+      const clauses: { all: string[]; present: string[] } = this.jokes.some((re) => re.test(rest)) ? { all: [], present: [] } : this.detector.clauses(folded);
       // A sentence that answers the one before with "men" and a resolving clause ("Mamma sa att hon
       // vill dö. Men hon sa det för att maten var dålig") resolves that one's last clause, as within
       // a sentence.
