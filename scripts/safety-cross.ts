@@ -8,7 +8,8 @@
  *   node --import tsx scripts/safety-cross.ts                          every training set in, all sets scored
  *   node --import tsx scripts/safety-cross.ts --without dev-2026-12b   that set left out of training
  *   node --import tsx scripts/safety-cross.ts --without all --sets check-2026-12,fresh
- *   … --misses                                                         also lists the misses of dev-* sets
+ *   … --sets retired-heldout-2026-12-05b                               a retired held-out set, read from the training folder
+ *   … --misses                                                         also lists the misses of dev-* and retired-* sets
  *   … --tunings '[{"acuteScore": 0.5}, {"urgentUpgrade": false}]'      each reading of the model scored too
  *   … --patch '{"urgent": ["just nu", "ikväll"]}'                      risk.yaml's lists changed for an experiment
  *
@@ -21,7 +22,7 @@ import { loadContent } from '../src/core/content/load.js';
 import { SafetyAssessor, withBase, type AssessorTuning } from '../src/core/safety/assessor.js';
 import { trainFold } from '../src/nlu/embedded.js';
 import { safetyFigures } from '../src/nlu/safety-eval.js';
-import { rowsOf } from './safety-sets.js';
+import { rowsOf, rowsOfFile } from './safety-sets.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
 
 const SETS_DIR = path.join('test', 'nlu');
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
   const without = (arg('--without') ?? '').split(',').filter(Boolean);
   const tunings = JSON.parse(arg('--tunings') ?? '[{}]') as Array<Partial<AssessorTuning>>;
   const sets = (arg('--sets') ?? DEFAULT_SETS.join(',')).split(',').filter(Boolean);
-  if (sets.some((s) => /heldout/u.test(s))) throw new Error('held-out sets are scored by the lead (npm run nlu:eval), not here');
+  // A retired held-out set (now training data, `locales/<lang>/nlu/risk/retired-*.jsonl`) is read there.
+  if (sets.some((s) => /heldout/u.test(s) && !s.startsWith('retired-'))) throw new Error('held-out sets are scored by the lead (npm run nlu:eval), not here');
   const config = loadConfig();
   const content = loadContent({ dataDir: config.contentDir, localesDir: config.localesDir, defaultLocale: config.defaultLocale });
   for (const language of (arg('--languages') ?? 'sv,en').split(',')) {
@@ -59,14 +61,14 @@ async function main(): Promise<void> {
       if (tunings.length > 1) console.log(`## ${JSON.stringify(change)}`);
       console.log(`  ${'set'.padEnd(16)} ${'n'.padStart(8)}  acute  a-or-u  FA     unsure  (acute long)`);
       for (const set of sets) {
-        const rows = rowsOf(path.join(SETS_DIR, set), language);
+        const rows = set.startsWith('retired-') ? rowsOfFile(path.join(config.localesDir, language, 'nlu', 'risk', `${set}.jsonl`)) : rowsOf(path.join(SETS_DIR, set), language);
         if (!rows.length) continue;
         const judged = rows.map((row) => ({ row, level: assessor.assess(row.text).level }));
         const f = safetyFigures(judged);
         const seen = data.riskSets.some((s) => s.name === set) ? ' (trained on)' : '';
         console.log(`  ${set.padEnd(16)} ${`${f.acute}/${f.ordinary}`.padStart(8)}  ${pct(f.acuteRecall)}  ${pct(f.acuteOrUnsureRecall)}  ${pct(f.falseAlarms)}  ${pct(f.unsureOnOrdinary)}  (${pct(f.acuteRecallLong)})${seen}`);
         // Misses are listed for development sets only: a check set stays unread.
-        if (misses && /^dev/u.test(set)) {
+        if (misses && /^(dev|retired)/u.test(set)) {
           for (const x of judged) {
             if ((x.row.expect === 'acute') !== (x.level === 'acute') || (x.row.expect === 'ordinary' && x.level === 'unsure')) console.log(`    - ${x.row.expect} [${x.level}] ${x.row.text}`);
           }

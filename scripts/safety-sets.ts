@@ -6,6 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseSafetySet, type SafetyRow } from '../src/nlu/safety-eval.js';
 
+/** The rows of one safety-set file (`locales/<lang>/nlu/risk/retired-*.jsonl`), or none. */
+export function rowsOfFile(file: string): SafetyRow[] {
+  return existsSync(file) ? parseSafetySet(readFileSync(file, 'utf8'), path.basename(file)) : [];
+}
+
 /** The rows of a folder's file for `language`, or none. */
 export function rowsOf(dir: string, language: string): SafetyRow[] {
   const jsonl = path.join(dir, `${language}.jsonl`);
