@@ -490,6 +490,7 @@ export const riskPatternsSchema = z.strictObject({
       urgentUpgrade: z.boolean(),
       unhintedAcute: z.number().min(0).max(1),
       patternIgnore: z.number().min(0).max(1),
+      clauseContext: z.number().min(0).max(1),
     })
     .partial()
     .default({}),

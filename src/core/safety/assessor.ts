@@ -63,9 +63,16 @@ export interface AssessorTuning {
   unhintedAcute: number;
   /** A pattern's hit in a sentence (of three words or more) the model scores below this is not even a question. */
   patternIgnore: number;
+  /**
+   * A clause the model alarms on alone (no pattern) is one level lower when its sentence's present
+   * clauses read together score below this (0: off): the model, reading a short clause, misses what
+   * the rest of its sentence says of it ("allergisk mot getingar men har adrenalinpenna i väskan",
+   * "jag ska inte dö, jag menade att provet var mördande"). Swedish 0.1 (risk.yaml `tuning`).
+   */
+  clauseContext: number;
 }
 
-export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE, patternIgnore: PATTERN_IGNORE };
+export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE, patternIgnore: PATTERN_IGNORE, clauseContext: 0 };
 
 /** What a risk model answers: the probability that a (folded) text signals acute danger. */
 export type AcuteScorer = (text: string) => number;
@@ -150,6 +157,8 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     splits: pick('splits'),
     situations: Object.keys(patterns.situations).length ? patterns.situations : base.situations,
     hints: Object.keys(patterns.hints).length ? patterns.hints : base.hints,
+    // The thresholds go with the model, which is the base language's.
+    tuning: Object.keys(patterns.tuning).length ? patterns.tuning : base.tuning,
   };
 }
 
@@ -275,9 +284,14 @@ export class SafetyAssessor {
       }
       sentence.present = sentence.present.filter((c) => !negated.has(c));
       if (this.score && sentence.present.length) {
-        const pieces = sentence.present.length > 1 ? [...sentence.present, sentence.present.join(' ')] : sentence.present;
-        // The last piece is the sentence's present clauses together: its score ranks the sentence below.
-        for (const piece of pieces) sentenceScores.set(sentence, this.scored(piece, sentence, findings));
+        if (sentence.present.length > 1) {
+          const joined = sentence.present.join(' ');
+          // The sentence's present clauses together: its score ranks the sentence below.
+          const together = this.scored(joined, sentence, findings);
+          sentenceScores.set(sentence, together);
+          const lower = together < this.tuning.clauseContext;
+          for (const piece of sentence.present) this.scored(piece, sentence, findings, lower);
+        } else sentenceScores.set(sentence, this.scored(sentence.present[0]!, sentence, findings));
       }
     }
     // The whole text, told in the present, read at once too: a danger may be spread over sentences.
@@ -335,9 +349,10 @@ export class SafetyAssessor {
   }
 
   /** Scores a piece, keeps a finding when it signals danger, and returns the score. */
-  private scored(piece: string, sentence: Sentence, findings: Finding[]): number {
+  private scored(piece: string, sentence: Sentence, findings: Finding[], lower = false): number {
     const p = this.scoreOf(piece);
-    const level = this.modelLevel(p, piece);
+    const given = this.modelLevel(p, piece);
+    const level: SafetyLevel = lower ? (given === 'acute' ? 'unsure' : 'none') : given;
     if (level !== 'none') findings.push({ level, score: p, categories: [], sentence });
     return p;
   }
