@@ -22,7 +22,10 @@ export function embeddedRecognizer(localesDir: string, content: Content, cacheDi
     const cache = cacheDir
       ? new DiskModelCache(cacheDir, 'embedded-recognizer', (message, err) => logger?.warn({ err: err ? { message: err.message } : undefined }, `language understanding cache: ${message}`))
       : undefined;
-    model = EmbeddedRecognizer.train({ localesDir, riskPatterns, defaultLanguage: content.defaultLocale.split('-')[0]!, ...(cache ? { cache } : {}) });
+    // Training takes 10 to 20 s on two cores (the first start, or after the examples changed): said before it begins.
+    const onTraining = (languages: string[]) =>
+      logger?.info({ languages }, 'language understanding: training the recognizer from its examples (the first start, or they changed); this takes 10-20 s, later starts read it from the cache');
+    model = EmbeddedRecognizer.train({ localesDir, riskPatterns, defaultLanguage: content.defaultLocale.split('-')[0]!, ...(cache ? { cache } : {}), onTraining });
     model.catch(() => trained.delete(key));
     trained.set(key, model);
   }

@@ -257,6 +257,8 @@ export interface EmbeddedOptions {
   defaultLanguage: string;
   /** Where trained models are kept between starts (./model-cache.ts); without it, every start trains. */
   cache?: ModelCache;
+  /** Told before training starts (no usable model in the cache), with the languages: the start takes a while. */
+  onTraining?: (languages: string[]) => void;
 }
 
 /** What a language's model saves in the cache: each part as its own toJSON() gives it. */
@@ -312,6 +314,7 @@ export class EmbeddedRecognizer implements Recognizer {
     }
 
     const models = new Map<string, LanguageModel>();
+    options.onTraining?.(languages);
     await Promise.all(languages.map(async (language) => models.set(language, await trainLanguage(options, language))));
     const recognizer = new EmbeddedRecognizer(models, options, false);
     await options.cache?.write(key, recognizer.parts());
