@@ -380,7 +380,7 @@ describe('turns of several conversations that end together: one COMMIT for all (
       expect([...doneAt.keys()].sort(), 'committed while the lock is held elsewhere').to.deep.equal(conversations.filter((id) => id !== 'gheld-2'));
       await holder.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [conversationKey(contextOf('gheld-2'))]);
       await Promise.all(turns);
-      expect(doneAt.get("gheld-2")).to.be.at.least(1000);
+      expect(doneAt.get('gheld-2')).to.be.at.least(1000);
     } finally {
       holder.release();
     }
