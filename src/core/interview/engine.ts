@@ -23,7 +23,7 @@ import type { TurnResult } from './replies.js';
 import { presetAsSuggestion } from './preset-municipality.js';
 import { correction, safetyNet } from './safety-net.js';
 import { safetyVerdict, stronger, writtenIn } from './safety-verdict.js';
-import { newState, type InterviewState } from './state.js';
+import { atSafetyQuestion, newState, type InterviewState } from './state.js';
 import { inFreeTextQuestion, newTurn, result, say, type ConversationInfo, type Input, type InterviewContext, type Step, type SubmitData, type Turn } from './turn.js';
 import { intentToActOn, keepSuggestedTopics, needsUnderstanding, understand } from './understanding.js';
 
@@ -153,7 +153,7 @@ export class InterviewEngine {
     if (corrected) return corrected;
     // At a safety question a person can still leave ("avbryt", "börja om" typed as written): nobody is
     // held at it, and leaving after an alarm shows the numbers again.
-    const leaving = atSafetyQuestion(turn) ? commandIn(turn, text) : undefined;
+    const leaving = atSafetyQuestion(turn.state) ? commandIn(turn, text) : undefined;
     if (leaving === 'cancel' || leaving === 'restart') return { to: 'command', command: leaving };
     if (turn.state.pending) return phase.onText(turn, text);
     // "vad menar du?", "vad är SIP?": explained before any command or intent reads it.
@@ -195,9 +195,4 @@ export class InterviewEngine {
     if (!kit) throw new Error(`no content for locale "${locale}"`);
     return kit;
   }
-}
-
-/** Whether the interview waits for the answer to a safety question (the direct question, or the offer to send now). */
-function atSafetyQuestion(turn: Turn): boolean {
-  return turn.state.pending === 'safetyCheck' || turn.state.pending === 'sendNow';
 }

@@ -9,7 +9,7 @@ import { pending } from './phases/pending.js';
 import { safety } from './phases/safety.js';
 import { beginSharing, sharing } from './phases/sharing.js';
 import { editMenu, showEditMenu, showSummary, summary } from './phases/summary.js';
-import type { Phase } from './state.js';
+import { atSafetyQuestion, type Phase } from './state.js';
 import { say, type PhaseModule, type Step, type SubmitData, type Turn } from './turn.js';
 
 const PHASES: Record<Exclude<Phase, 'done'>, PhaseModule> = { consent, asking, summary, pickEdit: editMenu, share: sharing };
@@ -22,7 +22,7 @@ function phaseOf(turn: Turn): PhaseModule | undefined {
 /** What waits for the next message: a safety question or a pending confirmation, else the interview's phase. */
 export function waiting(turn: Turn): PhaseModule | undefined {
   const asked = turn.state.pending;
-  if (asked === 'safetyCheck' || asked === 'sendNow') return safety;
+  if (atSafetyQuestion(turn.state)) return safety;
   return asked ? pending : phaseOf(turn);
 }
 

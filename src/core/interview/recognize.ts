@@ -5,7 +5,7 @@
  */
 import type { Phrases } from '../content/schema.js';
 import { normalize, words } from '../text/normalize.js';
-import { PhraseMatcher, allowedSlips } from '../text/phrase-matcher.js';
+import { PhraseMatcher, allowedSlips, containsPhrase } from '../text/phrase-matcher.js';
 import { distance } from 'fastest-levenshtein';
 import { MentionReader } from './mentions.js';
 import { ScaleAnswers } from './scale-answer.js';
@@ -298,8 +298,3 @@ export class AnswerRecognizer {
   }
 }
 
-/** Whether a normalised text holds one of the phrases as whole words. */
-function containsPhrase(input: string, phrases: readonly string[]): boolean {
-  const padded = ` ${input} `;
-  return phrases.some((p) => p && padded.includes(` ${p} `));
-}

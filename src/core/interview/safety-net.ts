@@ -17,7 +17,9 @@ import type { RiskCategory } from '../content/schema.js';
 import { route } from '../routing.js';
 import { numbersFor, type SafetyVerdict } from '../safety/verdict.js';
 import { normalize } from '../text/normalize.js';
+import { containsPhrase } from '../text/phrase-matcher.js';
 import { caseDraft } from './case-draft.js';
+import { atSafetyQuestion } from './state.js';
 import { askingView, say, type Step, type Turn } from './turn.js';
 
 /**
@@ -97,8 +99,7 @@ export function resume(turn: Turn): Step {
 /** Whether the text says the alarm was wrong ("det är inte akut", locales/<lang>/phrases.yaml). */
 export function isCorrection(turn: Turn, text: string): boolean {
   const phrases = turn.context.content.locales[turn.state.locale]?.phrases.notUrgent ?? [];
-  const padded = ` ${normalize(text)} `;
-  return phrases.some((p) => padded.includes(` ${normalize(p)} `));
+  return containsPhrase(normalize(text), phrases.map((p) => normalize(p)));
 }
 
 /**
@@ -111,7 +112,7 @@ export async function correction(turn: Turn, text: string): Promise<Step> {
   if (!state.riskRecord?.triggers.length || !isCorrection(turn, text)) return undefined;
   state.riskRecord = { ...state.riskRecord, correction: { text: text.trim(), at: turn.context.now().toISOString() } };
   state.urgent = false;
-  if (state.pending === 'safetyCheck' || state.pending === 'sendNow') delete state.pending;
+  if (atSafetyQuestion(state)) delete state.pending;
   if (state.sentNow) {
     // The case already sent stays urgent until its staff reclassify it; they see the correction.
     await updateSentCase(turn);

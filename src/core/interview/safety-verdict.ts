@@ -10,7 +10,7 @@
  */
 import { normalize } from '../text/normalize.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import type { SafetyVerdict } from '../safety/verdict.js';
+import { LEVEL_RANK, type SafetyVerdict } from '../safety/verdict.js';
 import type { Turn } from './turn.js';
 
 /** The verdict on one typed message, read in the conversation's language. */
@@ -22,10 +22,16 @@ export function safetyVerdict(turn: Turn, text: string, understood: Recognition 
 const MIN_COMMON_WORDS = 3;
 const OVER_OWN = 2;
 
+/** Each locale's common words, normalised once per content (every free-text message asks). */
+const commonSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 /** How many of a locale's common words (phrases.yaml `commonWords`) the words of a message are. */
 function commonWordsIn(turn: Turn, locale: string, words: readonly string[]): number {
-  const common = new Set((turn.context.content.locales[locale]?.phrases.commonWords ?? []).map((w) => normalize(w)));
-  return common.size ? words.filter((w) => common.has(w)).length : 0;
+  const list = turn.context.content.locales[locale]?.phrases.commonWords;
+  if (!list?.length) return 0;
+  let common = commonSets.get(list);
+  if (!common) commonSets.set(list, (common = new Set(list.map((w) => normalize(w)))));
+  return words.filter((w) => common.has(w)).length;
 }
 
 /**
@@ -46,9 +52,7 @@ export function writtenIn(turn: Turn, text: string): string | undefined {
   return best?.locale;
 }
 
-const RANK = { none: 0, unsure: 1, acute: 2 } as const;
-
 /** The stronger of two verdicts on one message (the conversation's own reading when they are equal). */
 export function stronger(own: SafetyVerdict, other: SafetyVerdict): SafetyVerdict {
-  return RANK[other.level] > RANK[own.level] ? other : own;
+  return LEVEL_RANK[other.level] > LEVEL_RANK[own.level] ? other : own;
 }

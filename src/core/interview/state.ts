@@ -21,6 +21,11 @@ export type Phase =
   /** A case was created. */
   | 'done';
 
+/** Whether the interview waits for the answer to a safety question (the direct question, or the offer to send now). */
+export function atSafetyQuestion(state: Pick<InterviewState, 'pending'>): boolean {
+  return state.pending === 'safetyCheck' || state.pending === 'sendNow';
+}
+
 export interface InterviewState {
   v: 1;
   phase: Phase;

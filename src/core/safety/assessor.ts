@@ -15,7 +15,7 @@ import type { RiskCategory, RiskPatterns } from '../content/schema.js';
 import { RiskDetector } from '../risk.js';
 import { normalize } from '../text/normalize.js';
 import { fold, stripMarks } from './fold.js';
-import { NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
+import { LEVEL_RANK, NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
 
 /** The model's probability from which a signal is acute on its own. */
 export const ACUTE_SCORE = 0.45;
@@ -131,7 +131,6 @@ export function sentencesOf(segmenter: Intl.Segmenter, text: string): string[] {
     .filter(Boolean);
 }
 
-const LEVEL_RANK: Record<SafetyLevel, number> = { none: 0, unsure: 1, acute: 2 };
 
 /**
  * A locale's risk patterns completed by its base language's (sv for sv-lattlast): the safety net's

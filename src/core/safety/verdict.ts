@@ -12,6 +12,9 @@ import type { EmergencyNumbers, RiskCategory } from '../content/schema.js';
 export const SAFETY_LEVELS = ['acute', 'unsure', 'none'] as const;
 export type SafetyLevel = (typeof SAFETY_LEVELS)[number];
 
+/** The levels in order of strength (to take the strongest of several readings). */
+export const LEVEL_RANK: Readonly<Record<SafetyLevel, number>> = { none: 0, unsure: 1, acute: 2 };
+
 /**
  * The situations that decide which numbers fit (data/emergency-numbers.yaml lists, per number, the
  * situations it is for).

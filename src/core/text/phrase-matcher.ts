@@ -13,6 +13,12 @@ export function allowedSlips(length: number): number {
   return 2;
 }
 
+/** Whether a normalised text holds one of the (normalised) phrases as whole words. */
+export function containsPhrase(input: string, phrases: readonly string[]): boolean {
+  const padded = ` ${input} `;
+  return phrases.some((p) => p && padded.includes(` ${p} `));
+}
+
 export interface PhraseMatch {
   /** 0 for an exact match, otherwise the edit distance. */
   distance: number;

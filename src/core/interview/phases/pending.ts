@@ -5,7 +5,7 @@
  * answer that read like a request ("intent", its text held) waits for yes (act on the request) or no
  * (the held text is the answer). A language change waits for a language, named or by number.
  */
-import { PhraseMatcher } from '../../text/phrase-matcher.js';
+import { PhraseMatcher, containsPhrase } from '../../text/phrase-matcher.js';
 import { normalize } from '../../text/normalize.js';
 import { commandIn, skipWords } from '../commands.js';
 import { isButtonOrYesNo } from '../kit.js';
@@ -56,8 +56,8 @@ export function switchLanguage(turn: Turn, locale: string): Step {
  * engelska?"), or undefined when it names none or several: then the person is asked which.
  */
 export function languageNamedIn(turn: Turn, text: string): string | undefined {
-  const padded = ` ${normalize(text)} `;
-  const named = languageChoices(turn).filter((c) => c.names.some((name) => padded.includes(` ${normalize(name)} `)));
+  const typed = normalize(text);
+  const named = languageChoices(turn).filter((c) => containsPhrase(typed, c.names.map((name) => normalize(name))));
   return named.length === 1 ? named[0]!.locale : undefined;
 }
 
