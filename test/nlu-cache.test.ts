@@ -5,6 +5,7 @@
  */
 import { appendFile, cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { expect } from 'chai';
 import { loadContent } from '../src/core/content/load.js';
 import { EmbeddedRecognizer } from '../src/nlu/embedded.js';
@@ -50,8 +51,16 @@ describe('the trained recognizer kept on disk', function () {
   });
 
   it('is written by the first start and read by the next, which answers exactly as the trained one', async () => {
+    // Training runs in worker threads: the process that will serve turns stays free meanwhile (and
+    // is not left with training's heap and code), so no pause of its event loop comes near the training's length.
+    const pauses = monitorEventLoopDelay({ resolution: 20 });
+    pauses.enable();
+    const trainingStarted = performance.now();
     const trained = await EmbeddedRecognizer.train(options(LOCALES, cacheDir));
+    const trainingMs = performance.now() - trainingStarted;
+    pauses.disable();
     expect(trained.fromCache).to.equal(false);
+    expect(pauses.max / 1e6, `longest pause of the event loop during ${trainingMs.toFixed(0)} ms of training`).to.be.below(trainingMs / 4);
     const files = await readdir(cacheDir);
     expect(files).to.have.length(1);
 

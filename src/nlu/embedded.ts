@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { containerBootstrap } from '@nlpjs/core';
 import naiveBayes from 'wink-naive-bayes-text-classifier';
 import type { RiskPatterns, RoutingTopic } from '../core/content/schema.js';
@@ -22,8 +23,9 @@ import { RiskDetector } from '../core/risk.js';
 import { SafetyAssessor, sentencesOf, withBase, wrap } from '../core/safety/assessor.js';
 import { fold } from '../core/safety/fold.js';
 import { FeatureTable, IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type FeatureNumbering, type LogisticJson, type LogisticOptions } from './logistic.js';
-import { folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
+import { decodeModel, encodeModel, folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
 import { loadTrainingData, trainedLanguages, type TrainingData } from './training-data.js';
+import type { TrainRequest } from './train-worker.js';
 
 /**
  * nlp.js language plugins by language, each loaded when its language's model is first made (English
@@ -313,21 +315,14 @@ export class EmbeddedRecognizer implements Recognizer {
       }
     }
 
-    const models = new Map<string, LanguageModel>();
     options.onTraining?.(languages);
-    await Promise.all(languages.map(async (language) => models.set(language, await trainLanguage(options, language))));
-    const recognizer = new EmbeddedRecognizer(models, options, false);
-    await options.cache?.write(key, recognizer.parts());
-    await recognizer.ready(options.defaultLanguage);
-    return recognizer;
-  }
-
-  /** Every trained part, for the cache (only of models trained in this process). */
-  private parts(): LanguageModelJson[] {
-    return [...this.models.values()].map((m) => {
-      if (typeof m === 'function') throw new Error('a model read from the cache is not written back');
-      return { language: m.language, intents: m.intents.toJSON(), topics: m.topics.toJSON(), risk: m.risk.toJSON() };
-    });
+    // Each language in a worker of its own (train-worker.ts): the serving process never runs training.
+    const parts = await Promise.all(languages.map((language) => trainInWorker(options, language)));
+    await options.cache?.write(key, parts);
+    // Served as a start with the cache serves it, from the parts: what runs is what a cached start runs.
+    const served = new EmbeddedRecognizer(EmbeddedRecognizer.restore(decodeModel(encodeModel(parts)), languages, options, key), options, false);
+    await served.ready(options.defaultLanguage);
+    return served;
   }
 
   /**
@@ -435,8 +430,31 @@ export class EmbeddedRecognizer implements Recognizer {
   }
 }
 
+/** A trained model's parts, as the cache keeps them. */
+export function languageParts(m: LanguageModel): LanguageModelJson {
+  return { language: m.language, intents: m.intents.toJSON(), topics: m.topics.toJSON(), risk: m.risk.toJSON() };
+}
+
+/** Whether this code runs as TypeScript under tsx (tests, scripts, npm run chat) rather than compiled. */
+const underTsx = import.meta.url.endsWith('.ts');
+
+/** One language's model trained in a worker thread (train-worker.ts), as its parts. */
+function trainInWorker(options: EmbeddedOptions, language: string): Promise<LanguageModelJson> {
+  const request: TrainRequest = { localesDir: options.localesDir, riskPatterns: options.riskPatterns, language };
+  return new Promise<LanguageModelJson>((resolve, reject) => {
+    const worker = underTsx
+      ? // A worker does not get tsx's loader from --import (privatenumber/tsx#354): it registers it first.
+        new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./train-worker.ts', import.meta.url).href)}); })`, { eval: true, workerData: request })
+      : new Worker(new URL('./train-worker.js', import.meta.url), { workerData: request });
+    let parts: LanguageModelJson | undefined;
+    worker.once('message', (message: LanguageModelJson) => (parts = message));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (parts ? resolve(parts) : reject(new Error(`training the ${language} model stopped (worker exit code ${code})`))));
+  });
+}
+
 /** One language's model trained from its examples (the risk model's calm examples shaped by its patterns). */
-async function trainLanguage(options: EmbeddedOptions, language: string): Promise<LanguageModel> {
+export async function trainLanguage(options: EmbeddedOptions, language: string): Promise<LanguageModel> {
   const data: TrainingData = loadTrainingData(options.localesDir, language);
   const tools = await textTools(language);
   const patterns = options.riskPatterns[language];
