@@ -66,6 +66,8 @@ export interface KeyFactsTexts {
   urgency: {
     yes: string;
     no: string;
+    /** An alarm that every reading unit has since judged not urgent (reclassified, in its journal). */
+    judgedNo: string;
     /** What raised the alarm: "{{level}}, {{category}}: ”{{sentence}}”". */
     trigger: string;
     /** The same for a trigger without a category: "{{level}}: ”{{sentence}}”". */
@@ -122,13 +124,13 @@ function withOwnWords(value: string | undefined, answer: AnswerValue | undefined
 }
 
 /** "ja – akut, tankar på självmord eller självskada: ”…” – personen skrev sedan: ”det är inte akut”". */
-function urgencyOf(urgent: boolean, risk: RiskRecord | undefined, t: KeyFactsTexts): string {
+function urgencyOf(urgent: boolean | 'judged', risk: RiskRecord | undefined, t: KeyFactsTexts): string {
   const u = t.urgency;
   const triggers = (risk?.triggers ?? []).map((tr) =>
     fill(tr.category ? u.trigger : u.triggerNoCategory, { level: u.levels[tr.level], category: tr.category ? (u.categories[tr.category] ?? tr.category) : '', sentence: tr.sentence }),
   );
   const correction = risk?.correction ? [fill(u.correction, { text: risk.correction.text })] : [];
-  return [urgent ? u.yes : u.no, ...triggers, ...correction].join(' – ');
+  return [urgent === 'judged' ? u.judgedNo : urgent ? u.yes : u.no, ...triggers, ...correction].join(' – ');
 }
 
 /**
@@ -165,8 +167,13 @@ export function keyFacts(record: Facts, t: KeyFactsTexts, units?: readonly strin
   // Not knowing and living elsewhere are different facts for staff (issue 18), each with the person's words.
   const placed = record.municipality?.name ?? (option(a[q.municipality]) === OUTSIDE_MUNICIPALITY ? t.outsideMunicipality : t.noMunicipality);
   add('municipality', withOwnWords(placed, a[q.municipality], t));
-  const urgent = record.urgent === true;
-  add('urgency', urgencyOf(urgent, record.risk, t), urgent || (record.risk?.triggers.length ?? 0) > 0);
+  // The alarm stays on the case, but each unit's work says whether it is still urgent for that unit.
+  const works = Object.entries(record.work ?? {})
+    .filter(([unit]) => !units || units.includes(unit))
+    .map(([, work]) => work);
+  const judged = record.urgent === true && works.length > 0 && works.every((w) => !w.urgent);
+  const urgent = record.urgent === true && !judged;
+  add('urgency', urgencyOf(judged ? 'judged' : urgent, record.risk, t), urgent || (!judged && (record.risk?.triggers.length ?? 0) > 0));
   add('shared', sharedOf(record, t, units));
   add('reach', withOwnWords(text(a[q.phone]), a[q.phone], t) ?? t.noPhone);
   const way = option(a[q.contactWay]);

@@ -61,6 +61,7 @@ const staffTextsSchema = z.strictObject({
     urgency: z.strictObject({
       yes: text,
       no: text,
+      judgedNo: text,
       trigger: text,
       triggerNoCategory: text,
       correction: text,

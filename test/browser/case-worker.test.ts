@@ -234,6 +234,10 @@ describe('the case worker\'s page in a browser (desktop and tablet)', function (
     await page.locator('#status').filter({ hasText: 'Bedömningen är sparad.' }).waitFor();
     expect(await page.locator('section.work[data-unit="karlstad:bistand"] .work-urgency').innerText()).to.equal('nej');
     expect(await page.locator('#urgent-judged').innerText()).to.include('inte längre är brådskande');
+    const judged = await page.locator('#urgent-banner').innerText();
+    expect(judged, 'no red call to act once judged').not.to.include('Ta kontakt så snart som möjligt');
+    expect(judged, 'why it alarmed stays').to.include('han har slutat äta ordentligt').and.include('Va? Det är inget akut');
+    expect(await page.locator('#key-facts').innerText()).to.include('nej, bedömt som inte längre brådskande (se journalen)');
     expect(await page.locator('section.work[data-unit="karlstad:bistand"] .journal').innerText()).to.include('Bedömt som inte brådskande av Anna Exempel').and.include('Ringde dottern: han äter igen, inte akut.');
     const entry = (await server.app.audit.entries()).filter((e) => e.action === 'case.reclassify').at(-1);
     expect(entry).to.deep.include({ actor: PEOPLE.anna.email, target: alarmCase.reference, unit: 'karlstad:bistand', outcome: 'allowed' });

@@ -160,11 +160,12 @@ function urgentBanner(c, judgedCalm) {
     return t('risk.' + r);
   });
   var triggers = risk && risk.triggers ? risk.triggers : [];
+  // Judged no longer urgent by the reader's units: the alarm and its reasons stay (staff see why),
+  // but not the red call to act at once.
   return h(
     'div',
-    { className: 'urgent-banner', id: 'urgent-banner' },
-    h('p', {}, urgentBadge(), ' ', t('urgent.caseBanner')),
-    judgedCalm ? h('p', { className: 'urgent-judged', id: 'urgent-judged' }, t('urgent.judgedCalm')) : null,
+    { className: judgedCalm ? 'urgent-banner urgent-banner--judged' : 'urgent-banner', id: 'urgent-banner' },
+    judgedCalm ? h('p', { className: 'urgent-judged', id: 'urgent-judged' }, t('urgent.judgedCalm')) : h('p', {}, urgentBadge(), ' ', t('urgent.caseBanner')),
     categories.length ? h('p', {}, t('urgent.risk', { categories: categories.join(', ') })) : null,
     triggers.length
       ? h(
