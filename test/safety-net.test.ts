@@ -16,7 +16,7 @@ import { createLogger } from '../src/logger.js';
 import { SELF_ANSWERS } from './helpers/answers.js';
 import { REPO_ROOT, buttonsOf, removeDir, startConversation, textOf, type Conversation } from './helpers/harness.js';
 import { testDatabase, type TestDatabase } from './helpers/postgres.js';
-import { BORN, CRISIS, EATING, TIRED, scripted } from './helpers/scripted-recognizer.js';
+import { BORN, CRISIS, EATING, STORY_WITH_OPTION, TIRED, scripted } from './helpers/scripted-recognizer.js';
 import { readCases } from './helpers/stored.js';
 import { TextCatalog } from '../src/core/i18n.js';
 import { personCopyHtml } from '../src/http/person-copy.js';
@@ -268,6 +268,17 @@ describe('the safety net in a conversation', function () {
     await convo.sayAll(['att få bo kvar hemma']);
     const notSent = textOf(await convo.say('när barnbarnen kommer'));
     expect(notSent, 'the offer to send now left unanswered: nothing sent, and said so').to.include('Jag har inte skickat något').and.include('Vad är viktigast för dig just nu?');
+  });
+
+  it('a long answer that also holds one of the question\'s options ("jag vet inte om han menar det" where "Vet inte" is a choice) is still read whole, with the model: the alarm, not the option', async () => {
+    convo = await startConversation({ channelId: 'webchat', recognizer: scripted });
+    await convo.join();
+    const before = await convo.sayAll(['ja', 'För min pappa', 'Ja']);
+    expect(textOf(before)).to.include('Vilken kommun bor din pappa i?');
+    const replies = await convo.say(STORY_WITH_OPTION);
+    expect(replies[0]!.text).to.include('Jag tar det du skriver på allvar');
+    expect(urgentReplies(replies)[0]!.text).to.include('[90101](tel:90101)');
+    expect(textOf(replies)).not.to.include('Vet du ungefär var');
   });
 
   it('plain text channels get the numbers as lines, without links', async () => {

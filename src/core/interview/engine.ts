@@ -25,7 +25,7 @@ import { correction, safetyNet } from './safety-net.js';
 import { safetyVerdict, stronger, writtenIn } from './safety-verdict.js';
 import { atSafetyQuestion, newState, type InterviewState } from './state.js';
 import { inFreeTextQuestion, newTurn, result, say, type ConversationInfo, type Input, type InterviewContext, type Step, type SubmitData, type Turn } from './turn.js';
-import { intentToActOn, keepSuggestedTopics, needsUnderstanding, understand } from './understanding.js';
+import { intentToActOn, keepSuggestedTopics, needsUnderstanding, readAsStory, understand } from './understanding.js';
 
 export type { ConversationInfo, Input } from './turn.js';
 export { FREE_TEXT_INTENT_THRESHOLD, INTENT_THRESHOLD } from './understanding.js';
@@ -143,11 +143,14 @@ export class InterviewEngine {
   private async onText(turn: Turn, text: string): Promise<Step> {
     const phase = waiting(turn)!;
     const understood = needsUnderstanding(turn, phase, text) ? await understand(this.options.recognizer, turn.state.locale, text) : undefined;
-    // The trained model judges free text only: a clicked button or a recognised option ("Nej, skicka
-    // inte") never reaches the recognizer. The patterns in risk.yaml look at everything.
+    // The trained model judges free text: a clicked button or a short option typed ("Nej, skicka
+    // inte") never reaches the recognizer, and the patterns in risk.yaml look at everything. A long
+    // message that also holds an option ("… jag vet inte om han menar det" where "Vet inte" is a
+    // choice) is a story, read whole with the model; only its intent is not taken.
+    const read = understood ?? (readAsStory(text) ? await understand(this.options.recognizer, turn.state.locale, text) : undefined);
     // A message with an alarm is answered by the safety net alone: "chill, jag tänker inte göra nåt.
     // bara trött på allt typ" is never also taken as "avbryt" or "glöm mig".
-    const alarm = await safetyNet(turn, text, await this.verdict(turn, text, understood));
+    const alarm = await safetyNet(turn, text, await this.verdict(turn, text, read));
     if (alarm) return alarm;
     const corrected = await correction(turn, text);
     if (corrected) return corrected;

@@ -26,6 +26,18 @@ export function needsUnderstanding(turn: Turn, waiting: PhaseModule, text: strin
   return turn.state.pending !== undefined || commandNamed(turn.kit, text, true) === undefined;
 }
 
+/**
+ * Words from which a message that fits the question is still a story to the safety net. Buttons have
+ * at most five; a few options have up to ten ("Hen vet, men vi har inte pratat om just detta"), and
+ * a click on one of those is read by the model too: calm words, no alarm, a little more CPU.
+ */
+const STORY_WORDS = 6;
+
+/** Whether a message is long enough to be read whole by the safety net's model even where it fits the question. */
+export function readAsStory(text: string): boolean {
+  return text.trim().split(/\s+/u).length >= STORY_WORDS;
+}
+
 /** What the recognizer makes of the text; a failing recognizer never breaks the turn. */
 export async function understand(recognizer: Recognizer | undefined, locale: string, text: string): Promise<Recognition | undefined> {
   if (!recognizer || !text.trim()) return undefined;
