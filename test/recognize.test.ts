@@ -154,3 +154,16 @@ describe('acute-risk detection (first, pattern-based)', () => {
     }
   });
 });
+
+describe('English answers typed as people type them', () => {
+  const en = repoContent().locales['en']!;
+  const r = new AnswerRecognizer(en.phrases);
+  const given = en.questions['subject_agrees']!.options!;
+  const options: OptionView[] = Object.entries(given).map(([id, o]) => (typeof o === 'string' ? { id, label: o, accept: [] } : { id, label: o.label, accept: o.accept }));
+
+  it('a son\'s "she doesnt know yet" (no apostrophe) is "No, they do not know about it"', () => {
+    for (const text of ['she doesnt know yet', "she doesn't know yet", 'not yet', 'he doesnt know']) {
+      expect(r.choice(text, options), text).to.deep.equal({ kind: 'match', id: 'does_not_know' });
+    }
+  });
+});
