@@ -105,6 +105,27 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('stays calm on alarming words told calmly: harm stopped for years, a decade long past, being prepared, prevention, goodbye to a place, chores, a nightmare, and keeps the danger next to them', async () => {
+    await expectLevel('none', [
+      'hon har inte skadat sig på över ett år nu',
+      'ja har int skurit mej på tre år',
+      'min morbror hotade att hänga sig på 70-talet',
+      'jag har diabetes och vet vad jag ska göra om jag får en känning',
+      'vi har satt en grind vid trappan så att mormor inte ramlar',
+      'vi har sagt hejdå till sommarstugan, den är såld',
+      'pappa tvingar mig att plugga varje kväll',
+      'drömde att jag föll från ett tak, vaknade helt kallsvettig',
+    ]);
+    await expectLevel('at most unsure', ['mormor säger att hon vill dö, det har hon sagt i tjugo år', 'grisarna har bökat sönder hela rabatten ikväll']);
+    await expectLevel('acute', [
+      'det brinner på spisen och pappa är ensam hemma',
+      'han tvingar mig att stanna inne och tar min telefon',
+      'vaknade kallsvettig och har ett tryck över bröstet nu',
+      'han har slagit sönder dörren och skriker att han ska döda mig',
+      'jag har inte skadat mig på ett år men ikväll skär jag mig igen',
+    ]);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });

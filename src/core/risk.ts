@@ -28,9 +28,9 @@ export const IDIOM_MARK = 'idiom';
 const BUT = /^(men|but)$/u;
 /**
  * A clause that points back at the one before it ("det var för fem år sedan", "that was years ago",
- * "det är bara något man säger"): when it is resolved, so is the clause it points at.
+ * "det är bara något man säger", "det har hon sagt i tio år"): when it is resolved, so is the clause it points at.
  */
-const REFERS_BACK = /^(det|detta|de|dom|that|it|this) (var|va|hände|gick|was|happened|(är|e|ä|var|is|was|s) (bara|ju bara|just|only))(?![\p{L}\p{N}])/u;
+const REFERS_BACK = /^(det|detta|de|dom|that|it|this) (var|va|hände|gick|was|happened|(är|e|ä|var|is|was|s) (bara|ju bara|just|only)|(har|hade) (han|hon|hen|de|dom|jag|ja) (sagt|skrivit|tjatat om))(?![\p{L}\p{N}])/u;
 
 /** Word boundaries that understand å, ä and ö (JavaScript's \b does not). */
 const wrap = (source: string) => `(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`;
