@@ -92,7 +92,7 @@ describe('the English safety net', function () {
       'My son chewed some foxglove leaves behind the shed a few minutes ago.',
       "Grandma is on the hall floor since last night, she's awake but too weak to speak.",
       'A stranger in a van tried to drag my little brother into it, we are hiding behind the church.',
-      'my friend swallowed a lot of pills half an hour ago what do I do',
+      'my dad drank some weed killer from the shed ten minutes ago what do I do',
     ]);
     // A pattern's hit in a sentence the English model finds nearly calm still asks at least (tuning.patternIgnore).
     expect((await recognizer.recognize('My aunt is 90 and lives alone, she has not answered the phone since yesterday.', 'en')).safety.level).to.not.equal('none');
