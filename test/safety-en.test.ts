@@ -84,6 +84,28 @@ describe('the English safety net', function () {
     ]);
   });
 
+  it('hears danger told indirectly: pills saved up, a lethal amount asked, a farewell with a date, a poisonous plant, lying for hours, a grab into a car', async () => {
+    await expectLevel('acute', [
+      "I've been stockpiling my sleeping tablets since the summer and I think there are enough now.",
+      'how much of my insulin would it take, asking for myself',
+      'After Sunday nobody has to worry about me anymore.',
+      'My son chewed some foxglove leaves behind the shed a few minutes ago.',
+      "Grandma is on the hall floor since last night, she's awake but too weak to speak.",
+      'A stranger in a van tried to drag my little brother into it, we are hiding behind the church.',
+      'my dad drank some weed killer from the shed ten minutes ago what do I do',
+    ]);
+    // A pattern's hit in a sentence the English model finds nearly calm still asks at least (tuning.patternIgnore).
+    expect((await recognizer.recognize('My aunt is 90 and lives alone, she has not answered the phone since yesterday.', 'en')).safety.level).to.not.equal('none');
+    await expectLevel('none', [
+      "The pharmacy sent my tablets in a bag as usual, I've got enough for the month.",
+      'The pharmacist told me to come back on Monday for the rest of my prescription.',
+      'My son is hard to wake for school, he is fifteen.',
+      'How should I talk to my son about his grandfather dying?',
+    ]);
+    // A house gone quiet is often someone away: one question, not an alarm.
+    await expectLevel('unsure', ["The old man next door has had his curtains closed all week, he's probably at his daughter's."]);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(
