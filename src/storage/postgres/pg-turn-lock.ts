@@ -175,17 +175,25 @@ export class PgTurnLock implements Middleware {
     if ((lost || broken) && mustCommit) throw explainPoolError(this.lockPool, lost ?? broken);
   }
 
-  private async bounded<T>(query: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new TurnLockTimeoutError(`${what}: no answer within ${this.waitMs / 1000} s`)), this.waitMs);
-    });
-    try {
-      return await Promise.race([query, timeout]);
-    } finally {
-      clearTimeout(timer);
+  /**
+   * The query's answer, or a TurnLockTimeoutError after waitMs. One promise and one timer per query,
+   * settled by whichever comes first (instead of a Promise.race in an async function: fewer promises
+   * per query, and a turn sends one to three).
+   */
+  private bounded<T>(query: Promise<T>, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new TurnLockTimeoutError(`${what}: no answer within ${this.waitMs / 1000} s`)), this.waitMs);
       // A query abandoned on timeout fails when its connection is closed; nobody waits for it any more.
-      query.catch(() => undefined);
-    }
+      query.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 }
