@@ -122,7 +122,10 @@ export class PgTurn {
    */
   startFrom(stateKey: string, directLineId: string | undefined, cached: CachedTurnState): boolean {
     if (directLineId !== undefined && cached.directLineLast === undefined) return false;
-    this.prefetched.set(stateKey, { ...(JSON.parse(cached.json) as object), eTag: cached.etag });
+    // A fresh object of its own (parsed anew: the turn changes it), given its eTag in place instead of copied.
+    const item = JSON.parse(cached.json) as StoreItem;
+    item.eTag = cached.etag;
+    this.prefetched.set(stateKey, item);
     if (directLineId !== undefined) {
       const last = cached.directLineLast!;
       this.directLine = { conversationId: directLineId, read: last, last, rows: [], settles: [] };
