@@ -92,12 +92,21 @@ export class PgTurnLock implements Middleware {
   }
 
   private async turn(context: TurnContext, key: string, next: () => Promise<void>): Promise<void> {
-    const client = await this.lockPool.connect();
     let broken: Error | undefined;
-    // The client is held for the whole turn: without a listener, losing its connection would end the process.
+    // The client is held from when it is taken to the end of the turn: without a listener, losing its connection would end the process.
     const onError = (err: Error) => void (broken ??= err);
-    client.on('error', onError);
+    let client: pg.PoolClient | undefined;
+    let connecting: Promise<pg.PoolClient> | undefined;
+    // Taken at once for a turn that must read with the lock; a turn from the cache takes it only
+    // when it first needs it (group commit sends a batch on its first turn's connection only).
+    const connection = (): Promise<pg.PoolClient> =>
+      (connecting ??= this.lockPool.connect().then((taken) => {
+        taken.on('error', onError);
+        client = taken;
+        return taken;
+      }));
     const done = () => {
+      if (!client) return;
       client.removeListener('error', onError);
       client.release(broken);
     };
@@ -109,14 +118,16 @@ export class PgTurnLock implements Middleware {
     const { cache } = this.options;
     const epoch = cache?.epoch ?? 0;
     const announcement = cache?.announcement(key);
-    const turn = new PgTurn(client, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts, announcement, this.options.groupCommit);
+    const turn = new PgTurn(connection, key, ask, { state: state ?? emptyStorage, transcripts }, transcripts, announcement, this.options.groupCommit);
     // What this instance committed last of the conversation, if it may start from it (no round trip).
     const cached = cache && stateKey !== undefined ? cache.get(key, stateKey) : undefined;
     const fromCache = cached !== undefined && turn.startFrom(stateKey!, directLineId, cached);
     if (!fromCache) {
+      // Not caught below: no connection, no turn (nothing to close).
+      await connection();
       try {
         // One round trip: the lock, and the state as the previous turn left it.
-        const results = (await ask(client.query(beginSql(key, stateKey, directLineId)), 'waiting for the turn lock of this conversation')) as unknown as pg.QueryResult[];
+        const results = (await ask(client!.query(beginSql(key, stateKey, directLineId)), 'waiting for the turn lock of this conversation')) as unknown as pg.QueryResult[];
         turn.prefetch(stateKey, directLineId, results);
       } catch (err) {
         // Lost, timed out or refused: this connection may yet get the lock, so it is closed, not reused.
