@@ -38,7 +38,8 @@ export class PgTranscriptStore implements TranscriptArchive {
     return {
       channelId: activity.channelId ?? 'unknown',
       conversationId: activity.conversation?.id ?? 'unknown',
-      json: JSON.stringify({ ...activity, timestamp: activity.timestamp ?? new Date() }),
+      // With a timestamp, the activity's JSON is the copy's (no copy made); without, one is added.
+      json: activity.timestamp == null ? JSON.stringify({ ...activity, timestamp: new Date() }) : JSON.stringify(activity),
     };
   }
 

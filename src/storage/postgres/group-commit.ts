@@ -10,16 +10,19 @@
  * `pg_try_advisory_xact_lock` (never waiting, so two instances' batches cannot deadlock); a lock held
  * elsewhere, a state whose version moved or a Direct Line watermark that moved aborts the whole
  * batch, and then every turn of it commits alone, exactly as without batching (waiting for the lock,
- * failing only if it is itself stale). A batch is sent on the connection of its first turn (every
- * turn holds one until it has committed); if that connection fails, the batch's other turns are
- * retried alone on theirs.
+ * failing only if it is itself stale). A batch is sent on the connection of its first turn (the
+ * others take one from the lock pool only if they are retried alone); if that connection fails, the
+ * batch's other turns are retried alone on theirs.
  */
 import type pg from 'pg';
 
 /** One turn's COMMIT, as two strings of statements. */
 export interface TurnCommit {
-  /** The turn's connection (held by the turn until this resolves). */
-  client: pg.ClientBase;
+  /**
+   * The turn's connection, taken when first asked for (held by the turn until this resolves): a
+   * batch asks only its first turn's, the others' are taken only if they commit alone.
+   */
+  connection(): Promise<pg.ClientBase>;
   /** Alone: `BEGIN; pg_advisory_xact_lock(…); …; COMMIT`, as the turn would send it without batching. */
   alone: string[];
   /** Its part in a batch: the statements between BEGIN and COMMIT, the lock taken without waiting. */
@@ -94,13 +97,16 @@ export class GroupCommit {
     }
     const sql = ['BEGIN', ...batch.flatMap((t) => t.inBatch), 'COMMIT'].join('; ');
     let results: pg.QueryResult[];
+    let client: pg.ClientBase | undefined;
     try {
-      results = await batch[0]!.send(batch[0]!.client, sql);
+      client = await batch[0]!.connection();
+      results = await batch[0]!.send(client, sql);
     } catch {
-      // Nothing of the batch was kept (or its connection is gone: its first turn fails when it is
-      // tried alone on it); each turn commits alone now, as it would have without batching. The
-      // failed statement left the first turn's session in an aborted transaction: rolled back first.
-      await batch[0]!.send(batch[0]!.client, 'ROLLBACK').catch(() => undefined);
+      // Nothing of the batch was kept (or its connection is gone, or could not be had: its first
+      // turn fails when it is tried alone on it); each turn commits alone now, as it would have
+      // without batching. The failed statement left the first turn's session in an aborted
+      // transaction: rolled back first.
+      if (client) await batch[0]!.send(client, 'ROLLBACK').catch(() => undefined);
       this.stats.retriedAlone += batch.length;
       await Promise.all(batch.map((t) => this.alone(t)));
       return;
@@ -118,7 +124,7 @@ export class GroupCommit {
 
   private async alone(turn: Waiting): Promise<void> {
     try {
-      turn.resolve(await turn.send(turn.client, turn.alone.join('; ')));
+      turn.resolve(await turn.send(await turn.connection(), turn.alone.join('; ')));
     } catch (err) {
       turn.reject(err as Error);
     }

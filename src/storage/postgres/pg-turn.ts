@@ -102,7 +102,11 @@ export class PgTurn {
   private optimistic: { stateKey: string; cached: CachedTurnState } | undefined;
 
   constructor(
-    private readonly client: pg.ClientBase,
+    /**
+     * The turn's lock-pool connection: taken when first asked for (a turn from the cache needs one
+     * only if it reads or writes outside its COMMIT, or commits alone), then the same one.
+     */
+    private readonly connection: () => Promise<pg.ClientBase>,
     /** The conversation's lock key, released with the last round trip. */
     private readonly lockKey: string,
     /** Every query of the turn goes through this (a bound on how long it may wait). */
@@ -122,7 +126,10 @@ export class PgTurn {
    */
   startFrom(stateKey: string, directLineId: string | undefined, cached: CachedTurnState): boolean {
     if (directLineId !== undefined && cached.directLineLast === undefined) return false;
-    this.prefetched.set(stateKey, { ...(JSON.parse(cached.json) as object), eTag: cached.etag });
+    // A fresh object of its own (parsed anew: the turn changes it), given its eTag in place instead of copied.
+    const item = JSON.parse(cached.json) as StoreItem;
+    item.eTag = cached.etag;
+    this.prefetched.set(stateKey, item);
     if (directLineId !== undefined) {
       const last = cached.directLineLast!;
       this.directLine = { conversationId: directLineId, read: last, last, rows: [], settles: [] };
@@ -175,7 +182,7 @@ export class PgTurn {
         }
       }
       if (ask.length) {
-        const { rows } = await this.ask(this.client.query<{ key: string; value: StoreItem; etag: string }>('SELECT key, value, etag FROM bot_state WHERE key = ANY($1)', [ask]), 'reading state');
+        const { rows } = await this.ask((await this.connection()).query<{ key: string; value: StoreItem; etag: string }>('SELECT key, value, etag FROM bot_state WHERE key = ANY($1)', [ask]), 'reading state');
         // A deletion still to be sent hides nothing here: keys pending were answered above.
         for (const r of rows) items[r.key] = { ...r.value, eTag: String(r.etag) };
       }
@@ -195,7 +202,7 @@ export class PgTurn {
         }
         // A write that names a version is checked at once (the turn lock does not hold off writers outside turns).
         this.pendingState.delete(key);
-        const updated = await this.ask(this.client.query('UPDATE bot_state SET value = $2, etag = etag + 1, updated_at = now() WHERE key = $1 AND etag = $3', [key, value, eTag]), 'writing state');
+        const updated = await this.ask((await this.connection()).query('UPDATE bot_state SET value = $2, etag = etag + 1, updated_at = now() WHERE key = $1 AND etag = $3', [key, value, eTag]), 'writing state');
         if (updated.rowCount === 0) throw new ConcurrencyError(`state "${key}" was changed by someone else (eTag ${eTag} is stale)`);
       }
     },
@@ -271,7 +278,7 @@ export class PgTurn {
     if (!this.pendingState.size && !this.transcriptOps.length && !directLine) {
       // A turn from the cache holds no lock, and changed nothing: what was cached still is.
       if (optimistic) return this.cacheable(stateKey, undefined);
-      await this.ask(this.client.query(unlock), 'releasing the turn lock');
+      await this.ask((await this.connection()).query(unlock), 'releasing the turn lock');
       return this.cacheable(stateKey, undefined);
     }
     const q = quoteLiteral;
@@ -320,13 +327,13 @@ export class PgTurn {
       if (optimistic && this.group) {
         // With this instance's other turns that end meanwhile (group-commit.ts): the lock taken without waiting.
         results = await this.group.commit({
-          client: this.client,
+          connection: this.connection,
           alone: statements,
           inBatch: [tryLockStatement(lockId(this.lockKey)), ...statements.slice(2, -1)],
           send: async (client, sql) => (await this.ask(client.query(sql), 'committing the turn')) as unknown as pg.QueryResult[],
         });
       } else {
-        const answer = await this.ask(this.client.query(statements.join('; ')), 'committing the turn');
+        const answer = await this.ask((await this.connection()).query(statements.join('; ')), 'committing the turn');
         results = answer as unknown as pg.QueryResult[];
       }
     } catch (err) {
@@ -373,7 +380,7 @@ export class PgTurn {
     const unlock = this.optimistic ? undefined : `SELECT pg_advisory_unlock(${lockId(this.lockKey)})`;
     const sql = [directLine && `BEGIN; ${directLine}; COMMIT`, unlock].filter(Boolean).join('; ');
     try {
-      if (sql) await this.ask(this.client.query(sql), 'releasing the turn lock');
+      if (sql) await this.ask((await this.connection()).query(sql), 'releasing the turn lock');
     } catch (err) {
       this.settleDirectLine(err as Error);
       throw err;
