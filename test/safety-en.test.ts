@@ -106,6 +106,31 @@ describe('the English safety net', function () {
     await expectLevel('unsure', ["The old man next door has had his curtains closed all week, he's probably at his daughter's."]);
   });
 
+  it('hears violence, a fall, a personal alarm, a medicine taken by mistake and a threat of an attack (safety-en6)', async () => {
+    await expectLevel('acute', [
+      'When I told him no, he grabbed me by the throat.',
+      "Dad's hands are round mum's neck and she can't breathe.",
+      'My aunt fell down the loft ladder and she is lying there not moving.',
+      "Nan's personal alarm went off and she is not answering.",
+      "I accidentally took my wife's oxycodone and I can hardly keep my eyes open.",
+      "Our nanny shook the baby and he's gone quiet.",
+      'A boy at my daughter\'s school says he will bring a knife to school tomorrow.',
+    ]);
+    // A child not home and out of reach, an alarm gone off: one question at least.
+    for (const text of ["My 12 year old hasn't come home and her phone goes straight to voicemail.", "Grandad's safety alarm went off but the call centre can't reach him."]) {
+      expect((await recognizer.recognize(text, 'en')).safety.level, text).to.not.equal('none');
+    }
+  });
+
+  it('stays calm on hardship told as a figure of speech, a risky habit, medicines in use and a pain of last week (safety-en6)', async () => {
+    await expectLevel('none', [
+      'The traffic is going to kill me, an hour to get across town.',
+      "My dad will break his neck on that roof one day, he won't let anyone else clear the gutters.",
+      "I'm on citalopram since the summer and feel steadier.",
+      'We tested mum\'s new safety alarm today and the call centre answered at once.',
+    ]);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(
