@@ -126,6 +126,25 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('stays calm on everyday sleep, medicine and absence: sleeping like logs or through the night, a sign left after a stroke, medicine refused, one evening dose, a day away from home, a gun taken hunting, and keeps the danger next to them', async () => {
+    await expectLevel('at most unsure', [
+      'vi sov som stockar hela helgen efter flytten',
+      'min pappa vaknar inte om nätterna längre, han sover hela natten nu',
+      'farfars ena mungipa hänger kvar sedan stroken, men han pratar fint',
+      'min fru vill inte ta sina värktabletter, kan någon prata med henne?',
+      'jag har tagit min kvällsmedicin och ska snart lägga mig',
+      'jag ska inte vara hemma på fredag, kan besöket flyttas?',
+      'vi går på harjakt med hagelbössan på lördag',
+    ]);
+    await expectLevel('acute', [
+      'pappa vaknar inte och andas konstigt',
+      'plötsligt hänger mammas mungipa och hon pratar sluddrigt',
+      'jag har tagit alla mina sömntabletter på en gång',
+      'jag vill inte vara hemma, pappa har hotat att slå mig',
+      'pappa har laddat bössan och säger att han ska på jakt efter mamma',
+    ]);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
