@@ -23,7 +23,7 @@ import { RiskDetector } from '../core/risk.js';
 import { SafetyAssessor, sentencesOf, withBase, wrap } from '../core/safety/assessor.js';
 import { fold } from '../core/safety/fold.js';
 import { FeatureTable, IndexedExamples, LOGISTIC_DEFAULTS, LogisticRegression, type FeatureNumbering, type LogisticJson, type LogisticOptions } from './logistic.js';
-import { decodeModel, encodeModel, folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
+import { folderContents, modelKey, packageVersion, type ModelCache } from './model-cache.js';
 import { loadTrainingData, trainedLanguages, type TrainingData } from './training-data.js';
 import type { TrainRequest } from './train-worker.js';
 
@@ -319,8 +319,9 @@ export class EmbeddedRecognizer implements Recognizer {
     // Each language in a worker of its own (train-worker.ts): the serving process never runs training.
     const parts = await Promise.all(languages.map((language) => trainInWorker(options, language)));
     await options.cache?.write(key, parts);
-    // Served as a start with the cache serves it, from the parts: what runs is what a cached start runs.
-    const served = new EmbeddedRecognizer(EmbeddedRecognizer.restore(decodeModel(encodeModel(parts)), languages, options, key), options, false);
+    // Served as a start with the cache serves it, restored from the parts (the workers' typed arrays,
+    // as the cache file holds them): what runs is what a cached start runs.
+    const served = new EmbeddedRecognizer(EmbeddedRecognizer.restore(parts, languages, options, key), options, false);
     await served.ready(options.defaultLanguage);
     return served;
   }
@@ -341,18 +342,14 @@ export class EmbeddedRecognizer implements Recognizer {
       const risk = RiskModel.parts(part.risk);
       models.set(part.language, async () => {
         try {
-          const tools = await textTools(part.language);
-          return {
-            language: part.language,
-            intents: Classifier.fromJSON(part.intents, tools, FEATURES.intents),
-            topics: Classifier.fromJSON(part.topics, tools, FEATURES.topics),
-            risk: RiskModel.fromParts(risk, tools),
-          };
+          return await modelFrom(part, risk);
         } catch (err) {
           if (part.language === options.defaultLanguage) throw err;
           options.cache?.unusable(key, err as Error);
           await options.cache?.discard?.(key);
-          return trainLanguage(options, part.language);
+          // Trained as at a start without the cache: in a worker, then restored from its parts.
+          const trained = await trainInWorker(options, part.language);
+          return modelFrom(trained, RiskModel.parts(trained.risk));
         }
       });
     }
@@ -428,6 +425,17 @@ export class EmbeddedRecognizer implements Recognizer {
 
     return { intent, intentScore: round(intentScore), topics, safety, risk, riskCategories, source: 'embedded' };
   }
+}
+
+/** A language's model restored from its parts (the cache's, or a training worker's); its risk parts already checked. */
+async function modelFrom(part: LanguageModelJson, risk: ReturnType<typeof RiskModel.parts>): Promise<LanguageModel> {
+  const tools = await textTools(part.language);
+  return {
+    language: part.language,
+    intents: Classifier.fromJSON(part.intents, tools, FEATURES.intents),
+    topics: Classifier.fromJSON(part.topics, tools, FEATURES.topics),
+    risk: RiskModel.fromParts(risk, tools),
+  };
 }
 
 /** A trained model's parts, as the cache keeps them. */

@@ -3,7 +3,7 @@
  *
  * Training runs the text tools and the safety net's patterns over tens of thousands of examples;
  * done on the main thread, it left the serving process with a large heap and with V8's optimised
- * code shaped by training (an intake turn cost two to three times the CPU in a process that had
+ * code shaped by training (an intake turn cost two to four times the CPU in a process that had
  * trained, measured 2026-12-05), and it kept the main thread busy for the whole training. A worker
  * leaves all of that behind when it ends; the main thread restores the parts exactly as a start
  * with the cache does. Two languages train at once, one per worker.
