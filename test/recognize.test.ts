@@ -166,4 +166,10 @@ describe('English answers typed as people type them', () => {
       expect(r.choice(text, options), text).to.deep.equal({ kind: 'match', id: 'does_not_know' });
     }
   });
+
+  it('"no he doesnt know": a no and the same option\'s words say one thing twice, the no denies nothing', () => {
+    for (const text of ['no he doesnt know', 'no he doesnt know, he lives in sunne', 'No, she does not know']) {
+      expect(r.choice(text, options), text).to.deep.equal({ kind: 'match', id: 'does_not_know' });
+    }
+  });
 });

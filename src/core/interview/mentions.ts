@@ -92,7 +92,10 @@ export class MentionReader {
         // An option that is itself a no ("nej", "Det går inte så bra") is not denied by a negation
         // beside it: "nej inte direkt" says it twice.
         if (m.phrase.some((w) => this.negations.has(w) || this.noWords.has(w))) continue;
-        const outside = clause.filter((_, k) => k < m.start || k >= m.start + m.phrase.length);
+        // The words of another mention of the same option are not its denial: "no he doesnt know"
+        // and "nej hon vet inte" say one thing twice.
+        const same = kept.filter((o) => o !== m && o.id === m.id);
+        const outside = clause.filter((_, k) => (k < m.start || k >= m.start + m.phrase.length) && !same.some((o) => k >= o.start && k < o.start + o.phrase.length));
         m.negated = outside.some((w) => this.negations.has(w));
       }
       // An option that is itself a negation ("Ingen") is no answer when it denies another option in

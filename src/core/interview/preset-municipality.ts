@@ -16,12 +16,39 @@ import type { Who } from './perspective.js';
 import type { QuestionView } from './questions.js';
 import type { Step } from './turn.js';
 
-/** The page's municipality while it is still only a suggestion for the municipality question. */
+/**
+ * The municipality suggested for the municipality question while it is unanswered: one the person
+ * named in passing before it ("ja hon bor i karlstad" to another question), else the page's.
+ */
 export function suggestedMunicipality(content: Content, state: InterviewState): Organisation | undefined {
   const id = content.bank.roles.municipality;
+  if (state.presetDeclined || state.answers[id]) return undefined;
+  if (state.toldMunicipality) return municipalityByCode(content, state.toldMunicipality);
   const preset = state.preset?.[id];
-  if (preset?.kind !== 'choice' || state.presetDeclined || state.answers[id]) return undefined;
-  return municipalityByCode(content, preset.option);
+  return preset?.kind === 'choice' ? municipalityByCode(content, preset.option) : undefined;
+}
+
+/**
+ * Remembers a municipality the person named in an answer to another question, before the
+ * municipality question ("Nej han bor i Arvika" to "Känner din pappa till …?"), so that the question
+ * asks about it ("Du skrev Arvika. Bor din pappa i Arvika?") instead of the page's. Only one named
+ * and not denied counts ("jag bor i Kil, mamma i Arvika" is two: the question is asked as usual).
+ * Never an answer: routing follows only what the person confirms.
+ */
+export function noteToldMunicipality(turn: Turn, view: QuestionView, text: string): void {
+  const { content } = turn.context;
+  const id = content.bank.roles.municipality;
+  const { state } = turn;
+  if (view.id === id || state.answers[id] || state.presetDeclined) return;
+  // By name only: a number in a story ("född 1936") is no municipality code.
+  const municipalities = turn.kit.views
+    .get(id)
+    ?.options.filter((o) => !o.unsure && municipalityByCode(content, o.id))
+    .map((o) => ({ ...o, accept: o.accept.filter((a) => !/^\d+$/u.test(a)) }));
+  if (!municipalities?.length) return;
+  const named = turn.kit.recognizer.mentions.read(text, municipalities);
+  if (named.positive.length === 1) state.toldMunicipality = named.positive[0];
+  else if (named.positive.length > 1) delete state.toldMunicipality;
 }
 
 /**
@@ -33,9 +60,11 @@ export function suggestionPrompt(turn: Turn, view: QuestionView, prompt: Reply, 
   if (!suggested || prompt.type !== 'prompt' || view.id !== turn.context.content.bank.roles.municipality) return prompt;
   const { texts } = turn.kit;
   const name = suggested.shortName ?? suggested.name;
+  const told = turn.state.toldMunicipality !== undefined;
+  const key = told ? (who ? 'municipality.toldOther' : 'municipality.told') : who ? 'municipality.confirmOther' : 'municipality.confirm';
   return {
     ...prompt,
-    text: who ? texts.t('municipality.confirmOther', { name, person: who.person }) : texts.t('municipality.confirm', { name }),
+    text: texts.t(key, { name, ...(who ? { person: who.person } : {}) }),
     hints: [...prompt.hints, texts.t('municipality.confirmHint')],
     buttons: [{ label: texts.t('municipality.confirmYes', { name }) }, ...view.options.filter((o) => o.id !== suggested.id).map((o) => ({ label: o.label }))],
   };
@@ -72,7 +101,9 @@ export function readSuggestion(turn: Turn, view: QuestionView, text: string): St
   }
   // "Vet inte" is no municipality: it is asked about once more (phases/asking.ts), never stored here.
   if (!chosen || view.options.find((o) => o.id === chosen)?.unsure) return undefined;
-  storeAnswer(content.bank.questions, turn.state, view.id, { kind: 'choice', option: chosen });
+  // Words told at this question before the yes (a story, a "vet inte") go beside the answer.
+  const note = turn.state.heldNote;
+  storeAnswer(content.bank.questions, turn.state, view.id, { kind: 'choice', option: chosen, ...(note ? { note } : {}) });
   return { to: 'nextQuestion' };
 }
 

@@ -111,6 +111,11 @@ export interface InterviewState {
    * questions say "din pappa". Absent in states saved before it existed: then the relation answer counts.
    */
   relative?: string;
+  /**
+   * A municipality (its option id) the person named in an answer to another question before the
+   * municipality question: suggested there in place of the page's, and only kept once confirmed.
+   */
+  toldMunicipality?: string;
   /** The person said no to the page's municipality ("Bor du i Karlstad?" -> "Nej"): the whole list is asked. */
   presetDeclined?: boolean;
   /** Questions whose terms were explained after "Jag vill veta mer först" (the next such answer is kept). */
@@ -146,4 +151,5 @@ export function clearQuestionScratch(state: InterviewState): void {
 export function clearAnswers(state: InterviewState): void {
   Object.assign(state, { answers: {}, skipped: [], history: [], consents: {}, transcriptConsents: {}, suggestedTopics: {} });
   delete state.current;
+  delete state.toldMunicipality;
 }

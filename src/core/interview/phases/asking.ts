@@ -6,13 +6,14 @@
 import { acknowledge } from '../acknowledge.js';
 import { readInContext } from '../answer-in-context.js';
 import { forOther, groupTitle, personalize, whoOf } from '../perspective.js';
-import { answersSuggestion, suggestionPrompt } from '../preset-municipality.js';
+import { answersSuggestion, noteToldMunicipality, suggestionPrompt } from '../preset-municipality.js';
 import { nextQuestion, storeAnswer } from '../progress.js';
 import { clearQuestionScratch } from '../state.js';
 import { numberedOptions, questionPrompt } from '../question-prompt.js';
 import { governsRouting, type QuestionView } from '../questions.js';
 import { fitsQuestion, readAnswer, readChoices, type Reading } from '../read-answer.js';
 import { currentView, type PhaseModule, type Step, type Turn } from '../turn.js';
+import { readAsStory } from '../understanding.js';
 
 /**
  * Asks a question, which is the current one from now on, with the title of its part of the interview
@@ -63,7 +64,15 @@ function take(turn: Turn, view: QuestionView, reading: Reading): Step {
   const unsure = dontKnow(turn, view, reading);
   if (unsure !== false) return unsure;
   if (!reading.ok) {
-    if (reading.hold) state.heldNote = reading.hold;
+    // Every word held, not only the last message's: two stories told at one question are both kept.
+    if (reading.hold) state.heldNote = joinHeld(state.heldNote, reading.hold);
+    // A story told at a choice question is no failed attempt at choosing: it is thanked for and kept,
+    // and the question asked again, without "Jag förstod inte".
+    if (reading.key === 'reprompt.choice' && reading.hold && readAsStory(reading.hold)) {
+      turn.replies.push({ type: 'text', text: turn.kit.texts.t('reprompt.storyKept') });
+      askQuestion(turn, view.id, { quiet: true });
+      return undefined;
+    }
     // "Skriv numret" only with the numbers in sight: buttons show no numbers, so the options are listed.
     const { content } = turn.context;
     const numbered = reading.key === 'reprompt.choice' && view.kind === 'choice' && view.id !== content.bank.roles.municipality;
@@ -101,7 +110,7 @@ function dontKnow(turn: Turn, view: QuestionView, reading: Reading): Step | fals
   const saysDontKnow = reading.ok ? chosen?.unsure === true && view.unsure !== undefined : reading.dontKnow === true;
   if (!saysDontKnow) return false;
   const words = reading.ok ? reading.value.note : reading.hold;
-  const held = state.heldNote && words && state.heldNote !== words ? `${state.heldNote} — ${words}` : (state.heldNote ?? words);
+  const held = joinHeld(state.heldNote, words);
   if (state.unsureAsked !== view.id) {
     state.unsureAsked = view.id;
     if (held) state.heldNote = held;
@@ -121,9 +130,16 @@ function dontKnow(turn: Turn, view: QuestionView, reading: Reading): Step | fals
   return view.required ? take(turn, view, { ok: false, key: 'reprompt.unsurePick' }) : { to: 'command', command: 'skip' };
 }
 
+/** Words held at one question, each message once, in the order told ("… — …"). */
+function joinHeld(held: string | undefined, words: string | undefined): string | undefined {
+  if (!held || !words || held.split(' — ').includes(words)) return held ?? words;
+  return `${held} — ${words}`;
+}
+
 export const asking: PhaseModule = {
   onText(turn, text) {
     const view = currentView(turn);
+    noteToldMunicipality(turn, view, text);
     const inContext = readInContext(turn, view, text);
     if (inContext) return inContext;
     const step = take(turn, view, readAnswer(view, text, turn.kit.recognizer, turn.context.now()));
