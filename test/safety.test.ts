@@ -186,6 +186,19 @@ describe('the safety net reads every sentence', function () {
     expect(kit.safety.assess('han har slutat äta ordentligt').level).to.equal('none');
   });
 
+  it('reads a short message said again exactly as the first time, and a shared verdict cannot be changed by one reader', () => {
+    const c = content();
+    const kit = buildKit(c, new TextCatalog(c), 'sv');
+    for (const text of ['jag vill dö', 'hjälp', 'Ja', 'han slog mig nyss']) {
+      const first = kit.safety.assess(text);
+      const again = kit.safety.assess(text);
+      expect(again, text).to.deep.equal(first);
+      expect(() => (again.categories as string[]).push('violence'), text).to.throw(TypeError);
+    }
+    expect(kit.safety.assess('jag vill dö').level).to.equal('acute');
+    expect(kit.safety.assess('hjälp').level).to.equal('none');
+  });
+
   it('meets the targets on the development set (test/nlu/dev-2026-12)', async () => {
     for (const locale of ['sv', 'en']) {
       const file = path.join(REPO_ROOT, 'test', 'nlu', 'dev-2026-12', `${locale}.jsonl`);

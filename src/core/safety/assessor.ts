@@ -24,6 +24,17 @@ export const UNSURE_SCORE = 0.25;
 /** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
 const MIN_WORDS_FOR_MODEL = 3;
 
+/** Messages up to this length are remembered with their verdict (SafetyAssessor.known), at most this many. */
+const KNOWN_MAX_CHARS = 40;
+const KNOWN_MAX_ENTRIES = 2000;
+
+/** A verdict that cannot be changed by anyone it is shared with. */
+function frozen(verdict: SafetyVerdict): SafetyVerdict {
+  Object.freeze(verdict.categories);
+  Object.freeze(verdict.situations);
+  return Object.freeze(verdict);
+}
+
 /**
  * A pattern's hit in a sentence whose present clauses the model scores below this is only worth a
  * question: two voices disagree ("Katten åt upp en av mina tabletter men veterinären sa att det var
@@ -244,8 +255,28 @@ export class SafetyAssessor {
     return out;
   }
 
+  /**
+   * Verdicts on short messages already read, by their exact text: button labels and short answers
+   * ("Ja", "Vet inte", "hjälp") come again and again, and reading one anew costs a tenth of a turn.
+   * The reading is a pure function of the text (the patterns and the model do not change while the
+   * assessor lives); the verdicts are frozen, so a caller cannot change one that others share.
+   */
+  private readonly known = new Map<string, SafetyVerdict>();
+
   /** The verdict on one message: its level, categories, situations, trigger sentence and subject. */
   assess(text: string): SafetyVerdict {
+    if (text.length > KNOWN_MAX_CHARS) return this.read(text);
+    const known = this.known.get(text);
+    if (known) return known;
+    const verdict = frozen(this.read(text));
+    // The oldest entry makes room: a bounded memory whatever people type.
+    if (this.known.size >= KNOWN_MAX_ENTRIES) this.known.delete(this.known.keys().next().value!);
+    this.known.set(text, verdict);
+    return verdict;
+  }
+
+  /** The verdict, read afresh. */
+  private read(text: string): SafetyVerdict {
     const sentences = this.sentences(text);
     const findings: Finding[] = [];
     /** Each sentence's score of its present clauses together (read once, for ranking sentences too). */

@@ -36,7 +36,7 @@ export interface SafetyVerdict {
   subject: Subject;
 }
 
-export const NO_DANGER: SafetyVerdict = Object.freeze({ level: 'none', categories: [], situations: [], subject: 'unknown' }) as SafetyVerdict;
+export const NO_DANGER: SafetyVerdict = Object.freeze({ level: 'none', categories: Object.freeze([]), situations: Object.freeze([]), subject: 'unknown' }) as unknown as SafetyVerdict;
 
 type EmergencyNumber = EmergencyNumbers['numbers'][number];
 
