@@ -107,9 +107,13 @@ export class IntakeDialog extends Dialog<Record<string, never>> {
     const locale = result.state?.locale ?? dc.context.activity.locale;
     const activities = renderReplies(result.replies, dc.context.activity.channelId, this.engine.texts(locale));
     // For the web widget only (Web Chat over Direct Line); Teams has its own channelData.
-    const stage = WIDGET_CHANNELS.has(dc.context.activity.channelId) ? intakeStage(result.state) : undefined;
+    const widget = WIDGET_CHANNELS.has(dc.context.activity.channelId);
+    const stage = widget ? intakeStage(result.state) : undefined;
     const last = activities.at(-1);
     if (stage && last) last.channelData = { ...(last.channelData as Record<string, unknown> | undefined), intakeState: stage };
+    // The conversation's language (a locales/ folder), so the widget's own buttons and Web Chat's
+    // send box follow a switch ("english please") instead of staying in the page's language.
+    if (widget && last && result.state) last.channelData = { ...(last.channelData as Record<string, unknown> | undefined), intakeLanguage: result.state.locale };
     if (activities.length) await dc.context.sendActivities(activities);
     // Asked for a person: channels with live-agent handoff (such as Omnichannel) act on this event.
     if (result.effects.handoff) {

@@ -62,7 +62,9 @@
     ending: false,
     generation: 0,
     emergency: null, // the numbers of the last safety alarm ([{ number, href, label }]), offered again on "Avsluta"
-    intake: null // where the interview stands, as the bot said ({ stage: 'sentNow' | 'done', reference }): what "Avsluta" means
+    intake: null, // where the interview stands, as the bot said ({ stage: 'sentNow' | 'done', reference }): what "Avsluta" means
+    lang: config.lang, // the language of the texts shown (the conversation's, once the bot says it: see noteLanguage)
+    webChatProps: null // what Web Chat was drawn with, to draw it again in another language
   };
 
   window.__nvIntakeWidget = { base: base };
@@ -712,7 +714,7 @@
     root.appendChild(actions);
     root.appendChild(form);
 
-    var light = { root: root, log: log, actions: actions, input: input, activities: [], ids: {}, pending: {}, watermark: '', busy: 0, feed: null };
+    var light = { root: root, log: log, actions: actions, input: input, send: send, activities: [], ids: {}, pending: {}, watermark: '', busy: 0, feed: null };
 
     form.addEventListener('submit', function (event) {
       event.preventDefault();
@@ -814,9 +816,66 @@
    * "Avsluta" then says what ending means, truthfully.
    */
   function noteIntake(activity) {
+    noteLanguage(activity);
     var intake = activity && activity.channelData && activity.channelData.intakeState;
     if (!intake || (intake.stage !== 'sentNow' && intake.stage !== 'done')) return;
     state.intake = { stage: intake.stage, reference: typeof intake.reference === 'string' ? intake.reference : '' };
+  }
+
+  /**
+   * The conversation's language, from the bot's word on its last message of a turn
+   * (channelData.intakeLanguage): after "english please" the widget's own texts and Web Chat's send
+   * box change language too. One switch at a time; the newest word wins.
+   */
+  function noteLanguage(activity) {
+    var lang = activity && activity.channelData && activity.channelData.intakeLanguage;
+    if (typeof lang !== 'string' || !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(lang) || lang === state.wantedLang || (!state.wantedLang && lang === state.lang)) return;
+    state.wantedLang = lang;
+    loadStrings(0, lang)
+      .then(function (loaded) {
+        if (state.wantedLang !== lang) return;
+        strings = loaded;
+        state.lang = lang;
+        relabel();
+      })
+      .catch(function () {
+        /* the texts stay in the language they are in */
+      });
+  }
+
+  /** Every text of the widget's own, and Web Chat's language, set again from the current strings. */
+  function relabel() {
+    var lang = t('htmlLang') || state.lang;
+    els.root.setAttribute('lang', lang);
+    els.panel.setAttribute('lang', lang);
+    els.launcherText.textContent = t('launcher');
+    els.title.textContent = t('title');
+    els.subtitle.textContent = t('subtitle');
+    els.end.textContent = t('end');
+    els.closeText.textContent = t('close');
+    if (t('closeLabel')) els.close.setAttribute('aria-label', t('closeLabel'));
+    els.confirmText.textContent = endConfirmText();
+    els.confirmYes.textContent = t('endConfirmYes');
+    els.confirmNo.textContent = t('endConfirmNo');
+    if (t('chatRegion')) els.chat.setAttribute('aria-label', t('chatRegion'));
+    [[els.privacy, 'privacyLink'], [els.accessibility, 'accessibilityLink']].forEach(function (pair) {
+      pair[0].firstChild.textContent = t(pair[1]);
+      var hint = pair[0].querySelector('.nv-visually-hidden');
+      if (hint) hint.textContent = ' ' + t('newTab');
+    });
+    var light = state.light;
+    if (light) {
+      light.input.placeholder = t('lightInputPlaceholder');
+      light.input.setAttribute('aria-label', t('lightInputLabel'));
+      if (t('lightLog')) light.log.setAttribute('aria-label', t('lightLog'));
+      if (t('lightActions')) light.actions.setAttribute('aria-label', t('lightActions'));
+      if (light.send) light.send.setAttribute('aria-label', t('lightSend'));
+    }
+    var WebChat = window.WebChat;
+    if (state.webChatProps && state.webChatHost && WebChat) {
+      state.webChatProps.locale = t('webchatLocale') || state.lang;
+      WebChat.renderWebChat(state.webChatProps, state.webChatHost);
+    }
   }
 
   /** "Avsluta"'s question: answers are erased, or an urgent case stays with its recipient, or the case is already sent. */
@@ -1106,16 +1165,14 @@
     host.inert = true;
     els.chat.appendChild(host);
     state.webChatHost = host;
-    WebChat.renderWebChat(
-      {
-        directLine: directLine,
-        store: store,
-        userID: session.userId,
-        locale: t('webchatLocale') || config.lang,
-        styleOptions: styleOptions()
-      },
-      host
-    );
+    state.webChatProps = {
+      directLine: directLine,
+      store: store,
+      userID: session.userId,
+      locale: t('webchatLocale') || config.lang,
+      styleOptions: styleOptions()
+    };
+    WebChat.renderWebChat(state.webChatProps, host);
     mark('webchat-rendered');
 
     return new Promise(function (resolve) {
@@ -1619,8 +1676,10 @@
 
     var footer = document.createElement('div');
     footer.className = 'nv-footer';
-    footer.appendChild(link(base + '/integritet', t('privacyLink')));
-    footer.appendChild(link(base + '/tillganglighet', t('accessibilityLink')));
+    var privacy = link(base + '/integritet', t('privacyLink'));
+    var accessibility = link(base + '/tillganglighet', t('accessibilityLink'));
+    footer.appendChild(privacy);
+    footer.appendChild(accessibility);
 
     panel.appendChild(header);
     panel.appendChild(confirm);
@@ -1637,7 +1696,7 @@
     root.appendChild(launcher);
     root.appendChild(announce);
 
-    els = { root: root, launcher: launcher, panel: panel, title: title, end: end, close: close, confirm: confirm, confirmText: confirmText, confirmHelp: confirmHelp, confirmYes: confirmYes, confirmNo: confirmNo, status: status, chat: chat, announce: announce };
+    els = { root: root, launcher: launcher, launcherText: launcherText, panel: panel, title: title, subtitle: subtitle, closeText: closeText, privacy: privacy, accessibility: accessibility, end: end, close: close, confirm: confirm, confirmText: confirmText, confirmHelp: confirmHelp, confirmYes: confirmYes, confirmNo: confirmNo, status: status, chat: chat, announce: announce };
 
     launcher.addEventListener('click', function () { openPanel(); });
     ['pointerenter', 'pointerdown', 'focus'].forEach(function (type) {

@@ -298,6 +298,32 @@ describe('the resident widget in a browser (Swedish)', function () {
     await screenshot(page, '13-new-conversation');
   });
 
+  it('"english please": the widget\'s own texts, its language and Web Chat\'s send box follow the conversation into English, and back after a reload', async () => {
+    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await openDemo(page, server.url);
+    await openWidget(page);
+    await click(page, 'Ja, jag vill fortsätta', 'Svarar du för dig själv eller för någon annan?');
+    expect(await page.textContent('#nv-title')).to.equal('Vad är viktigt för dig?');
+    await say(page, 'english please', 'Are you answering for yourself or for someone else?');
+    const english = async () => {
+      await page.waitForFunction(() => document.querySelector('#nv-title')?.textContent === 'What matters to you?', undefined, { timeout: 10000 });
+      expect(await page.getAttribute(SEL.panel, 'lang')).to.equal('en');
+      expect((await page.textContent(SEL.end))?.trim()).to.equal('End');
+      expect(await page.textContent('.nv-footer')).to.include('Personal data (opens in a new tab)');
+      await page.waitForFunction((sel: string) => /type your message/i.test(document.querySelector(sel)?.getAttribute('placeholder') ?? ''), SEL.sendBox, { timeout: 10000 });
+    };
+    await english();
+    await page.locator(SEL.sendBox).blur();
+    await screenshot(page, 'widget-switched-to-english');
+    expectNoViolations(await runAxe(page), 'the widget after switching to English');
+    // Answering goes on in English; a reload keeps the conversation and its language.
+    await click(page, 'For myself', 'Do you live in Karlstad?');
+    await page.reload();
+    await page.waitForSelector(SEL.sendBox, { state: 'visible' });
+    await waitForBot(page, 'Do you live in Karlstad?');
+    await english();
+  });
+
   it('says when it cannot connect and tries again; a stored conversation the server refuses gives way to a new one', async () => {
     const page = await newPage();
     let refuse = true;
