@@ -6,7 +6,7 @@
  * restart, forget and language set a pending confirmation (phases/pending.ts) and ask it.
  */
 import type { Intent } from '../nlu/recognizer.js';
-import { humanContact } from './directory.js';
+import { hoursIn, humanContact } from './directory.js';
 import type { LocaleKit } from './kit.js';
 import { wordsAfter } from './own-words.js';
 import { previousQuestion, skipQuestion } from './progress.js';
@@ -152,7 +152,7 @@ function offerHuman(turn: Turn): Step {
   turn.replies.push({
     type: 'text',
     text: contact.phone
-      ? texts.t('human.offer', { name: contact.name, phone: contact.phone, hours: contact.hours ?? texts.t('human.hoursUnknown') })
+      ? texts.t('human.offer', { name: contact.name, phone: contact.phone, hours: contact.hours ? hoursIn(turn.context.content, turn.state.locale, contact.hours) : texts.t('human.hoursUnknown') })
       : texts.t('human.offerNoPhone', { name: contact.name }),
   });
   turn.effects.handoff = { contactName: contact.name };

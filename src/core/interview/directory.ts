@@ -34,3 +34,14 @@ export function humanContact(content: Content, answers: Answers): { name: string
   const name = municipality && !contact.name.includes(municipality.name) ? `${contact.name}, ${municipality.name}` : contact.name;
   return { name, ...(contact.phone ? { phone: contact.phone } : {}), ...(contact.hours ? { hours: contact.hours } : {}) };
 }
+
+/**
+ * A contact's hours (the directory writes them in Swedish, "vardagar 8–16") in the conversation's
+ * language: the locale's texts.yaml `directoryHours` says each phrase its way; one it lacks is shown
+ * as written.
+ */
+export function hoursIn(content: Content, locale: string, hours: string): string {
+  const table = (content.locales[locale]?.texts as { directoryHours?: Record<string, unknown> } | undefined)?.directoryHours;
+  const said = table?.[hours];
+  return typeof said === 'string' ? said : hours;
+}

@@ -10,6 +10,7 @@
 import { route, urgentRecipient, type Recipient } from '../../routing.js';
 import { PhraseMatcher } from '../../text/phrase-matcher.js';
 import { caseDraft } from '../case-draft.js';
+import { hoursIn } from '../directory.js';
 import { isButtonOrYesNo } from '../kit.js';
 import { acute, resume, showNumbers } from '../safety-net.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
@@ -40,7 +41,7 @@ function urgentContact(turn: Turn): Recipient {
 /** When someone works there: the directory's hours, else that it may be the next working day. */
 function whenSomeoneWorks(turn: Turn, recipient: Recipient): string {
   const { texts } = turn.kit;
-  return recipient.hours ? texts.t('safety.sendNow.hours', { hours: recipient.hours }) : texts.t('safety.sendNow.noHours');
+  return recipient.hours ? texts.t('safety.sendNow.hours', { hours: hoursIn(turn.context.content, turn.state.locale, recipient.hours) }) : texts.t('safety.sendNow.noHours');
 }
 
 /** The question for an unsure signal: the direct question about suicide for self-harm, else whether anyone is in danger. */
