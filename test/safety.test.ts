@@ -186,16 +186,17 @@ describe('the safety net reads every sentence', function () {
     expect(kit.safety.assess('han har slutat äta ordentligt').level).to.equal('none');
   });
 
-  it('reads a short message said again exactly as the first time, and a shared verdict cannot be changed by one reader', () => {
+  it('reads a short message said again exactly as the first time, and a shared calm verdict cannot be changed by one reader', () => {
     const c = content();
     const kit = buildKit(c, new TextCatalog(c), 'sv');
-    for (const text of ['jag vill dö', 'hjälp', 'Ja', 'han slog mig nyss']) {
+    for (const text of ['jag vill dö', 'hjälp', 'Ja', 'han slog mig nyss', 'Vet inte']) {
       const first = kit.safety.assess(text);
       const again = kit.safety.assess(text);
       expect(again, text).to.deep.equal(first);
-      expect(() => (again.categories as string[]).push('violence'), text).to.throw(TypeError);
+      if (again.level === 'none') expect(() => (again.categories as string[]).push('violence'), text).to.throw(TypeError);
     }
     expect(kit.safety.assess('jag vill dö').level).to.equal('acute');
+    expect(kit.safety.assess('han slog mig nyss').level).to.equal('acute');
     expect(kit.safety.assess('hjälp').level).to.equal('none');
   });
 

@@ -31,7 +31,7 @@ export function suggestedMunicipality(content: Content, state: InterviewState): 
 /**
  * Remembers a municipality the person named in an answer to another question, before the
  * municipality question ("Nej han bor i Arvika" to "Känner din pappa till …?"), so that the question
- * asks about it ("Du skrev Arvika. Bor din pappa i Arvika?") instead of the page's. Only one named
+ * asks about it ("Du nämnde Arvika. Bor din pappa i Arvika?") instead of the page's. Only one named
  * and not denied counts ("jag bor i Kil, mamma i Arvika" is two: the question is asked as usual).
  * Never an answer: routing follows only what the person confirms.
  */

@@ -24,9 +24,9 @@ export const UNSURE_SCORE = 0.25;
 /** The model judges pieces of at least this many words (a name or "ibland" gives it nothing). */
 const MIN_WORDS_FOR_MODEL = 3;
 
-/** Messages up to this length are remembered with their verdict (SafetyAssessor.known), at most this many. */
-const KNOWN_MAX_CHARS = 40;
-const KNOWN_MAX_ENTRIES = 2000;
+/** Calm messages up to this length are remembered with their verdict (SafetyAssessor.calm), at most this many. */
+const CALM_MAX_CHARS = 40;
+const CALM_MAX_ENTRIES = 2000;
 
 /** A verdict that cannot be changed by anyone it is shared with. */
 function frozen(verdict: SafetyVerdict): SafetyVerdict {
@@ -256,22 +256,24 @@ export class SafetyAssessor {
   }
 
   /**
-   * Verdicts on short messages already read, by their exact text: button labels and short answers
-   * ("Ja", "Vet inte", "hjälp") come again and again, and reading one anew costs a tenth of a turn.
+   * Short calm messages already read, by their exact text: button labels and short answers ("Ja",
+   * "Vet inte", "hjälp") come again and again, and reading one anew cost about a tenth of a turn.
    * The reading is a pure function of the text (the patterns and the model do not change while the
-   * assessor lives); the verdicts are frozen, so a caller cannot change one that others share.
+   * assessor lives). Only calm verdicts are kept (no trigger sentence is held, and a message with a
+   * signal is always read afresh); they are frozen, so a caller cannot change one that others share.
    */
-  private readonly known = new Map<string, SafetyVerdict>();
+  private readonly calm = new Map<string, SafetyVerdict>();
 
   /** The verdict on one message: its level, categories, situations, trigger sentence and subject. */
   assess(text: string): SafetyVerdict {
-    if (text.length > KNOWN_MAX_CHARS) return this.read(text);
-    const known = this.known.get(text);
+    if (text.length > CALM_MAX_CHARS) return this.read(text);
+    const known = this.calm.get(text);
     if (known) return known;
-    const verdict = frozen(this.read(text));
+    const verdict = this.read(text);
+    if (verdict.level !== 'none') return verdict;
     // The oldest entry makes room: a bounded memory whatever people type.
-    if (this.known.size >= KNOWN_MAX_ENTRIES) this.known.delete(this.known.keys().next().value!);
-    this.known.set(text, verdict);
+    if (this.calm.size >= CALM_MAX_ENTRIES) this.calm.delete(this.calm.keys().next().value!);
+    this.calm.set(text, frozen(verdict));
     return verdict;
   }
 
