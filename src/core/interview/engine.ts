@@ -18,7 +18,7 @@ import { explainIfAsked } from './explain.js';
 import { follow, onSubmit, repeat, waiting } from './flow.js';
 import { buildKit, type LocaleKit } from './kit.js';
 import { greeting } from './phases/consent.js';
-import { languageNamedIn, switchLanguage } from './phases/pending.js';
+import { languageNamedIn, languageOnlyNamed, switchLanguage } from './phases/pending.js';
 import type { TurnResult } from './replies.js';
 import { presetAsSuggestion } from './preset-municipality.js';
 import { correction, safetyNet } from './safety-net.js';
@@ -170,6 +170,10 @@ export class InterviewEngine {
       turn.state.heldNote = withSkip;
       return { to: 'command', command: 'skip' };
     }
+    // "lättläst", "English": a message that is only another language's name, and no answer to the
+    // question, switches to it (the recognizer may not read one word as a wish to switch).
+    const onlyNamed = phase.expects(turn, text) ? undefined : languageOnlyNamed(turn, text);
+    if (onlyNamed) return switchLanguage(turn, onlyNamed);
     const intent = intentToActOn(turn, understood);
     if (intent) {
       if (inFreeTextQuestion(turn)) return holdAnswer(turn, intent, text);

@@ -55,6 +55,14 @@ export function switchLanguage(turn: Turn, locale: string): Step {
  * The one language a request to change language names ("english please", "kan vi ta det på
  * engelska?"), or undefined when it names none or several: then the person is asked which.
  */
+/** Another language than the conversation's, when the message is nothing but one of its names ("lättläst", "english"). */
+export function languageOnlyNamed(turn: Turn, text: string): string | undefined {
+  const typed = normalize(text);
+  if (!typed) return undefined;
+  const named = languageChoices(turn).filter((c) => c.locale !== turn.state.locale && c.names.some((name) => normalize(name) === typed));
+  return named.length === 1 ? named[0]!.locale : undefined;
+}
+
 export function languageNamedIn(turn: Turn, text: string): string | undefined {
   const typed = normalize(text);
   const named = languageChoices(turn).filter((c) => containsPhrase(typed, c.names.map((name) => normalize(name))));
