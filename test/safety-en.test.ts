@@ -131,6 +131,12 @@ describe('the English safety net', function () {
     ]);
   });
 
+  it('raises no alarm on a calm sentence that names a means among other things (safety-en7)', async () => {
+    await expectLevel('none', ["We've got a chainsaw, an axe and a splitting maul in the shed, because we heat the cottage with wood. Dad still chops it every autumn."]);
+    const text = "We live right by the railway bridge over the canal, and I cycle there every morning with the dog, it's a lovely route.";
+    expect((await recognizer.recognize(text, 'en')).safety.level, text).to.not.equal('acute');
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(
