@@ -137,6 +137,20 @@ describe('the English safety net', function () {
     expect((await recognizer.recognize(text, 'en')).safety.level, text).to.not.equal('acute');
   });
 
+  it('hears someone out in the cold without clothes for it, a young person meeting an adult from online, an alarm centre that cannot reach the person (safety-en7)', async () => {
+    await expectLevel('acute', [
+      "The neighbour's boy is standing in the snow with no shoes on.",
+      'Found an old man on the bench in the snow without a coat.',
+      'Meeting a 40 year old man she met online after school.',
+      'The alarm company cannot reach my father.',
+    ]);
+    await expectLevel('none', [
+      'He keeps telling me not to go out in the snow without boots.',
+      "I'm meeting an old friend from online for coffee on Saturday.",
+      "The home care can't reach him on Tuesdays because he's at day care, can we change the time?",
+    ]);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(
