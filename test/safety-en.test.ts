@@ -122,12 +122,13 @@ describe('the English safety net', function () {
     }
   });
 
-  it('stays calm on hardship told as a figure of speech, a risky habit, and medicines in use (safety-en6)', async () => {
+  it('stays calm on hardship told as a figure of speech, a risky habit, medicines in use (safety-en6) and breathlessness that lingers (safety-en7)', async () => {
     await expectLevel('none', [
       'The traffic is going to kill me, an hour to get across town.',
       "My dad will break his neck on that roof one day, he won't let anyone else clear the gutters.",
       "I'm on citalopram since the summer and feel steadier.",
       'We tested mum\'s new safety alarm today and the call centre answered at once.',
+      "I'm fine, still short of breath on hills though",
     ]);
   });
 
