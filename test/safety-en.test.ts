@@ -122,12 +122,33 @@ describe('the English safety net', function () {
     }
   });
 
-  it('stays calm on hardship told as a figure of speech, a risky habit, and medicines in use (safety-en6)', async () => {
+  it('stays calm on hardship told as a figure of speech, a risky habit, medicines in use (safety-en6) and breathlessness that lingers (safety-en7)', async () => {
     await expectLevel('none', [
       'The traffic is going to kill me, an hour to get across town.',
       "My dad will break his neck on that roof one day, he won't let anyone else clear the gutters.",
       "I'm on citalopram since the summer and feel steadier.",
       'We tested mum\'s new safety alarm today and the call centre answered at once.',
+      "I'm fine, still short of breath on hills though",
+    ]);
+  });
+
+  it('raises no alarm on a calm sentence that names a means among other things (safety-en7)', async () => {
+    await expectLevel('none', ["We've got a chainsaw, an axe and a splitting maul in the shed, because we heat the cottage with wood. Dad still chops it every autumn."]);
+    const text = "We live right by the railway bridge over the canal, and I cycle there every morning with the dog, it's a lovely route.";
+    expect((await recognizer.recognize(text, 'en')).safety.level, text).to.not.equal('acute');
+  });
+
+  it('hears someone out in the cold without clothes for it, a young person meeting an adult from online, an alarm centre that cannot reach the person (safety-en7)', async () => {
+    await expectLevel('acute', [
+      "The neighbour's boy is standing in the snow with no shoes on.",
+      'Found an old man on the bench in the snow without a coat.',
+      'Meeting a 40 year old man she met online after school.',
+      'The alarm company cannot reach my father.',
+    ]);
+    await expectLevel('none', [
+      'He keeps telling me not to go out in the snow without boots.',
+      "I'm meeting an old friend from online for coffee on Saturday.",
+      "The home care can't reach him on Tuesdays because he's at day care, can we change the time?",
     ]);
   });
 
