@@ -145,6 +145,30 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('hears short danger with no danger word, and stays calm on short calm sentences of the same kinds (dev-2026-12j\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'farmor står ute på parkeringen i bara nattlinnet och hittar inte hem',
+      'morfar har inte fått någon mat på fyra dagar, hemtjänsten har inte kommit',
+      'grannen har inte tänt lampan på tre kvällar och tidningarna ligger kvar',
+      'plötsligt domnar halva ansiktet på pappa',
+      'en kille hotar att sprida nakenbilder på min dotter om hon inte kommer',
+      'min son på 13 ska träffa en vuxen man han lärt känna på discord ikväll',
+      'jag har slängt i mig alla tabletter',
+      'har tagit mina morgontabletter två gånger idag',
+    ]);
+    await expectLevel('at most unsure', [
+      'telefonen är död, jag ringer när den har laddat',
+      'min hjärna exploderar av alla blanketter',
+      'farfar andas inte ordentligt på nätterna, han ska utredas för sömnapné',
+      'lillasyster försökte klättra upp på bänken men jag tog henne i tid',
+      'har lämnat in pappas gamla mediciner på apoteket',
+      'jag har gjort rent bössan inför jaktstarten',
+      'jag får inte äta skaldjur för då svullnar läpparna',
+      'sista dagen på jobbet innan semestern, vi ses i augusti',
+    ]);
+    await expectLevel('none', ['har tagit mina kvällstabletter och går och lägger mig']);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
