@@ -28,10 +28,11 @@ describe('the safety net reads every sentence', function () {
 
   const verdict = async (text: string, locale = 'sv'): Promise<SafetyVerdict> => (await recognizer.recognize(text, locale)).safety;
 
-  async function expectLevel(level: SafetyLevel | 'at most unsure', texts: string[], locale = 'sv'): Promise<void> {
+  async function expectLevel(level: SafetyLevel | 'at most unsure' | 'at least unsure', texts: string[], locale = 'sv'): Promise<void> {
     for (const text of texts) {
       const v = await verdict(text, locale);
       if (level === 'at most unsure') expect(v.level, text).to.not.equal('acute');
+      else if (level === 'at least unsure') expect(v.level, text).to.not.equal('none');
       else expect(v.level, text).to.equal(level);
     }
   }
@@ -48,6 +49,17 @@ describe('the safety net reads every sentence', function () {
 
   it('asks (unsure) rather than stays silent on a weary "trött på allt"', async () => {
     await expectLevel('unsure', ['chill, jag tänker inte göra nåt. bara trött på allt typ']);
+  });
+
+  it('asks about a passive wish to die, as an old man says it and a relative tells it, and stays calm on its everyday neighbours', async () => {
+    await expectLevel('at least unsure', [
+      'han har slutat äta ordentligt och sover mest. han sa igår att han lika gärna kunde vara död',
+      'jag kunde lika gärna vara död',
+      'mamma säger att det vore lika bra om hon fick dö',
+      'farmor säger ofta att hon är färdig med livet',
+      'jag önskar att jag fick somna in och slippa allt',
+    ]);
+    await expectLevel('none', ['vi lät hunden somna in i våras', 'han var lika gärna hemma som på dagverksamheten', 'det vore bäst om hemtjänsten kom på morgonen', 'jag är färdig med tvätten för idag', 'mamma var död trött efter resan']);
   });
 
   it('finds the one acute sentence of a long answer, and names it as the trigger, as written', async () => {
