@@ -158,6 +158,9 @@ export class InterviewEngine {
     // held at it, and leaving after an alarm shows the numbers again.
     const leaving = atSafetyQuestion(turn.state) ? commandIn(turn, text) : undefined;
     if (leaving === 'cancel' || leaving === 'restart') return { to: 'command', command: leaving };
+    // "kan jag prata med en människa?" at a safety question: who to call and when, then the question
+    // again (it was "Svara gärna ja eller nej").
+    if (atSafetyQuestion(turn.state) && intentToActOn(turn, understood) === 'human') return runIntent(turn, 'human');
     if (turn.state.pending) return phase.onText(turn, text);
     // "vad menar du?", "vad är SIP?": explained before any command or intent reads it.
     const explained = explainIfAsked(turn, text);
