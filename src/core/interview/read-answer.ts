@@ -36,7 +36,8 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
     case 'yesno': {
       const r = recognizer.yesNoRead(text);
       // "ja, kanske" is a hedged yes: asked about where a yes routes (an unsure answer never does).
-      return r ? kept(text, { kind: 'yesno', value: r.value }, r.keep, r.hedged && r.value !== 'unsure') : retry('reprompt.yesno');
+      // A sentence with no yes or no in it is held for the answer given next, as for a choice.
+      return r ? kept(text, { kind: 'yesno', value: r.value }, r.keep, r.hedged && r.value !== 'unsure') : ({ ...retry('reprompt.yesno'), ...heldWords(text) } as Reading);
     }
     case 'scale':
       return readScale(view, text, recognizer);
@@ -48,7 +49,7 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
       if (!r) {
         const no = recognizer.yesNoRead(text);
         if (no?.value === 'no') return kept(text, { kind: 'multi', options: [] }, no.keep);
-        return recognizer.isHedged(text) ? unsurePick(text, recognizer) : retry('reprompt.choice');
+        return recognizer.isHedged(text) ? unsurePick(text, recognizer) : ({ ...retry('reprompt.choice'), ...heldWords(text) } as Reading);
       }
       const reading = readChoices(view, r.value);
       return reading.ok ? kept(text, reading.value, r.keep, r.hedged && r.keep !== undefined) : reading;
@@ -110,12 +111,17 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
   if (slipped) return kept(text, { kind: 'choice', option: slipped }, 'whole', true);
   if (hedged) return unsurePick(text, recognizer);
   // A sentence we could not place ("hon har demens") is kept beside the option chosen next.
-  const hold = words(text).length > 1 ? { hold: text.trim() } : {};
+  const hold = heldWords(text);
   if (r.kind === 'ambiguous') {
     const labels = r.ids.map((id) => `"${view.options.find((o) => o.id === id)!.label}"`).join(' / ');
     return { ...retry('reprompt.choiceAmbiguous', { options: labels }), ...hold } as Reading;
   }
   return { ...retry('reprompt.choice'), ...hold } as Reading;
+}
+
+/** A message of more than one word that could not be read: held, to go beside the answer given next. */
+function heldWords(text: string): { hold?: string } {
+  return words(text).length > 1 ? { hold: text.trim() } : {};
 }
 
 /** An unsure answer no option can be read from: the words held, and whether they say "vet inte". */

@@ -66,9 +66,9 @@ function take(turn: Turn, view: QuestionView, reading: Reading): Step {
   if (!reading.ok) {
     // Every word held, not only the last message's: two stories told at one question are both kept.
     if (reading.hold) state.heldNote = joinHeld(state.heldNote, reading.hold);
-    // A story told at a choice question is no failed attempt at choosing: it is thanked for and kept,
-    // and the question asked again, without "Jag förstod inte".
-    if (reading.key === 'reprompt.choice' && reading.hold && readAsStory(reading.hold)) {
+    // A story told at a choice or yes/no question is no failed attempt at answering: it is thanked
+    // for and kept, and the question asked again, without "Jag förstod inte".
+    if ((reading.key === 'reprompt.choice' || reading.key === 'reprompt.yesno') && reading.hold && readAsStory(reading.hold)) {
       turn.replies.push({ type: 'text', text: turn.kit.texts.t('reprompt.storyKept') });
       askQuestion(turn, view.id, { quiet: true });
       return undefined;
