@@ -8,6 +8,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadContent } from '../src/core/content/load.js';
 import type { Recognizer } from '../src/core/nlu/recognizer.js';
+import { SafetyAssessor } from '../src/core/safety/assessor.js';
 import type { SafetyLevel } from '../src/core/safety/verdict.js';
 import { embeddedRecognizer } from '../src/nlu/create.js';
 import { REPO_ROOT } from './helpers/harness.js';
@@ -150,6 +151,35 @@ describe('the English safety net', function () {
       "I'm meeting an old friend from online for coffee on Saturday.",
       "The home care can't reach him on Tuesdays because he's at day care, can we change the time?",
     ]);
+  });
+
+  it('stays calm on a known symptom that comes now and then or on effort (safety-en8)', async () => {
+    await expectLevel('none', [
+      "Dad gets chest pain now and then when he climbs the stairs, the GP says it's angina and he has his spray.",
+      "Some days I'm short of breath and tired, but it's my COPD and I know how to pace myself.",
+    ]);
+    await expectLevel('acute', ["He sometimes gets chest pain and today it won't go away.", 'Grandpa is short of breath on the stairs and now he collapsed.']);
+  });
+
+  it('keeps a clause calm that a model alarms on when it denies illness, threatens a gadget or tells a double dose by mistake (safety-en8)', () => {
+    // A model that alarms on these clauses, as the trained one did on such sentences: the calm markers keep them calm.
+    const alarming = /(not ill|isn t sick|threat|throw|twice)/u;
+    const assessor = new SafetyAssessor(content().locales.en!.risk, (t) => (alarming.test(t) ? 0.9 : 0.01), 'en');
+    for (const text of [
+      "My uncle stopped going out after his wife died. He's not ill, just very low.",
+      'My mum threatens to throw my tablet in the river if I stay up late again.',
+      'Grandad took his cholesterol tablet twice by mistake last night, the pharmacy said not to worry.',
+    ]) {
+      expect(assessor.assess(text).level, text).to.equal('none');
+    }
+    for (const text of [
+      "She isn't sick she just won't wake up and her lips are blue.",
+      "My dad threatens to throw the phone at me and says he'll kill me.",
+      'My toddler took his medicine twice by mistake and is very sleepy.',
+      'Grandma took her heart pills twice by mistake and now she is dizzy and pale.',
+    ]) {
+      expect(assessor.assess(text).level, text).to.equal('acute');
+    }
   });
 
   it('finds the one acute sentence of a long, calm answer', async () => {
