@@ -74,6 +74,11 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('none', ['jag tar hela dosen insulin före frukost', 'han har tagit många olika tabletter genom åren för sin rygg', 'var förvarar man diskmedel så att barnen inte råkar dricka det']);
   });
 
+  it('asks about a small child left alone in a car', async () => {
+    await expectLevel('at least unsure', ['det sitter en liten pojke ensam i en bil här utanför affären och det är så varmt', 'någon har glömt en bebis i bilen på parkeringen']);
+    await expectLevel('none', ['vi lämnade barnen hos farmor och tog bilen till stan']);
+  });
+
   it('finds the one acute sentence of a long answer, and names it as the trigger, as written', async () => {
     const cat =
       'Det viktigaste för mig är att få bo kvar hemma med min katt. Hon är allt jag har sedan min man dog. Hemtjänsten är snälla men hinner aldrig sitta ner, och grannarna har flyttat. Jag har sparat tabletter ifall det blir för mycket, och nu är det för mycket.';
