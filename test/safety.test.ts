@@ -79,6 +79,11 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('none', ['vi lämnade barnen hos farmor och tog bilen till stan']);
   });
 
+  it('stays calm when a back, the weather or a chore "tar livet av mig", and on not knowing what to do with one\'s life', async () => {
+    await expectLevel('none', ['höften tar livet av mig just nu', 'nacken tar livet av mig idag', 'vet inte vad jag ska göra med livet nu när barnen flyttat hemifrån']);
+    await expectLevel('acute', ['han har sagt att han ska ta livet av mig om jag går']);
+  });
+
   it('finds the one acute sentence of a long answer, and names it as the trigger, as written', async () => {
     const cat =
       'Det viktigaste för mig är att få bo kvar hemma med min katt. Hon är allt jag har sedan min man dog. Hemtjänsten är snälla men hinner aldrig sitta ner, och grannarna har flyttat. Jag har sparat tabletter ifall det blir för mycket, och nu är det för mycket.';
