@@ -62,6 +62,28 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('none', ['vi lät hunden somna in i våras', 'han var lika gärna hemma som på dagverksamheten', 'det vore bäst om hemtjänsten kom på morgonen', 'jag är färdig med tvätten för idag', 'mamma var död trött efter resan']);
   });
 
+  it('alarms on poison or medicine taken by mistake and on too much insulin, as people write it, and stays calm on their neighbours', async () => {
+    await expectLevel('at least unsure', [
+      'min son har nog råkat dricka lite diskmedel, han hostar',
+      'pappa tog väldigt många värk tabletter i natt och är jättetrött nu',
+      'hon svalde så många tabletter att jag blev rädd',
+      'råkade svälja några av farfars piller i tron att det var mina',
+    ]);
+    await expectLevel('acute', ['har satt dubbelt insulin i kväll och är svettig och darrig']);
+    await expectLevel('at least unsure', ['jag tog nog alldeles för mycket insulin till middagen']);
+    await expectLevel('none', ['jag tar hela dosen insulin före frukost', 'han har tagit många olika tabletter genom åren för sin rygg', 'var förvarar man diskmedel så att barnen inte råkar dricka det']);
+  });
+
+  it('asks about a small child left alone in a car', async () => {
+    await expectLevel('at least unsure', ['det sitter en liten pojke ensam i en bil här utanför affären och det är så varmt', 'någon har glömt en bebis i bilen på parkeringen']);
+    await expectLevel('none', ['vi lämnade barnen hos farmor och tog bilen till stan']);
+  });
+
+  it('stays calm when a back, the weather or a chore "tar livet av mig", and on not knowing what to do with one\'s life', async () => {
+    await expectLevel('none', ['höften tar livet av mig just nu', 'nacken tar livet av mig idag', 'vet inte vad jag ska göra med livet nu när barnen flyttat hemifrån']);
+    await expectLevel('acute', ['han har sagt att han ska ta livet av mig om jag går']);
+  });
+
   it('finds the one acute sentence of a long answer, and names it as the trigger, as written', async () => {
     const cat =
       'Det viktigaste för mig är att få bo kvar hemma med min katt. Hon är allt jag har sedan min man dog. Hemtjänsten är snälla men hinner aldrig sitta ner, och grannarna har flyttat. Jag har sparat tabletter ifall det blir för mycket, och nu är det för mycket.';
