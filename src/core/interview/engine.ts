@@ -175,8 +175,8 @@ export class InterviewEngine {
     }
     // "lättläst", "English": a message that is only another language's name, and no answer to the
     // question, switches to it (the recognizer may not read one word as a wish to switch).
-    const onlyNamed = phase.expects(turn, text) ? undefined : languageOnlyNamed(turn, text);
-    if (onlyNamed) return switchLanguage(turn, onlyNamed);
+    const onlyNamed = languageOnlyNamed(turn, text);
+    if (onlyNamed && !phase.expects(turn, text)) return switchLanguage(turn, onlyNamed);
     const intent = intentToActOn(turn, understood);
     if (intent) {
       if (inFreeTextQuestion(turn)) return holdAnswer(turn, intent, text);

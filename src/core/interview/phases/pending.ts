@@ -52,17 +52,36 @@ export function switchLanguage(turn: Turn, locale: string): Step {
 }
 
 /**
+ * Every language's names, normalised, with the locales each names: made once per content, since a
+ * message is looked up here on every turn (languageOnlyNamed).
+ */
+const namesByContent = new WeakMap<object, Map<string, string[]>>();
+function localesByName(turn: Turn): Map<string, string[]> {
+  let names = namesByContent.get(turn.context.content);
+  if (!names) {
+    names = new Map();
+    for (const { locale, names: said } of languageChoices(turn)) {
+      for (const name of said.map(normalize)) {
+        // A language's label is often among its names too ("Lättläst svenska"): each locale once.
+        const locales = names.get(name) ?? [];
+        if (!locales.includes(locale)) names.set(name, [...locales, locale]);
+      }
+    }
+    namesByContent.set(turn.context.content, names);
+  }
+  return names;
+}
+
+/** Another language than the conversation's, when the message is nothing but one of its names ("lättläst", "english"). */
+export function languageOnlyNamed(turn: Turn, text: string): string | undefined {
+  const others = (localesByName(turn).get(normalize(text)) ?? []).filter((locale) => locale !== turn.state.locale);
+  return others.length === 1 ? others[0] : undefined;
+}
+
+/**
  * The one language a request to change language names ("english please", "kan vi ta det på
  * engelska?"), or undefined when it names none or several: then the person is asked which.
  */
-/** Another language than the conversation's, when the message is nothing but one of its names ("lättläst", "english"). */
-export function languageOnlyNamed(turn: Turn, text: string): string | undefined {
-  const typed = normalize(text);
-  if (!typed) return undefined;
-  const named = languageChoices(turn).filter((c) => c.locale !== turn.state.locale && c.names.some((name) => normalize(name) === typed));
-  return named.length === 1 ? named[0]!.locale : undefined;
-}
-
 export function languageNamedIn(turn: Turn, text: string): string | undefined {
   const typed = normalize(text);
   const named = languageChoices(turn).filter((c) => containsPhrase(typed, c.names.map((name) => normalize(name))));
