@@ -106,14 +106,15 @@ export class IntakeDialog extends Dialog<Record<string, never>> {
   private async apply(dc: DialogContext, result: TurnResult): Promise<DialogTurnResult> {
     const locale = result.state?.locale ?? dc.context.activity.locale;
     const activities = renderReplies(result.replies, dc.context.activity.channelId, this.engine.texts(locale));
-    // For the web widget only (Web Chat over Direct Line); Teams has its own channelData.
-    const widget = WIDGET_CHANNELS.has(dc.context.activity.channelId);
-    const stage = widget ? intakeStage(result.state) : undefined;
+    // For the web widget only (Web Chat over Direct Line; Teams has its own channelData): where the
+    // interview stands, so that "Avsluta" says what ending means, and its language (a locales/
+    // folder), so that the widget's own buttons and Web Chat's send box follow a switch ("english
+    // please") instead of staying in the page's language.
     const last = activities.at(-1);
-    if (stage && last) last.channelData = { ...(last.channelData as Record<string, unknown> | undefined), intakeState: stage };
-    // The conversation's language (a locales/ folder), so the widget's own buttons and Web Chat's
-    // send box follow a switch ("english please") instead of staying in the page's language.
-    if (widget && last && result.state) last.channelData = { ...(last.channelData as Record<string, unknown> | undefined), intakeLanguage: result.state.locale };
+    if (last && result.state && WIDGET_CHANNELS.has(dc.context.activity.channelId)) {
+      const stage = intakeStage(result.state);
+      last.channelData = { ...(last.channelData as Record<string, unknown> | undefined), ...(stage ? { intakeState: stage } : {}), intakeLanguage: result.state.locale };
+    }
     if (activities.length) await dc.context.sendActivities(activities);
     // Asked for a person: channels with live-agent handoff (such as Omnichannel) act on this event.
     if (result.effects.handoff) {

@@ -8,6 +8,7 @@
 import type { Content } from '../content/load.js';
 import type { Organisation } from '../content/schema.js';
 import { municipalityByCode } from './directory.js';
+import { withNote } from './own-words.js';
 import { storeAnswer } from './progress.js';
 import type { Reply } from './replies.js';
 import type { InterviewState } from './state.js';
@@ -102,8 +103,7 @@ export function readSuggestion(turn: Turn, view: QuestionView, text: string): St
   // "Vet inte" is no municipality: it is asked about once more (phases/asking.ts), never stored here.
   if (!chosen || view.options.find((o) => o.id === chosen)?.unsure) return undefined;
   // Words told at this question before the yes (a story, a "vet inte") go beside the answer.
-  const note = turn.state.heldNote;
-  storeAnswer(content.bank.questions, turn.state, view.id, { kind: 'choice', option: chosen, ...(note ? { note } : {}) });
+  storeAnswer(content.bank.questions, turn.state, view.id, withNote({ kind: 'choice', option: chosen }, turn.state.heldNote));
   return { to: 'nextQuestion' };
 }
 

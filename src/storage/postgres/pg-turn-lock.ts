@@ -124,10 +124,10 @@ export class PgTurnLock implements Middleware {
     const fromCache = cached !== undefined && turn.startFrom(stateKey!, directLineId, cached);
     if (!fromCache) {
       // Not caught below: no connection, no turn (nothing to close).
-      await connection();
+      const held = await connection();
       try {
         // One round trip: the lock, and the state as the previous turn left it.
-        const results = (await ask(client!.query(beginSql(key, stateKey, directLineId)), 'waiting for the turn lock of this conversation')) as unknown as pg.QueryResult[];
+        const results = (await ask(held.query(beginSql(key, stateKey, directLineId)), 'waiting for the turn lock of this conversation')) as unknown as pg.QueryResult[];
         turn.prefetch(stateKey, directLineId, results);
       } catch (err) {
         // Lost, timed out or refused: this connection may yet get the lock, so it is closed, not reused.
