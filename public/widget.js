@@ -28,11 +28,13 @@
   if (!script || !script.src) return;
 
   var base = script.src.replace(/[?#].*$/, '').replace(/\/[^/]*$/, '');
+  // A language folder under locales/, such as "sv" or "sv-lattlast".
+  var LANG_TAG = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/;
   var data = script.dataset || {};
   var config = {
     municipality: /^\d{4}$/.test(data.municipality || '') ? data.municipality : '',
     // A language folder under locales/, such as "sv" (a missing one falls back to the server's default).
-    lang: /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test((data.lang || '').toLowerCase()) ? data.lang.toLowerCase() : 'sv',
+    lang: LANG_TAG.test((data.lang || '').toLowerCase()) ? data.lang.toLowerCase() : 'sv',
     accent: (data.accent || '').trim() || '#0b5cad',
     position: data.position === 'left' ? 'left' : 'right'
   };
@@ -686,13 +688,11 @@
     log.className = 'nv-light__log';
     log.setAttribute('role', 'log');
     log.setAttribute('aria-live', 'polite');
-    if (t('lightLog')) log.setAttribute('aria-label', t('lightLog'));
     log.tabIndex = 0; // it scrolls: keyboard users can scroll it too
 
     var actions = document.createElement('div');
     actions.className = 'nv-light__actions';
     actions.setAttribute('role', 'group');
-    if (t('lightActions')) actions.setAttribute('aria-label', t('lightActions'));
     actions.hidden = true;
 
     var form = document.createElement('form');
@@ -701,11 +701,8 @@
     var input = document.createElement('textarea');
     input.className = 'nv-light__input';
     input.rows = 1;
-    input.setAttribute('aria-label', t('lightInputLabel'));
-    input.placeholder = t('lightInputPlaceholder');
     var send = button('nv-light__send');
     send.type = 'submit';
-    send.setAttribute('aria-label', t('lightSend'));
     send.appendChild(svg(ICON_SEND));
     form.appendChild(input);
     form.appendChild(send);
@@ -715,6 +712,7 @@
     root.appendChild(form);
 
     var light = { root: root, log: log, actions: actions, input: input, send: send, activities: [], ids: {}, pending: {}, watermark: '', busy: 0, feed: null };
+    labelLight(light);
 
     form.addEventListener('submit', function (event) {
       event.preventDefault();
@@ -829,7 +827,7 @@
    */
   function noteLanguage(activity) {
     var lang = activity && activity.channelData && activity.channelData.intakeLanguage;
-    if (typeof lang !== 'string' || !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(lang) || lang === state.wantedLang || (!state.wantedLang && lang === state.lang)) return;
+    if (typeof lang !== 'string' || !LANG_TAG.test(lang) || lang === state.wantedLang || (!state.wantedLang && lang === state.lang)) return;
     state.wantedLang = lang;
     loadStrings(0, lang)
       .then(function (loaded) {
@@ -843,7 +841,19 @@
       });
   }
 
-  /** Every text of the widget's own, and Web Chat's language, set again from the current strings. */
+  /** The light panel's texts, from the current strings (when it is built, and after a change of language). */
+  function labelLight(light) {
+    light.input.placeholder = t('lightInputPlaceholder');
+    light.input.setAttribute('aria-label', t('lightInputLabel'));
+    if (t('lightLog')) light.log.setAttribute('aria-label', t('lightLog'));
+    if (t('lightActions')) light.actions.setAttribute('aria-label', t('lightActions'));
+    light.send.setAttribute('aria-label', t('lightSend'));
+  }
+
+  /**
+   * Every text of the widget's own, and Web Chat's language, from the current strings: when the
+   * widget is built, and again after a change of language.
+   */
   function relabel() {
     var lang = t('htmlLang') || state.lang;
     els.root.setAttribute('lang', lang);
@@ -853,6 +863,7 @@
     els.subtitle.textContent = t('subtitle');
     els.end.textContent = t('end');
     els.closeText.textContent = t('close');
+    // The accessible name starts with the visible text (WCAG 2.5.3) and says the conversation stays.
     if (t('closeLabel')) els.close.setAttribute('aria-label', t('closeLabel'));
     els.confirmText.textContent = endConfirmText();
     els.confirmYes.textContent = t('endConfirmYes');
@@ -863,14 +874,7 @@
       var hint = pair[0].querySelector('.nv-visually-hidden');
       if (hint) hint.textContent = ' ' + t('newTab');
     });
-    var light = state.light;
-    if (light) {
-      light.input.placeholder = t('lightInputPlaceholder');
-      light.input.setAttribute('aria-label', t('lightInputLabel'));
-      if (t('lightLog')) light.log.setAttribute('aria-label', t('lightLog'));
-      if (t('lightActions')) light.actions.setAttribute('aria-label', t('lightActions'));
-      if (light.send) light.send.setAttribute('aria-label', t('lightSend'));
-    }
+    if (state.light) labelLight(state.light);
     var WebChat = window.WebChat;
     if (state.webChatProps && state.webChatHost && WebChat) {
       state.webChatProps.locale = t('webchatLocale') || state.lang;
@@ -1560,13 +1564,14 @@
   var ICON_CHAT = 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm2 5v2h12V8H6zm0 4v2h8v-2H6z';
   var ICON_MINIMISE = 'M5 11h14v2H5z';
 
-  function link(href, text) {
+  /** A footer link that opens in a new tab; its text (and the hint saying so) is set by relabel(). */
+  function link(href) {
     var a = document.createElement('a');
     a.href = href;
     a.target = '_blank';
     a.rel = 'noopener';
     a.className = 'nv-link';
-    a.appendChild(document.createTextNode(text));
+    a.appendChild(document.createTextNode(''));
     if (t('newTab')) {
       var hint = document.createElement('span');
       hint.className = 'nv-visually-hidden';
@@ -1578,11 +1583,9 @@
 
   function build() {
     colors = computeColors(config.accent);
-    var lang = t('htmlLang') || config.lang;
 
     var root = document.createElement('div');
     root.className = 'nv-root nv-root--' + config.position;
-    root.setAttribute('lang', lang);
     root.setAttribute('data-nv-widget', '');
     root.style.setProperty('--nv-accent', colors.accent);
     root.style.setProperty('--nv-on-accent', colors.onAccent);
@@ -1597,7 +1600,6 @@
     launcher.appendChild(svg(ICON_CHAT));
     var launcherText = document.createElement('span');
     launcherText.className = 'nv-launcher__text';
-    launcherText.textContent = t('launcher');
     launcher.appendChild(launcherText);
 
     var panel = document.createElement('div');
@@ -1606,7 +1608,6 @@
     panel.setAttribute('role', 'dialog');
     panel.setAttribute('aria-labelledby', 'nv-title');
     panel.setAttribute('aria-describedby', 'nv-subtitle');
-    panel.setAttribute('lang', lang);
     panel.hidden = true;
 
     var header = document.createElement('div');
@@ -1615,25 +1616,20 @@
     title.id = 'nv-title';
     title.className = 'nv-title';
     title.tabIndex = -1;
-    title.textContent = t('title');
     var subtitle = document.createElement('p');
     subtitle.id = 'nv-subtitle';
     subtitle.className = 'nv-subtitle';
-    subtitle.textContent = t('subtitle');
 
     var actions = document.createElement('div');
     actions.className = 'nv-header__actions';
-    var end = button('nv-btn nv-btn--end', t('end'));
+    var end = button('nv-btn nv-btn--end');
     end.setAttribute('aria-expanded', 'false');
     end.setAttribute('aria-controls', 'nv-confirm');
     var close = button('nv-btn nv-btn--close');
     close.appendChild(svg(ICON_MINIMISE));
     var closeText = document.createElement('span');
     closeText.className = 'nv-btn__text';
-    closeText.textContent = t('close');
     close.appendChild(closeText);
-    // The accessible name starts with the visible text (WCAG 2.5.3) and says the conversation stays.
-    if (t('closeLabel')) close.setAttribute('aria-label', t('closeLabel'));
     actions.appendChild(end);
     actions.appendChild(close);
     header.appendChild(title);
@@ -1649,11 +1645,10 @@
     var confirmText = document.createElement('p');
     confirmText.id = 'nv-confirm-text';
     confirmText.className = 'nv-confirm__text';
-    confirmText.textContent = t('endConfirmText');
     var confirmButtons = document.createElement('div');
     confirmButtons.className = 'nv-confirm__buttons';
-    var confirmYes = button('nv-btn nv-btn--danger', t('endConfirmYes'));
-    var confirmNo = button('nv-btn nv-btn--secondary', t('endConfirmNo'));
+    var confirmYes = button('nv-btn nv-btn--danger');
+    var confirmNo = button('nv-btn nv-btn--secondary');
     confirmButtons.appendChild(confirmYes);
     confirmButtons.appendChild(confirmNo);
     var confirmHelp = document.createElement('div');
@@ -1672,12 +1667,11 @@
     var chat = document.createElement('div');
     chat.className = 'nv-chat';
     chat.setAttribute('role', 'group');
-    if (t('chatRegion')) chat.setAttribute('aria-label', t('chatRegion'));
 
     var footer = document.createElement('div');
     footer.className = 'nv-footer';
-    var privacy = link(base + '/integritet', t('privacyLink'));
-    var accessibility = link(base + '/tillganglighet', t('accessibilityLink'));
+    var privacy = link(base + '/integritet');
+    var accessibility = link(base + '/tillganglighet');
     footer.appendChild(privacy);
     footer.appendChild(accessibility);
 
@@ -1697,6 +1691,7 @@
     root.appendChild(announce);
 
     els = { root: root, launcher: launcher, launcherText: launcherText, panel: panel, title: title, subtitle: subtitle, closeText: closeText, privacy: privacy, accessibility: accessibility, end: end, close: close, confirm: confirm, confirmText: confirmText, confirmHelp: confirmHelp, confirmYes: confirmYes, confirmNo: confirmNo, status: status, chat: chat, announce: announce };
+    relabel();
 
     launcher.addEventListener('click', function () { openPanel(); });
     ['pointerenter', 'pointerdown', 'focus'].forEach(function (type) {
