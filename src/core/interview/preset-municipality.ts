@@ -29,6 +29,18 @@ export function suggestedMunicipality(content: Content, state: InterviewState): 
   return preset?.kind === 'choice' ? municipalityByCode(content, preset.option) : undefined;
 }
 
+/** The municipality question's municipalities, named by name only (made once per question view). */
+const namedMunicipalities = new WeakMap<QuestionView, QuestionView['options']>();
+function byName(content: Content, view: QuestionView): QuestionView['options'] {
+  let options = namedMunicipalities.get(view);
+  if (!options) {
+    // By name only: a number in a story ("född 1936") is no municipality code.
+    options = view.options.filter((o) => !o.unsure && municipalityByCode(content, o.id)).map((o) => ({ ...o, accept: o.accept.filter((a) => !/^\d+$/u.test(a)) }));
+    namedMunicipalities.set(view, options);
+  }
+  return options;
+}
+
 /**
  * Remembers a municipality the person named in an answer to another question, before the
  * municipality question ("Nej han bor i Arvika" to "Känner din pappa till …?"), so that the question
@@ -36,16 +48,13 @@ export function suggestedMunicipality(content: Content, state: InterviewState): 
  * and not denied counts ("jag bor i Kil, mamma i Arvika" is two: the question is asked as usual).
  * Never an answer: routing follows only what the person confirms.
  */
-export function noteToldMunicipality(turn: Turn, view: QuestionView, text: string): void {
+export function noteToldMunicipality(turn: Turn, current: QuestionView, text: string): void {
   const { content } = turn.context;
   const id = content.bank.roles.municipality;
   const { state } = turn;
-  if (view.id === id || state.answers[id] || state.presetDeclined) return;
-  // By name only: a number in a story ("född 1936") is no municipality code.
-  const municipalities = turn.kit.views
-    .get(id)
-    ?.options.filter((o) => !o.unsure && municipalityByCode(content, o.id))
-    .map((o) => ({ ...o, accept: o.accept.filter((a) => !/^\d+$/u.test(a)) }));
+  if (current.id === id || state.answers[id] || state.presetDeclined) return;
+  const view = turn.kit.views.get(id);
+  const municipalities = view && byName(content, view);
   if (!municipalities?.length) return;
   const named = turn.kit.recognizer.mentions.read(text, municipalities);
   if (named.positive.length === 1) state.toldMunicipality = named.positive[0];
