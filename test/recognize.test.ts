@@ -167,6 +167,13 @@ describe('English answers typed as people type them', () => {
     }
   });
 
+  it('a yes or no beside words that say the opposite ("yes they dont know", "no, he knows") is asked, never read as either', () => {
+    for (const text of ['yes they dont know', 'yes but she doesnt know', 'no, he knows']) {
+      expect(r.choice(text, options), text).to.deep.include({ kind: 'ambiguous' });
+    }
+    expect(r.choice('yes she knows', options)).to.deep.equal({ kind: 'match', id: 'agrees' });
+  });
+
   it('"no he doesnt know": a no and the same option\'s words say one thing twice, the no denies nothing', () => {
     for (const text of ['no he doesnt know', 'no he doesnt know, he lives in sunne', 'No, she does not know']) {
       expect(r.choice(text, options), text).to.deep.equal({ kind: 'match', id: 'does_not_know' });

@@ -32,7 +32,7 @@ export function questionPrompt(view: QuestionView, state: InterviewState, texts:
       buttons = [{ label: texts.t('question.yes') }, { label: texts.t('question.no') }, { label: texts.t('question.dontKnow') }];
       break;
     case 'choice':
-      buttons = view.options.map((o) => ({ label: other && o.labelOther ? personalize(o.labelOther, other) : o.label }));
+      buttons = view.options.map((o) => ({ label: optionLabel(o, other) }));
       break;
     case 'scale': {
       const s = view.scale!;
@@ -43,7 +43,7 @@ export function questionPrompt(view: QuestionView, state: InterviewState, texts:
     case 'multi':
       multiSelect = {
         questionId: view.id,
-        options: view.options.map((o) => ({ id: o.id, label: other && o.labelOther ? personalize(o.labelOther, other) : o.label })),
+        options: view.options.map((o) => ({ id: o.id, label: optionLabel(o, other) })),
         submitLabel: texts.t('question.doneButton'),
       };
       break;
@@ -60,7 +60,17 @@ export function questionPrompt(view: QuestionView, state: InterviewState, texts:
   };
 }
 
+/** An option's label as its button shows it: in a relative's words ("Nej, hon vet inte om det") where it has them. */
+export function optionLabel(option: QuestionView['options'][number], who: Who | undefined): string {
+  return who && option.labelOther ? personalize(option.labelOther, who) : option.label;
+}
+
 /** The options of a question, one a line with their numbers ("1. För mig själv"), as a relative sees them. */
 export function numberedOptions(view: QuestionView, who: Who | undefined): string {
-  return view.options.map((o, i) => `${i + 1}. ${who && o.labelOther ? personalize(o.labelOther, who) : o.label}`).join('\n');
+  return view.options.map((o, i) => `${i + 1}. ${optionLabel(o, who)}`).join('\n');
+}
+
+/** Some options of a question, quoted, to ask which one was meant: "Ja, hon vet …" / "Nej, hon vet inte om det". */
+export function optionsBetween(view: QuestionView, ids: readonly string[], who: Who | undefined): string {
+  return ids.map((id) => view.options.find((o) => o.id === id)).filter((o) => o !== undefined).map((o) => `"${optionLabel(o, who)}"`).join(' / ');
 }

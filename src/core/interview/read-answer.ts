@@ -19,7 +19,7 @@ export type Reading =
    * `hold`: the person's words, kept for the answer they give next (an unsure answer we could not
    * place); `dontKnow`: they said they do not know ("vet inte"), which no option of the question says.
    */
-  | { ok: false; key: string; params?: TextParams; hold?: string; dontKnow?: boolean };
+  | { ok: false; key: string; params?: TextParams; hold?: string; dontKnow?: boolean; between?: string[] };
 
 const retry = (key: string, params?: TextParams): Reading => (params ? { ok: false, key, params } : { ok: false, key });
 
@@ -112,10 +112,8 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
   if (hedged) return unsurePick(text, recognizer);
   // A sentence we could not place ("hon har demens") is kept beside the option chosen next.
   const hold = heldWords(text);
-  if (r.kind === 'ambiguous') {
-    const labels = r.ids.map((id) => `"${view.options.find((o) => o.id === id)!.label}"`).join(' / ');
-    return { ...retry('reprompt.choiceAmbiguous', { options: labels }), ...hold } as Reading;
-  }
+  // The options to choose between are named by the asking phase, as the buttons name them.
+  if (r.kind === 'ambiguous') return { ok: false, key: 'reprompt.choiceAmbiguous', between: r.ids, ...hold };
   return { ...retry('reprompt.choice'), ...hold } as Reading;
 }
 

@@ -83,6 +83,11 @@ export class AnswerRecognizer {
     this.separators = phrases.listSeparators.map(normalize);
   }
 
+  /** Whether an option's words are one yes or no word ("ja", "nej", "yes"). */
+  private isPolarWord(phrase: readonly string[]): boolean {
+    return phrase.length === 1 && (this.yesWords.has(phrase[0]!) || this.noWords.has(phrase[0]!));
+  }
+
   private phrase(text: string): string {
     let n = this.normalized.get(text);
     if (n === undefined) {
@@ -147,9 +152,18 @@ export class AnswerRecognizer {
     // ("inte telefon, hellre brev").
     // Two options named ("brev eller besök", "Kil men pappa i Arvika") are for the person to choose
     // between; a short everyday word gives way to a real mention ("jag svarar för min mamma").
-    const mentioned = this.mentions.mentions(text, options).filter((m) => !m.negated);
+    const all = this.mentions.mentions(text, options);
+    // A yes or no whose own option the sentence denies ("ja, han vet inte" where "han vet" is the
+    // yes-option's words) says nothing: it is not read as that option.
+    const denied = new Set(all.filter((m) => m.negated && !this.isPolarWord(m.phrase)).map((m) => m.id));
+    const mentioned = all.filter((m) => !m.negated && !(this.isPolarWord(m.phrase) && denied.has(m.id)));
     const strong = mentioned.filter((m) => m.isLabel || m.phrase.join(' ').length > 3);
     const ids = [...new Set((strong.length ? strong : mentioned).map((m) => m.id))];
+    // A yes or no that says the opposite of the words beside it ("ja men hon vet inte", "nej hon vet",
+    // "yes they dont know") is not given way: which one was meant is asked, never guessed.
+    // (The other option's own "inte" does not deny the yes: "ja hon vet inte" is asked too.)
+    const polar = strong.length ? all.filter((m) => this.isPolarWord(m.phrase) && !denied.has(m.id)) : [];
+    for (const m of polar) if (!ids.includes(m.id)) ids.push(m.id);
     if (ids.length === 1) return { kind: 'match', id: ids[0]! };
     if (ids.length > 1) return { kind: 'ambiguous', ids };
     return { kind: 'none' };

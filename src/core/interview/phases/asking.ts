@@ -9,7 +9,7 @@ import { forOther, groupTitle, personalize, whoOf } from '../perspective.js';
 import { answersSuggestion, noteToldMunicipality, suggestionPrompt } from '../preset-municipality.js';
 import { nextQuestion, storeAnswer } from '../progress.js';
 import { clearQuestionScratch } from '../state.js';
-import { numberedOptions, questionPrompt } from '../question-prompt.js';
+import { numberedOptions, optionsBetween, questionPrompt } from '../question-prompt.js';
 import { governsRouting, type QuestionView } from '../questions.js';
 import { fitsQuestion, readAnswer, readChoices, type Reading } from '../read-answer.js';
 import { currentView, type PhaseModule, type Step, type Turn } from '../turn.js';
@@ -79,7 +79,9 @@ function take(turn: Turn, view: QuestionView, reading: Reading): Step {
     const who = forOther(content, state) ? whoOf(content, state, state.locale) : undefined;
     turn.replies.push({
       type: 'text',
-      text: numbered ? turn.kit.texts.t('reprompt.choiceNumbered', { options: numberedOptions(view, who) }) : turn.kit.texts.t(reading.key, reading.params),
+      text: numbered
+        ? turn.kit.texts.t('reprompt.choiceNumbered', { options: numberedOptions(view, who) })
+        : turn.kit.texts.t(reading.key, reading.between ? { options: optionsBetween(view, reading.between, who) } : reading.params),
     });
     // Not understood twice in a row: no one should be stuck at a question; say the way on.
     state.misreads = (state.misreads ?? 0) + 1;
