@@ -182,6 +182,43 @@ describe('the English safety net', function () {
     }
   });
 
+  it('stays calm on a fall that is over and on fear with no one it is of, and hears fear of someone and a fall still going on (safety-fear)', async () => {
+    await expectLevel('none', [
+      'Yesterday she fell in the kitchen and could not get up for an hour, now she is ok but scared',
+      "Dad slipped in the bathroom on Sunday and couldn't get up for twenty minutes, he's fine now but we'd like a safety alarm.",
+      'my mother is scared to be alone at night',
+      'Mum is scared of falling again, she hardly goes out',
+      "my mother is worried she'll fall at night",
+    ]);
+    expect((await recognizer.recognize('she is scared', 'en')).safety.level).to.not.equal('acute');
+    await expectLevel('acute', [
+      "Mum fell an hour ago and can't get up, she's still on the floor.",
+      'She fell and couldn\'t get up for an hour and now she is cold and confused',
+      "I'm scared of my husband",
+      "I'm terrified he will come back tonight",
+      "I'm scared, he is banging on the door",
+      "I'm scared she has fallen, she is not answering",
+    ]);
+  });
+
+  it('gives a medicine taken twice or by mistake the poison line, not the suicide line, unless it was meant (safety-fear)', async () => {
+    for (const text of [
+      'my dad took his heart pills twice today, what should I do?',
+      'Grandma forgot she had taken her sleeping pills and took them again, she is very drowsy',
+      'Mum took a double dose of her heart medicine by mistake and feels dizzy',
+    ]) {
+      const v = (await recognizer.recognize(text, 'en')).safety;
+      expect(v.level, text).to.equal('acute');
+      expect(v.situations, text).to.include('poisoning').and.not.include('suicide');
+      expect(v.categories, text).to.not.include('suicide_self_harm');
+    }
+    for (const text of ['he took all his pills on purpose', 'I took all my pills, I want to die']) {
+      const v = (await recognizer.recognize(text, 'en')).safety;
+      expect(v.level, text).to.equal('acute');
+      expect(v.situations, text).to.include('suicide');
+    }
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

@@ -74,6 +74,43 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('none', ['jag tar hela dosen insulin före frukost', 'han har tagit många olika tabletter genom åren för sin rygg', 'var förvarar man diskmedel så att barnen inte råkar dricka det']);
   });
 
+  it('stays calm on a fall that is over and on fear with no one it is of, and hears fear of someone and a fall still going on (safety-fear)', async () => {
+    await expectLevel('none', [
+      'Igår ramlade hon i köket och kom inte upp på en timme, nu är hon ok men rädd',
+      'Pappa halkade i duschen i söndags och kom inte upp på tjugo minuter, nu mår han bra men vi vill ha trygghetslarm',
+      'mamma är rädd för att vara ensam på natten',
+      'hon är rädd',
+      'mamma är rädd att ramla igen och går knappt ut',
+      'pappa är orolig för att trilla på natten',
+    ]);
+    await expectLevel('acute', [
+      'mamma har ramlat och kommer inte upp, hon ligger fortfarande på golvet',
+      'hon ramlade och kom inte upp på en timme och nu är hon kall och förvirrad',
+      'jag är rädd för min man',
+      'jag är rädd att han ska komma tillbaka ikväll',
+      'jag är rädd, han bankar på dörren',
+      'jag är rädd att hon har ramlat, hon svarar inte',
+    ]);
+  });
+
+  it('gives a medicine taken twice or by mistake the poison line, not the suicide line, unless it was meant (safety-fear)', async () => {
+    for (const text of [
+      'pappa tog sina hjärttabletter två gånger idag, vad ska jag göra?',
+      'mamma glömde att hon redan hade tagit sina sömntabletter och tog dem igen, nu är hon jättetrött',
+      'mamma råkade ta dubbel dos av sina hjärttabletter och är yr',
+    ]) {
+      const v = await verdict(text);
+      expect(v.level, text).to.equal('acute');
+      expect(v.situations, text).to.include('poisoning').and.not.include('suicide');
+      expect(v.categories, text).to.not.include('suicide_self_harm');
+    }
+    for (const text of ['han tog alla sina tabletter med flit', 'jag har tagit alla mina tabletter, jag vill dö']) {
+      const v = await verdict(text);
+      expect(v.level, text).to.equal('acute');
+      expect(v.situations, text).to.include('suicide');
+    }
+  });
+
   it('asks about a small child left alone in a car', async () => {
     await expectLevel('at least unsure', ['det sitter en liten pojke ensam i en bil här utanför affären och det är så varmt', 'någon har glömt en bebis i bilen på parkeringen']);
     await expectLevel('none', ['vi lämnade barnen hos farmor och tog bilen till stan']);

@@ -447,6 +447,14 @@ export const riskPatternsSchema = z.strictObject({
   self: z.array(z.string().min(1)).default([]),
   /** Per situation, words that place a signal in it (a toddler: child_or_young; swallowed pills: poisoning). */
   situations: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
+  /**
+   * Words that tell of a medicine taken by mistake (twice, a double dose, the wrong pills, forgot it
+   * was taken): pills heard in such a sentence are a poisoning, not self-harm, unless a self-harm
+   * pattern matched there or words of `intended` say it was meant.
+   */
+  mistakes: z.array(z.string().min(1)).default([]),
+  /** Words that say a medicine was taken on purpose ("med flit", "on purpose"): `mistakes` do not count then. */
+  intended: z.array(z.string().min(1)).default([]),
   /** Per category, words that tell which kind of danger the model heard (when no pattern names it). */
   hints: z.partialRecord(z.enum(RISK_CATEGORIES), z.array(z.string().min(1))).default({}),
   /**

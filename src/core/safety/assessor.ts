@@ -149,7 +149,7 @@ export function sentencesOf(segmenter: Intl.Segmenter, text: string): string[] {
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'rewrites' | 'variants' | 'urgent' | 'splits'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'rewrites' | 'variants' | 'urgent' | 'splits' | 'mistakes' | 'intended'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
@@ -165,6 +165,8 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     variants: pick('variants'),
     urgent: pick('urgent'),
     splits: pick('splits'),
+    mistakes: pick('mistakes'),
+    intended: pick('intended'),
     situations: Object.keys(patterns.situations).length ? patterns.situations : base.situations,
     hints: Object.keys(patterns.hints).length ? patterns.hints : base.hints,
     // The thresholds go with the model, which is the base language's.
@@ -187,6 +189,9 @@ export class SafetyAssessor {
   private readonly others: RegExp[];
   private readonly self: RegExp[];
   private readonly situations: Array<{ situation: Situation; regex: RegExp }>;
+  /** A medicine taken by mistake (risk.yaml's `mistakes`), unless told as meant (`intended`). */
+  private readonly mistakes: RegExp[];
+  private readonly intended: RegExp[];
   private readonly hints: Array<{ category: RiskCategory; regex: RegExp }>;
   private readonly urgent: RegExp[];
   private readonly segmenter: Intl.Segmenter;
@@ -223,6 +228,8 @@ export class SafetyAssessor {
       reassurances: [],
       others: [],
       self: [],
+      mistakes: [],
+      intended: [],
       situations: {},
       hints: {},
       tuning: {},
@@ -239,6 +246,8 @@ export class SafetyAssessor {
     this.others = patterns.others.map((p) => wrap(p));
     this.self = patterns.self.map((p) => wrap(p));
     this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
+    this.mistakes = patterns.mistakes.map((p) => wrap(p));
+    this.intended = patterns.intended.map((p) => wrap(p));
     this.hints = Object.entries(patterns.hints).flatMap(([category, list]) => (list ?? []).map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
     this.segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
     this.urgent = patterns.urgent.map((p) => wrap(p));
@@ -342,11 +351,15 @@ export class SafetyAssessor {
     const top = findings.reduce((a, b) => (LEVEL_RANK[b.level] > LEVEL_RANK[a.level] || (b.level === a.level && b.score > a.score) ? b : a));
     const sameLevel = findings.filter((f) => f.level === top.level);
     const categories = [...new Set(sameLevel.flatMap((f) => f.categories))];
-    if (categories.length === 0) categories.push(this.hintedCategory(top.sentence));
+    const triggering = sameLevel.map((f) => f.sentence);
+    // A dose taken twice or by mistake ("pappa tog sina hjärttabletter två gånger idag") is a poisoning:
+    // the pills in it are no sign of self-harm unless a self-harm pattern matched or it was meant.
+    const mistaken = !categories.includes('suicide_self_harm') && this.mistaken(triggering);
+    if (categories.length === 0) categories.push(this.hintedCategory(top.sentence, mistaken));
     return {
       level: top.level,
       categories,
-      situations: this.situationsOf(categories, sameLevel.map((f) => f.sentence)),
+      situations: this.situationsOf(categories, triggering, mistaken),
       trigger: top.sentence.original,
       subject: this.subjectOf(top),
     };
@@ -422,16 +435,30 @@ export class SafetyAssessor {
     return undefined;
   }
 
-  /** The category the sentence's words hint at; self-harm when none does (the gravest miss). */
-  private hintedCategory(sentence: Sentence): RiskCategory {
+  /**
+   * The category the sentence's words hint at; self-harm when none does (the gravest miss). Not
+   * self-harm for a medicine taken by mistake (`mistaken`): its pills hint at a poisoning, a medical case.
+   */
+  private hintedCategory(sentence: Sentence, mistaken: boolean): RiskCategory {
     const text = sentence.present.join(' ');
-    return this.hints.find((h) => firstMatch(h.regex, text))?.category ?? 'suicide_self_harm';
+    const hinted = this.hints.find((h) => !(mistaken && h.category === 'suicide_self_harm') && firstMatch(h.regex, text))?.category;
+    return hinted ?? (mistaken ? 'medical_emergency' : 'suicide_self_harm');
   }
 
-  private situationsOf(categories: RiskCategory[], sentences: Sentence[]): Situation[] {
+  /** Whether the sentences tell of a medicine taken by mistake (risk.yaml's `mistakes`) and not of one taken on purpose (`intended`). */
+  private mistaken(sentences: Sentence[]): boolean {
+    const text = sentences.map((s) => normalize(s.folded)).join(' ');
+    return this.mistakes.some((re) => re.test(text)) && !this.intended.some((re) => re.test(text));
+  }
+
+  private situationsOf(categories: RiskCategory[], sentences: Sentence[], mistaken: boolean): Situation[] {
     const found = new Set<Situation>(categories.map((c) => CATEGORY_SITUATION[c]));
     const text = sentences.map((s) => s.folded).join(' ');
     for (const { situation, regex } of this.situations) if (regex.test(text)) found.add(situation);
+    if (mistaken) {
+      found.add('poisoning');
+      found.delete('suicide');
+    }
     // Swallowed pills or household chemicals are a poisoning first (Giftinformation), not a "medical" case.
     if (found.has('poisoning')) found.delete('medical');
     return [...found];
