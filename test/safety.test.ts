@@ -240,6 +240,25 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('none', ['har tagit mina kvällstabletter och går och lägger mig']);
   });
 
+  it('finds the one sentence that matters in a story typed without punctuation, in clipped care notes and where a time word names a lesson or a game (dev-2026-12k\'s kinds, own words), and stays calm on their neighbours', async () => {
+    await expectLevel('acute', [
+      'hej jag skriver for min pappa han ar 79 och bor kvar i huset i Torsby han far hemtjanst tva ganger om dagen och ar mest nojd men vill ha hjalp med handla ocksa han gillar att lyssna pa radio och lasa tidningen nu ligger han pa hallgolvet och kan inte prata och ena armen ar slapp',
+      'Efter matchen sa han till mig att han har bestämt sig och ska hoppa från bron i kväll.',
+      'Pat. med färska skärsår på underarmarna, säger att hon ska göra klart det ikväll.',
+      'grannens barn har varit ensamma sen i lordags och har ingen mat',
+      'Vår 14-åring har rymt med en 30-årig man och svarar inte i telefon.',
+      'Brukaren uppger att hon ska ta hela insulinpennan i kväll när personalen gått.',
+    ]);
+    await expectLevel('none', [
+      'hej vi undrar om avlosning for mormor hon ar 88 och har lite minnesproblem men klarar sig med hjalp av oss barnbarn vi turas om att handla och stada hos henne ibland ar det tungt men det funkar hon tycker om att baka och lyssna pa radion och vi vill att hon ska fa traffa folk',
+      'Efter lektionen pratade vi om hur man mår och vart man kan vända sig.',
+      'Min dotter spelar Minecraft med en kompis från spelet, det är en tjej i hennes ålder.',
+      'Distriktssköterskan ska sticka henne i fingret imorgon för att kolla blodsockret.',
+      'Barnen är ensamma hemma en stund efter skolan tills jag kommer hem vid fyra.',
+      'Min mamma har träffat en 70-årig man på dansen och de ska resa till Spanien.',
+    ]);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });

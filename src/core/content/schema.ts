@@ -480,6 +480,12 @@ export const riskPatternsSchema = z.strictObject({
    */
   splits: z.array(z.string().min(1)).default([]),
   /**
+   * Where a long clause written without punctuation is cut (regular expressions on the normalised,
+   * folded clause, matched as they are): where a new main clause starts, a subject and its verb
+   * ("… gillar att spela kort | hon har precis ramlat …"). Only clauses of 25 words or more.
+   */
+  runOn: z.array(z.string().min(1)).default([]),
+  /**
    * Words that place what is told right now ("nu", "ikväll", "hjälp"): a piece the model is unsure
    * about that has a word of danger (`hints`) and one of these is acute.
    */

@@ -12,7 +12,7 @@
  * Texts and patterns are read with diacritics folded (./fold.ts).
  */
 import type { RiskCategory, RiskPatterns } from '../content/schema.js';
-import { RiskDetector } from '../risk.js';
+import { RUN_ON_MIN_WORDS, RiskDetector } from '../risk.js';
 import { normalize } from '../text/normalize.js';
 import { fold, stripMarks } from './fold.js';
 import { LEVEL_RANK, NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
@@ -149,7 +149,7 @@ export function sentencesOf(segmenter: Intl.Segmenter, text: string): string[] {
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'rewrites' | 'variants' | 'urgent' | 'splits' | 'mistakes' | 'intended'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'rewrites' | 'variants' | 'urgent' | 'splits' | 'mistakes' | 'intended' | 'runOn'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
@@ -167,6 +167,7 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     splits: pick('splits'),
     mistakes: pick('mistakes'),
     intended: pick('intended'),
+    runOn: pick('runOn'),
     situations: Object.keys(patterns.situations).length ? patterns.situations : base.situations,
     hints: Object.keys(patterns.hints).length ? patterns.hints : base.hints,
     // The thresholds go with the model, which is the base language's.
@@ -216,6 +217,7 @@ export class SafetyAssessor {
       fillers: folded(patterns.fillers),
       rewrites: patterns.rewrites,
       splits: folded(patterns.splits),
+      runOn: folded(patterns.runOn),
       variants: [],
       urgent: [],
       resolved: folded([...patterns.resolved, ...patterns.calm]),
@@ -300,7 +302,7 @@ export class SafetyAssessor {
       // Clauses whose only danger words are negated ("jag skär mig inte längre", "not that I want to
       // die") are not given to the model either: it does not read negation's scope, the patterns do.
       const negated = new Set<string>();
-      for (const clause of sentence.present) {
+      for (const [index, clause] of sentence.present.entries()) {
         const categories: RiskCategory[] = [];
         let matched: string | undefined;
         const denied = { before: false };
@@ -315,7 +317,7 @@ export class SafetyAssessor {
         }
         if (categories.length) {
           const doubt = matched && !/\s/u.test(matched.trim()) ? this.tuning.wordDoubt : this.tuning.patternDoubt;
-          const told = sentence.present.join(' ');
+          const told = this.contextOf(sentence, index);
           const p = this.score ? this.scoreOf(told) : 1;
           const doubted = this.score && doubt > 0 && p < doubt;
           if (this.score && p < this.tuning.patternIgnore && this.words(told) >= MIN_WORDS_FOR_MODEL) continue;
@@ -330,8 +332,11 @@ export class SafetyAssessor {
           // The sentence's present clauses together: its score ranks the sentence below.
           const together = this.scored(joined, sentence, findings);
           sentenceScores.set(sentence, together);
-          const lower = together < this.tuning.clauseContext;
-          for (const piece of sentence.present) this.scored(piece, sentence, findings, lower);
+          const long = this.runOnSentence(sentence.folded);
+          sentence.present.forEach((piece, i) => {
+            const context = long ? this.scoreOf(this.contextOf(sentence, i)) : together;
+            this.scored(piece, sentence, findings, context < this.tuning.clauseContext);
+          });
         } else sentenceScores.set(sentence, this.scored(sentence.present[0]!, sentence, findings));
       }
     }
@@ -383,6 +388,24 @@ export class SafetyAssessor {
       out.push({ original, folded, present: clauses.present });
     }
     return out;
+  }
+
+  /**
+   * What a clause is read with when the question is whether the rest of its sentence speaks against
+   * it (pattern doubt, clauseContext): the whole sentence, or in a story written without punctuation
+   * (cut by risk.yaml `runOn`) the clause with its neighbours: "hon gillar att spela kort hon har
+   * precis ramlat och blöder" is not made calm by the care needs told before it.
+   */
+  private contextOf(sentence: Sentence, index: number): string {
+    const present = sentence.present;
+    const joined = present.join(' ');
+    if (!this.runOnSentence(sentence.folded)) return joined;
+    return present.slice(Math.max(0, index - 1), index + 2).join(' ');
+  }
+
+  /** Whether a sentence is a story written without punctuation: a stretch of RUN_ON_MIN_WORDS words or more with none. */
+  private runOnSentence(folded: string): boolean {
+    return folded.split(/[.,;:!?]/u).some((part) => this.words(part) >= RUN_ON_MIN_WORDS);
   }
 
   private scoreOf(piece: string): number {
