@@ -110,13 +110,7 @@ export class RiskDetector {
    */
   private runOnPieces(clause: string): string[] {
     if (!this.runOn || clause.split(' ').length < RUN_ON_MIN_WORDS) return [clause];
-    const pieces: string[] = [];
-    let from = 0;
-    for (const m of clause.matchAll(this.runOn)) {
-      if (m.index > from) pieces.push(clause.slice(from, m.index).trim());
-      from = m.index + m[0].length;
-    }
-    pieces.push(clause.slice(from).trim());
+    const pieces = cutAt(clause, this.runOn);
     const out: string[] = [];
     for (const piece of pieces.filter(Boolean)) {
       if (out.length && (piece.split(' ').length < RUN_ON_MIN_PIECE || out[out.length - 1]!.split(' ').length < RUN_ON_MIN_PIECE)) out[out.length - 1] += ` ${piece}`;
@@ -137,14 +131,7 @@ export class RiskDetector {
   private recut(clause: string, butFollows: boolean): Array<{ text: string; resolved: boolean; butFollows: boolean }> {
     const resolved = this.isResolved(clause);
     if (resolved && this.splits) {
-      // Cut at each match by its position (the expressions' own groups must not become parts).
-      const parts: string[] = [];
-      let from = 0;
-      for (const m of clause.matchAll(this.splits)) {
-        if (m.index > from) parts.push(clause.slice(from, m.index).trim());
-        from = m.index + m[0].length;
-      }
-      parts.push(clause.slice(from).trim());
+      const parts = cutAt(clause, this.splits);
       const flags = parts.map((p) => this.isResolved(p));
       if (parts.length > 1 && flags.includes(false) && flags.includes(true)) {
         return parts.map((text, i) => ({ text, resolved: flags[i]!, butFollows: i === parts.length - 1 && butFollows }));
@@ -169,4 +156,19 @@ export class RiskDetector {
     }
     return [...found];
   }
+}
+
+/**
+ * The text cut at each match of a global expression, the matched words dropped: cut by the matches'
+ * positions, so the expression's own groups never become parts (as String.split would make them).
+ */
+function cutAt(text: string, at: RegExp): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (const m of text.matchAll(at)) {
+    if (m.index > from) parts.push(text.slice(from, m.index).trim());
+    from = m.index + m[0].length;
+  }
+  parts.push(text.slice(from).trim());
+  return parts;
 }
