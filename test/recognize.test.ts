@@ -180,3 +180,17 @@ describe('English answers typed as people type them', () => {
     }
   });
 });
+
+describe('a yes or no to sharing, read as a decision', () => {
+  for (const [locale, yes, no, unclear] of [
+    ['sv', ['ja', 'ja tack', 'ja, skicka', 'japp'], ['nej', 'nej tack', 'nej, det vill jag inte'], ['ja men inte på nätterna', 'ja kanske', 'nej men skicka sen', 'vet inte']],
+    ['en', ['yes', 'yes please', 'yes, send it'], ['no', 'no thanks', 'no, i do not want that'], ['yes but not the region', 'yes maybe', 'no but send it later']],
+  ] as const) {
+    it(`${locale}: a plain yes or no is a decision; a yes with a "but", a hedge or a negation is asked again`, () => {
+      const r = new AnswerRecognizer(repoContent().locales[locale]!.phrases);
+      for (const text of yes) expect(r.decision(text), text).to.equal(true);
+      for (const text of no) expect(r.decision(text), text).to.equal(false);
+      for (const text of unclear) expect(r.decision(text), text).to.equal(undefined);
+    });
+  }
+});

@@ -60,6 +60,7 @@ export class AnswerRecognizer {
   private readonly dontKnowPhrases: string[];
   private readonly hedges: string[];
   private readonly negationWords: Set<string>;
+  private readonly clauseBreakWords: Set<string>;
   private readonly weakNumbers: Set<string>;
   readonly mentions: MentionReader;
   /** Ranges and words on a scale ("3-4", "sådär"). */
@@ -72,6 +73,7 @@ export class AnswerRecognizer {
     this.dontKnowPhrases = phrases.dontKnow.map(normalize);
     this.hedges = phrases.hedges.map(normalize);
     this.negationWords = new Set(phrases.negations.map(normalize));
+    this.clauseBreakWords = new Set(phrases.clauseBreaks.map(normalize));
     this.weakNumbers = new Set(phrases.weakNumbers.map(normalize));
     this.scales = new ScaleAnswers(phrases, this);
     this.mentions = new MentionReader(phrases);
@@ -244,6 +246,21 @@ export class AnswerRecognizer {
   /** Whether the text says the person is unsure ("kanske", "tror", "vet inte"). */
   isHedged(text: string): boolean {
     return containsPhrase(normalize(text), this.hedges);
+  }
+
+  /**
+   * A yes or no to a decision about sharing (send now, share with a recipient): a plain yes or no, or
+   * a sentence that starts with one and adds nothing against it ("ja, skicka", "nej, det vill jag
+   * inte"). A yes with a "men", a hedge or a negation after it ("ja men inte på nätterna", "ja kanske",
+   * "yes but not the region"), or a no with a "men", is no decision: undefined, so it is asked again.
+   */
+  decision(text: string): boolean | undefined {
+    const read = this.yesNoRead(text);
+    if (!read || read.value === 'unsure' || read.hedged) return undefined;
+    const rest = read.keep === undefined ? [] : read.keep === 'whole' ? words(text) : words(text).slice(read.keep.words);
+    if (rest.some((w) => this.clauseBreakWords.has(w))) return undefined;
+    if (read.value === 'yes' && rest.some((w) => this.negationWords.has(w))) return undefined;
+    return read.value === 'yes';
   }
 
   /**

@@ -30,7 +30,8 @@ function answerOf(turn: Turn, kind: keyof typeof BUTTONS, text: string): boolean
   if (new PhraseMatcher([texts.t(yesKey)]).matches(text)) return true;
   if (new PhraseMatcher([texts.t(noKey)]).matches(text)) return false;
   if (dontKnowKey && (new PhraseMatcher([texts.t(dontKnowKey)]).matches(text) || recognizer.saysDontKnow(text))) return 'dontKnow';
-  return recognizer.yesNo(text);
+  // Sending now is a consent: a qualified yes ("ja men inte på nätterna") is asked about, not taken.
+  return kind === 'sendNow' ? recognizer.decision(text) : recognizer.yesNo(text);
 }
 
 /** Who gets the urgent case: the contact for the alarm's situation (data/routing.yaml `urgent`), else the answers' first. */

@@ -64,7 +64,8 @@ function askShare(turn: Turn, routing = route(turn.context.content, turn.state.a
 /** The person's choice for one recipient: 'all' (summary and conversation), 'summary', 'none', or unreadable. */
 function readShare(kit: LocaleKit, text: string): 'all' | 'summary' | 'none' | undefined {
   if (new PhraseMatcher([kit.texts.t('shareWhat.yesAll'), ...kit.texts.t('shareWhat.allPhrases').split('|')]).matches(text)) return 'all';
-  const answer = kit.recognizer.yesNo(text);
+  // Consent: a qualified yes ("ja men inte till regionen") is asked about, never read as a yes.
+  const answer = kit.recognizer.decision(text);
   return answer === undefined ? undefined : answer ? 'summary' : 'none';
 }
 
