@@ -333,14 +333,6 @@ describe('the safety net reads every sentence', function () {
 describe('the safety net in a locale variant (sv-lattlast)', function () {
   this.timeout(120_000);
 
-  it('asks nothing when a tired teenager says they are not going to do anything; a plan beside the same words is still an alarm', async () => {
-    const recognizer = await embeddedRecognizer(path.join(REPO_ROOT, 'locales'), content());
-    for (const text of ['chill jag tänker inte göra nåt. bara trött på allt typ', 'trött på allt just nu men jag tänker inte göra något dumt']) {
-      expect((await recognizer.recognize(text, 'sv')).safety.level, text).to.equal('none');
-    }
-    expect((await recognizer.recognize('jag tänker inte göra nåt dumt men jag har sparat tabletter ifall', 'sv')).safety.level).to.equal('acute');
-  });
-
   it('reads with the base language\'s calm markers and danger words', async () => {
     const recognizer = await embeddedRecognizer(path.join(REPO_ROOT, 'locales'), content());
     const acute = (await recognizer.recognize('Allt är bra med katten. Pappa sa igår att han ska skjuta sig och han har kvar vapnen.', 'sv-lattlast')).safety;
