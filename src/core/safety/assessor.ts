@@ -111,6 +111,8 @@ interface Sentence {
   /** `original` with diacritics folded (./fold.ts). */
   folded: string;
   present: string[];
+  /** A story written without punctuation (a stretch of RUN_ON_MIN_WORDS words or more with none): its clauses are read with their neighbours. */
+  runOn: boolean;
 }
 
 /** One piece read, with how strongly it signals danger. */
@@ -332,9 +334,8 @@ export class SafetyAssessor {
           // The sentence's present clauses together: its score ranks the sentence below.
           const together = this.scored(joined, sentence, findings);
           sentenceScores.set(sentence, together);
-          const long = this.runOnSentence(sentence.folded);
           sentence.present.forEach((piece, i) => {
-            const context = long ? this.scoreOf(this.contextOf(sentence, i)) : together;
+            const context = sentence.runOn ? this.scoreOf(this.contextOf(sentence, i)) : together;
             this.scored(piece, sentence, findings, context < this.tuning.clauseContext);
           });
         } else sentenceScores.set(sentence, this.scored(sentence.present[0]!, sentence, findings));
@@ -385,7 +386,7 @@ export class SafetyAssessor {
       // a sentence.
       const previous = out[out.length - 1];
       if (previous?.present.length && ANSWERS.test(folded) && clauses.all.length && !clauses.present.includes(clauses.all[0]!)) previous.present.pop();
-      out.push({ original, folded, present: clauses.present });
+      out.push({ original, folded, present: clauses.present, runOn: this.runOnSentence(folded) });
     }
     return out;
   }
@@ -397,10 +398,8 @@ export class SafetyAssessor {
    * precis ramlat och blöder" is not made calm by the care needs told before it.
    */
   private contextOf(sentence: Sentence, index: number): string {
-    const present = sentence.present;
-    const joined = present.join(' ');
-    if (!this.runOnSentence(sentence.folded)) return joined;
-    return present.slice(Math.max(0, index - 1), index + 2).join(' ');
+    const { present } = sentence;
+    return sentence.runOn ? present.slice(Math.max(0, index - 1), index + 2).join(' ') : present.join(' ');
   }
 
   /** Whether a sentence is a story written without punctuation: a stretch of RUN_ON_MIN_WORDS words or more with none. */
