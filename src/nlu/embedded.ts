@@ -473,12 +473,6 @@ export async function trainLanguage(options: EmbeddedOptions, language: string):
 }
 
 /**
- * Risk examples: the acute and calm ones, plus every intent and topic example as calm (they are
- * ordinary messages), except mental-health topics, which may speak of self-harm. A calm text with an
- * idiom or a clause placed in the past also gives its remaining clauses as calm examples, as
- * `judgeRisk` reads them ("hon har idiom hon någonsin fått"): the model is trained on what it judges.
- */
-/**
  * The clause reader for training examples: the safety net's, except that long clauses written without
  * punctuation are not cut (risk.yaml `runOn`). Cutting them in training too moved texts of every other
  * set both ways when measured (2026-12-05, safety-sv9); the net cuts them only when it reads.
@@ -487,6 +481,12 @@ function trainingDetector(patterns: RiskPatterns): RiskDetector {
   return new RiskDetector({ ...patterns, runOn: [] });
 }
 
+/**
+ * Risk examples: the acute and calm ones, plus every intent and topic example as calm (they are
+ * ordinary messages), except mental-health topics, which may speak of self-harm. A calm text with an
+ * idiom or a clause placed in the past also gives its remaining clauses as calm examples, as
+ * `judgeRisk` reads them ("hon har idiom hon någonsin fått"): the model is trained on what it judges.
+ */
 function riskExamples(data: TrainingData, detector: RiskDetector | undefined, negations: readonly string[] = []): RiskExamples {
   const calm = new Set([
     ...(data.risk['none'] ?? []),
