@@ -22,6 +22,8 @@ export type Reading =
   | { ok: false; key: string; params?: TextParams; hold?: string; dontKnow?: boolean; between?: string[] };
 
 const retry = (key: string, params?: TextParams): Reading => (params ? { ok: false, key, params } : { ok: false, key });
+/** Asked again, the message's words held to go beside the answer given next (heldWords). */
+const retryHolding = (key: string, text: string): Reading => ({ ok: false, key, ...heldWords(text) });
 
 function kept(text: string, value: AnswerValue, keep: Keep, unsure = false): Reading {
   const reading: Reading = { ok: true, value: withNote(value, noteOf(text, keep)) };
@@ -37,7 +39,7 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
       const r = recognizer.yesNoRead(text);
       // "ja, kanske" is a hedged yes: asked about where a yes routes (an unsure answer never does).
       // A sentence with no yes or no in it is held for the answer given next, as for a choice.
-      return r ? kept(text, { kind: 'yesno', value: r.value }, r.keep, r.hedged && r.value !== 'unsure') : ({ ...retry('reprompt.yesno'), ...heldWords(text) } as Reading);
+      return r ? kept(text, { kind: 'yesno', value: r.value }, r.keep, r.hedged && r.value !== 'unsure') : retryHolding('reprompt.yesno', text);
     }
     case 'scale':
       return readScale(view, text, recognizer);
@@ -49,7 +51,7 @@ export function readAnswer(view: QuestionView, text: string, recognizer: AnswerR
       if (!r) {
         const no = recognizer.yesNoRead(text);
         if (no?.value === 'no') return kept(text, { kind: 'multi', options: [] }, no.keep);
-        return recognizer.isHedged(text) ? unsurePick(text, recognizer) : ({ ...retry('reprompt.choice'), ...heldWords(text) } as Reading);
+        return recognizer.isHedged(text) ? unsurePick(text, recognizer) : retryHolding('reprompt.choice', text);
       }
       const reading = readChoices(view, r.value);
       return reading.ok ? kept(text, reading.value, r.keep, r.hedged && r.keep !== undefined) : reading;
@@ -111,10 +113,9 @@ function readChoice(view: QuestionView, text: string, recognizer: AnswerRecogniz
   if (slipped) return kept(text, { kind: 'choice', option: slipped }, 'whole', true);
   if (hedged) return unsurePick(text, recognizer);
   // A sentence we could not place ("hon har demens") is kept beside the option chosen next.
-  const hold = heldWords(text);
   // The options to choose between are named by the asking phase, as the buttons name them.
-  if (r.kind === 'ambiguous') return { ok: false, key: 'reprompt.choiceAmbiguous', between: r.ids, ...hold };
-  return { ...retry('reprompt.choice'), ...hold } as Reading;
+  if (r.kind === 'ambiguous') return { ok: false, key: 'reprompt.choiceAmbiguous', between: r.ids, ...heldWords(text) };
+  return retryHolding('reprompt.choice', text);
 }
 
 /** A message of more than one word that could not be read: held, to go beside the answer given next. */
