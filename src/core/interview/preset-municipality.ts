@@ -94,6 +94,9 @@ export function readSuggestion(turn: Turn, view: QuestionView, text: string): St
   const shown = [suggested.id, ...view.options.filter((o) => o.id !== suggested.id).map((o) => o.id)];
   const others = view.options.filter((o) => o.id !== suggested.id);
   const other = number === undefined ? recognizer.choice(text, others) : undefined;
+  // Another municipality named in a sentence ("hon bor i arvika tror jag") is read as any answer is:
+  // its words kept, and asked about when it is hedged (a guess would route the case).
+  if (other?.kind === 'match' && recognizer.choice(text, others, false).kind !== 'match') return undefined;
   const yes = number === undefined && other?.kind !== 'match' ? recognizer.yesNo(text) : undefined;
   let chosen: string | undefined;
   if (number !== undefined) chosen = shown[number - 1];
