@@ -259,6 +259,27 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('reads care notes\' shorthand ("ej", "dgr", "3 h", "10 min", "-12") and hears a heart that has stopped, a seizure that does not stop, days without food and water, papers left for days; stays calm on a finding that is absent (dev-2026-12l\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'Hittad i sängen, andas ej, ingen puls. HLR pågår.',
+      'Pat. krampar fortfarande efter 6 min, ingen känd epilepsi.',
+      'Brukare 88 år, inget mat o vatten på 3 dgr, svarar knappt.',
+      'Ingen öppnar hos brukaren, tidningar kvar sedan 4 dgr.',
+    ]);
+    await expectLevel('none', [
+      'Ej sänkt medvetande, ingen andnöd, äter och dricker.',
+      'Vill ej ha HLR, har pratat med läkaren om det.',
+      'Hon gick en HLR-kurs i våras.',
+      'Han är född -36 och bor själv i huset.',
+      'orkar ej leva utan wifi i stugan',
+      'Jag har inte druckit nåt konstigt, det var bara gammal mjölk.',
+    ]);
+    // A fast typist's 'o' and 'e' are not youth language: no BRIS for a grandmother who fell.
+    const fall = await verdict('mormor har ramlat o ligger kvar på golvet o kommer inte upp');
+    expect(fall.level).to.equal('acute');
+    expect(fall.situations).to.not.include('child_or_young');
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
