@@ -280,6 +280,20 @@ describe('the safety net reads every sentence', function () {
     expect(fall.situations).to.not.include('child_or_young');
   });
 
+  it('reads a sentence that points back ("Det var för sex år sedan.") as placing the one before it in the past, hears a goodbye message, deep fresh cuts, a small child alone in the bath, few breaths a minute, and stays calm on thoughts that are gone', async () => {
+    await expectLevel('none', [
+      'Hans pappa slog oss och hotade att döda mig. Det var för åtta år sedan, nu bor vi tryggt.',
+      'Förra året hade hon mörka tankar. Idag säger hon att tankarna är helt borta, hon har fått hjälp.',
+    ]);
+    await expectLevel('acute', [
+      'Han hotade att döda mig för åtta år sedan. Nu står han utanför dörren och bankar.',
+      'min bror skrev förlåt för allt jag älskar er och sen svarar han inte',
+      'Hon har djupa skärsår på armen och säger att hon ska fortsätta.',
+      'Lillen 1 år ensam i badkaret, mamman sover.',
+      'Brukaren sover tungt, andas 5 ggr/min, går inte att få kontakt med.',
+    ]);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });

@@ -12,7 +12,7 @@
  * Texts and patterns are read with diacritics folded (./fold.ts).
  */
 import type { RiskCategory, RiskPatterns } from '../content/schema.js';
-import { RUN_ON_MIN_WORDS, RiskDetector } from '../risk.js';
+import { REFERS_BACK, RUN_ON_MIN_WORDS, RiskDetector } from '../risk.js';
 import { normalize } from '../text/normalize.js';
 import { fold, stripMarks } from './fold.js';
 import { LEVEL_RANK, NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
@@ -385,7 +385,9 @@ export class SafetyAssessor {
       // vill dö. Men hon sa det för att maten var dålig") resolves that one's last clause, as within
       // a sentence.
       const previous = out[out.length - 1];
-      if (previous?.present.length && ANSWERS.test(folded) && clauses.all.length && !clauses.present.includes(clauses.all[0]!)) previous.present.pop();
+      // So does one that points back at it and is resolved ("Han hotade att döda oss. Det var för sex år sedan").
+      const first = clauses.all[0];
+      if (previous?.present.length && first !== undefined && (ANSWERS.test(folded) || REFERS_BACK.test(first)) && !clauses.present.includes(first)) previous.present.pop();
       out.push({ original, folded, present: clauses.present, runOn: this.runOnSentence(folded) });
     }
     return out;
