@@ -280,6 +280,23 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('stays calm on a calm reason told beside the alarming words (safety-sv10, own words): tickling, fasting before an operation, goodbye to the class, fear of climbing, fishing on a bridge, a task to "kill", an alarm clock; and keeps the danger beside them', async () => {
+    await expectLevel('none', [
+      'lillasyster skrek hjälp han dödar mig, men det var bara pappa som kittlade henne',
+      'har inte ätit sen i morse men det är för att jag ska opereras imorgon',
+      'sa hejdå till alla i klassen idag, vi flyttar till Umeå',
+      'behöver hjälp att byta gardiner, vågar inte stå på stolen längre',
+      'morfar står på bron och metar',
+      'kommer döda mitt prov imorgon',
+      'kommer inte vakna imorgon utan två väckarklockor',
+    ]);
+    await expectLevel('acute', [
+      'han har inte ätit sen i går och svarar inte',
+      'jag har sagt hejdå till alla, i natt tar jag alla tabletterna',
+      'han står på bron och ska hoppa',
+    ]);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
