@@ -294,6 +294,44 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('stays calm on everyday kinds that name a danger (safety-sv10, own words): hanging out, a habitual joke threat over a small thing, beating someone at a card game, a threat of a care home, a record, a tool used for what it is for, an old letter, the week\'s dosett; and keeps the danger beside them', async () => {
+    await expectLevel('none', [
+      'ska hänga med killarna ikväll',
+      'farsan brukar säga att han ska döda mig när jag äter upp hans glass',
+      'farmor säger att hon ska slå ihjäl oss i vira ikväll',
+      'mamma hotar att skicka mig till internatet om jag inte skärper mig',
+      'min fru slår alla rekord i att prata i telefon',
+      'mamma har en kniv i nattduksbordet, hon skalar apelsiner med den',
+      'jag har en kniv i bilen men den är för fisket',
+      'jag har ett rakblad i väskan men bara för att raka benen',
+      'hittade farmors gamla dagbok där hon skrev att hon ville dö',
+      'mina tabletter ligger framme i dosetten',
+    ]);
+    await expectLevel('acute', [
+      'mamma hänger med ena mungipan och pratar sluddrigt sen tio minuter',
+      'han brukar säga att han ska döda mig om jag lämnar honom',
+      'pappa har tagit alla tabletterna i dosetten på en gång',
+      'jag ska hänga mig med repet i garaget ikväll',
+    ]);
+  });
+
+  it('stays calm on a calm reason told beside the alarming words (safety-sv10, own words): tickling, fasting before an operation, goodbye to the class, fear of climbing, fishing on a bridge, a task to "kill", an alarm clock; and keeps the danger beside them', async () => {
+    await expectLevel('none', [
+      'lillasyster skrek hjälp han dödar mig, men det var bara pappa som kittlade henne',
+      'har inte ätit sen i morse men det är för att jag ska opereras imorgon',
+      'sa hejdå till alla i klassen idag, vi flyttar till Umeå',
+      'behöver hjälp att byta gardiner, vågar inte stå på stolen längre',
+      'morfar står på bron och metar',
+      'kommer döda mitt prov imorgon',
+      'kommer inte vakna imorgon utan två väckarklockor',
+    ]);
+    await expectLevel('acute', [
+      'han har inte ätit sen i går och svarar inte',
+      'jag har sagt hejdå till alla, i natt tar jag alla tabletterna',
+      'han står på bron och ska hoppa',
+    ]);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
