@@ -9,11 +9,24 @@ import { PhraseMatcher, containsPhrase } from '../../text/phrase-matcher.js';
 import { normalize } from '../../text/normalize.js';
 import { commandIn, skipWords } from '../commands.js';
 import { isButtonOrYesNo } from '../kit.js';
+import { wordsAfter } from '../own-words.js';
 import { numbersAgain } from '../safety-net.js';
 import { storeAnswer } from '../progress.js';
 import { clearAnswers, clearQuestionScratch } from '../state.js';
 import { displayAnswer } from '../questions.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
+
+/** What a no says beyond the no itself ("nej inte så, bara trött på plugget" -> "inte så, bara trött på plugget"), if anything. */
+function addedToNo(turn: Turn, text: string): string | undefined {
+  const read = turn.kit.recognizer.yesNoRead(text);
+  if (!read || typeof read.keep !== 'object') return undefined;
+  return wordsAfter(text, read.keep.words) || undefined;
+}
+
+/** A held answer with the words added when it was confirmed, on a line of their own. */
+function withAdded(held: string, added: string | undefined): string {
+  return added ? `${held.trim()}\n${added}` : held;
+}
 
 /** The languages to choose from, each named in its own language. */
 function languageChoices(turn: Turn): Array<{ locale: string; label: string; names: string[]; matcher: PhraseMatcher }> {
@@ -130,8 +143,9 @@ export const pending: PhaseModule = {
     delete state.pendingIntent;
     delete state.heldAnswer;
     if (!yes) {
-      // "No, that was my answer": what they wrote is kept as the answer.
-      if (held !== undefined && state.phase === 'asking' && state.current) return { to: 'answer', text: held };
+      // "No, that was my answer": what they wrote is kept as the answer, with what they added to the
+      // no ("nej inte så, bara trött på plugget").
+      if (held !== undefined && state.phase === 'asking' && state.current) return { to: 'answer', text: withAdded(held, addedToNo(turn, text)) };
       say(turn, 'cancel.resumed');
       return { to: 'repeat' };
     }
