@@ -332,6 +332,28 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('hears a man from the net meeting a child, children alone for days, a stroke begun this morning, a grill indoors, old patches left on, a gang waiting to stab a pupil, a child not home in the dark; stays calm on worry for the future, fear of a fall that has not happened and violence a foster child lived through (retired heldout-2026-12-05h\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'en snubbe typ 40 från snap ska hämta mig efter skolan, han sa att jag inte får berätta',
+      'min syster 12 år ska träffa en kille hon lärt känna på tiktok, han är 28',
+      'barnen i lägenheten bredvid är ensamma två dygn nu, den minsta är tre',
+      'Sedan i går kväll har pappa svårt att hitta orden och han tappar koppen ur höger hand.',
+      'De har tagit in engångsgrillen i stugan för att värma sig och nu mår alla illa.',
+      'Jag glömde ta bort de gamla morfinplåstren, nu har jag tre på mig och är jättesömnig.',
+      'Några killar väntar vid busshållplatsen för att knivhugga min son.',
+    ]);
+    await expectLevel('none', [
+      'Badrummet är trångt och tröskeln hög, det oroar mig lite för framtiden.',
+      'Pappa är rädd att han ska ramla i duschen, därför vill vi ha handtag.',
+      'Vår fosterson hade varit med om våld hemma innan han kom till oss, nu spelar han fotboll och trivs.',
+      'Barnen är ensamma hemma två dagar i veckan efter skolan, grannen tittar till dem.',
+    ]);
+    // '13 år' and 'äldre killar' are not an old person alone: no Äldrelinjen.
+    const teen = await verdict('min dotter 13 år ska träffa en man hon lärt känna på nätet, han är 35');
+    expect(teen.level).to.equal('acute');
+    expect(teen.situations).to.not.include('elderly_alone');
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });

@@ -28,13 +28,13 @@ export const IDIOM_MARK = 'idiom';
 const BUT = /^(men|but)$/u;
 /**
  * A clause that points back at the one before it ("det var för fem år sedan", "that was years ago",
- * "det är bara något man säger", "det har hon sagt i tio år"), or that tells what is done with the thing
+ * "det är bara något man säger", "det har hon sagt i tio år", "det oroar mig för framtiden"), or that tells what is done with the thing
  * it named ("pappa har en kniv i nattduksbordet, | han skalar äpplen med den varje kväll", 2026-12-05,
  * safety-sv10): when it is resolved (a calm marker: a tool used for what it is for), so is the clause it
  * points at, also the last one of the sentence before ("Han hotade att döda oss. Det var för sex år
  * sedan."). (Clauses are read without å, ä and ö: "är" is "ar" there.)
  */
-export const REFERS_BACK = /^(?:(det|detta|de|dom|that|it|this) (var|va|hände|hande|gick|was|happened|(är|ar|e|ä|var|is|was|s) (bara|ju bara|just|only)|(har|hade) (han|hon|hen|de|dom|jag|ja) (sagt|skrivit|tjatat om))|(han|hon|hen|jag|ja|vi|de|dom)( [\p{L}\p{N}]+){1,4} med (den|det|dem|dom))(?![\p{L}\p{N}])/u;
+export const REFERS_BACK = /^(?:(det|detta|de|dom|that|it|this) (var|va|hände|hande|gick|was|happened|oroar (mig|oss)|worries (me|us)|(är|ar|e|ä|var|is|was|s) (bara|ju bara|just|only)|(har|hade) (han|hon|hen|de|dom|jag|ja) (sagt|skrivit|tjatat om))|(han|hon|hen|jag|ja|vi|de|dom)( [\p{L}\p{N}]+){1,4} med (den|det|dem|dom))(?![\p{L}\p{N}])/u;
 
 /**
  * A clause of at least this many words (no punctuation in it) is cut where a new main clause starts
