@@ -18,6 +18,10 @@ import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
 /** What a no says beyond the no itself ("nej inte så, bara trött på plugget" -> "inte så, bara trött på plugget"), if anything. */
 function addedToNo(turn: Turn, text: string): string | undefined {
+  // A button's own words ("Nej, fortsätt", "Nej, det var mitt svar") add nothing.
+  const { texts } = turn.kit;
+  const buttons = ['cancel.confirmNo', 'restart.confirmNo', 'forget.confirmNo', 'intentCheck.no'].map((key) => normalize(texts.t(key)));
+  if (buttons.includes(normalize(text))) return undefined;
   const read = turn.kit.recognizer.yesNoRead(text);
   if (!read || typeof read.keep !== 'object') return undefined;
   return wordsAfter(text, read.keep.words) || undefined;
