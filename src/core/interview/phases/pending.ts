@@ -12,16 +12,21 @@ import { isButtonOrYesNo } from '../kit.js';
 import { wordsAfter } from '../own-words.js';
 import { numbersAgain } from '../safety-net.js';
 import { storeAnswer } from '../progress.js';
-import { clearAnswers, clearQuestionScratch } from '../state.js';
+import { clearAnswers, clearQuestionScratch, type InterviewState } from '../state.js';
 import { displayAnswer } from '../questions.js';
 import { say, type PhaseModule, type Step, type Turn } from '../turn.js';
 
-/** What a no says beyond the no itself ("nej inte så, bara trött på plugget" -> "inte så, bara trött på plugget"), if anything. */
-function addedToNo(turn: Turn, text: string): string | undefined {
-  // A button's own words ("Nej, fortsätt", "Nej, det var mitt svar") add nothing.
-  const { texts } = turn.kit;
-  const buttons = ['cancel.confirmNo', 'restart.confirmNo', 'forget.confirmNo', 'intentCheck.no'].map((key) => normalize(texts.t(key)));
-  if (buttons.includes(normalize(text))) return undefined;
+/** The text key of the no button a pending confirmation is asked with (see `prompt` below). */
+function noButton(asked: NonNullable<InterviewState['pending']>): string {
+  return asked === 'intent' ? 'intentCheck.no' : `${asked}.confirmNo`;
+}
+
+/**
+ * What a no says beyond the no itself ("nej inte så, bara trött på plugget" -> "inte så, bara trött på
+ * plugget"), if anything; the no button's own words ("Nej, fortsätt", "Nej, det var mitt svar") add nothing.
+ */
+function addedToNo(turn: Turn, text: string, asked: NonNullable<InterviewState['pending']>): string | undefined {
+  if (normalize(text) === normalize(turn.kit.texts.t(noButton(asked)))) return undefined;
   const read = turn.kit.recognizer.yesNoRead(text);
   if (!read || typeof read.keep !== 'object') return undefined;
   return wordsAfter(text, read.keep.words) || undefined;
@@ -149,7 +154,7 @@ export const pending: PhaseModule = {
     if (!yes) {
       // "No, that was my answer": what they wrote is kept as the answer, with what they added to the
       // no ("nej inte så, bara trött på plugget").
-      if (held !== undefined && state.phase === 'asking' && state.current) return { to: 'answer', text: withAdded(held, addedToNo(turn, text)) };
+      if (held !== undefined && state.phase === 'asking' && state.current) return { to: 'answer', text: withAdded(held, addedToNo(turn, text, asked)) };
       say(turn, 'cancel.resumed');
       return { to: 'repeat' };
     }
@@ -197,7 +202,7 @@ export const pending: PhaseModule = {
         type: 'prompt',
         text: texts.t(`intentCheck.${state.pendingIntent ?? 'help'}`),
         hints: [],
-        buttons: [{ label: texts.t('intentCheck.yes') }, { label: texts.t('intentCheck.no') }],
+        buttons: [{ label: texts.t('intentCheck.yes') }, { label: texts.t(noButton('intent')) }],
       });
       return;
     }
@@ -208,7 +213,7 @@ export const pending: PhaseModule = {
       type: 'prompt',
       text: texts.t(`${key}.confirm`) + sent,
       hints: [],
-      buttons: [{ label: texts.t(`${key}.confirmYes`) }, { label: texts.t(`${key}.confirmNo`) }],
+      buttons: [{ label: texts.t(`${key}.confirmYes`) }, { label: texts.t(noButton(key)) }],
     });
   },
 
