@@ -376,6 +376,15 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('at least unsure', ['hon är inlåst i tvättstugan sen i morse, hennes man har nyckeln']);
   });
 
+  it('hears a fire that shuts someone in, a hold round the neck until it went dark, a small child alone by a road; stays calm on a child walking a short way to school (dev-2026-12n\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'brandlarmet tjuter och vi kommer inte ut, det är rök i trapphuset',
+      'han tog mig om halsen tills jag inte fick luft, nu sover han',
+      'en liten tjej på kanske tre år står ensam vid vägen utanför Ica, ingen förälder syns',
+    ]);
+    await expectLevel('none', ['vår dotter är sju och går själv på gatan till skolan, det är två kvarter']);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
