@@ -307,18 +307,21 @@ export class SafetyAssessor {
       for (const [index, clause] of sentence.present.entries()) {
         const categories: RiskCategory[] = [];
         let matched: string | undefined;
+        // The longest hit says whether the danger is told in one word ("andnöd") or more ("svår andnöd").
+        let longest = '';
         const denied = { before: false };
         const readings = this.readings(clause);
         for (const { category, regex } of this.patterns) {
           let m: RegExpExecArray | undefined;
           for (const reading of readings) if ((m = this.unnegated(regex, reading, denied))) break;
+          if (m && m[0].trim().length > longest.length) longest = m[0].trim();
           if (m && !categories.includes(category)) {
             categories.push(category);
             matched ??= m[0];
           }
         }
         if (categories.length) {
-          const doubt = matched && !/\s/u.test(matched.trim()) ? this.tuning.wordDoubt : this.tuning.patternDoubt;
+          const doubt = longest && !/\s/u.test(longest) ? this.tuning.wordDoubt : this.tuning.patternDoubt;
           const told = this.contextOf(sentence, index);
           const p = this.score ? this.scoreOf(told) : 1;
           const doubted = this.score && doubt > 0 && p < doubt;
@@ -478,7 +481,12 @@ export class SafetyAssessor {
   private situationsOf(categories: RiskCategory[], sentences: Sentence[], mistaken: boolean): Situation[] {
     const found = new Set<Situation>(categories.map((c) => CATEGORY_SITUATION[c]));
     const text = sentences.map((s) => s.folded).join(' ');
-    for (const { situation, regex } of this.situations) if (regex.test(text)) found.add(situation);
+    for (const { situation, regex } of this.situations) {
+      // "hemma" in a child's or an old man's danger ("skulle vara hemma kl 18") is no violence at home:
+      // that situation (and Kvinnofridslinjen) comes with a violence category only.
+      if (situation === 'violence_at_home' && !categories.includes('violence')) continue;
+      if (regex.test(text)) found.add(situation);
+    }
     if (mistaken) {
       found.add('poisoning');
       found.delete('suicide');
