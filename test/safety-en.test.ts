@@ -219,6 +219,23 @@ describe('the English safety net', function () {
     }
   });
 
+  it('hears danger told by the situation: on foot among the cars, children alone for days, a man from a game waiting for a child, spots that do not fade, a snake bite, a pill box eaten from; stays calm on a team that "will kill me" and on a game told as a game (dev-2026-12o\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'an old man is staggering along the motorway between the trucks near Kil',
+      'the two kids upstairs are alone since yesterday, the smallest is 3 and they have no food',
+      'a guy my daughter met on roblox is waiting outside her school right now, she is 10',
+      'my baby has dark spots on his tummy that do not fade when i press a glass on them and a high fever',
+      'my husband was bitten by an adder in the garden and his whole arm is swelling',
+      'my son ate from grandpas pill organizer while i was in the shower, three boxes are empty',
+    ]);
+    await expectLevel('none', ['we lost the final, my coach is going to kill me haha', 'i die like fifty times a night in fortnite lol']);
+    // A man met in a game is no game: the child's line, not only the police.
+    const met = (await recognizer.recognize('a man from minecraft says he will pick my sister up after school today, she is 9', 'en')).safety;
+    expect(met.level).to.equal('acute');
+    expect(met.situations).to.include('child_or_young');
+    expect(met.situations).to.not.include('elderly_alone');
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(
