@@ -401,6 +401,17 @@ describe('the safety net reads every sentence', function () {
     expect(late.situations).to.not.include('violence_at_home');
   });
 
+  it('does not let a game hide the man met in it: waiting at a child\'s school is an alarm, wanting to meet a child tonight at least a question about violence; a game with a cousin stays calm, and so does a dose taken by mistake "i julas" (dev-2026-12p\'s kinds, own words)', async () => {
+    await expectLevel('acute', ['en gubbe jag spelar minecraft med skriver att han står vid min skola nu och väntar']);
+    const meet = await verdict('en kille som min syster spelar roblox med vill träffa henne ikväll, hon är 10');
+    expect(meet.level).to.not.equal('none');
+    expect(meet.categories).to.deep.equal(['violence']);
+    await expectLevel('none', [
+      'jag spelar fortnite med min kusin varje kväll och vi dör hela tiden',
+      'pappa tog dubbel dos av misstag i julas, nu har han dosett och allt är bra',
+    ]);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
