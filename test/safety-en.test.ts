@@ -236,6 +236,18 @@ describe('the English safety net', function () {
     expect(met.situations).to.not.include('elderly_alone');
   });
 
+  it('hears a chainsaw in a leg, a child through the ice, a small child alone on a road, children alone since morning with "nobody comes" after it, a teenager gone to meet a man from the net; asks about small children in a car (the read heldout-2026-12-06b\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'my husband got the chainsaw in his thigh, so much blood, we are in the forest',
+      'a boy fell through the ice by the harbour and we cannot reach him',
+      'small girl maybe 3 walking alone on the road to Kil, no coat',
+      'the twins are 6 and alone in the flat since this morning, nobody comes',
+      'my sister 14 went to meet a man from snapchat tonight and her phone is off',
+    ]);
+    expect((await recognizer.recognize('two toddlers alone in a car outside Willys, it is very hot', 'en')).safety.level).to.not.equal('none');
+    await expectLevel('none', ['the deal fell through so we stay in the flat another year']);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

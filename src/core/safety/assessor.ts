@@ -246,7 +246,9 @@ export class SafetyAssessor {
     const negation = patterns.negations.map(stripMarks).join('|');
     // A negation does not reach over a conjunction: "han är inte vaken och andas långsamt".
     this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: (?!(?:${CONJUNCTIONS})(?![\\p{L}\\p{N}]))[\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
-    this.negatedAfter = negation ? new RegExp(`^ ?(?:${negation})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
+    // "…since morning, nobody comes", "…ligger på golvet, ingen svarar": a nobody that is the subject of
+    // the next verb starts a new statement; it negates nothing told before it.
+    this.negatedAfter = negation ? new RegExp(`^ ?(?!(?:nobody|no one|noone|ingen) (?:[\\p{L}]+[rs]|s|is|was|has|vet|kan|ska|vill)(?![\\p{L}\\p{N}]))(?:${negation})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
     this.others = patterns.others.map((p) => wrap(p));
     this.self = patterns.self.map((p) => wrap(p));
     this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
