@@ -427,6 +427,16 @@ describe('the safety net reads every sentence', function () {
     expect(cold.situations).to.include('elderly_alone');
   });
 
+  it('asks a worried relative whether anyone is in danger, not whether she thinks of taking her life, when nothing hints at self-harm; "mkt" is no youth language', async () => {
+    const calls = await verdict('mormor är 90 och bor ensam. jag har ringt henne sedan i förrgår utan svar, men grannen säger att hon sover mkt');
+    expect(calls.level).to.equal('unsure');
+    expect(calls.categories).to.not.include('suicide_self_harm');
+    expect(calls.situations).to.not.include('suicide');
+    expect(calls.situations).to.not.include('child_or_young');
+    // The writer's own weariness with no other hint keeps the direct question about suicide.
+    expect((await verdict('jag är så trött på allt')).categories).to.deep.equal(['suicide_self_harm']);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });

@@ -366,7 +366,7 @@ export class SafetyAssessor {
     // A dose taken twice or by mistake ("pappa tog sina hjärttabletter två gånger idag") is a poisoning:
     // the pills in it are no sign of self-harm unless a self-harm pattern matched or it was meant.
     const mistaken = !categories.includes('suicide_self_harm') && this.mistaken(triggering);
-    if (categories.length === 0) categories.push(this.hintedCategory(top.sentence, mistaken));
+    if (categories.length === 0) categories.push(this.hintedCategory(top.sentence, mistaken, this.subjectOf(top) === 'other'));
     return {
       level: top.level,
       categories,
@@ -468,10 +468,13 @@ export class SafetyAssessor {
    * The category the sentence's words hint at; self-harm when none does (the gravest miss). Not
    * self-harm for a medicine taken by mistake (`mistaken`): its pills hint at a poisoning, a medical case.
    */
-  private hintedCategory(sentence: Sentence, mistaken: boolean): RiskCategory {
+  private hintedCategory(sentence: Sentence, mistaken: boolean, aboutOther: boolean): RiskCategory {
     const text = sentence.present.join(' ');
     const hinted = this.hints.find((h) => !(mistaken && h.category === 'suicide_self_harm') && firstMatch(h.regex, text))?.category;
-    return hinted ?? (mistaken ? 'medical_emergency' : 'suicide_self_harm');
+    // Nothing hints: self-harm for the writer's own words (the gravest miss), but a danger told of
+    // someone else with no word of self-harm ("jag har ringt henne sen i förrgår utan svar") gets the
+    // general question, not "tänker du på att ta ditt liv?" put to a worried daughter.
+    return hinted ?? (mistaken || aboutOther ? 'medical_emergency' : 'suicide_self_harm');
   }
 
   /** Whether the sentences tell of a medicine taken by mistake (risk.yaml's `mistakes`) and not of one taken on purpose (`intended`). */
