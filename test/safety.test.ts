@@ -437,6 +437,11 @@ describe('the safety net reads every sentence', function () {
     expect((await verdict('jag är så trött på allt')).categories).to.deep.equal(['suicide_self_harm']);
   });
 
+  it('hears a week\'s dosett taken at once and and asks about a small child left alone for hours (dev-2026-12q\'s kinds, own words)', async () => {
+    await expectLevel('acute', ['pappa har tagit alla dosetterna för hela veckan på en gång, han säger att det går fortare']);
+    await expectLevel('at least unsure', ['sonen 2 år får vara själv några timmar, jag måste till jobbet']);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
