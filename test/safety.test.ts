@@ -403,6 +403,8 @@ describe('the safety net reads every sentence', function () {
 
   it('does not let a game hide the man met in it: waiting at a child\'s school is an alarm, wanting to meet a child tonight at least a question about violence; a game with a cousin stays calm, and so does a dose taken by mistake "i julas" (dev-2026-12p\'s kinds, own words)', async () => {
     await expectLevel('acute', ['en gubbe jag spelar minecraft med skriver att han står vid min skola nu och väntar']);
+    // At a child's school: the child's line (BRIS) too.
+    expect((await verdict('en gubbe jag spelar minecraft med skriver att han står vid min skola nu och väntar')).situations).to.include('child_or_young');
     const meet = await verdict('en kille som min syster spelar roblox med vill träffa henne ikväll, hon är 10');
     expect(meet.level).to.not.equal('none');
     expect(meet.categories).to.deep.equal(['violence']);
@@ -437,7 +439,7 @@ describe('the safety net reads every sentence', function () {
     expect((await verdict('jag är så trött på allt')).categories).to.deep.equal(['suicide_self_harm']);
   });
 
-  it('hears a week\'s dosett taken at once and and asks about a small child left alone for hours (dev-2026-12q\'s kinds, own words)', async () => {
+  it('hears a week\'s dosett taken at once and asks about a small child left alone for hours (dev-2026-12q\'s kinds, own words)', async () => {
     await expectLevel('acute', ['pappa har tagit alla dosetterna för hela veckan på en gång, han säger att det går fortare']);
     await expectLevel('at least unsure', ['sonen 2 år får vara själv några timmar, jag måste till jobbet']);
   });
