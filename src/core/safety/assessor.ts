@@ -486,12 +486,7 @@ export class SafetyAssessor {
   private situationsOf(categories: RiskCategory[], sentences: Sentence[], mistaken: boolean): Situation[] {
     const found = new Set<Situation>(categories.map((c) => CATEGORY_SITUATION[c]));
     const text = sentences.map((s) => s.folded).join(' ');
-    for (const { situation, regex } of this.situations) {
-      // "hemma" in a child's or an old man's danger ("skulle vara hemma kl 18") is no violence at home:
-      // that situation (and Kvinnofridslinjen) comes with a violence category only.
-      if (situation === 'violence_at_home' && !categories.includes('violence')) continue;
-      if (regex.test(text)) found.add(situation);
-    }
+    for (const { situation, regex } of this.situations) if (regex.test(text)) found.add(situation);
     if (mistaken) {
       found.add('poisoning');
       found.delete('suicide');
