@@ -366,7 +366,8 @@ export class SafetyAssessor {
     // har samlat ihop alla tabletter i huset lol"): a laugh that covers a plan is no joke. Measured on
     // every fold (2026-12-06, tenth session): two acute texts more, no false alarm or question more.
     for (const f of findings) {
-      if (!f.sentence.joke || (f.matched && this.urgent.some((re) => re.test(f.sentence.folded)))) continue;
+      const told = f.matched !== undefined || f.score >= this.tuning.unhintedAcute;
+      if (!f.sentence.joke || (told && this.urgent.some((re) => re.test(f.sentence.folded)))) continue;
       f.level = 'none';
     }
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]!.level === 'none') findings.splice(i, 1);
