@@ -431,6 +431,11 @@ export const riskPatternsSchema = z.strictObject({
    */
   negations: z.array(z.string().min(1)).default([]),
   negationReach: z.number().int().min(0).max(5).default(2),
+  /**
+   * A negation word that is the subject of its own verb ("…ligger på golvet, ingen svarar", "…since
+   * morning, nobody comes"): it starts a new statement and negates nothing told before it.
+   */
+  newStatements: z.array(z.string().min(1)).default([]),
   /** Joke markers ("haha"): the whole sentence with one is calm, not only its clause. */
   jokes: z.array(z.string().min(1)).default([]),
   /** Signals that may be ordinary ("trött på allt"): at most one caring question, never an alarm. */

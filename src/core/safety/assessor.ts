@@ -153,7 +153,7 @@ export function sentencesOf(segmenter: Intl.Segmenter, text: string): string[] {
  */
 export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined): RiskPatterns {
   if (!base || base === patterns) return patterns;
-  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'jokes' | 'fillers' | 'rewrites' | 'variants' | 'urgent' | 'splits' | 'mistakes' | 'intended' | 'runOn'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
+  const pick = <K extends 'calm' | 'unsure' | 'reassurances' | 'others' | 'self' | 'negations' | 'newStatements' | 'jokes' | 'fillers' | 'rewrites' | 'variants' | 'urgent' | 'splits' | 'mistakes' | 'intended' | 'runOn'>(key: K) => (patterns[key].length ? patterns[key] : base[key]);
   return {
     ...patterns,
     calm: pick('calm'),
@@ -163,6 +163,7 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     self: pick('self'),
     negations: pick('negations'),
     negationReach: patterns.negations.length ? patterns.negationReach : base.negationReach,
+    newStatements: pick('newStatements'),
     jokes: pick('jokes'),
     fillers: pick('fillers'),
     rewrites: pick('rewrites'),
@@ -229,6 +230,7 @@ export class SafetyAssessor {
       calm: [],
       negations: [],
       negationReach: 0,
+      newStatements: [],
       jokes: [],
       unsure: [],
       reassurances: [],
@@ -249,8 +251,10 @@ export class SafetyAssessor {
     // A negation does not reach over a conjunction: "han är inte vaken och andas långsamt".
     this.negatedBefore = negation ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${negation})((?: (?!(?:${CONJUNCTIONS})(?![\\p{L}\\p{N}]))[\\p{L}\\p{N}]+){0,${patterns.negationReach}}) ?$`, 'iu') : undefined;
     // "…since morning, nobody comes", "…ligger på golvet, ingen svarar": a nobody that is the subject of
-    // the next verb starts a new statement; it negates nothing told before it.
-    this.negatedAfter = negation ? new RegExp(`^ ?(?!(?:nobody|no one|noone|ingen) (?:[\\p{L}]+[rs]|s|is|was|has|vet|kan|ska|vill)(?![\\p{L}\\p{N}]))(?:${negation})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
+    // the next verb starts a new statement (risk.yaml `newStatements`); it negates nothing told before it.
+    const newStatement = patterns.newStatements.map(stripMarks).join('|');
+    const notNew = newStatement ? `(?!(?:${newStatement})(?![\\p{L}\\p{N}]))` : '';
+    this.negatedAfter = negation ? new RegExp(`^ ?${notNew}(?:${negation})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
     this.others = patterns.others.map((p) => wrap(p));
     this.self = patterns.self.map((p) => wrap(p));
     this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
@@ -379,13 +383,14 @@ export class SafetyAssessor {
     // A dose taken twice or by mistake ("pappa tog sina hjärttabletter två gånger idag") is a poisoning:
     // the pills in it are no sign of self-harm unless a self-harm pattern matched or it was meant.
     const mistaken = !categories.includes('suicide_self_harm') && this.mistaken(triggering);
-    if (categories.length === 0) categories.push(this.hintedCategory(top.sentence, mistaken, this.subjectOf(top) === 'other'));
+    const subject = this.subjectOf(top);
+    if (categories.length === 0) categories.push(this.hintedCategory(top.sentence, mistaken, subject === 'other'));
     return {
       level: top.level,
       categories,
       situations: this.situationsOf(categories, triggering, mistaken),
       trigger: top.sentence.original,
-      subject: this.subjectOf(top),
+      subject,
     };
   }
 
