@@ -436,7 +436,10 @@ export const riskPatternsSchema = z.strictObject({
    * morning, nobody comes"): it starts a new statement and negates nothing told before it.
    */
   newStatements: z.array(z.string().min(1)).default([]),
-  /** Joke markers ("haha"): the whole sentence with one is calm, not only its clause. */
+  /**
+   * Joke markers ("haha"): the whole sentence with one is calm, not only its clause, unless it tells a
+   * danger as happening now ("…tar alla pills ikväll lol").
+   */
   jokes: z.array(z.string().min(1)).default([]),
   /** Signals that may be ordinary ("trött på allt"): at most one caring question, never an alarm. */
   unsure: z.array(z.string().min(1)).default([]),

@@ -366,9 +366,10 @@ export class SafetyAssessor {
       }
     }
     // A sentence with a joke marker is a joke ("hon ska döda mig om jag visar bilderna, haha"), unless
-    // it tells a danger with a pattern and a word for now ("orkar inte mer ikväll e sista kvällen jag
-    // har samlat ihop alla tabletter i huset lol"): a laugh that covers a plan is no joke. Measured on
-    // every fold (2026-12-06, tenth session): two acute texts more, no false alarm or question more.
+    // it tells a danger with a pattern, or one the model is sure of (unhintedAcute), and a word for now
+    // ("…e sista kvällen jag har samlat ihop alla tabletter i huset lol", "tar alla pills ikväll … 💀"):
+    // a laugh that covers a plan is no joke. Measured on every fold (2026-12-06, tenth session): two
+    // acute texts more, no false alarm or question more.
     for (const f of findings) {
       const told = f.matched !== undefined || f.score >= this.tuning.unhintedAcute;
       if (!f.sentence.joke || (told && this.urgent.some((re) => re.test(f.sentence.folded)))) continue;
@@ -403,7 +404,7 @@ export class SafetyAssessor {
       // opens the sentence ("lol don't worry about me, I'll be gone by tomorrow") only the clause it
       // opens (a calm marker): what follows is told, not laughed off.
       const rest = this.leadingJoke ? folded.replace(this.leadingJoke, '') : folded;
-      // The sentence is read all the same (`read` keeps only a danger told with a pattern and a word for now).
+      // The sentence is read all the same (`read` keeps only a danger told as happening now).
       const joke = this.jokes.some((re) => re.test(rest));
       const clauses = this.detector.clauses(folded);
       // A sentence that answers the one before with "men" and a resolving clause ("Mamma sa att hon
