@@ -370,15 +370,10 @@ export class SafetyAssessor {
     // ("…e sista kvällen jag har samlat ihop alla tabletter i huset lol", "tar alla pills ikväll … 💀"):
     // a laugh that covers a plan is no joke. Measured on every fold (2026-12-06, tenth session): two
     // acute texts more, no false alarm or question more.
-    for (const f of findings) {
-      const told = f.matched !== undefined || f.score >= this.tuning.unhintedAcute;
-      if (!f.sentence.joke || (told && this.urgent.some((re) => re.test(f.sentence.folded)))) continue;
-      f.level = 'none';
-    }
-    for (let i = findings.length - 1; i >= 0; i--) if (findings[i]!.level === 'none') findings.splice(i, 1);
-    if (findings.length === 0) return NO_DANGER;
-    const top = findings.reduce((a, b) => (LEVEL_RANK[b.level] > LEVEL_RANK[a.level] || (b.level === a.level && b.score > a.score) ? b : a));
-    const sameLevel = findings.filter((f) => f.level === top.level);
+    const heard = findings.filter((f) => !f.sentence.joke || ((f.matched !== undefined || f.score >= this.tuning.unhintedAcute) && this.urgent.some((re) => re.test(f.sentence.folded))));
+    if (heard.length === 0) return NO_DANGER;
+    const top = heard.reduce((a, b) => (LEVEL_RANK[b.level] > LEVEL_RANK[a.level] || (b.level === a.level && b.score > a.score) ? b : a));
+    const sameLevel = heard.filter((f) => f.level === top.level);
     const categories = [...new Set(sameLevel.flatMap((f) => f.categories))];
     const triggering = sameLevel.map((f) => f.sentence);
     // A dose taken twice or by mistake ("pappa tog sina hjärttabletter två gånger idag") is a poisoning:
