@@ -444,6 +444,17 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('at least unsure', ['sonen 2 år får vara själv några timmar, jag måste till jobbet']);
   });
 
+  it('hears a plan behind a laugh, but keeps a joke a joke (tenth session, own words)', async () => {
+    await expectLevel('acute', ['orkar inte mer, ikväll tar jag alla mina tabletter lol']);
+    await expectLevel('acute', ['im taking all my pills tonight haha'], 'en');
+    await expectLevel('none', ['mitt barnbarn säger att hon ska döda mig om jag visar bilderna, haha', 'brorsan ska slå ihjäl mig när han ser bilen 😂']);
+  });
+
+  it('places a clause in the past by a short time phrase after it, and keeps "TV:n" in its sentence (tenth session, own words)', async () => {
+    await expectLevel('none', ['mormor tog för många sömntabletter en gång, för länge sedan', 'jag hade en psykos för många år sedan och trodde att TV:n sa att jag skulle dö']);
+    await expectLevel('acute', ['mormor har tagit för många sömntabletter, nu går hon inte att väcka']);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
