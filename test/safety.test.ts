@@ -496,6 +496,22 @@ describe('the safety net reads every sentence', function () {
     expect(kit.safety.assess('han har slutat äta ordentligt').level).to.equal('none');
   });
 
+  it('reads an age told, whose it is and the situation it places a danger in, and not an amount of something else (risk.yaml ages)', () => {
+    const c = content();
+    const ages = (text: string, locale = 'sv') => buildKit(c, new TextCatalog(c), locale).safety.agesIn(text);
+    expect(ages('jag e 15 o bor med mamma')).to.deep.equal({ self: ['child_or_young'], other: [] });
+    expect(ages('jag går i åttan')).to.deep.equal({ self: ['child_or_young'], other: [] });
+    expect(ages('jag är 82 år')).to.deep.equal({ self: ['elderly_alone'], other: [] });
+    expect(ages('hon e typ 85 o bor i torsby')).to.deep.equal({ self: [], other: ['elderly_alone'] });
+    expect(ages('min son 14 har slutat äta')).to.deep.equal({ self: [], other: ['child_or_young'] });
+    expect(ages('jag e 45 o min son e 15')).to.deep.equal({ self: [], other: ['child_or_young'] });
+    for (const amount of ['ja e 15 min sen', 'pappa 80 kg', 'mamma är 45', 'han tar 75 mg']) expect(ages(amount), amount).to.deep.equal({ self: [], other: [] });
+    expect(ages("I'm 15 and live with my dad", 'en')).to.deep.equal({ self: ['child_or_young'], other: [] });
+    expect(ages("she's 8", 'en')).to.deep.equal({ self: [], other: ['child_or_young'] });
+    expect(ages('mum is 87', 'en')).to.deep.equal({ self: [], other: ['elderly_alone'] });
+    expect(ages("i'm 15 minutes late", 'en')).to.deep.equal({ self: [], other: [] });
+  });
+
   it('reads a short message said again exactly as the first time, and a shared calm verdict cannot be changed by one reader', () => {
     const c = content();
     const kit = buildKit(c, new TextCatalog(c), 'sv');

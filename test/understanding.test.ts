@@ -124,6 +124,39 @@ describe('understanding free text in the conversation', function () {
     expect(despair).not.to.include('Vill du avbryta?');
   });
 
+  it('keeps an age told in an earlier answer for a later alarm about the same person: a 15-year-old gets BRIS, a daughter whose mother is 87 gets Äldrelinjen for her mother but not for herself', async () => {
+    const crisis = 'tar alla pills ikväll ingen kmr sakna mig ändå';
+    // Without an age told, the same message gets the suicide numbers only.
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['Ja', 'För mig själv', 'Karlstad', 'jag bor med mamma o lillebror']);
+    const noAge = textOf(await convo.say(crisis));
+    expect(noAge).to.include('90101');
+    expect(noAge).not.to.include('116 111');
+    await convo.close();
+
+    convo = await startConversation();
+    await convo.join();
+    await convo.sayAll(['Ja', 'För mig själv', 'Karlstad', 'jag e 15 o bor med mamma o lillebror']);
+    const teen = textOf(await convo.say(crisis));
+    expect(teen).to.include('90101').and.include('116 111');
+    await convo.close();
+
+    const daughter = async (): Promise<void> => {
+      convo = await startConversation();
+      await convo.join();
+      await convo.sayAll(['ja', 'För någon annan', 'Jag är personens barn', 'Ja, hen vet och tycker att det är bra', 'Sunne', 'mamma e 87 o bor själv i ett hus utanför stan']);
+    };
+    await daughter();
+    const mother = textOf(await convo.say('nu svarar hon inte i telefon sen igår morse o grannen har inte sett henne'));
+    expect(mother).to.include('112').and.include('020-22 22 33');
+    await convo.close();
+    await daughter();
+    const herself = textOf(await convo.say('jag orkar inte leva längre, jag vill dö'));
+    expect(herself).to.include('90101');
+    expect(herself, 'the mother\'s age is not the daughter\'s').not.to.include('020-22 22 33');
+  });
+
   it('reads a message written in English in a Swedish conversation in English too: the danger is heard before the person has switched language', async () => {
     convo = await startConversation();
     await convo.join();

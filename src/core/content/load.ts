@@ -217,6 +217,7 @@ function checkLocale(locale: string, content: LocaleContent, bank: QuestionBank,
     ['others', content.risk.others],
     ['self', content.risk.self],
     ...Object.entries(content.risk.situations).map(([situation, patterns]): [string, string[]] => [`situations.${situation}`, patterns ?? []]),
+    ...(['self', 'other'] as const).flatMap((whose) => Object.entries(content.risk.ages[whose]).map(([situation, patterns]): [string, string[]] => [`ages.${whose}.${situation}`, patterns ?? []])),
     ...Object.entries(content.risk.hints).map(([category, patterns]): [string, string[]] => [`hints.${category}`, patterns ?? []]),
   ];
   for (const [name, patterns] of lists) {

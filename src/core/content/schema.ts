@@ -456,6 +456,18 @@ export const riskPatternsSchema = z.strictObject({
   /** Per situation, words that place a signal in it (a toddler: child_or_young; swallowed pills: poisoning). */
   situations: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
   /**
+   * How an age is told ("jag e 15", "mamma är 87"), per whose age it is (`self`: the writer's;
+   * `other`: someone they write about) and the situation it places a danger in. An age told in any
+   * message is kept for the conversation: a later alarm about the same person gets that situation's
+   * numbers too (a teenager who said "jag e 15" early gets BRIS when the alarm comes later).
+   */
+  ages: z
+    .object({
+      self: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
+      other: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
+    })
+    .default({ self: {}, other: {} }),
+  /**
    * Words that tell of a medicine taken by mistake (twice, a double dose, the wrong pills, forgot it
    * was taken): pills heard in such a sentence are a poisoning, not self-harm, unless a self-harm
    * pattern matched there or words of `intended` say it was meant.

@@ -15,10 +15,11 @@
  */
 import type { RiskCategory } from '../content/schema.js';
 import { route } from '../routing.js';
-import { numbersFor, type SafetyVerdict } from '../safety/verdict.js';
+import { numbersFor, type SafetyVerdict, type Situation, type Subject } from '../safety/verdict.js';
 import { normalize } from '../text/normalize.js';
 import { containsPhrase } from '../text/phrase-matcher.js';
 import { caseDraft } from './case-draft.js';
+import { answeringForOther } from './question-prompt.js';
 import { atSafetyQuestion } from './state.js';
 import { askingView, say, type Step, type Turn } from './turn.js';
 
@@ -27,10 +28,12 @@ import { askingView, say, type Step, type Turn } from './turn.js';
  * safety question is then pending), undefined when it raised none.
  */
 export async function safetyNet(turn: Turn, text: string, verdict: SafetyVerdict): Promise<Step> {
+  keepAges(turn, text);
   if (verdict.level === 'none') return undefined;
   const { state } = turn;
   turn.context.onRiskAlarm?.(verdict.level);
-  state.alarm = { level: verdict.level, situations: [...verdict.situations], subject: verdict.subject, categories: [...verdict.categories] };
+  const situations = [...new Set([...verdict.situations, ...agesOf(turn, verdict.subject)])];
+  state.alarm = { level: verdict.level, situations, subject: verdict.subject, categories: [...verdict.categories] };
   state.risk = [...new Set<RiskCategory>([...state.risk, ...verdict.categories])];
   const category = verdict.categories[0];
   const triggers = [...(state.riskRecord?.triggers ?? [])];
@@ -44,6 +47,26 @@ export async function safetyNet(turn: Turn, text: string, verdict: SafetyVerdict
   state.pending = 'safetyCheck';
   delete state.safetyReprompted;
   return { to: 'repeat' };
+}
+
+/** The ages this message tells (risk.yaml `ages`), kept with those told before. */
+function keepAges(turn: Turn, text: string): void {
+  const told = turn.kit.safety.agesIn(text);
+  if (!told.self.length && !told.other.length) return;
+  const kept = turn.state.toldAges ?? { self: [], other: [] };
+  turn.state.toldAges = { self: [...new Set([...kept.self, ...told.self])], other: [...new Set([...kept.other, ...told.other])] };
+}
+
+/**
+ * The situations of the ages told so far of the person an alarm is about: the writer's own when the
+ * danger is theirs, someone else's when it is another's; when the alarm does not say, the person the
+ * interview is about (a relative's answers tell of the one they answer for).
+ */
+function agesOf(turn: Turn, subject: Subject): Situation[] {
+  const told = turn.state.toldAges;
+  if (!told) return [];
+  const whose = subject === 'unknown' ? (answeringForOther(turn.context.content.bank.roles, turn.state) ? 'other' : 'self') : subject;
+  return told[whose];
 }
 
 /**

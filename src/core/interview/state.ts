@@ -4,7 +4,7 @@
  */
 import type { RiskCategory, RoutingTopic } from '../content/schema.js';
 import type { RiskRecord } from '../case-work.js';
-import type { SafetyLevel, Situation, Subject } from '../safety/verdict.js';
+import type { SafetyLevel, Situation, Subject, ToldAges } from '../safety/verdict.js';
 import type { Answers } from './answers.js';
 
 export type Phase =
@@ -87,6 +87,11 @@ export interface InterviewState {
   risk: RiskCategory[];
   /** The latest safety alarm: what fits the numbers (shown again when the person ends), its level. */
   alarm?: { level: Exclude<SafetyLevel, 'none'>; situations: Situation[]; subject: Subject; categories: RiskCategory[] };
+  /**
+   * The ages told in the conversation so far, as situations, per whose age (risk.yaml `ages`): a later
+   * alarm about that person gets their numbers too. Absent until an age is told.
+   */
+  toldAges?: ToldAges;
   /** What raised each alarm and the person's correction ("det är inte akut"), for the case. */
   riskRecord?: RiskRecord;
   /** The urgent case sent on the person's word after an acute alarm; the end of the interview completes it. */

@@ -15,7 +15,7 @@ import type { RiskCategory, RiskPatterns } from '../content/schema.js';
 import { REFERS_BACK, RUN_ON_MIN_WORDS, RiskDetector } from '../risk.js';
 import { normalize } from '../text/normalize.js';
 import { fold, stripMarks } from './fold.js';
-import { LEVEL_RANK, NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject } from './verdict.js';
+import { LEVEL_RANK, NO_DANGER, type SafetyLevel, type SafetyVerdict, type Situation, type Subject, type ToldAges } from './verdict.js';
 
 /** The model's probability from which a signal is acute on its own. */
 export const ACUTE_SCORE = 0.45;
@@ -174,6 +174,7 @@ export function withBase(patterns: RiskPatterns, base: RiskPatterns | undefined)
     intended: pick('intended'),
     runOn: pick('runOn'),
     situations: Object.keys(patterns.situations).length ? patterns.situations : base.situations,
+    ages: Object.keys(patterns.ages.self).length || Object.keys(patterns.ages.other).length ? patterns.ages : base.ages,
     hints: Object.keys(patterns.hints).length ? patterns.hints : base.hints,
     // The thresholds go with the model, which is the base language's.
     tuning: Object.keys(patterns.tuning).length ? patterns.tuning : base.tuning,
@@ -195,6 +196,8 @@ export class SafetyAssessor {
   private readonly others: RegExp[];
   private readonly self: RegExp[];
   private readonly situations: Array<{ situation: Situation; regex: RegExp }>;
+  /** How an age is told, per whose it is (risk.yaml `ages`). */
+  private readonly ages: Array<{ whose: 'self' | 'other'; situation: Situation; regex: RegExp }>;
   /** A medicine taken by mistake (risk.yaml's `mistakes`), unless told as meant (`intended`). */
   private readonly mistakes: RegExp[];
   private readonly intended: RegExp[];
@@ -239,6 +242,7 @@ export class SafetyAssessor {
       mistakes: [],
       intended: [],
       situations: {},
+      ages: { self: {}, other: {} },
       hints: {},
       tuning: {},
     });
@@ -258,6 +262,9 @@ export class SafetyAssessor {
     this.others = patterns.others.map((p) => wrap(p));
     this.self = patterns.self.map((p) => wrap(p));
     this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
+    this.ages = (['self', 'other'] as const).flatMap((whose) =>
+      Object.entries(patterns.ages[whose]).flatMap(([situation, list]) => (list ?? []).map((p) => ({ whose, situation: situation as Situation, regex: wrap(p) }))),
+    );
     this.mistakes = patterns.mistakes.map((p) => wrap(p));
     this.intended = patterns.intended.map((p) => wrap(p));
     this.hints = Object.entries(patterns.hints).flatMap(([category, list]) => (list ?? []).map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
@@ -296,6 +303,19 @@ export class SafetyAssessor {
     if (this.calm.size >= CALM_MAX_ENTRIES) this.calm.delete(this.calm.keys().next().value!);
     this.calm.set(text, frozen(verdict));
     return verdict;
+  }
+
+  /**
+   * The ages a message tells (risk.yaml `ages`), as the situations they place a danger in, per whose
+   * age it is: "jag e 15" is the writer's (child_or_young), "mamma är 87" someone else's
+   * (elderly_alone). Read from every message, calm or not: the conversation keeps them for a later alarm.
+   */
+  agesIn(text: string): ToldAges {
+    // Punctuation read as space: "i'm 15", "3-åring", "8:an", "min son, 14".
+    const folded = normalize(fold(text));
+    const told: ToldAges = { self: [], other: [] };
+    for (const { whose, situation, regex } of this.ages) if (!told[whose].includes(situation) && regex.test(folded)) told[whose].push(situation);
+    return told;
   }
 
   /** The verdict, read afresh. */

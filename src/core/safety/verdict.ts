@@ -25,6 +25,12 @@ export type Situation = (typeof SITUATIONS)[number];
 /** Whose danger the text tells of: the writer's own, someone else's (a relative, child, friend), or not clear. */
 export type Subject = 'self' | 'other' | 'unknown';
 
+/** The situations ages told in a message place a danger in, per whose age it is (SafetyAssessor.agesIn). */
+export interface ToldAges {
+  self: Situation[];
+  other: Situation[];
+}
+
 export interface SafetyVerdict {
   level: SafetyLevel;
   /** The risk categories heard (for staff and the case); empty when `level` is none. */
