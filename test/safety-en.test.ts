@@ -248,6 +248,18 @@ describe('the English safety net', function () {
     await expectLevel('none', ['the deal fell through so we stay in the flat another year']);
   });
 
+  it('stays calm on what has not happened ("if i ever …", "what if …"), what a box says, an alarm that was the battery, harm a friend used to do and tiredness one copes with; hears harm started again tonight (eleventh session, own words)', async () => {
+    await expectLevel('none', [
+      'if i ever collapsed at home and couldnt reach my phone, would the bracelet call for help by itself?',
+      'the box says an overdose can cause liver failure, how many can my mum take in a day? she is 80',
+      'what if my toddler swallowed one of my heart pills by accident, what should i do? just asking, they are locked away',
+      'the carbon monoxide alarm beeped last night, it was just the battery',
+      'my brother from uni used to self harm but he is in therapy now and doing fine',
+      'tired of everything this winter but im coping',
+    ]);
+    await expectLevel('acute', ['he used to cut himself and tonight he started again, there is blood everywhere', 'my toddler swallowed my heart pills, what should i do', 'what if she dies tonight, she took all her pills an hour ago']);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(
