@@ -470,6 +470,20 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('stays calm on what someone used to say, someone\'s way of saying it, a small graze, a match in a game, a first-aid course, a day of sweets and an attack that passes; hears calls with no answer for days (the read heldout-2026-12-06e\'s kinds, own words)', async () => {
+    await expectLevel('none', [
+      'farfar brukade säga att han skulle hoppa från bron om han fick flytta till stan, nu bor han här o trivs',
+      'hon har aldrig tänkt tanken att skada sig, hon är bara ledsen',
+      'brorsan sa att han ska slå mig i fifa ikväll haha',
+      'det är hans sätt att säga att han är trött, han menar att han vill sova',
+      'hon skrek att hon dör men det var bara ett litet skrubbsår på armbågen',
+      'på kursen fick alla prova att trycka på bröstet på dockan',
+      'har inte ätit ordentligt idag, bara godis o läsk',
+      'mamma har astma, ibland kan hon inte andas när det är kallt men hon tar sprayen och sen går det över',
+    ]);
+    await expectLevel('acute', ['morfar bor ensam, har ringt honom 8 gånger, inget svar sen i förrgår', 'hon har inte ätit eller druckit på tre dagar och är helt slö']);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
