@@ -455,13 +455,14 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('acute', ['mormor har tagit för många sömntabletter, nu går hon inte att väcka']);
   });
 
-  it('stays calm on a book or the news about someone else, a check-in "om jag inte svarar", a locked gun, a relationship and a year that are over; hears a threat "om jag inte öppnar" and no answer since a weekday told time first (eleventh session, own words)', async () => {
+  it('stays calm on a book or the news about someone else, a check-in "om jag inte svarar", a locked gun, a relationship and a year that are over, parents who are kind; hears a threat "om jag inte öppnar" and no answer since a weekday told time first (eleventh session, own words)', async () => {
     await expectLevel('none', [
       'Jag lyssnar på en ljudbok om en kvinna som tar livet av sig med tabletter, den är vacker men sorglig.',
       'jag läste i tidningen om en gammal man som låg död i sin lägenhet i tre veckor, därför har jag bett grannen ringa varje dag',
       'vi har bestämt att min son kommer hit om jag inte svarar på morgonen',
       'min exsambo slog mig när vi bodde ihop men det var 2012 och nu har jag skyddad adress',
       'ja men bara på kvällen, då e jag ensam, men dörren e låst o geväret e inlåst i vapenskåpet',
+      'mamma o styvpappa är snälla',
     ]);
     await expectLevel('acute', [
       'han står utanför o säger att han ska slå ihjäl mig om jag inte öppnar',
