@@ -260,6 +260,17 @@ describe('the English safety net', function () {
     await expectLevel('acute', ['he used to cut himself and tonight he started again, there is blood everywhere', 'my toddler swallowed my heart pills, what should i do', 'what if she dies tonight, she took all her pills an hour ago']);
   });
 
+  it('hears "finish what he started", "im dead this week", no answer since a time, a father called many times, post left in the box; stays calm on finishing a job (dev-2026-12y\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'he said when he gets home tonight he will finish what he started',
+      'my ex texted my sister that im dead this week',
+      'no answer from gran since yesterday morning, she lives alone',
+      'called dad 12 times since last night, he has a heart condition',
+      'her mail is still in the box and nobody has seen her since saturday',
+    ]);
+    await expectLevel('none', ['i finished what i started, the kitchen is painted']);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

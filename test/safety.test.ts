@@ -485,6 +485,27 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('acute', ['morfar bor ensam, har ringt honom 8 gånger, inget svar sen i förrgår', 'hon har inte ätit eller druckit på tre dagar och är helt slö']);
   });
 
+  it('hears a gun to be set against oneself, a way already chosen, a goodbye with someone to look after, a plan hidden by a pharmacy errand, a hold round the neck, "borta imorgon" behind a laugh; asks at least about a phone dead for days; stays calm on a dead phone, goodbyes at work, the day\'s pills and tomorrow\'s dentist (dev-2026-12y/-12z\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'grannen sa att han ska sätta geväret mot sig själv innan jul, han har redan gett bort hunden',
+      'har bestämt vilket tåg, ikväll är det slut',
+      'Vill bara säga hej då. Ta hand om katten åt mig.',
+      'köpte massa sömntabletter på apoteket o ska ta allt inatt när alla sover',
+      'personalen såg att han höll runt hennes hals i köket',
+      'lol ingen kmr märka nåt när jag e borta imorgon 💀',
+    ]);
+    await expectLevel('at least unsure', ['farmors mobil e död sen tre dagar o hon bor själv i stugan']);
+    await expectLevel('none', [
+      'mobilen e död, måste ladda den',
+      'vill bara säga hej då till alla på jobbet, jag går i pension',
+      'kan du ta hand om katten åt mig när jag är på sjukhuset',
+      'jag hämtade ut mina tabletter på apoteket idag',
+      'ska till tandläkaren imorgon, hon ska dra ut en tand',
+      'imorgon ska jag ta alla mina tabletter till frukost som vanligt',
+      'mamma tog alla sina tabletter som hon skulle idag',
+    ]);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
