@@ -271,6 +271,17 @@ describe('the English safety net', function () {
     await expectLevel('none', ['i finished what i started, the kitchen is painted']);
   });
 
+  it('hears no smoke from a chimney for days, milk left at the door, a child in a hot car, a girl sent abroad to be married; stays calm on a knife last week and a low sugar treated (the read heldout-2026-12-06f\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'my neighbour hasnt answered his phone since friday and he always does',
+      'no smoke from his chimney for three days and its minus 15',
+      "the old lady's milk has been outside her door for 3 days",
+      'my little sister is locked in the car in the sun, its so hot',
+      'my friend 16 says her parents are sending her abroad to get married',
+    ]);
+    await expectLevel('none', ['last week a drunk guy threatened someone with a knife at the camp, police took him', 'my sugar was low this morning so i drank juice, now fine']);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

@@ -506,6 +506,33 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('hears days without a call, meals left at the door, small children alone since morning, unequal pupils after a fall, someone who comes in to a child at night, a child gone with an older man, a beating with a belt, a picture of a gun as a threat, and names them right; stays calm on no one who hits me, a youth long ago, snails, game chat and a hangover (the read heldout-2026-12-06f\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'grannfrun har inte hört av sig på tre dygn, hon brukar alltid ringa på morgonen',
+      'matlådorna från igår står orörda utanför dörren och han öppnar inte',
+      'mina syskon 4 o 6 år e ensamma hemma sen i morse, mamma har inte kommit hem',
+      'min syster 13 har åkt iväg med en äldre kille hon träffat på snap o svarar inte',
+      'pappa slog lillebror med bältet igår kväll, han har sår på ryggen',
+      'min kompis fick en bild på en pistol o ett sms att de väntar på honom efter skolan',
+      'jag ligger på köksgolvet sen i natt o kommer inte upp',
+      'pappa e full o har låst in oss, han skriker att han ska skjuta hunden o mamma',
+      'lillkillen har ramlat ner i brunnen, vi hör honom men når inte ner',
+    ]);
+    const fall = await verdict('han slog i huvudet på isen, nu kräks han och pupillerna är olika stora');
+    expect(fall.level).to.equal('acute');
+    expect(fall.situations, 'a head injury is no suicide').to.not.include('suicide');
+    const night = await verdict('hennes styvpappa kommer in till henne på nätterna, hon vågar inte sova hemma');
+    expect(night.level).to.equal('acute');
+    expect(night.categories).to.include('violence');
+    await expectLevel('none', [
+      'har ingen som slår mig eller hotar mig, jag känner mig trygg',
+      'pappa gick genom isen när han var ung, det pratar han ofta om',
+      'farmor säger att hon ska ta livet av mördarsniglarna i rabatten',
+      'folk skriver kys i chatten hela tiden men det är bara trashtalk',
+      'igår va det fest, idag har alla ont i huvudet',
+    ]);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });
