@@ -533,6 +533,15 @@ describe('the safety net reads every sentence', function () {
     ]);
   });
 
+  it('hears danger told by what is seen: few breaths a minute after "o", speech like porridge, pain up into the jaw and between the shoulder blades; stays calm on what turned out to be nothing and a low sugar treated (dev-2026-12aa\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'han ligger på soffan o svarar inte o andas bara tre ggr i minuten',
+      'mamma låter som hon har gröt i munnen sen en halvtimme',
+      'jag har ont upp i käken o mellan skulderbladen sen i eftermiddags o mår illa',
+    ]);
+    await expectLevel('none', ['det visade sig att han bara glömt mobilen i bilen', 'sockret var lågt i natt så jag drack juice o somnade om']);
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });

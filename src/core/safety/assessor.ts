@@ -128,7 +128,8 @@ interface Finding {
 }
 
 /** Words that join clauses (Swedish and English): a negation before one of them does not reach past it. */
-const CONJUNCTIONS = 'och|men|eller|samt|and|but|or';
+// 'o' is 'och' as it is typed on a phone ('svarar inte o andas fyra ggr i minuten').
+const CONJUNCTIONS = 'och|o|men|eller|samt|and|but|or';
 /** A sentence that starts by answering the one before it. */
 const ANSWERS = /^(men|but)(?![\p{L}\p{N}])/u;
 
