@@ -282,14 +282,15 @@ describe('the English safety net', function () {
     await expectLevel('none', ['last week a drunk guy threatened someone with a knife at the camp, police took him', 'my sugar was low this morning so i drank juice, now fine']);
   });
 
-  it('hears breathing that stops, no help needed "after tonight", a gun laid on the table with "you know what happens if", a child meeting a man from an app; stays calm on winters ago and a question about what happens if (dev-2026-12aa\'s kinds, own words)', async () => {
+  it('hears breathing that stops, no help needed "after tonight", a gun laid on the table with "you know what happens if", a child meeting a man from an app, "i will pay for what i told"; stays calm on winters ago and a question about what happens if (dev-2026-12aa\'s kinds, own words)', async () => {
     await expectLevel('acute', [
       'dads breathing stops for long pauses then he gasps',
       "she texted that she won't need any of this help after tonight",
       'he put his rifle on the kitchen table and said you know what happens if you leave',
       'my son 12 is meeting a man from discord tonight',
+      'he texted that i will pay for what i told my sister when he gets home',
     ]);
-    await expectLevel('none', ['two winters ago he fell through the ice but he was fine', 'what happens if mum falls and cant reach the phone?']);
+    await expectLevel('none', ['two winters ago he fell through the ice but he was fine', 'what happens if mum falls and cant reach the phone?', 'i will take all of it home with me after the course']);
   });
 
   it('finds the one acute sentence of a long, calm answer', async () => {

@@ -455,7 +455,7 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('acute', ['mormor har tagit för många sömntabletter, nu går hon inte att väcka']);
   });
 
-  it('stays calm on a book or the news about someone else, a check-in "om jag inte svarar", a locked gun, a relationship and a year that are over, parents who are kind; hears a threat "om jag inte öppnar" and no answer since a weekday told time first (eleventh session, own words)', async () => {
+  it('stays calm on a book or the news about someone else, a check-in "om jag inte svarar", a locked gun, a relationship and a year that are over, parents who are kind, no one hit; hears a threat "om jag inte öppnar", no answer since a weekday told time first and milk not taken in for days (eleventh session, own words)', async () => {
     await expectLevel('none', [
       'Jag lyssnar på en ljudbok om en kvinna som tar livet av sig med tabletter, den är vacker men sorglig.',
       'jag läste i tidningen om en gammal man som låg död i sin lägenhet i tre veckor, därför har jag bett grannen ringa varje dag',
@@ -463,11 +463,15 @@ describe('the safety net reads every sentence', function () {
       'min exsambo slog mig när vi bodde ihop men det var 2012 och nu har jag skyddad adress',
       'ja men bara på kvällen, då e jag ensam, men dörren e låst o geväret e inlåst i vapenskåpet',
       'mamma o styvpappa är snälla',
+      'han e inte full o slår ingen',
+      'hon har aldrig slagit någon',
     ]);
     await expectLevel('acute', [
       'han står utanför o säger att han ska slå ihjäl mig om jag inte öppnar',
       'sedan i fredags svarar mormor varken i telefon eller på dörren, och hennes bil står kvar',
       'han slog mig 2015 och nu har han hittat mig igen och står utanför',
+      'han slår ingen annan än mig',
+      'farfar har inte tagit in mjölken på tre dagar',
     ]);
   });
 
