@@ -412,6 +412,9 @@ export type RiskCategory = (typeof RISK_CATEGORIES)[number];
  * Acute-risk patterns: regular expressions (case-insensitive, Unicode) matched against normalised
  * text, each inside word boundaries. `ignore` patterns are removed from the text first (idioms).
  */
+/** Per situation, a list of patterns (risk.yaml `situations` and both halves of `ages`). */
+const patternsPerSituation = z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1)));
+
 export const riskPatternsSchema = z.strictObject({
   ignore: z.array(z.string().min(1)).default([]),
   /**
@@ -454,7 +457,7 @@ export const riskPatternsSchema = z.strictObject({
   /** Words of the writer themself ("jag", "mig"): with one of them in the words that matched, the danger is the writer's. */
   self: z.array(z.string().min(1)).default([]),
   /** Per situation, words that place a signal in it (a toddler: child_or_young; swallowed pills: poisoning). */
-  situations: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
+  situations: patternsPerSituation.default({}),
   /**
    * How an age is told ("jag e 15", "mamma är 87"), per whose age it is (`self`: the writer's;
    * `other`: someone they write about) and the situation it places a danger in. An age told in any
@@ -463,8 +466,8 @@ export const riskPatternsSchema = z.strictObject({
    */
   ages: z
     .object({
-      self: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
-      other: z.partialRecord(z.enum(SITUATIONS), z.array(z.string().min(1))).default({}),
+      self: patternsPerSituation.default({}),
+      other: patternsPerSituation.default({}),
     })
     .default({ self: {}, other: {} }),
   /**

@@ -148,6 +148,10 @@ export function sentencesOf(segmenter: Intl.Segmenter, text: string): string[] {
 }
 
 
+/** Patterns listed per situation (risk.yaml `situations`, `ages`), each compiled with its situation. */
+const perSituation = (record: Partial<Record<Situation, string[]>>): Array<{ situation: Situation; regex: RegExp }> =>
+  Object.entries(record).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
+
 /**
  * A locale's risk patterns completed by its base language's (sv for sv-lattlast): the safety net's
  * lists (calm markers, danger words, …) that the locale does not have itself come from the base.
@@ -262,10 +266,8 @@ export class SafetyAssessor {
     this.negatedAfter = negation ? new RegExp(`^ ?${notNew}(?:${negation})(?![\\p{L}\\p{N}])`, 'iu') : undefined;
     this.others = patterns.others.map((p) => wrap(p));
     this.self = patterns.self.map((p) => wrap(p));
-    this.situations = Object.entries(patterns.situations).flatMap(([situation, list]) => (list ?? []).map((p) => ({ situation: situation as Situation, regex: wrap(p) })));
-    this.ages = (['self', 'other'] as const).flatMap((whose) =>
-      Object.entries(patterns.ages[whose]).flatMap(([situation, list]) => (list ?? []).map((p) => ({ whose, situation: situation as Situation, regex: wrap(p) }))),
-    );
+    this.situations = perSituation(patterns.situations);
+    this.ages = (['self', 'other'] as const).flatMap((whose) => perSituation(patterns.ages[whose]).map((age) => ({ whose, ...age })));
     this.mistakes = patterns.mistakes.map((p) => wrap(p));
     this.intended = patterns.intended.map((p) => wrap(p));
     this.hints = Object.entries(patterns.hints).flatMap(([category, list]) => (list ?? []).map((p) => ({ category: category as RiskCategory, regex: wrapAll(p) })));
