@@ -293,6 +293,19 @@ describe('the English safety net', function () {
     await expectLevel('none', ['two winters ago he fell through the ice but he was fine', 'what happens if mum falls and cant reach the phone?', 'i will take all of it home with me after the course']);
   });
 
+  it('reads short, hurried and misspelled messages: pills, suicide and swallowed as thumbs spell them, signs that someone alone is not answering, a child thrown out or left in a car; stays calm on a call returned (dev-2026-12ac\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'ive got all my pils ready gona take them tonite',
+      'thinking sucide tonigt cant do this',
+      'grandpa not seen for a week his papers piling up',
+      'mum lives alone not answering phone or door',
+      'my brother 14 dad threw him out nowhere to sleep',
+      'toddler left in the car in the sun',
+      'my son swalowed bleach',
+    ]);
+    await expectLevel('none', ['nan didnt pick up earlier but she rang back', 'took my pills this morning like always']);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

@@ -546,6 +546,35 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('none', ['det visade sig att han bara glömt mobilen i bilen', 'sockret var lågt i natt så jag drack juice o somnade om']);
   });
 
+  it('reads short, hurried and misspelled messages and Swedish written as a second language; stays calm on their everyday neighbours (dev-2026-12ac\'s and -12ad\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'pappa svarar int sen i morse o han bor själv',
+      'hon tog alla tabeltter i burken nyss',
+      'grannen inte setts på en hel vecka o posten ligger kvar',
+      'farmor tryckte på trygghetslarmet o sen svarar hon inte',
+      'jag hittade lillan med pappas blodtryckstabletter, hon är 2',
+    ]);
+    await expectLevel('none', [
+      'har tagit alla tabletter som läkaren sa',
+      'halkade i badrummet men reste mej själv, inget hänt',
+      'hon svarade inte förut men nu ringde hon, allt bra',
+      'han slog mig förr men vi är skilda nu o ingen kontakt',
+      'blir andfådd i trapporna, sprayen hjälper',
+    ]);
+    // A long pattern's hit is asked about even where the model has seen nothing like it (PATTERN_KEPT_WORDS).
+    await expectLevel('at least unsure', ['de ska skicka min kusin 14 till Pakistan i sommar för att gifta bort henne med en gammal man']);
+    const toddler = await verdict('jag hittade lillan med pappas blodtryckstabletter, hon är 2');
+    expect(toddler.situations).to.include.members(['poisoning', 'child_or_young']);
+  });
+
+  it('puts a poisoning in the place of the medical emergency it is, so the words around it do not change who follows up', async () => {
+    const party = await verdict('kompisen drack o tog nåt på festen, nu ligger han o svarar inte o andas typ fyra ggr i minuten');
+    expect(party.level).to.equal('acute');
+    // The category's own situation first: routing.yaml's urgent contact for poisoning is the vårdcentral's, as for a medical case.
+    expect(party.situations[0]).to.equal('poisoning');
+    expect(party.situations).to.include('child_or_young').and.not.include('medical');
+  });
+
   it('does not let the past hide a danger told after it, nor a joke marker a danger denied as a joke', async () => {
     await expectLevel('acute', ['för två år sedan slog han mig, nu hotar han att döda mig ikväll', 'det är inget skämt, jag vill dö']);
   });

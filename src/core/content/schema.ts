@@ -528,6 +528,7 @@ export const riskPatternsSchema = z.strictObject({
       unhintedAcute: z.number().min(0).max(1),
       patternIgnore: z.number().min(0).max(1),
       clauseContext: z.number().min(0).max(1),
+      patternKeptWords: z.number().int().min(0),
     })
     .partial()
     .default({}),

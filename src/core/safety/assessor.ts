@@ -51,6 +51,16 @@ export const PATTERN_DOUBT = 0.1;
  * the largest safe value, for margin.
  */
 export const PATTERN_IGNORE = 0.05;
+/**
+ * A pattern's hit of at least this many words is never dropped by PATTERN_IGNORE, only doubted (a
+ * question): "familjen skickar henne till Somalia nästa vecka för gifta henne" matched a pattern for
+ * a child sent away to be married, and a model that had seen nothing like it scored it 0.02.
+ * Measured on every fold (2026-12-06, twelfth session): at 8, Swedish one acute text more asked
+ * (dev-2026-12ad) and nothing else changed; at 6 also one ordinary text more asked (check-2026-12:
+ * a fixed phrase of six words, "ta hand om katten åt mig", is no story told at length). English
+ * unchanged at both (its patternIgnore is 0.02).
+ */
+export const PATTERN_KEPT_WORDS = 8;
 // A hit of one word ("I work as a nurse and have seen many overdoses", "självmord") needs the model's
 // doubt at least (UNSURE_SCORE) to be acute: one alarming word is not a danger told. It changed no
 // figure of any set on 2026-12-05; it is there for the kind of text, not for a set.
@@ -81,9 +91,11 @@ export interface AssessorTuning {
    * "jag ska inte dö, jag menade att provet var mördande"). Swedish 0.1 (risk.yaml `tuning`).
    */
   clauseContext: number;
+  /** A pattern's hit of at least this many words is never dropped by `patternIgnore`, only doubted (0: any may be dropped). */
+  patternKeptWords: number;
 }
 
-export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE, patternIgnore: PATTERN_IGNORE, clauseContext: 0 };
+export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE, patternIgnore: PATTERN_IGNORE, clauseContext: 0, patternKeptWords: PATTERN_KEPT_WORDS };
 
 /** What a risk model answers: the probability that a (folded) text signals acute danger. */
 export type AcuteScorer = (text: string) => number;
@@ -356,7 +368,7 @@ export class SafetyAssessor {
           const told = this.contextOf(sentence, index);
           const p = this.score ? this.scoreOf(told) : 1;
           const doubted = this.score && doubt > 0 && p < doubt;
-          if (this.score && p < this.tuning.patternIgnore && this.words(told) >= MIN_WORDS_FOR_MODEL) continue;
+          if (this.score && p < this.tuning.patternIgnore && this.words(told) >= MIN_WORDS_FOR_MODEL && !(this.tuning.patternKeptWords > 0 && this.words(longest) >= this.tuning.patternKeptWords)) continue;
           findings.push({ level: doubted ? 'unsure' : 'acute', score: doubted ? this.tuning.unsureScore : 1, categories, sentence, ...(matched ? { matched } : {}) });
         } else if (!reassured && this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: this.tuning.unsureScore, categories: [], sentence });
         else if (denied.before) negated.add(clause);
@@ -523,16 +535,21 @@ export class SafetyAssessor {
   }
 
   private situationsOf(categories: RiskCategory[], sentences: Sentence[], mistaken: boolean): Situation[] {
-    const found = new Set<Situation>(categories.map((c) => CATEGORY_SITUATION[c]));
+    // In order: the categories' own situations first, then those the words add. The first one the
+    // routing lists decides who follows an urgent case up (src/core/routing.ts urgentRecipient).
+    const found: Situation[] = [];
+    const add = (s: Situation) => void (found.includes(s) || found.push(s));
+    categories.forEach((c) => add(CATEGORY_SITUATION[c]));
     const text = sentences.map((s) => s.folded).join(' ');
-    for (const { situation, regex } of this.situations) if (regex.test(text)) found.add(situation);
-    if (mistaken) {
-      found.add('poisoning');
-      found.delete('suicide');
-    }
-    // Swallowed pills or household chemicals are a poisoning first (Giftinformation), not a "medical" case.
-    if (found.has('poisoning')) found.delete('medical');
-    return [...found];
+    for (const { situation, regex } of this.situations) if (regex.test(text)) add(situation);
+    if (mistaken) add('poisoning');
+    const kept = found.filter((s) => !(mistaken && s === 'suicide'));
+    // Swallowed pills or household chemicals are a poisoning first (Giftinformation), not a "medical"
+    // case, and take its place: a friend who "tog nåt på festen" and barely breathes is still the
+    // vårdcentral's to follow up, not the social services' because the words also say "typ".
+    const medical = kept.indexOf('medical');
+    if (medical < 0 || !kept.includes('poisoning')) return kept;
+    return kept.flatMap((s, i) => (i === medical ? ['poisoning' as const] : s === 'poisoning' ? [] : [s]));
   }
 
   private subjectOf(finding: Finding): Subject {
