@@ -306,6 +306,14 @@ describe('the English safety net', function () {
     await expectLevel('none', ['nan didnt pick up earlier but she rang back', 'took my pills this morning like always']);
   });
 
+  it('hears a child blackmailed with pictures and home care not let in at its visits; asks nothing after "but I manage" (the read heldout-2026-12-06g\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'a guy on instagram is blackmailing my daughter 14 with photos, she has to send more tonight',
+      'hemtjänst says mum didnt open for the lunch or evening visit and nobody has a key',
+    ]);
+    await expectLevel('none', ['fed up with everything this week, but I manage']);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

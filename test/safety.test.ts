@@ -567,6 +567,21 @@ describe('the safety net reads every sentence', function () {
     expect(toddler.situations).to.include.members(['poisoning', 'child_or_young']);
   });
 
+  it('hears no sound since a call that did not come, "svarar han inte sedan två dagar", fever with a stiff neck, a child blackmailed with pictures; asks at a plea to come and at no sound "sen dess"; asks nothing when the writer says "jag klarar mig" (the read heldout-2026-12-06g\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'grannfrun svarar hon inte sedan tre dagar och katten jamar i fönstret',
+      'han har 39 grader och nacken är stel, han klagar på ljuset',
+      'någon utpressar min dotter 13 med bilder och hotar att sprida bilderna ikväll',
+    ]);
+    await expectLevel('at least unsure', [
+      'snälla kom, jag klarar inte barnen längre',
+      // No longer read as over by "inte … sedan dess" (which still makes "har inte hänt sedan dess" calm).
+      'morfar skulle ringa i lördags som vanligt men jag har inte hört ett ljud sen dess, han bor själv i skogen',
+    ]);
+    // A weary message with "jag klarar mig" asks nothing (risk.yaml reassurances); it was a question.
+    await expectLevel('none', ['lite deppig o trött på allt, men jag klarar mig']);
+  });
+
   it('puts a poisoning in the place of the medical emergency it is, so the words around it do not change who follows up', async () => {
     const party = await verdict('kompisen drack o tog nåt på festen, nu ligger han o svarar inte o andas typ fyra ggr i minuten');
     expect(party.level).to.equal('acute');
