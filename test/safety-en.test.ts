@@ -314,6 +314,21 @@ describe('the English safety net', function () {
     await expectLevel('none', ['fed up with everything this week, but I manage']);
   });
 
+  it('hears children alone since a day, a man telling a child to get in his car, no reply or not reached for days, nobody has seen her since a day; asks about a girl sent abroad after a holiday to marry, and when a phone just rings out, about someone else (the read heldout-2026-12-06h\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'the twins upstairs are alone since yesterday, no grown ups there',
+      'a man in a white van keeps telling my son to get in his car after football',
+      'we havent reached grandpa for three days and he lives alone',
+      'my uncle hasnt replied to anyone in 3 days',
+      'since saturday nobody has seen her and her door is locked',
+    ]);
+    // Told with a time in between: asked about at least (the model has seen little like it, so the pattern's hit is doubted).
+    expect((await recognizer.recognize('her family is sending her to pakistan after christmas to get married', 'en')).safety.level).to.not.equal('none');
+    const rings = (await recognizer.recognize('great aunt Elsa, 91, by herself up in Ekshärad, her landline just rings out', 'en')).safety;
+    expect(rings.level).to.not.equal('none');
+    expect(rings.subject).to.equal('other');
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

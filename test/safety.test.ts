@@ -582,6 +582,15 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('none', ['lite deppig o trött på allt, men jag klarar mig']);
   });
 
+  it('hears days without an answer told in any order, "sen i förrgår e det helt tyst", a child whose mother has been gone for days; asks about a drunk parent driving off with a child (the read heldout-2026-12-06h\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'farbror bor ensam, två dagar han inte svara i telefon',
+      'pappa öppnar int sen i måndags o hemtjänsten har ingen nyckel',
+      'flickan på nedervåningen säger att hennes mamma har varit borta i tre dagar',
+    ]);
+    await expectLevel('at least unsure', ['grannen var full och körde iväg med barnen i bilen', 'sen igår e det helt tyst hos farmor, hon bor själv']);
+  });
+
   it('puts a poisoning in the place of the medical emergency it is, so the words around it do not change who follows up', async () => {
     const party = await verdict('kompisen drack o tog nåt på festen, nu ligger han o svarar inte o andas typ fyra ggr i minuten');
     expect(party.level).to.equal('acute');
