@@ -295,13 +295,15 @@ describe('the English safety net', function () {
 
   it('reads short, hurried and misspelled messages: pills, suicide and swallowed as thumbs spell them, signs that someone alone is not answering, a child thrown out or left in a car; stays calm on a call returned (dev-2026-12ac\'s kinds, own words)', async () => {
     await expectLevel('acute', [
+      // Each of these five was a question or nothing before the rewrites and patterns (6d3c99b).
+      'thinkin sucide tonigt',
+      'pils all saved up gona take em',
+      'my son swalowed a button battery',
+      'nan lives alone not picking up since lunch',
+      'my sister 14 ran away with an older guy',
       'ive got all my pils ready gona take them tonite',
-      'thinking sucide tonigt cant do this',
       'grandpa not seen for a week his papers piling up',
-      'mum lives alone not answering phone or door',
       'my brother 14 dad threw him out nowhere to sleep',
-      'toddler left in the car in the sun',
-      'my son swalowed bleach',
     ]);
     await expectLevel('none', ['nan didnt pick up earlier but she rang back', 'took my pills this morning like always']);
   });
