@@ -368,7 +368,7 @@ export class SafetyAssessor {
           const told = this.contextOf(sentence, index);
           const p = this.score ? this.scoreOf(told) : 1;
           const doubted = this.score && doubt > 0 && p < doubt;
-          if (this.score && p < this.tuning.patternIgnore && this.words(told) >= MIN_WORDS_FOR_MODEL && !(this.tuning.patternKeptWords > 0 && this.words(longest) >= this.tuning.patternKeptWords)) continue;
+          if (this.ignored(p, told, longest)) continue;
           findings.push({ level: doubted ? 'unsure' : 'acute', score: doubted ? this.tuning.unsureScore : 1, categories, sentence, ...(matched ? { matched } : {}) });
         } else if (!reassured && this.unsure.some((re) => re.test(clause))) findings.push({ level: 'unsure', score: this.tuning.unsureScore, categories: [], sentence });
         else if (denied.before) negated.add(clause);
@@ -460,6 +460,16 @@ export class SafetyAssessor {
     return sentence.runOn ? present.slice(Math.max(0, index - 1), index + 2).join(' ') : present.join(' ');
   }
 
+  /**
+   * Whether a pattern's hit in `told` is set aside altogether: the model finds the sentence (of
+   * MIN_WORDS_FOR_MODEL words or more) plainly calm (`patternIgnore`), and the hit is not a danger told
+   * at length in the pattern's own words (`patternKeptWords`), which is asked about instead.
+   */
+  private ignored(p: number, told: string, hit: string): boolean {
+    if (!this.score || p >= this.tuning.patternIgnore || this.words(told) < MIN_WORDS_FOR_MODEL) return false;
+    return !(this.tuning.patternKeptWords > 0 && this.words(hit) >= this.tuning.patternKeptWords);
+  }
+
   /** Whether a sentence is a story written without punctuation: a stretch of RUN_ON_MIN_WORDS words or more with none. */
   private runOnSentence(folded: string): boolean {
     return folded.split(/[.,;:!?]/u).some((part) => this.words(part) >= RUN_ON_MIN_WORDS);
@@ -535,21 +545,20 @@ export class SafetyAssessor {
   }
 
   private situationsOf(categories: RiskCategory[], sentences: Sentence[], mistaken: boolean): Situation[] {
-    // In order: the categories' own situations first, then those the words add. The first one the
-    // routing lists decides who follows an urgent case up (src/core/routing.ts urgentRecipient).
-    const found: Situation[] = [];
-    const add = (s: Situation) => void (found.includes(s) || found.push(s));
-    categories.forEach((c) => add(CATEGORY_SITUATION[c]));
+    // In order (a Set keeps it): the categories' own situations first, then those the words add. The
+    // first one the routing lists decides who follows an urgent case up (src/core/routing.ts urgentRecipient).
+    const found = new Set<Situation>(categories.map((c) => CATEGORY_SITUATION[c]));
     const text = sentences.map((s) => s.folded).join(' ');
-    for (const { situation, regex } of this.situations) if (regex.test(text)) add(situation);
-    if (mistaken) add('poisoning');
-    const kept = found.filter((s) => !(mistaken && s === 'suicide'));
+    for (const { situation, regex } of this.situations) if (regex.test(text)) found.add(situation);
+    if (mistaken) {
+      found.add('poisoning');
+      found.delete('suicide');
+    }
     // Swallowed pills or household chemicals are a poisoning first (Giftinformation), not a "medical"
     // case, and take its place: a friend who "tog nåt på festen" and barely breathes is still the
     // vårdcentral's to follow up, not the social services' because the words also say "typ".
-    const medical = kept.indexOf('medical');
-    if (medical < 0 || !kept.includes('poisoning')) return kept;
-    return kept.flatMap((s, i) => (i === medical ? ['poisoning' as const] : s === 'poisoning' ? [] : [s]));
+    const poisoned = found.has('poisoning');
+    return [...new Set([...found].map((s) => (poisoned && s === 'medical' ? 'poisoning' : s)))];
   }
 
   private subjectOf(finding: Finding): Subject {
