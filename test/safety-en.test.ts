@@ -331,6 +331,15 @@ describe('the English safety net', function () {
     expect(rings.subject).to.equal('other');
   });
 
+  it('hears a small child alone in the bath, children alone in a flat since a time told after a place; asks at least about "we would cope better without him" told on, a gun taken into the woods, a girl taken back home to marry and a child picked up by older men, about someone else; stays calm on children swimming by a jetty and a family better off without a man who moved out (dev-2026-12ae\'s and -12ag\'s kinds, own words)', async () => {
+    await expectLevel('acute', ['the baby is alone in the bath and I\'m stuck outside', 'the neighbours kids 3 and 5 are alone in the house next door since this morning']);
+    for (const text of ['dad keeps saying we would cope better without him', 'grandpa took his shotgun and walked off into the woods an hour ago', 'her parents are taking her back to Iraq in the summer to marry a man she never met', 'my niece 14 gets picked up by older men after school']) {
+      expect((await recognizer.recognize(text, 'en')).safety.level, text).to.not.equal('none');
+    }
+    expect((await recognizer.recognize('my niece 14 gets picked up by older men after school', 'en')).safety.subject).to.equal('other');
+    await expectLevel('none', ['we took the kids to the lake, they swam alone at the jetty while we grilled', 'the kids were alone in the cabin by the lake for an hour on saturday while we fished, all fine', 'we are better off without him since he moved out, the kids are calmer']);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

@@ -11,6 +11,7 @@ import { loadContent } from '../src/core/content/load.js';
 import { TextCatalog } from '../src/core/i18n.js';
 import { buildKit } from '../src/core/interview/kit.js';
 import type { Recognizer } from '../src/core/nlu/recognizer.js';
+import { SafetyAssessor } from '../src/core/safety/assessor.js';
 import type { SafetyLevel, SafetyVerdict } from '../src/core/safety/verdict.js';
 import { embeddedRecognizer } from '../src/nlu/create.js';
 import { parseSafetySet, safetyFigures, SAFETY_TARGETS } from '../src/nlu/safety-eval.js';
@@ -591,6 +592,14 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('at least unsure', ['grannen var full och körde iväg med barnen i bilen', 'sen igår e det helt tyst hos farmor, hon bor själv']);
   });
 
+  it('hears a girl who is not to come back after a wedding abroad and a passport taken by the family, asks about a girl to be married off; stays calm on a wedding trip, a sister\'s wedding and a passport looked after (dev-2026-12ae\'s and -12ag\'s kinds, own words)', async () => {
+    await expectLevel('acute', ['pappan har gömt hennes pass, hon är 15 och är livrädd', 'efter bröllopet i Irak får hon inte komma tillbaka hit, säger hennes bror']);
+    await expectLevel('none', ['vi ska på bröllop i Norge och kommer inte att komma tillbaka förrän på söndag', 'passet har mamma tagit hand om, hon har koll på allt sånt']);
+    // (dev-2026-12ag) Told without a journey: the question at least.
+    await expectLevel('at least unsure', ['kompisen 15 ska giftas bort med sin kusin, hon gråter och får inte säga nej']);
+    await expectLevel('none', ['min syster ska gifta sig i sommar med en kille från Hammarö']);
+  });
+
   it('puts a poisoning in the place of the medical emergency it is, so the words around it do not change who follows up', async () => {
     const party = await verdict('kompisen drack o tog nåt på festen, nu ligger han o svarar inte o andas typ fyra ggr i minuten');
     expect(party.level).to.equal('acute');
@@ -629,6 +638,18 @@ describe('the safety net reads every sentence', function () {
     expect(acute).to.deep.include({ risk: 'acute', riskCategories: ['suicide_self_harm'] });
     const unsure = await recognizer.recognize('chill, jag tänker inte göra nåt. bara trött på allt typ', 'sv');
     expect(unsure).to.deep.include({ risk: 'none', riskCategories: [] });
+  });
+
+  it('asks, never alarms, when the model alone is fairly sure of a sentence without any word of danger, unless the writer says all is well (risk.yaml tuning unhintedUnsure)', () => {
+    const risk = content().locales.sv!.risk;
+    // No word of risk.yaml's hints here: what the model says of it is all there is.
+    const text = 'vi åt middag och tittade på teve hela kvällen';
+    const at = (p: number, tuning = {}) => new SafetyAssessor(risk, () => p, 'sv', tuning);
+    expect(at(0.35).assess(text).level, 'from Swedish unhintedUnsure 0.3').to.equal('unsure');
+    expect(at(0.2).assess(text).level, 'below it').to.equal('none');
+    expect(at(0.35, { unhintedUnsure: 0.45 }).assess(text).level, 'the default: only where the model would have alarmed').to.equal('none');
+    expect(at(0.5).assess(text).level, 'where it would have alarmed, a question all the same').to.equal('unsure');
+    expect(at(0.35).assess(`${text}, allt är bra nu`).level, 'the writer says all is well').to.equal('none');
   });
 
   it('gives a verdict without a recognizer too: the locale kit\'s patterns alone', () => {

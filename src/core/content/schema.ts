@@ -529,6 +529,7 @@ export const riskPatternsSchema = z.strictObject({
       patternIgnore: z.number().min(0).max(1),
       clauseContext: z.number().min(0).max(1),
       patternKeptWords: z.number().int().min(0),
+      unhintedUnsure: z.number().min(0).max(1),
     })
     .partial()
     .default({}),

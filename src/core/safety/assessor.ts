@@ -69,6 +69,13 @@ export const PATTERN_KEPT_WORDS = 8;
  * list is never complete: "kolmonoxidvarnaren piper", "kan inte känna vänster sida av kroppen").
  */
 export const UNHINTED_ACUTE = 0.7;
+/**
+ * From this probability a piece without any word of `hints` is worth the question (unsure); below it,
+ * nothing. The default is ACUTE_SCORE: the model alone asks only where it would have alarmed. Each
+ * language lowers it in risk.yaml `tuning` where the folds show danger told in words no list holds
+ * ("her 18 month old is home alone in the bathtub with the water running", 0.39).
+ */
+export const UNHINTED_UNSURE = ACUTE_SCORE;
 
 /** How the assessor weighs the model against the patterns (defaults: the constants above). */
 export interface AssessorTuning {
@@ -93,9 +100,11 @@ export interface AssessorTuning {
   clauseContext: number;
   /** A pattern's hit of at least this many words is never dropped by `patternIgnore`, only doubted (0: any may be dropped). */
   patternKeptWords: number;
+  /** The model's probability from which a piece without any word of danger (`hints`) asks the question. */
+  unhintedUnsure: number;
 }
 
-export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE, patternIgnore: PATTERN_IGNORE, clauseContext: 0, patternKeptWords: PATTERN_KEPT_WORDS };
+export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE, patternIgnore: PATTERN_IGNORE, clauseContext: 0, patternKeptWords: PATTERN_KEPT_WORDS, unhintedUnsure: UNHINTED_UNSURE };
 
 /** What a risk model answers: the probability that a (folded) text signals acute danger. */
 export type AcuteScorer = (text: string) => number;
@@ -378,13 +387,13 @@ export class SafetyAssessor {
         if (sentence.present.length > 1) {
           const joined = sentence.present.join(' ');
           // The sentence's present clauses together: its score ranks the sentence below.
-          const together = this.scored(joined, sentence, findings);
+          const together = this.scored(joined, sentence, findings, false, reassured);
           sentenceScores.set(sentence, together);
           sentence.present.forEach((piece, i) => {
             const context = sentence.runOn ? this.scoreOf(this.contextOf(sentence, i)) : together;
-            this.scored(piece, sentence, findings, context < this.tuning.clauseContext);
+            this.scored(piece, sentence, findings, context < this.tuning.clauseContext, reassured);
           });
-        } else sentenceScores.set(sentence, this.scored(sentence.present[0]!, sentence, findings));
+        } else sentenceScores.set(sentence, this.scored(sentence.present[0]!, sentence, findings, false, reassured));
       }
     }
     // The whole text, told in the present, read at once too: a danger may be spread over sentences.
@@ -393,7 +402,7 @@ export class SafetyAssessor {
     if (this.score && told.length > 1) {
       const whole = told.flatMap((s) => s.present).join(' ');
       const best = this.scoreOf(whole);
-      const level = this.modelLevel(best, whole);
+      const level = this.modelLevel(best, whole, reassured);
       if (level !== 'none') {
         // The sentence that weighs most is the one the model scores highest.
         const ranked = told.map((s) => ({ s, p: sentenceScores.get(s)! })).sort((a, b) => b.p - a.p);
@@ -484,26 +493,32 @@ export class SafetyAssessor {
   }
 
   /** Scores a piece, keeps a finding when it signals danger, and returns the score. */
-  private scored(piece: string, sentence: Sentence, findings: Finding[], lower = false): number {
+  private scored(piece: string, sentence: Sentence, findings: Finding[], lower = false, reassured = false): number {
     const p = this.scoreOf(piece);
-    const given = this.modelLevel(p, piece);
+    const given = this.modelLevel(p, piece, reassured);
     const level: SafetyLevel = lower ? (given === 'acute' ? 'unsure' : 'none') : given;
     if (level !== 'none') findings.push({ level, score: p, categories: [], sentence });
     return p;
   }
 
   /**
-   * The model's level for a piece: acute from ACUTE_SCORE, unsure from UNSURE_SCORE, one level lower
-   * when the piece has no word of danger at all (risk.yaml's `hints`): a model alone, on words such as
-   * "just nu" or "inte", is not enough for an alarm ("jag har det inte framför mig just nu"). One level
+   * The model's level for a piece: acute from ACUTE_SCORE, unsure from UNSURE_SCORE. A piece with no
+   * word of danger at all (risk.yaml's `hints`) is at most unsure, from `unhintedUnsure`: a model alone,
+   * on words such as "just nu" or "inte", is not enough for an alarm ("jag har det inte framför mig just
+   * nu"), only for the question (unless it is as sure as `unhintedAcute`); below ACUTE_SCORE, not
+   * when the message says the writer is safe (risk.yaml `reassurances`, `reassured`). One level
    * higher when a piece that is unsure by the model has both a word of danger and one that places it
    * now (risk.yaml's `urgent`: "nu", "ikväll", "hjälp").
    */
-  private modelLevel(p: number, piece: string): SafetyLevel {
+  private modelLevel(p: number, piece: string, reassured = false): SafetyLevel {
     const level: SafetyLevel = p >= this.tuning.acuteScore ? 'acute' : p >= this.tuning.unsureScore ? 'unsure' : 'none';
     // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
     if (level === 'none') return level;
-    if (!this.hints.some((h) => firstMatch(h.regex, piece))) return p >= this.tuning.unhintedAcute ? 'acute' : level === 'acute' ? 'unsure' : 'none';
+    if (!this.hints.some((h) => firstMatch(h.regex, piece))) {
+      if (p >= this.tuning.unhintedAcute) return 'acute';
+      // Below where it would have alarmed, the model alone asks only when the writer has not said they are safe.
+      return level === 'acute' || (p >= this.tuning.unhintedUnsure && !reassured) ? 'unsure' : 'none';
+    }
     // A danger word told as happening now ("nu", "ikväll", "hjälp") makes the model's doubt an alarm.
     if (level === 'unsure' && this.tuning.urgentUpgrade && this.urgent.some((re) => re.test(piece))) return 'acute';
     return level;
