@@ -132,6 +132,17 @@ describe('the resident intake conversation (Swedish)', function () {
     expect(copyText, 'no topics in the person\'s copy').not.to.include('Äldreomsorg och hjälp hemma');
   });
 
+  it('for a niece, an aunt or a grandchild named in the first answer: takes them as the relation and speaks of them by name', async () => {
+    for (const [answer, person] of [['för min systerdotter', 'din systerdotter'], ['jag skriver för min moster', 'din moster'], ['mitt barnbarn', 'ditt barnbarn']] as const) {
+      convo = await startConversation();
+      await convo.join();
+      await convo.say('ja');
+      const agrees = textOf(await convo.say(answer));
+      expect(agrees, answer).to.include(`Känner ${person} till att du kontaktar oss`);
+      await convo.close();
+    }
+  });
+
   it('for a relative: asks the relation and agreement, speaks of the relation given ("din förälder"), and routes carer support', async () => {
     convo = await startConversation();
     await convo.join();
