@@ -640,7 +640,7 @@ describe('the safety net reads every sentence', function () {
     expect(unsure).to.deep.include({ risk: 'none', riskCategories: [] });
   });
 
-  it('asks, never alarms, when the model alone is fairly sure of a sentence without any word of danger, unless the writer says all is well (risk.yaml tuning unhintedUnsure)', () => {
+  it('asks, never alarms, when the model alone is fairly sure of a sentence without any word of danger, on a sentence of six words or more, unless the writer says all is well (risk.yaml tuning unhintedUnsure)', () => {
     const risk = content().locales.sv!.risk;
     // No word of risk.yaml's hints here: what the model says of it is all there is.
     const text = 'vi åt middag och tittade på teve hela kvällen';
@@ -650,6 +650,9 @@ describe('the safety net reads every sentence', function () {
     expect(at(0.35, { unhintedUnsure: 0.45 }).assess(text).level, 'the default: only where the model would have alarmed').to.equal('none');
     expect(at(0.5).assess(text).level, 'where it would have alarmed, a question all the same').to.equal('unsure');
     expect(at(0.35).assess(`${text}, allt är bra nu`).level, 'the writer says all is well').to.equal('none');
+    // A short answer gives the model too little to read, and two of them read together are no more.
+    expect(at(0.35).assess('bor m mamma o lillebror').level, 'five words').to.equal('none');
+    expect(at(0.35).assess('ja e 16. bor m mamma o lillebror').level, 'the whole text').to.equal('none');
   });
 
   it('gives a verdict without a recognizer too: the locale kit\'s patterns alone', () => {

@@ -530,6 +530,7 @@ export const riskPatternsSchema = z.strictObject({
       clauseContext: z.number().min(0).max(1),
       patternKeptWords: z.number().int().min(0),
       unhintedUnsure: z.number().min(0).max(1),
+      unhintedUnsureWords: z.number().int().min(0),
     })
     .partial()
     .default({}),

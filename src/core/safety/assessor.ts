@@ -76,6 +76,11 @@ export const UNHINTED_ACUTE = 0.7;
  * ("her 18 month old is home alone in the bathtub with the water running", 0.39).
  */
 export const UNHINTED_UNSURE = ACUTE_SCORE;
+/**
+ * How many words a piece without any word of `hints` needs before the model alone asks below
+ * ACUTE_SCORE: on a short answer the model reads little ("bor m mamma o lillebror", 0.44).
+ */
+export const UNHINTED_UNSURE_WORDS = 6;
 
 /** How the assessor weighs the model against the patterns (defaults: the constants above). */
 export interface AssessorTuning {
@@ -102,9 +107,11 @@ export interface AssessorTuning {
   patternKeptWords: number;
   /** The model's probability from which a piece without any word of danger (`hints`) asks the question. */
   unhintedUnsure: number;
+  /** The fewest words such a piece needs for that question below `acuteScore`. */
+  unhintedUnsureWords: number;
 }
 
-export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE, patternIgnore: PATTERN_IGNORE, clauseContext: 0, patternKeptWords: PATTERN_KEPT_WORDS, unhintedUnsure: UNHINTED_UNSURE };
+export const ASSESSOR_TUNING: AssessorTuning = { acuteScore: ACUTE_SCORE, unsureScore: UNSURE_SCORE, patternDoubt: PATTERN_DOUBT, wordDoubt: UNSURE_SCORE, urgentUpgrade: true, unhintedAcute: UNHINTED_ACUTE, patternIgnore: PATTERN_IGNORE, clauseContext: 0, patternKeptWords: PATTERN_KEPT_WORDS, unhintedUnsure: UNHINTED_UNSURE, unhintedUnsureWords: UNHINTED_UNSURE_WORDS };
 
 /** What a risk model answers: the probability that a (folded) text signals acute danger. */
 export type AcuteScorer = (text: string) => number;
@@ -402,7 +409,8 @@ export class SafetyAssessor {
     if (this.score && told.length > 1) {
       const whole = told.flatMap((s) => s.present).join(' ');
       const best = this.scoreOf(whole);
-      const level = this.modelLevel(best, whole, reassured);
+      // Not the question of the model alone (`unhintedUnsure`): a middling score of many calm sentences joined is no sign.
+      const level = this.modelLevel(best, whole, reassured, false);
       if (level !== 'none') {
         // The sentence that weighs most is the one the model scores highest.
         const ranked = told.map((s) => ({ s, p: sentenceScores.get(s)! })).sort((a, b) => b.p - a.p);
@@ -510,14 +518,14 @@ export class SafetyAssessor {
    * higher when a piece that is unsure by the model has both a word of danger and one that places it
    * now (risk.yaml's `urgent`: "nu", "ikväll", "hjälp").
    */
-  private modelLevel(p: number, piece: string, reassured = false): SafetyLevel {
+  private modelLevel(p: number, piece: string, reassured = false, askAlone = true): SafetyLevel {
     const level: SafetyLevel = p >= this.tuning.acuteScore ? 'acute' : p >= this.tuning.unsureScore ? 'unsure' : 'none';
     // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
     if (level === 'none') return level;
     if (!this.hints.some((h) => firstMatch(h.regex, piece))) {
       if (p >= this.tuning.unhintedAcute) return 'acute';
-      // Below where it would have alarmed, the model alone asks only when the writer has not said they are safe.
-      return level === 'acute' || (p >= this.tuning.unhintedUnsure && !reassured) ? 'unsure' : 'none';
+      // Below where it would have alarmed, the model alone asks only on a piece of some length and when the writer has not said they are safe.
+      return level === 'acute' || (askAlone && p >= this.tuning.unhintedUnsure && !reassured && this.words(piece) >= this.tuning.unhintedUnsureWords) ? 'unsure' : 'none';
     }
     // A danger word told as happening now ("nu", "ikväll", "hjälp") makes the model's doubt an alarm.
     if (level === 'unsure' && this.tuning.urgentUpgrade && this.urgent.some((re) => re.test(piece))) return 'acute';
