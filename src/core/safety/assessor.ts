@@ -394,13 +394,13 @@ export class SafetyAssessor {
         if (sentence.present.length > 1) {
           const joined = sentence.present.join(' ');
           // The sentence's present clauses together: its score ranks the sentence below.
-          const together = this.scored(joined, sentence, findings, false, reassured);
+          const together = this.scored(joined, sentence, findings, { reassured });
           sentenceScores.set(sentence, together);
           sentence.present.forEach((piece, i) => {
             const context = sentence.runOn ? this.scoreOf(this.contextOf(sentence, i)) : together;
-            this.scored(piece, sentence, findings, context < this.tuning.clauseContext, reassured);
+            this.scored(piece, sentence, findings, { lower: context < this.tuning.clauseContext, reassured });
           });
-        } else sentenceScores.set(sentence, this.scored(sentence.present[0]!, sentence, findings, false, reassured));
+        } else sentenceScores.set(sentence, this.scored(sentence.present[0]!, sentence, findings, { reassured }));
       }
     }
     // The whole text, told in the present, read at once too: a danger may be spread over sentences.
@@ -410,7 +410,7 @@ export class SafetyAssessor {
       const whole = told.flatMap((s) => s.present).join(' ');
       const best = this.scoreOf(whole);
       // Not the question of the model alone (`unhintedUnsure`): a middling score of many calm sentences joined is no sign.
-      const level = this.modelLevel(best, whole, reassured, false);
+      const level = this.modelLevel(best, whole, { reassured, whole: true });
       if (level !== 'none') {
         // The sentence that weighs most is the one the model scores highest.
         const ranked = told.map((s) => ({ s, p: sentenceScores.get(s)! })).sort((a, b) => b.p - a.p);
@@ -500,10 +500,13 @@ export class SafetyAssessor {
     return piece.split(' ').filter((w) => /\p{L}/u.test(w)).length;
   }
 
-  /** Scores a piece, keeps a finding when it signals danger, and returns the score. */
-  private scored(piece: string, sentence: Sentence, findings: Finding[], lower = false, reassured = false): number {
+  /**
+   * Scores a piece, keeps a finding when it signals danger, and returns the score. `lower`: one level
+   * lower (clauseContext); `reassured`: the message says the writer is safe.
+   */
+  private scored(piece: string, sentence: Sentence, findings: Finding[], { lower = false, reassured = false } = {}): number {
     const p = this.scoreOf(piece);
-    const given = this.modelLevel(p, piece, reassured);
+    const given = this.modelLevel(p, piece, { reassured });
     const level: SafetyLevel = lower ? (given === 'acute' ? 'unsure' : 'none') : given;
     if (level !== 'none') findings.push({ level, score: p, categories: [], sentence });
     return p;
@@ -513,19 +516,20 @@ export class SafetyAssessor {
    * The model's level for a piece: acute from ACUTE_SCORE, unsure from UNSURE_SCORE. A piece with no
    * word of danger at all (risk.yaml's `hints`) is at most unsure, from `unhintedUnsure`: a model alone,
    * on words such as "just nu" or "inte", is not enough for an alarm ("jag har det inte framför mig just
-   * nu"), only for the question (unless it is as sure as `unhintedAcute`); below ACUTE_SCORE, not
-   * when the message says the writer is safe (risk.yaml `reassurances`, `reassured`). One level
+   * nu"), only for the question (unless it is as sure as `unhintedAcute`); below ACUTE_SCORE only on a
+   * piece of `unhintedUnsureWords` or more that is not the `whole` text read at once, and not when the
+   * message says the writer is safe (risk.yaml `reassurances`, `reassured`). One level
    * higher when a piece that is unsure by the model has both a word of danger and one that places it
    * now (risk.yaml's `urgent`: "nu", "ikväll", "hjälp").
    */
-  private modelLevel(p: number, piece: string, reassured = false, askAlone = true): SafetyLevel {
+  private modelLevel(p: number, piece: string, { reassured = false, whole = false } = {}): SafetyLevel {
     const level: SafetyLevel = p >= this.tuning.acuteScore ? 'acute' : p >= this.tuning.unsureScore ? 'unsure' : 'none';
     // Danger words count even when negated: "andas inte" and "vill inte leva" are the danger itself.
     if (level === 'none') return level;
     if (!this.hints.some((h) => firstMatch(h.regex, piece))) {
       if (p >= this.tuning.unhintedAcute) return 'acute';
       // Below where it would have alarmed, the model alone asks only on a piece of some length and when the writer has not said they are safe.
-      return level === 'acute' || (askAlone && p >= this.tuning.unhintedUnsure && !reassured && this.words(piece) >= this.tuning.unhintedUnsureWords) ? 'unsure' : 'none';
+      return level === 'acute' || (!whole && p >= this.tuning.unhintedUnsure && !reassured && this.words(piece) >= this.tuning.unhintedUnsureWords) ? 'unsure' : 'none';
     }
     // A danger word told as happening now ("nu", "ikväll", "hjälp") makes the model's doubt an alarm.
     if (level === 'unsure' && this.tuning.urgentUpgrade && this.urgent.some((re) => re.test(piece))) return 'acute';
