@@ -25,7 +25,7 @@ import { isRetired, rowsOf } from './safety-sets.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
 
 const SETS_DIR = path.join('test', 'nlu');
-const DEFAULT_SETS = ['dev-2026-12', 'dev-2026-12b', 'dev-2026-12c', 'dev-2026-12d', 'dev-2026-12e', 'dev-2026-12f', 'dev-2026-12g', 'dev-2026-12h', 'dev-2026-12i', 'dev-2026-12j', 'dev-2026-12k', 'dev-2026-12l', 'dev-2026-12m', 'dev-2026-12n', 'dev-2026-12o', 'dev-2026-12p', 'dev-2026-12q', 'dev-2026-12r', 'dev-2026-12s', 'dev-2026-12t', 'dev-2026-12u', 'dev-2026-12v', 'dev-2026-12w', 'dev-2026-12x', 'dev-2026-12y', 'dev-2026-12z', 'dev-2026-12aa', 'dev-2026-12ab', 'dev-2026-12ac', 'dev-2026-12ad', 'dev-2026-12ae', 'dev-2026-12af', 'dev-2026-12ag', 'dev-2026-12ah', 'check-2026-12', 'fresh', 'fresh2', 'en-fresh'];
+const DEFAULT_SETS = ['dev-2026-12', 'dev-2026-12b', 'dev-2026-12c', 'dev-2026-12d', 'dev-2026-12e', 'dev-2026-12f', 'dev-2026-12g', 'dev-2026-12h', 'dev-2026-12i', 'dev-2026-12j', 'dev-2026-12k', 'dev-2026-12l', 'dev-2026-12m', 'dev-2026-12n', 'dev-2026-12o', 'dev-2026-12p', 'dev-2026-12q', 'dev-2026-12r', 'dev-2026-12s', 'dev-2026-12t', 'dev-2026-12u', 'dev-2026-12v', 'dev-2026-12w', 'dev-2026-12x', 'dev-2026-12y', 'dev-2026-12z', 'dev-2026-12aa', 'dev-2026-12ab', 'dev-2026-12ac', 'dev-2026-12ad', 'dev-2026-12ae', 'dev-2026-12af', 'dev-2026-12ag', 'dev-2026-12ah', 'dev-2026-12ai', 'check-2026-12', 'fresh', 'fresh2', 'en-fresh'];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -340,6 +340,10 @@ describe('the English safety net', function () {
     await expectLevel('none', ['we took the kids to the lake, they swam alone at the jetty while we grilled', 'the kids were alone in the cabin by the lake for an hour on saturday while we fished, all fine', 'we are better off without him since he moved out, the kids are calmer']);
   });
 
+  it('asks at least about an old man whose home care has not come for days (dev-2026-12ai\'s kinds, own words)', async () => {
+    expect((await recognizer.recognize('grandma 88 lives alone, home care hasnt come for three days and she sounds confused', 'en')).safety.level).to.not.equal('none');
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

@@ -600,6 +600,11 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('none', ['min syster ska gifta sig i sommar med en kille från Hammarö']);
   });
 
+  it('stays calm on "nobody has hit or threatened me" in any tense and of someone else, and hears home care that has not come for days (dev-2026-12ai\'s kinds, own words)', async () => {
+    await expectLevel('none', ['Nej, ingen har hotat eller slagit mig. Jag vill ha hjälp med städningen.', 'Hon säger att ingen slår eller hotar henne hemma.']);
+    await expectLevel('acute', ['hemtjänsten har inte varit hos honom på tre dagar och han svarar inte', 'ingen har slagit mig förut men ikväll slog han mig och hotar att döda mig']);
+  });
+
   it('puts a poisoning in the place of the medical emergency it is, so the words around it do not change who follows up', async () => {
     const party = await verdict('kompisen drack o tog nåt på festen, nu ligger han o svarar inte o andas typ fyra ggr i minuten');
     expect(party.level).to.equal('acute');
