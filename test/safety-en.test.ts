@@ -344,6 +344,14 @@ describe('the English safety net', function () {
     expect((await recognizer.recognize('grandma 88 lives alone, home care hasnt come for three days and she sounds confused', 'en')).safety.level).to.not.equal('none');
   });
 
+  it('hears a man asking a child to meet him and send pictures; asks at least about someone alone without food for days or not seen since a weekday; stays calm on rifles loaded for the hunt and a last week at work (the read heldout-2026-12-06i\'s and -06j\'s kinds, own words)', async () => {
+    await expectLevel('acute', ['a guy on discord is asking my 11 year old son to meet up with him after school and send pics']);
+    for (const text of ['uncle is bedbound, carers never came, he has been without food for two days', 'old Mr Berg not seen at the shop or the bus since friday, he lives alone']) {
+      expect((await recognizer.recognize(text, 'en')).safety.level, text).to.not.equal('none');
+    }
+    await expectLevel('none', ['we loaded the rifles into the car for the moose hunt', 'this is my last week at work before retirement, exciting']);
+  });
+
   it('finds the one acute sentence of a long, calm answer', async () => {
     const v = (
       await recognizer.recognize(

@@ -605,6 +605,16 @@ describe('the safety net reads every sentence', function () {
     await expectLevel('acute', ['hemtjänsten har inte varit hos honom på tre dagar och han svarar inte', 'ingen har slagit mig förut men ikväll slog han mig och hotar att döda mig']);
   });
 
+  it('hears a parent gone for days from small children, home care that did not come today, nobody reached since a day, a girl sent abroad to marry a man she has never met and a passport taken by "dom" (the read heldout-2026-12-06i\'s and -06j\'s kinds, own words)', async () => {
+    await expectLevel('acute', [
+      'grannens ungar 4 och 6 år, mamman borta tre dagar, dom knackar på hos mig',
+      'hemtjänsten kom inte idag och pappa kommer inte upp ur sängen',
+      'sen i fredags har vi inte fått tag på henne, hon bor själv i Ekshärad',
+      'dom har tagit mitt pass och säger att jag ska gifta mig i sommar',
+    ]);
+    await expectLevel('at least unsure', ['kusinen 15 skickas till Irak i juli för att gifta sig med en man hon inte känner']);
+  });
+
   it('puts a poisoning in the place of the medical emergency it is, so the words around it do not change who follows up', async () => {
     const party = await verdict('kompisen drack o tog nåt på festen, nu ligger han o svarar inte o andas typ fyra ggr i minuten');
     expect(party.level).to.equal('acute');
