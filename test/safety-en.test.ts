@@ -9,9 +9,9 @@ import { expect } from 'chai';
 import { loadContent } from '../src/core/content/load.js';
 import type { Recognizer } from '../src/core/nlu/recognizer.js';
 import { SafetyAssessor } from '../src/core/safety/assessor.js';
-import type { SafetyLevel } from '../src/core/safety/verdict.js';
 import { embeddedRecognizer } from '../src/nlu/create.js';
 import { REPO_ROOT } from './helpers/harness.js';
+import { expectLevels, type ExpectedLevel } from './helpers/safety-levels.js';
 
 const content = () => loadContent({ dataDir: path.join(REPO_ROOT, 'data'), localesDir: path.join(REPO_ROOT, 'locales'), defaultLocale: 'sv' });
 
@@ -23,9 +23,7 @@ describe('the English safety net', function () {
     recognizer = await embeddedRecognizer(path.join(REPO_ROOT, 'locales'), content());
   });
 
-  async function expectLevel(level: SafetyLevel, texts: string[]): Promise<void> {
-    for (const text of texts) expect((await recognizer.recognize(text, 'en')).safety.level, text).to.equal(level);
-  }
+  const expectLevel = (level: ExpectedLevel, texts: string[]) => expectLevels(recognizer, level, texts, 'en');
 
   it('stays calm on everyday figures of speech', async () => {
     await expectLevel('none', [
@@ -96,7 +94,7 @@ describe('the English safety net', function () {
       'my dad drank some weed killer from the shed ten minutes ago what do I do',
     ]);
     // A pattern's hit in a sentence the English model finds nearly calm still asks at least (tuning.patternIgnore).
-    expect((await recognizer.recognize('My aunt is 90 and lives alone, she has not answered the phone since yesterday.', 'en')).safety.level).to.not.equal('none');
+    await expectLevel('at least unsure', ['My aunt is 90 and lives alone, she has not answered the phone since yesterday.']);
     await expectLevel('none', [
       "The pharmacy sent my tablets in a bag as usual, I've got enough for the month.",
       'The pharmacist told me to come back on Monday for the rest of my prescription.',
@@ -118,9 +116,7 @@ describe('the English safety net', function () {
       'A boy at my daughter\'s school says he will bring a knife to school tomorrow.',
     ]);
     // A child not home and out of reach, an alarm gone off: one question at least.
-    for (const text of ["My 12 year old hasn't come home and her phone goes straight to voicemail.", "Grandad's safety alarm went off but the call centre can't reach him."]) {
-      expect((await recognizer.recognize(text, 'en')).safety.level, text).to.not.equal('none');
-    }
+    await expectLevel('at least unsure', ["My 12 year old hasn't come home and her phone goes straight to voicemail.", "Grandad's safety alarm went off but the call centre can't reach him."]);
   });
 
   it('stays calm on hardship told as a figure of speech, a risky habit, medicines in use (safety-en6) and breathlessness that lingers (safety-en7)', async () => {
@@ -244,7 +240,7 @@ describe('the English safety net', function () {
       'the twins are 6 and alone in the flat since this morning, nobody comes',
       'my sister 14 went to meet a man from snapchat tonight and her phone is off',
     ]);
-    expect((await recognizer.recognize('two toddlers alone in a car outside Willys, it is very hot', 'en')).safety.level).to.not.equal('none');
+    await expectLevel('at least unsure', ['two toddlers alone in a car outside Willys, it is very hot']);
     await expectLevel('none', ['the deal fell through so we stay in the flat another year']);
   });
 
@@ -325,7 +321,7 @@ describe('the English safety net', function () {
       'since saturday nobody has seen her and her door is locked',
     ]);
     // Told with a time in between: asked about at least (the model has seen little like it, so the pattern's hit is doubted).
-    expect((await recognizer.recognize('her family is sending her to pakistan after christmas to get married', 'en')).safety.level).to.not.equal('none');
+    await expectLevel('at least unsure', ['her family is sending her to pakistan after christmas to get married']);
     const rings = (await recognizer.recognize('great aunt Elsa, 91, by herself up in Ekshärad, her landline just rings out', 'en')).safety;
     expect(rings.level).to.not.equal('none');
     expect(rings.subject).to.equal('other');
@@ -333,22 +329,18 @@ describe('the English safety net', function () {
 
   it('hears a small child alone in the bath, children alone in a flat since a time told after a place; asks at least about "we would cope better without him" told on, a gun taken into the woods, a girl taken back home to marry and a child picked up by older men, about someone else; stays calm on children swimming by a jetty and a family better off without a man who moved out (dev-2026-12ae\'s and -12ag\'s kinds, own words)', async () => {
     await expectLevel('acute', ['the baby is alone in the bath and I\'m stuck outside', 'the neighbours kids 3 and 5 are alone in the house next door since this morning']);
-    for (const text of ['dad keeps saying we would cope better without him', 'grandpa took his shotgun and walked off into the woods an hour ago', 'her parents are taking her back to Iraq in the summer to marry a man she never met', 'my niece 14 gets picked up by older men after school']) {
-      expect((await recognizer.recognize(text, 'en')).safety.level, text).to.not.equal('none');
-    }
+    await expectLevel('at least unsure', ['dad keeps saying we would cope better without him', 'grandpa took his shotgun and walked off into the woods an hour ago', 'her parents are taking her back to Iraq in the summer to marry a man she never met', 'my niece 14 gets picked up by older men after school']);
     expect((await recognizer.recognize('my niece 14 gets picked up by older men after school', 'en')).safety.subject).to.equal('other');
     await expectLevel('none', ['we took the kids to the lake, they swam alone at the jetty while we grilled', 'the kids were alone in the cabin by the lake for an hour on saturday while we fished, all fine', 'we are better off without him since he moved out, the kids are calmer']);
   });
 
   it('asks at least about an old man whose home care has not come for days (dev-2026-12ai\'s kinds, own words)', async () => {
-    expect((await recognizer.recognize('grandma 88 lives alone, home care hasnt come for three days and she sounds confused', 'en')).safety.level).to.not.equal('none');
+    await expectLevel('at least unsure', ['grandma 88 lives alone, home care hasnt come for three days and she sounds confused']);
   });
 
   it('hears a man asking a child to meet him and send pictures; asks at least about someone alone without food for days or not seen since a weekday; stays calm on rifles loaded for the hunt and a last week at work (the read heldout-2026-12-06i\'s and -06j\'s kinds, own words)', async () => {
     await expectLevel('acute', ['a guy on discord is asking my 11 year old son to meet up with him after school and send pics']);
-    for (const text of ['uncle is bedbound, carers never came, he has been without food for two days', 'old Mr Berg not seen at the shop or the bus since friday, he lives alone']) {
-      expect((await recognizer.recognize(text, 'en')).safety.level, text).to.not.equal('none');
-    }
+    await expectLevel('at least unsure', ['uncle is bedbound, carers never came, he has been without food for two days', 'old Mr Berg not seen at the shop or the bus since friday, he lives alone']);
     await expectLevel('none', ['we loaded the rifles into the car for the moose hunt', 'this is my last week at work before retirement, exciting']);
   });
 

@@ -12,10 +12,11 @@ import { TextCatalog } from '../src/core/i18n.js';
 import { buildKit } from '../src/core/interview/kit.js';
 import type { Recognizer } from '../src/core/nlu/recognizer.js';
 import { SafetyAssessor } from '../src/core/safety/assessor.js';
-import type { SafetyLevel, SafetyVerdict } from '../src/core/safety/verdict.js';
+import type { SafetyVerdict } from '../src/core/safety/verdict.js';
 import { embeddedRecognizer } from '../src/nlu/create.js';
 import { parseSafetySet, safetyFigures, SAFETY_TARGETS } from '../src/nlu/safety-eval.js';
 import { REPO_ROOT } from './helpers/harness.js';
+import { expectLevels, type ExpectedLevel } from './helpers/safety-levels.js';
 
 const content = () => loadContent({ dataDir: path.join(REPO_ROOT, 'data'), localesDir: path.join(REPO_ROOT, 'locales'), defaultLocale: 'sv' });
 
@@ -29,14 +30,7 @@ describe('the safety net reads every sentence', function () {
 
   const verdict = async (text: string, locale = 'sv'): Promise<SafetyVerdict> => (await recognizer.recognize(text, locale)).safety;
 
-  async function expectLevel(level: SafetyLevel | 'at most unsure' | 'at least unsure', texts: string[], locale = 'sv'): Promise<void> {
-    for (const text of texts) {
-      const v = await verdict(text, locale);
-      if (level === 'at most unsure') expect(v.level, text).to.not.equal('acute');
-      else if (level === 'at least unsure') expect(v.level, text).to.not.equal('none');
-      else expect(v.level, text).to.equal(level);
-    }
-  }
+  const expectLevel = (level: ExpectedLevel, texts: string[], locale = 'sv') => expectLevels(recognizer, level, texts, locale);
 
   it('keeps ordinary carer talk calm (none, at most a question), and hears "inte akut"', async () => {
     await expectLevel('at most unsure', [
